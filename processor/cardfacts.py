@@ -1,0 +1,93 @@
+"""Facts about the Chinese resident identity card (GB 11643-1999, GB 3304-1991).
+
+Pure functions and constants, no I/O: shared by the field parser, the synthetic
+card generator and the tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Final
+
+#: Card size in millimetres (ISO/IEC 7810 ID-1).
+CARD_WIDTH_MM: Final = 85.6
+CARD_HEIGHT_MM: Final = 54.0
+CARD_ASPECT: Final = CARD_WIDTH_MM / CARD_HEIGHT_MM
+
+_WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK_CHARS: Final = "10X98765432"
+
+#: The 56 ethnic groups in GB 3304-1991 code order 01-56, printed without 族.
+ETHNICITIES: Final[tuple[str, ...]] = (
+    "汉", "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜",
+    "满", "侗", "瑶", "白", "土家", "哈尼", "哈萨克", "傣", "黎", "傈僳",
+    "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土",
+    "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米",
+    "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔",
+    "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
+)  # fmt: skip
+
+#: Old names still printed on some cards or produced by copied code, mapped to today's.
+ETHNICITY_ALIASES: Final[dict[str, str]] = {"毛难": "毛南", "崩龙": "德昂"}
+
+#: Values outside the 56 that appear on real cards or chip readers.
+ETHNICITY_EXTRAS: Final[tuple[str, ...]] = ("穿青人", "其他", "外国血统中国籍人士")
+
+GENDERS: Final = ("男", "女")
+LONG_TERM: Final = "长期"
+MIDDLE_DOT: Final = "\u00b7"
+
+
+def check_char(first17: str) -> str:
+    """ISO 7064 MOD 11-2 check character for the first 17 digits of an id number."""
+    if len(first17) != 17 or not first17.isdigit() or not first17.isascii():
+        raise ValueError("need exactly 17 ASCII digits")
+    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
+    return _CHECK_CHARS[total % 11]
+
+
+def id_number_valid(id_no: str) -> bool:
+    """True if ``id_no`` is 18 characters with a correct check character and a real birth date."""
+    if len(id_no) != 18 or not id_no[:17].isdigit() or not id_no[:17].isascii():
+        return False
+    if check_char(id_no[:17]) != id_no[17]:
+        return False
+    return birth_from_id(id_no) is not None
+
+
+def birth_from_id(id_no: str) -> dt.date | None:
+    """The birth date encoded in digits 7-14, or None if it is not a calendar date."""
+    try:
+        return dt.date(int(id_no[6:10]), int(id_no[10:12]), int(id_no[12:14]))
+    except ValueError:
+        return None
+
+
+def gender_from_id(id_no: str) -> str:
+    """男 when the order code (digit 17) is odd, else 女."""
+    return "男" if int(id_no[16]) % 2 == 1 else "女"
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """Same month and day ``years`` later; 29 February falls back to 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def validity_years(birth: dt.date, issued: dt.date) -> int | None:
+    """Term of validity by age at issue (Resident Identity Card Law art. 5); None means 长期."""
+    age = issued.year - birth.year - ((issued.month, issued.day) < (birth.month, birth.day))
+    if age < 16:
+        return 5
+    if age <= 25:
+        return 10
+    if age <= 45:
+        return 20
+    return None
+
+
+def format_date(day: dt.date) -> str:
+    """``YYYY.MM.DD``, zero-padded, as the API returns dates."""
+    return f"{day.year:04d}.{day.month:02d}.{day.day:02d}"
