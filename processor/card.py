@@ -1,0 +1,163 @@
+"""Card localisation and rectification (pure geometry on arrays; no models).
+
+``find_card_candidates`` proposes quadrilaterals that may be the card, best first; the
+pipeline verifies each against the card's text layout. ``rectify`` warps a quadrilateral
+to the canonical 85.6 x 54 mm aspect.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import cv2
+import numpy as np
+
+from .cardfacts import CARD_ASPECT
+
+#: Localisation works on a copy whose long side is this many pixels.
+WORK_SIDE = 640
+_MIN_AREA_FRACTION = 0.03
+
+
+@dataclasses.dataclass(frozen=True)
+class Quad:
+    """Four corners in image pixels, clockwise, ``p0 -> p1`` along a long side."""
+
+    points: tuple[tuple[float, float], tuple[float, float], tuple[float, float], tuple[float, float]]
+    score: float = 0.0
+
+    def array(self) -> np.ndarray:
+        return np.asarray(self.points, dtype=np.float32)
+
+    def scaled(self, factor: float) -> Quad:
+        pts = self.array() * factor
+        return Quad(_as_points(pts), self.score)
+
+    def rotated(self, quarter_turns: int) -> Quad:
+        """The same quadrilateral with its corner order shifted: the card turned by 90° steps."""
+        pts = list(self.points)
+        k = quarter_turns % 4
+        return Quad(_as_points(np.asarray(pts[k:] + pts[:k], dtype=np.float32)), self.score)
+
+    @property
+    def area(self) -> float:
+        return float(abs(cv2.contourArea(self.array())))
+
+
+def _as_points(pts: np.ndarray) -> tuple[tuple[float, float], ...]:  # type: ignore[type-arg]
+    return tuple((float(x), float(y)) for x, y in pts)  # type: ignore[return-value]
+
+
+def order_corners(pts: np.ndarray) -> np.ndarray:
+    """Clockwise order (in image coordinates, y down) starting at a long side's first corner,
+    picking of the two long sides the one nearer the top of the image."""
+    pts = np.asarray(pts, dtype=np.float32).reshape(4, 2)
+    center = pts.mean(axis=0)
+    angles = np.arctan2(pts[:, 1] - center[1], pts[:, 0] - center[0])
+    pts = pts[np.argsort(angles)]  # clockwise on screen (y axis points down)
+    sides = [float(np.linalg.norm(pts[(i + 1) % 4] - pts[i])) for i in range(4)]
+    start = 0 if sides[0] + sides[2] >= sides[1] + sides[3] else 1
+    # of the two long sides (start, start+2) take the one whose midpoint is higher
+    mid_a = (pts[start] + pts[(start + 1) % 4]) / 2
+    mid_b = (pts[(start + 2) % 4] + pts[(start + 3) % 4]) / 2
+    if mid_b[1] < mid_a[1]:
+        start += 2
+    return np.roll(pts, -start, axis=0)
+
+
+def rectify(image: np.ndarray, quad: Quad, width: int, height: int | None = None) -> np.ndarray:
+    """Warp ``quad`` to an upright ``width`` x ``height`` image (default: the card's aspect)."""
+    if height is None:
+        height = round(width / CARD_ASPECT)
+    dst = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(quad.array(), dst)
+    return cv2.warpPerspective(image, matrix, (width, height), flags=cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+
+
+def full_frame_quad(shape: tuple[int, ...]) -> Quad:
+    h, w = shape[:2]
+    return Quad(_as_points(order_corners(np.array([[0, 0], [w, 0], [w, h], [0, h]]))), 0.1)
+
+
+def find_card_candidates(image: np.ndarray, *, limit: int = 4) -> list[Quad]:
+    """Quadrilaterals that may be the card, in ``image`` pixels, most plausible first."""
+    scale = WORK_SIDE / max(image.shape[:2])
+    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else image
+    scale = min(scale, 1.0)
+    gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    quads = [q for mask in _masks(small, gray) for q in _quads_from_mask(mask)]
+    quads.sort(key=lambda q: -q.score)
+    picked: list[Quad] = []
+    for quad in quads:
+        if all(_iou(quad, p) < 0.85 for p in picked):
+            picked.append(quad)
+        if len(picked) == limit - 1:
+            break
+    picked = [q.scaled(1 / scale) for q in picked]
+    picked.append(full_frame_quad(image.shape))
+    return picked
+
+
+def _masks(small: np.ndarray, gray: np.ndarray) -> list[np.ndarray]:
+    """Binary images in which the card may show as one blob: edges closed into outlines,
+    and brightness/colour segmentations."""
+    blur = cv2.GaussianBlur(gray, (5, 5), 0)
+    masks = []
+    median = float(np.median(blur))
+    for lo, hi in ((0.5 * median, 1.2 * median), (20.0, 60.0)):
+        edges = cv2.Canny(blur, max(5.0, lo), max(15.0, hi))
+        edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+        masks.append(edges)
+    _, otsu = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    kernel = np.ones((7, 7), np.uint8)
+    masks.append(cv2.morphologyEx(otsu, cv2.MORPH_OPEN, kernel))
+    return masks
+
+
+def _quads_from_mask(mask: np.ndarray) -> list[Quad]:
+    h, w = mask.shape[:2]
+    frame = float(h * w)
+    contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    out = []
+    for contour in contours:
+        hull = cv2.convexHull(contour)
+        hull_area = float(cv2.contourArea(hull))
+        if hull_area < _MIN_AREA_FRACTION * frame or hull_area > 0.98 * frame:
+            continue
+        quad = _hull_to_quad(hull)
+        if quad is None:
+            continue
+        quad_area = float(abs(cv2.contourArea(quad)))
+        if quad_area <= 0:
+            continue
+        fill = min(hull_area / quad_area, quad_area / hull_area)
+        ordered = order_corners(quad)
+        long_side = (np.linalg.norm(ordered[1] - ordered[0]) + np.linalg.norm(ordered[3] - ordered[2])) / 2
+        short_side = (np.linalg.norm(ordered[2] - ordered[1]) + np.linalg.norm(ordered[0] - ordered[3])) / 2
+        aspect = long_side / max(short_side, 1.0)
+        aspect_fit = math.exp(-abs(math.log(aspect / CARD_ASPECT)) * 4)
+        if aspect_fit < 0.2 or fill < 0.85:
+            continue
+        score = fill**4 * aspect_fit * math.sqrt(hull_area / frame)
+        out.append(Quad(_as_points(ordered), score))
+    return out
+
+
+def _hull_to_quad(hull: np.ndarray) -> np.ndarray | None:
+    perimeter = cv2.arcLength(hull, closed=True)
+    for eps in (0.01, 0.02, 0.03, 0.05, 0.08):
+        approx = cv2.approxPolyDP(hull, eps * perimeter, closed=True)
+        if len(approx) == 4:
+            return approx.reshape(4, 2).astype(np.float32)
+        if len(approx) < 4:
+            break
+    box = cv2.boxPoints(cv2.minAreaRect(hull))
+    return np.asarray(box, dtype=np.float32)
+
+
+def _iou(a: Quad, b: Quad) -> float:
+    inter, _ = cv2.intersectConvexConvex(a.array(), b.array())
+    union = a.area + b.area - inter
+    return float(inter / union) if union > 0 else 0.0

@@ -1,0 +1,51 @@
+"""The EAS processor: a thin adapter from allspark's contract to :class:`OcrService`.
+
+Usable as ``processor_entry`` (see ``app.py``). Imports Alibaba's real ``allspark`` SDK
+when it is installed, else the local stand-in with the same contract.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from .service import OcrService
+from .settings import Settings
+
+try:  # Alibaba's SDK, present on EAS processor images
+    from allspark import BaseProcessor  # type: ignore[import-not-found, unused-ignore]
+
+    USING_ALLSPARK = True
+except ImportError:
+    from ._standin import BaseProcessor
+
+    USING_ALLSPARK = False
+
+log = logging.getLogger("idcard_ocr")
+
+
+class IdCardProcessor(BaseProcessor):  # type: ignore[misc, unused-ignore]
+    """``initialize()`` loads and verifies once; ``process()`` is decode -> pipeline -> encode."""
+
+    service: OcrService
+
+    def initialize(self) -> None:
+        settings = Settings.from_env()
+        logging.basicConfig(level=settings.log_level,
+                            format="%(asctime)s %(levelname)s %(name)s %(message)s")  # fmt: skip
+        self.settings = settings
+        self.service = OcrService.create(settings, self.model_dir(settings))
+
+    def model_dir(self, settings: Settings) -> Path:
+        """``get_model_path()`` where EAS provides it, else ``_model_path``, else our setting."""
+        for candidate in (getattr(self, "get_model_path", None), getattr(self, "_model_path", None)):
+            value = candidate() if callable(candidate) else candidate
+            if isinstance(value, bytes):
+                value = value.decode()
+            if value and (Path(value) / "manifest.json").is_file():
+                return Path(value)
+        return settings.model_dir
+
+    def process(self, data: bytes) -> tuple[bytes, int]:
+        response = self.service.handle(data)
+        return response.body, response.status

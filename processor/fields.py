@@ -1,0 +1,241 @@
+"""Field parsing and validation: recognised text -> API field values.
+
+Pure functions over :class:`~processor.ocr.TextLine`; no models, no images. The card's
+own redundancy (check character, birth inside the id number, gender parity, ethnicity
+list, validity rules, authority shape) rejects wrong reads, and corrects them only where
+the evidence is unambiguous. A field that was not read is never invented.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from .cardfacts import (
+    ETHNICITIES,
+    ETHNICITY_ALIASES,
+    ETHNICITY_EXTRAS,
+    LONG_TERM,
+    MIDDLE_DOT,
+    add_years,
+    birth_from_id,
+    check_char,
+    format_date,
+    gender_from_id,
+    id_number_valid,
+)
+from .ocr import CharCandidate, TextLine
+
+_CJK = "\u4e00-\u9fff"
+_NAME_RE = re.compile(rf"^[{_CJK}]+(?:{MIDDLE_DOT}[{_CJK}]+)*$")
+_DOTS = re.compile(r"[.．・•∙⋅°·]")
+_PUNCT = re.compile(r"[\s,，.。:：;；'\"“”‘’`~!！?？、|｜_\-—()（）\[\]【】<>《》]")
+_ID_CONFUSIONS = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1",
+                                "|": "1", "i": "1", "Z": "2", "z": "2", "S": "5", "s": "5",
+                                "B": "8", "b": "6", "G": "6", "g": "9", "x": "X", "×": "X",
+                                "Ⅹ": "X", "K": "X", "T": "7"})  # fmt: skip
+_ISSUER_RE = re.compile(rf"^[{_CJK}]{{2,}}(?:公安局(?:[{_CJK}]{{1,8}}分局)?|分局)$")
+_RACE_PASSTHROUGH = re.compile(rf"^[{_CJK}]{{1,6}}人$")
+_MIN_CLEAN_SCORE = 0.9
+_DATE = r"(\d{4})\s*[.,·]?\s*(\d{2})\s*[.,·]?\s*(\d{2})"
+_VALIDITY_RE = re.compile(rf"{_DATE}\s*[-—–一~]*\s*(?:{_DATE}|(长期|長期|长朗|长明))")
+
+LABELS = ("公民身份号码", "签发机关", "有效期限", "姓名", "性别", "民族", "出生", "住址")
+
+
+@dataclasses.dataclass(frozen=True)
+class Field:
+    """A parsed field: ``value`` None means not detected, not recognised or not valid."""
+
+    value: str | None
+    confidence: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.value is not None
+
+
+MISSING = Field(None)
+
+
+def strip_label(text: str, *labels: str) -> str:
+    """Remove a leading printed label (and fragments of it that the recogniser merged)."""
+    text = _PUNCT.sub("", text)
+    for label in labels:
+        if text.startswith(label):
+            return text[len(label) :]
+        for cut in range(len(label) - 1, 0, -1):  # a label clipped at the crop's left edge
+            if text.startswith(label[-cut:]) and cut >= 2:
+                return text[cut:]
+    return text
+
+
+def parse_name(line: TextLine | None) -> Field:
+    if line is None:
+        return MISSING
+    text = _DOTS.sub(MIDDLE_DOT, line.text.replace(" ", ""))
+    text = strip_label(text.strip(MIDDLE_DOT), "姓名").strip(MIDDLE_DOT)
+    if not 1 <= len(text) <= 20 or not _NAME_RE.match(text):
+        return MISSING
+    return Field(text, line.score)
+
+
+def parse_gender(line: TextLine | None) -> Field:
+    if line is None:
+        return MISSING
+    text = strip_label(line.text, "性别")
+    if text[:1] in ("男", "女"):
+        return Field(text[0], line.chars[0].prob if line.chars else line.score)
+    return MISSING
+
+
+def parse_race(line: TextLine | None) -> Field:
+    """民族 value: one of the 56, an old alias, or a clean non-list value (e.g. 穿青人)."""
+    if line is None:
+        return MISSING
+    text = strip_label(line.text, "民族")
+    if "民族" in text:
+        text = text.split("民族", 1)[1]
+    if len(text) > 1 and text.endswith("族"):
+        text = text[:-1]
+    text = ETHNICITY_ALIASES.get(text, text)
+    if text in ETHNICITIES or text in ETHNICITY_EXTRAS:
+        return Field(text, line.score)
+    if _RACE_PASSTHROUGH.match(text) and line.score >= _MIN_CLEAN_SCORE:
+        return Field(text, line.score)
+    return MISSING
+
+
+def parse_birth(line: TextLine | None) -> Field:
+    """``1982 年 9 月 25 日`` (labels optional) -> ``1982.09.25``."""
+    if line is None:
+        return MISSING
+    text = strip_label(line.text, "出生")
+    match = re.search(r"(\d{4})\D{0,3}?(\d{1,2})\D{1,3}?(\d{1,2})", text)
+    if not match:
+        return MISSING
+    try:
+        day = dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return MISSING
+    return Field(format_date(day), line.score)
+
+
+def parse_address(lines: Sequence[TextLine]) -> Field:
+    parts = [_PUNCT.sub("", ln.text) for ln in lines]
+    if parts:
+        parts[0] = strip_label(parts[0], "住址")
+    text = "".join(parts)
+    if len(text) < 2 or not re.search(f"[{_CJK}]", text):
+        return MISSING
+    return Field(text, min(ln.score for ln in lines))
+
+
+def parse_id_number(line: TextLine | None) -> Field:
+    """18 characters with a valid check character; a single low-confidence character may be
+    replaced by the recogniser's runner-up when exactly one such replacement validates."""
+    if line is None:
+        return MISSING
+    chars = [c for c in _id_chars(line.chars) if c.char.isdigit() or c.char == "X"]
+    if len(chars) != 18:
+        return MISSING
+    text = "".join(c.char for c in chars)
+    if id_number_valid(text):
+        return Field(text, min(c.prob for c in chars))
+    fixes = set()
+    for i, cand in enumerate(chars):
+        alt = cand.alt.translate(_ID_CONFUSIONS)
+        if alt and (alt.isdigit() or (alt == "X" and i == 17)):
+            fixed = text[:i] + alt + text[i + 1 :]
+            if id_number_valid(fixed):
+                fixes.add(fixed)
+    if len(fixes) == 1:
+        return Field(fixes.pop(), 0.5)
+    if not text[:17].isdigit():
+        return MISSING
+    # The check character itself misread: rejected, never recomputed (that would invent it).
+    return MISSING
+
+
+def _id_chars(chars: Sequence[CharCandidate]) -> list[CharCandidate]:
+    out = []
+    for c in chars:
+        mapped = c.char.translate(_ID_CONFUSIONS)
+        if mapped != c.char:
+            c = dataclasses.replace(c, char=mapped)
+        if c.char.strip():
+            out.append(c)
+    # Labels merged into the crop (公民身份号码) leave CJK characters in front: drop them.
+    return [c for c in out if c.char.isascii()]
+
+
+def parse_issuer(line: TextLine | None) -> Field:
+    if line is None:
+        return MISSING
+    text = strip_label(line.text, "签发机关")
+    if not _ISSUER_RE.match(text):
+        return MISSING
+    return Field(text, line.score)
+
+
+def parse_validity(line: TextLine | None) -> Field:
+    """``YYYY.MM.DD-YYYY.MM.DD`` (5, 10 or 20 years, same month and day) or ``YYYY.MM.DD-长期``."""
+    if line is None:
+        return MISSING
+    text = strip_label(line.text, "有效期限").replace(" ", "")
+    match = _VALIDITY_RE.search(text)
+    if not match:
+        return MISSING
+    try:
+        start = dt.date(int(match[1]), int(match[2]), int(match[3]))
+        if match[7]:
+            return Field(f"{format_date(start)}-{LONG_TERM}", line.score)
+        end = dt.date(int(match[4]), int(match[5]), int(match[6]))
+    except ValueError:
+        return MISSING
+    if end not in {add_years(start, years) for years in (5, 10, 20)}:
+        return MISSING
+    return Field(f"{format_date(start)}-{format_date(end)}", line.score)
+
+
+def reconcile_front(fields: dict[str, Field]) -> dict[str, Field]:
+    """Cross-check birth and gender against a valid id number.
+
+    The id number passed its check character, so where the printed birth or gender
+    disagrees with it, the printed read is taken as wrong: corrected when the read differs
+    in at most two digits (an OCR slip), else rejected.
+    """
+    out = dict(fields)
+    id_no = fields["id_no"].value
+    if id_no is None or not id_number_valid(id_no):
+        return out
+    id_birth = birth_from_id(id_no)
+    birth = fields["birth"].value
+    if birth is not None and id_birth is not None and birth != format_date(id_birth):
+        expected = format_date(id_birth)
+        diff = sum(a != b for a, b in zip(birth, expected, strict=True))
+        out["birth"] = Field(expected, 0.5) if diff <= 2 else MISSING
+    gender = fields["gender"].value
+    if gender is not None and gender != gender_from_id(id_no):
+        out["gender"] = MISSING
+    return out
+
+
+__all__ = [
+    "LABELS",
+    "MISSING",
+    "Field",
+    "check_char",
+    "parse_address",
+    "parse_birth",
+    "parse_gender",
+    "parse_id_number",
+    "parse_issuer",
+    "parse_name",
+    "parse_race",
+    "parse_validity",
+    "reconcile_front",
+    "strip_label",
+]

@@ -1,0 +1,177 @@
+"""The card's printed layout: which side and which way up a rectified card is, and
+where each field's text lines are.
+
+Works on text boxes normalised to the card (0..1 in x and y), so it is testable without
+models. Positions follow DESIGN.md §4; regions are generous because real cards (and
+rectification) vary by a few percent.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from .ocr import Box
+
+#: The front's portrait area: text found there is not a field.
+PHOTO = Box(0.62, 0.12, 0.95, 0.78)
+#: The back's emblem area.
+EMBLEM = Box(0.0, 0.0, 0.24, 0.50)
+#: Left edge of the front's rows. Detection merges a label with its value (姓名 张三), and
+#: the gap between them is no wider than the gap inside the spaced labels, so rows are read
+#: whole, labels included, and the parser strips the labels.
+FRONT_ROW_X = 0.03
+#: Left edge of the id number crop (the label 公民身份号码 ends before it).
+ID_VALUE_X = 0.29
+#: Left edge of the back's values (签发机关 / 有效期限 labels stand left of it).
+BACK_VALUE_X = 0.36
+
+#: Vertical bands (upright card) of each front row: name, gender+nation, birth, address, id.
+FRONT_ROWS: dict[str, tuple[float, float]] = {
+    "name": (0.10, 0.235),
+    "gender_race": (0.235, 0.355),
+    "birth": (0.355, 0.465),
+    "address": (0.465, 0.765),
+    "id_no": (0.765, 0.93),
+}
+BACK_ROWS: dict[str, tuple[float, float]] = {
+    "issued_by": (0.63, 0.775),
+    "valid_date": (0.775, 0.93),
+}
+#: Where to crop a row when detection found nothing there: x0, x1 and the band.
+FRONT_FALLBACK = {
+    "name": (0.06, 0.55, 0.13, 0.215),
+    "gender_race": (0.06, 0.60, 0.26, 0.34),
+    "birth": (0.06, 0.60, 0.37, 0.45),
+    "id_no": (ID_VALUE_X, 0.95, 0.79, 0.88),
+}
+BACK_FALLBACK = {
+    "issued_by": (BACK_VALUE_X, 0.95, 0.67, 0.75),
+    "valid_date": (BACK_VALUE_X, 0.95, 0.79, 0.87),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Hypothesis:
+    side: str  # "front" | "back"
+    flipped: bool  # True: the rectified card is upside down
+    score: float
+
+
+def flip(box: Box) -> Box:
+    """A normalised box seen on the card turned by 180°."""
+    return Box(1 - box.x1, 1 - box.y1, 1 - box.x0, 1 - box.y0, box.score)
+
+
+def _in(box: Box, region: Box) -> bool:
+    return region.x0 <= box.cx <= region.x1 and region.y0 <= box.cy <= region.y1
+
+
+def _split_lines(boxes: Sequence[Box]) -> list[list[Box]]:
+    """Group boxes into text lines by vertical overlap, top to bottom."""
+    lines: list[list[Box]] = []
+    for box in sorted(boxes, key=lambda b: b.cy):
+        if lines and abs(box.cy - sum(b.cy for b in lines[-1]) / len(lines[-1])) < 0.035:
+            lines[-1].append(box)
+        else:
+            lines.append([box])
+    return lines
+
+
+def _lines_in(boxes: Sequence[Box], y0: float, y1: float, *, x0_min: float = 0.0,
+              x1_min: float = 0.0) -> int:  # fmt: skip
+    """How many distinct text lines have boxes centred in the band ``y0..y1``."""
+    inside = [b for b in boxes if y0 <= b.cy <= y1 and b.x0 >= x0_min and b.x1 >= x1_min]
+    return len(_split_lines(inside))
+
+
+def score_front(boxes: Sequence[Box]) -> float:
+    """How much upright normalised ``boxes`` look like the front's text."""
+    score = 0.0
+    id_line = [b for b in boxes if 0.76 <= b.cy <= 0.92 and b.x1 > 0.7 and b.width > 0.3 and b.x0 > 0.2]
+    score += 3.0 if id_line else 0.0
+    score += 0.5 * min(5, len([b for b in boxes if b.x0 < 0.15 and 0.1 <= b.cy <= 0.9 and b.height < 0.12]))
+    score += 0.4 * min(5, _lines_in(boxes, 0.1, 0.75, x1_min=0.2))
+    score -= 1.0 * sum(1 for b in boxes if _in(b, PHOTO) and b.width < 0.25 and b.x0 > 0.6)
+    score -= 0.5 * sum(1 for b in boxes if b.height > 0.13)
+    return score
+
+
+def score_back(boxes: Sequence[Box]) -> float:
+    """How much upright normalised ``boxes`` look like the back's text.
+
+    (No penalty for text in the emblem: the detector fires on the emblem's stars.)
+    """
+    titles = [b for b in boxes if 0.08 <= b.cy <= 0.5 and b.x0 > 0.2 and b.height > 0.055]
+    rows = [b for b in boxes if 0.63 <= b.cy <= 0.93 and b.x1 > 0.5 and b.x0 > 0.1]
+    score = 1.5 * min(2, len(_split_lines(titles))) + 1.5 * min(2, len(_split_lines(rows)))
+    score -= 0.5 * sum(1 for b in boxes if 0.52 < b.cy < 0.62 and b.x0 > 0.2)
+    score -= 0.5 * max(0, len(_split_lines(rows)) - 2)
+    if titles and rows:  # the title lines are printed larger than the two rows
+        score += 1.0 if max(b.height for b in titles) > 1.15 * max(b.height for b in rows) else -1.0
+    return score
+
+
+def classify(boxes: Sequence[Box]) -> Hypothesis:
+    """The best of front/back x upright/upside-down for normalised boxes of a rectified card."""
+    flipped = [flip(b) for b in boxes]
+    hypotheses = [
+        Hypothesis("front", False, score_front(boxes)),
+        Hypothesis("front", True, score_front(flipped)),
+        Hypothesis("back", False, score_back(boxes)),
+        Hypothesis("back", True, score_back(flipped)),
+    ]
+    return max(hypotheses, key=lambda h: h.score)
+
+
+#: A side is accepted when its layout score reaches this (a front with its id line and
+#: two labels, or a back with both titles and one row).
+MIN_LAYOUT_SCORE = 4.0
+
+
+@dataclasses.dataclass(frozen=True)
+class FieldRegions:
+    """Crops (normalised boxes on the upright card) to recognise, by row."""
+
+    rows: dict[str, tuple[Box, ...]]
+
+
+def _row_boxes(boxes: Sequence[Box], band: tuple[float, float]) -> list[Box]:
+    return [b for b in boxes if band[0] <= b.cy < band[1]]
+
+
+def _union(boxes: Sequence[Box], x0: float, x1_max: float = 1.0) -> Box | None:
+    boxes = [b for b in boxes if b.x1 > x0 + 0.02]
+    if not boxes:
+        return None
+    return Box(max(x0, min(b.x0 for b in boxes)), min(b.y0 for b in boxes),
+               min(x1_max, max(b.x1 for b in boxes)), max(b.y1 for b in boxes))  # fmt: skip
+
+
+def front_regions(boxes: Sequence[Box]) -> FieldRegions:
+    usable = [b for b in boxes if not (_in(b, PHOTO) and b.x0 > PHOTO.x0 - 0.02)]
+    rows: dict[str, tuple[Box, ...]] = {}
+    for row, band in FRONT_ROWS.items():
+        found = _row_boxes(usable, band)
+        if row == "address":
+            lines = [_union(line, FRONT_ROW_X, PHOTO.x0 + 0.02) for line in _split_lines(found)]
+            rows[row] = tuple(b for b in lines[:3] if b is not None and b.width > 0.02)
+            continue
+        x0 = ID_VALUE_X if row == "id_no" else FRONT_ROW_X
+        union = _union(found, x0, 1.0 if row == "id_no" else PHOTO.x0 + 0.02)
+        if union is None:
+            fx0, fx1, fy0, fy1 = FRONT_FALLBACK[row]
+            union = Box(fx0, fy0, fx1, fy1, 0.0)
+        rows[row] = (union,)
+    return FieldRegions(rows)
+
+
+def back_regions(boxes: Sequence[Box]) -> FieldRegions:
+    rows: dict[str, tuple[Box, ...]] = {}
+    for row, band in BACK_ROWS.items():
+        union = _union(_row_boxes(boxes, band), BACK_VALUE_X)
+        if union is None:
+            fx0, fx1, fy0, fy1 = BACK_FALLBACK[row]
+            union = Box(fx0, fy0, fx1, fy1, 0.0)
+        rows[row] = (union,)
+    return FieldRegions(rows)

@@ -1,0 +1,213 @@
+"""OCR engine: PP-OCR text detection (DB) and recognition (CTC) on onnxruntime.
+
+Sessions are created once (in ``initialize``) and shared: ``InferenceSession.run`` is
+thread-safe, and nothing here keeps per-request state.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+import cv2
+import numpy as np
+import onnxruntime as ort
+
+from .models import ModelError, load_verified
+
+REC_HEIGHT = 48
+#: Recognition crops wider than this (in model pixels) are squeezed; ~40 CJK characters.
+REC_MAX_WIDTH = 1920
+
+
+@dataclasses.dataclass(frozen=True)
+class Box:
+    """An axis-aligned text box in the pixel coordinates of the image it was found in."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    score: float = 1.0
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+    def scaled(self, sx: float, sy: float) -> Box:
+        return Box(self.x0 * sx, self.y0 * sy, self.x1 * sx, self.y1 * sy, self.score)
+
+
+@dataclasses.dataclass(frozen=True)
+class CharCandidate:
+    """One recognised character, with the recogniser's runner-up at the same position."""
+
+    char: str
+    prob: float
+    alt: str
+    alt_prob: float
+
+
+@dataclasses.dataclass(frozen=True)
+class TextLine:
+    text: str
+    score: float
+    chars: tuple[CharCandidate, ...]
+
+
+def session_options(intra_op_threads: int) -> ort.SessionOptions:
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = intra_op_threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.log_severity_level = 3
+    return options
+
+
+def _session(model_dir: Path, name: str, intra_op_threads: int) -> ort.InferenceSession:
+    blob = load_verified(model_dir, name)
+    try:
+        return ort.InferenceSession(
+            blob, sess_options=session_options(intra_op_threads), providers=["CPUExecutionProvider"]
+        )
+    except Exception as exc:  # onnxruntime raises its own untyped errors
+        raise ModelError(f"model {name!r} in {model_dir} cannot be loaded: {exc}") from exc
+
+
+class TextDetector:
+    """DB text detection; returns axis-aligned boxes (inputs are rectified, upright-ish cards)."""
+
+    def __init__(self, session: ort.InferenceSession, *, thresh: float = 0.3,
+                 box_thresh: float = 0.5, unclip_ratio: float = 1.6) -> None:  # fmt: skip
+        self._session = session
+        self._input = session.get_inputs()[0].name
+        self.thresh = thresh
+        self.box_thresh = box_thresh
+        self.unclip_ratio = unclip_ratio
+
+    def __call__(self, image: np.ndarray) -> list[Box]:
+        """Detect text in a BGR image whose sides are multiples of 32."""
+        h, w = image.shape[:2]
+        if h % 32 or w % 32:
+            raise ValueError("detector input sides must be multiples of 32")
+        blob = (image.astype(np.float32) * (2.0 / 255.0) - 1.0).transpose(2, 0, 1)[None]
+        pred = self._session.run(None, {self._input: blob})[0][0, 0]
+        return self._boxes(pred)
+
+    def _boxes(self, pred: np.ndarray) -> list[Box]:
+        mask = cv2.dilate((pred > self.thresh).astype(np.uint8), np.ones((2, 2), np.uint8))
+        contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+        h, w = pred.shape
+        boxes = []
+        for contour in contours:
+            x, y, bw, bh = cv2.boundingRect(contour)
+            if min(bw, bh) < 3:
+                continue
+            region = mask[y : y + bh, x : x + bw]
+            score = float(pred[y : y + bh, x : x + bw][region > 0].mean())
+            if score < self.box_thresh:
+                continue
+            area = float(cv2.contourArea(contour))
+            length = float(cv2.arcLength(contour, closed=True))
+            d = area * self.unclip_ratio / max(length, 1.0)
+            boxes.append(Box(max(0.0, x - d), max(0.0, y - d), min(float(w), x + bw + d),
+                             min(float(h), y + bh + d), score))  # fmt: skip
+        return boxes
+
+
+class TextRecognizer:
+    """CTC recognition of single text lines, batched by width."""
+
+    def __init__(self, session: ort.InferenceSession, *, batch_size: int = 8) -> None:
+        self._session = session
+        self._input = session.get_inputs()[0].name
+        meta = session.get_modelmeta().custom_metadata_map
+        if "character" not in meta:
+            raise ModelError("recognition model has no 'character' dictionary in its metadata")
+        self.charset = ["", *meta["character"].splitlines(), " "]
+        self.folded = [unicodedata.normalize("NFKC", c) for c in self.charset]
+        self.batch_size = batch_size
+
+    def __call__(self, crops: Sequence[np.ndarray]) -> list[TextLine]:
+        """Recognise BGR line crops; the result list is in the order of ``crops``."""
+        widths = [self._width(c) for c in crops]
+        order = sorted(range(len(crops)), key=widths.__getitem__)
+        results: list[TextLine | None] = [None] * len(crops)
+        for start in range(0, len(order), self.batch_size):
+            batch = order[start : start + self.batch_size]
+            max_w = max(widths[i] for i in batch)
+            blob = np.zeros((len(batch), 3, REC_HEIGHT, max_w), dtype=np.float32)
+            for row, i in enumerate(batch):
+                resized = cv2.resize(crops[i], (widths[i], REC_HEIGHT), interpolation=cv2.INTER_LINEAR)
+                blob[row, :, :, : widths[i]] = resized.transpose(2, 0, 1) * (2.0 / 255.0) - 1.0
+            probs = self._session.run(None, {self._input: blob})[0]
+            for row, i in enumerate(batch):
+                results[i] = self._decode(probs[row])
+        return [r for r in results if r is not None]
+
+    @staticmethod
+    def _width(crop: np.ndarray) -> int:
+        h, w = crop.shape[:2]
+        return int(min(REC_MAX_WIDTH, max(16, math.ceil(REC_HEIGHT * w / max(h, 1)))))
+
+    def _decode(self, probs: np.ndarray) -> TextLine:
+        """Greedy CTC decoding. Classes that are the same character under NFKC (the
+        dictionary holds both ``3`` and fullwidth ``３``) are folded into one, their
+        probabilities added; each character keeps the runner-up of its best time step."""
+        best = probs.argmax(axis=1)
+        chars: list[CharCandidate] = []
+        prev = 0
+        for t, idx in enumerate(best):
+            idx = int(idx)
+            if idx != 0 and idx != prev:
+                chars.append(self._candidate(probs[t]))
+            elif idx != 0 and chars:
+                cand = self._candidate(probs[t])
+                if cand.char == chars[-1].char and cand.prob > chars[-1].prob:
+                    chars[-1] = cand
+            prev = idx
+        text = "".join(c.char for c in chars)
+        score = float(np.mean([c.prob for c in chars])) if chars else 0.0
+        return TextLine(text, score, tuple(chars))
+
+    def _candidate(self, row: np.ndarray) -> CharCandidate:
+        top = np.argpartition(row, -5)[-5:]
+        folded: dict[str, float] = {}
+        for j in top[np.argsort(row[top])[::-1]]:
+            j = int(j)
+            if j == 0:
+                continue
+            char = self.folded[j]
+            folded[char] = folded.get(char, 0.0) + float(row[j])
+        ranked = sorted(folded.items(), key=lambda kv: -kv[1]) + [("", 0.0)]
+        (char, prob), (alt, alt_prob) = ranked[0], ranked[1]
+        return CharCandidate(char, prob, alt, alt_prob)
+
+
+@dataclasses.dataclass(frozen=True)
+class OcrEngine:
+    detector: TextDetector
+    recognizer: TextRecognizer
+
+    @classmethod
+    def load(cls, model_dir: Path, *, intra_op_threads: int = 1) -> OcrEngine:
+        return cls(
+            TextDetector(_session(model_dir, "det", intra_op_threads)),
+            TextRecognizer(_session(model_dir, "rec", intra_op_threads)),
+        )

@@ -1,0 +1,157 @@
+"""Request decoding: body bytes -> the image file bytes the client sent.
+
+Under EAS the processor sees the body only, never the headers, so the format is told
+from the bytes: a raw image (by magic bytes), a JSON object, a multipart form, an
+``application/x-www-form-urlencoded`` form (what ``requests.post(url, data=...)`` sends)
+or bare base64 text. Limits are checked before anything is decoded.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import io
+import json
+import re
+import urllib.parse
+
+import multipart
+
+from .errors import bad_request, too_large
+
+IMAGE_MAGIC: tuple[bytes, ...] = (
+    b"\xff\xd8\xff",  # JPEG
+    b"\x89PNG\r\n\x1a\n",  # PNG
+    b"BM",  # BMP
+    b"GIF87a",
+    b"GIF89a",
+    b"II*\x00",  # TIFF little endian
+    b"MM\x00*",  # TIFF big endian
+)
+
+_DATA_URI = re.compile(rb"^data:[\w.+/-]*(;[\w=.+-]+)*;base64,", re.IGNORECASE)
+_B64_CHARS = re.compile(rb"^[A-Za-z0-9+/]*={0,2}$")
+_WHITESPACE = re.compile(rb"[\t\n\r\f\v]")
+_MULTIPART_BOUNDARY = re.compile(rb"^--([^\r\n]{1,200})\r?\n")
+
+
+@dataclasses.dataclass(frozen=True)
+class Request:
+    """What the client asked for: the image file bytes and the free-text ``info``."""
+
+    image: bytes
+    info: str = ""
+
+
+def is_image(data: bytes) -> bool:
+    return data.startswith(IMAGE_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+
+
+def parse_request(body: bytes, *, max_base64_bytes: int) -> Request:
+    """Decode a request body in any accepted format; raise ApiError(-1) on anything else."""
+    if not body or not body.strip():
+        raise bad_request("empty request body: send the image as base64 in the form field 'data'")
+    max_raw = max_base64_bytes * 3 // 4
+    if is_image(body):
+        if len(body) > max_raw:
+            raise too_large(f"image larger than {max_raw // (1024 * 1024)} MiB")
+        return Request(image=body)
+    head = body.lstrip()[:1]
+    if head in (b"{", b"["):
+        fields = _parse_json(body)
+    elif _MULTIPART_BOUNDARY.match(body):
+        fields = _parse_multipart(body, max_base64_bytes)
+    elif b"=" in body.rstrip(b"= \r\n\t"):
+        fields = _parse_form(body)
+    else:
+        fields = {"data": body}
+    data = fields.get("data")
+    if data is None:
+        raise bad_request("missing field 'data' (the image, base64-encoded)")
+    info = fields.get("info", b"")
+    info_text = info.decode("utf-8", "replace") if isinstance(info, bytes) else ""
+    if is_image(data):  # a multipart file upload carries the image itself
+        if len(data) > max_raw:
+            raise too_large(f"image larger than {max_raw // (1024 * 1024)} MiB")
+        return Request(image=data, info=info_text)
+    return Request(image=decode_base64(data, max_base64_bytes=max_base64_bytes), info=info_text)
+
+
+def decode_base64(text: bytes, *, max_base64_bytes: int) -> bytes:
+    """Standard or URL-safe base64, optional data-URI prefix, whitespace, missing padding."""
+    text = text.strip()
+    if len(text) >= max_base64_bytes:
+        raise too_large(f"base64 data must be smaller than {max_base64_bytes // (1024 * 1024)} MiB")
+    text = _DATA_URI.sub(b"", text, count=1)
+    # A form value whose '+' was not percent-encoded arrives with spaces in its place.
+    text = _WHITESPACE.sub(b"", text).replace(b" ", b"+")
+    text = text.replace(b"-", b"+").replace(b"_", b"/").rstrip(b"=")
+    if not text:
+        raise bad_request("field 'data' is empty")
+    if not _B64_CHARS.match(text) or len(text) % 4 == 1:
+        raise bad_request("field 'data' is not valid base64")
+    try:
+        return base64.b64decode(text + b"=" * (-len(text) % 4), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise bad_request("field 'data' is not valid base64") from exc
+
+
+def _parse_form(body: bytes) -> dict[str, bytes]:
+    try:
+        text = body.decode("ascii")
+        pairs = urllib.parse.parse_qsl(
+            text, keep_blank_values=True, strict_parsing=True, encoding="utf-8", errors="strict"
+        )
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise bad_request(
+            "body is not a valid form: expected info=...&data=<base64> "
+            "(application/x-www-form-urlencoded), JSON, multipart or an image"
+        ) from exc
+    return _unique(((k, v.encode("utf-8")) for k, v in pairs), "form")
+
+
+def _parse_json(body: bytes) -> dict[str, bytes]:
+    try:
+        obj = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        raise bad_request("body starts like JSON but is not valid JSON") from exc
+    if not isinstance(obj, dict):
+        raise bad_request('JSON body must be an object {"info": ..., "data": "<base64>"}')
+    fields: dict[str, bytes] = {}
+    for key in ("data", "info"):
+        value = obj.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise bad_request(f"JSON field '{key}' must be a string")
+        fields[key] = value.encode("utf-8")
+    return fields
+
+
+def _parse_multipart(body: bytes, max_base64_bytes: int) -> dict[str, bytes]:
+    match = _MULTIPART_BOUNDARY.match(body)
+    assert match is not None
+    boundary = match.group(1).rstrip().decode("latin-1")
+    try:
+        parser = multipart.MultipartParser(
+            io.BytesIO(body),
+            boundary,
+            content_length=len(body),
+            disk_limit=0,
+            mem_limit=max_base64_bytes + 64 * 1024,
+            memfile_limit=max_base64_bytes + 64 * 1024,
+        )
+        items = [(part.name, part.raw) for part in parser]
+    except (multipart.MultipartError, ValueError, UnicodeDecodeError) as exc:
+        raise bad_request("body is not a valid multipart/form-data message") from exc
+    return _unique(items, "multipart form")
+
+
+def _unique(pairs: object, what: str) -> dict[str, bytes]:
+    fields: dict[str, bytes] = {}
+    for key, value in pairs:  # type: ignore[attr-defined]
+        if key in fields and key == "data":
+            raise bad_request(f"{what} has more than one field 'data'")
+        fields.setdefault(key, value)
+    return fields

@@ -1,0 +1,153 @@
+"""Local HTTP server: a WSGI app on waitress in front of a processor's ``process(bytes)``.
+
+Routes: ``POST /api/predict/<service_name>`` and ``POST /`` -> process; ``GET /health``.
+With a token configured, every route but health needs ``Authorization``: the raw token
+(what curl and requests users send) or the ``EAS <signature>`` of Alibaba's eas-prediction
+SDK; both compared in constant time. The body limit is enforced while reading.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import signal
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
+
+from .errors import ApiError, Code
+from .response import error_body
+from .settings import Settings
+
+log = logging.getLogger("idcard_ocr.server")
+
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
+            405: "Method Not Allowed", 413: "Payload Too Large", 500: "Internal Server Error"}  # fmt: skip
+_CHUNK = 64 * 1024
+
+
+class Processor(Protocol):
+    def process(self, data: bytes) -> tuple[bytes, int]: ...
+
+
+class App:
+    """The WSGI application (no framework: four routes and a body reader)."""
+
+    def __init__(self, processor: Processor, settings: Settings) -> None:
+        self.processor = processor
+        self.settings = settings
+        self.predict_path = f"/api/predict/{settings.service_name}"
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "/") or "/"
+        method = environ.get("REQUEST_METHOD", "GET")
+        if path == "/health":
+            return self._reply(start_response, 200, b'{"status":"ok"}', "application/json")
+        if self.settings.token and not self._authorized(environ, path):
+            return self._error(start_response, ApiError(Code.ERROR, "missing or wrong Authorization token", http_status=401))
+        if path not in ("/", self.predict_path):
+            return self._error(start_response, ApiError(Code.ERROR, f"unknown path; POST to {self.predict_path}", http_status=404))
+        if method != "POST":
+            return self._error(start_response, ApiError(Code.ERROR, "use POST", http_status=405))
+        try:
+            body = self._read_body(environ)
+        except ApiError as exc:
+            return self._error(start_response, exc)
+        out, status = self.processor.process(body)
+        return self._reply(start_response, 200 if status in (0, 200) else status, out, "text/plain")
+
+    def _read_body(self, environ: dict[str, Any]) -> bytes:
+        limit = self.settings.max_body_bytes
+        too_big = ApiError(Code.ERROR, f"request body larger than {limit // (1024 * 1024)} MiB", http_status=413)
+        try:
+            declared = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError as exc:
+            raise ApiError(Code.ERROR, "bad Content-Length") from exc
+        if declared > limit:
+            raise too_big
+        stream = environ["wsgi.input"]
+        chunks, size = [], 0
+        while True:
+            chunk = stream.read(_CHUNK)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:
+                raise too_big
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _authorized(self, environ: dict[str, Any], path: str) -> bool:
+        given = environ.get("HTTP_AUTHORIZATION", "")
+        token = self.settings.token
+        if hmac.compare_digest(given.encode(), token.encode()):
+            return True
+        if given.startswith("EAS "):  # eas-prediction's signed form (the body is not read twice:
+            # the SDK sends Content-MD5, which the signature covers)
+            message = "\n".join([
+                environ.get("REQUEST_METHOD", ""), environ.get("HTTP_CONTENT_MD5", ""),
+                environ.get("CONTENT_TYPE", ""), environ.get("HTTP_DATE", ""), path,
+            ])  # fmt: skip
+            digest = hmac.new(token.encode(), message.encode(), hashlib.sha1).digest()
+            expected = "EAS " + base64.b64encode(digest).decode()
+            return hmac.compare_digest(given.encode(), expected.encode())
+        return False
+
+    def _error(self, start_response: StartResponse, error: ApiError) -> Iterable[bytes]:
+        return self._reply(start_response, error.http_status,
+                           error_body(error, data_format=self.settings.data_format), "text/plain")  # fmt: skip
+
+    @staticmethod
+    def _reply(start_response: StartResponse, status: int, body: bytes, ctype: str) -> Iterable[bytes]:
+        start_response(f"{status} {_REASONS.get(status, 'Error')}",
+                       [("Content-Type", ctype), ("Content-Length", str(len(body)))])  # fmt: skip
+        return [body]
+
+
+def make_server(processor: Processor, settings: Settings, *, port: int | None = None) -> Any:
+    """A waitress server (not yet serving); ``port=0`` picks a free port."""
+    from waitress.server import create_server  # noqa: PLC0415
+
+    return create_server(
+        App(processor, settings),
+        host=settings.host,
+        port=settings.port if port is None else port,
+        # waiting threads are cheap: enough for the busy check to answer beyond the workers
+        threads=settings.worker_threads + settings.max_queue + 4,
+        max_request_body_size=settings.max_body_bytes + 1,
+        channel_timeout=max(60, int(settings.request_timeout * 3)),
+        ident="idcard-ocr",
+        clear_untrusted_proxy_headers=True,
+    )
+
+
+def serve_processor(processor: Any) -> None:
+    """Serve ``processor`` (initialised) until SIGTERM/SIGINT; used by the allspark stand-in."""
+    settings: Settings = getattr(processor, "settings", None) or Settings.from_env()
+    if processor.endpoint:
+        host, _, port = str(processor.endpoint).rpartition(":")
+        settings = Settings.from_env(host=host or settings.host, port=int(port))
+    server = make_server(processor, settings)
+    stop = threading.Event()
+
+    def _shutdown(signum: int, _frame: Any) -> None:
+        if not stop.is_set():
+            stop.set()
+            log.info("signal %d: draining requests in flight, then exiting", signum)
+            threading.Thread(target=server.close, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, _shutdown)
+    signal.signal(signal.SIGINT, _shutdown)
+    log.info("serving on http://%s:%d%s (health: /health)", settings.host, server.effective_port,
+             App(processor, settings).predict_path)  # fmt: skip
+    try:
+        server.run()
+    except OSError:
+        if not stop.is_set():
+            raise
+    service = getattr(processor, "service", None)
+    if service is not None:
+        service.close()

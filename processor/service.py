@@ -1,0 +1,128 @@
+"""The service: request bytes -> response bytes, with the one error boundary.
+
+``OcrService.create`` loads and verifies everything once (models, checksums, warm-up).
+``handle`` is the only place where exceptions become responses: an :class:`ApiError`
+becomes its code and message, anything else a logged -1 / HTTP 500 whose message reveals
+nothing of the request. Work runs on a bounded pool so that a request has a deadline and
+a full queue is answered at once with "busy" instead of hanging.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .decode import decode_image
+from .errors import ApiError, Code
+from .models import ModelError
+from .ocr import OcrEngine
+from .pipeline import read_card
+from .request import parse_request
+from .response import card_outcome, encode_card_image, envelope, error_body
+from .settings import Settings
+
+log = logging.getLogger("idcard_ocr")
+
+
+@dataclasses.dataclass(frozen=True)
+class Response:
+    body: bytes  # base64 of the UTF-8 JSON envelope
+    status: int  # HTTP status
+    code: str  # API code, for logs and metrics
+
+
+class OcrService:
+    def __init__(self, settings: Settings, engine: OcrEngine) -> None:
+        self.settings = settings
+        self.engine = engine
+        self._pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=settings.worker_threads, thread_name_prefix="ocr"
+        )
+        self._capacity = settings.worker_threads + settings.max_queue
+        self._inflight = 0
+        self._lock = threading.Lock()
+
+    @classmethod
+    def create(cls, settings: Settings, model_dir: Path | None = None) -> OcrService:
+        """Load and verify the models, then warm them up; raises ModelError naming the file."""
+        directory = model_dir or settings.model_dir
+        started = time.perf_counter()
+        engine = OcrEngine.load(directory, intra_op_threads=settings.intra_op_threads)
+        service = cls(settings, engine)
+        service.warm_up()
+        log.info("models loaded from %s and warmed up in %.2f s", directory,
+                 time.perf_counter() - started)  # fmt: skip
+        return service
+
+    def warm_up(self) -> None:
+        """Run every model once at the shapes requests use, so the first request is not slow."""
+        from .pipeline import DET_SIZE  # noqa: PLC0415
+
+        blank = np.full((DET_SIZE[1], DET_SIZE[0], 3), 255, np.uint8)
+        self.engine.detector(blank)
+        self.engine.recognizer([blank[:48, :480], blank[:48, :160]])
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+
+    # -- the boundary ---------------------------------------------------------------
+    def handle(self, body: bytes) -> Response:
+        """Answer one request. Never raises; thread-safe; keeps no per-request state."""
+        started = time.perf_counter()
+        fmt = self.settings.data_format
+        try:
+            code, message, data = self._run_with_deadline(body)
+            response = Response(envelope(code, message, data, data_format=fmt), 200, code.value)
+        except ApiError as exc:
+            response = Response(error_body(exc, data_format=fmt), exc.http_status, exc.code.value)
+        except Exception:  # the boundary: log the type and stack, never the request
+            log.exception("internal error while processing a request")
+            err = ApiError(Code.ERROR, "internal error", http_status=500)
+            response = Response(error_body(err, data_format=fmt), 500, err.code.value)
+        log.info("request bytes=%d code=%s status=%d ms=%.0f", len(body), response.code,
+                 response.status, (time.perf_counter() - started) * 1000)  # fmt: skip
+        return response
+
+    def _run_with_deadline(self, body: bytes) -> tuple[Code, str, dict[str, Any]]:
+        with self._lock:
+            if self._inflight >= self._capacity:
+                raise ApiError(Code.ERROR, "server busy: too many requests in progress, retry",
+                               http_status=500)  # fmt: skip
+            self._inflight += 1
+        try:
+            future = self._pool.submit(self.recognize, body)
+            try:
+                return future.result(timeout=self.settings.request_timeout)
+            except concurrent.futures.TimeoutError as exc:
+                future.cancel()
+                raise ApiError(
+                    Code.ERROR,
+                    f"processing took longer than {self.settings.request_timeout:g} s",
+                    http_status=500,
+                ) from exc
+        finally:
+            with self._lock:
+                self._inflight -= 1
+
+    # -- the pipeline ----------------------------------------------------------------
+    def recognize(self, body: bytes) -> tuple[Code, str, dict[str, Any]]:
+        """decode -> pipeline -> outcome; raises ApiError for bad input."""
+        s = self.settings
+        request = parse_request(body, max_base64_bytes=s.max_base64_bytes)
+        image = decode_image(request.image, max_pixels=s.max_pixels, min_side=s.min_side)
+        result = read_card(image, self.engine)
+        if result is None:
+            return Code.NO_CARD, Code.NO_CARD.message, {}
+        card_b64 = encode_card_image(result.card_image, width=s.card_image_width,
+                                     quality=s.card_image_quality)  # fmt: skip
+        return card_outcome(result, card_b64)
+
+
+__all__ = ["ModelError", "OcrService", "Response"]

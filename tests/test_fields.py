@@ -1,0 +1,159 @@
+"""Field parsing and validation tables (no models)."""
+
+from __future__ import annotations
+
+import pytest
+
+from processor import fields as fp
+from processor.ocr import CharCandidate, TextLine
+
+
+def line(text: str, prob: float = 0.99, alts: dict[int, str] | None = None) -> TextLine:
+    alts = alts or {}
+    chars = tuple(CharCandidate(c, prob, alts.get(i, ""), 0.01) for i, c in enumerate(text))
+    return TextLine(text, prob, chars)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("张三", "张三"),
+        ("姓名张三", "张三"),
+        ("姓名 欧阳娜娜", "欧阳娜娜"),
+        ("阿依古丽·买买提", "阿依古丽·买买提"),
+        ("阿依古丽.买买提", "阿依古丽·买买提"),
+        ("阿依古丽・买买提", "阿依古丽·买买提"),
+        ("张3", None),
+        ("", None),
+        ("Zhang San", None),
+    ],
+)
+def test_parse_name(text: str, expected: str | None) -> None:
+    assert fp.parse_name(line(text)).value == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "gender", "race"),
+    [
+        ("男民族汉", "男", "汉"),
+        ("女 民族 维吾尔", "女", "维吾尔"),
+        ("性别女民族蒙古", "女", "蒙古"),
+        ("男民族汉族", "男", "汉"),
+        ("男民族毛难", "男", "毛南"),
+        ("男民族崩龙", "男", "德昂"),
+        ("女民族穿青人", "女", "穿青人"),
+        ("男民族火星", "男", None),
+        ("民族汉", None, "汉"),
+        ("", None, None),
+    ],
+)
+def test_parse_gender_and_race(text: str, gender: str | None, race: str | None) -> None:
+    assert fp.parse_gender(line(text)).value == gender
+    assert fp.parse_race(line(text)).value == race
+
+
+def test_parse_race_passthrough_needs_a_clean_read() -> None:
+    assert fp.parse_race(line("男民族穿青人", prob=0.6)).value == "穿青人"  # in the known extras
+    assert fp.parse_race(line("男民族革家人", prob=0.95)).value == "革家人"
+    assert fp.parse_race(line("男民族革家人", prob=0.6)).value is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1982年9月25日", "1982.09.25"),
+        ("出生1982年9月25日", "1982.09.25"),
+        ("2001 年 12 月 1 日", "2001.12.01"),
+        ("1982年13月25日", None),
+        ("1982年2月30日", None),
+        ("年月日", None),
+    ],
+)
+def test_parse_birth(text: str, expected: str | None) -> None:
+    assert fp.parse_birth(line(text)).value == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("11010519491231002X", "11010519491231002X"),
+        ("公民身份号码11010519491231002X", "11010519491231002X"),
+        ("1101 0519 4912 3100 2X", "11010519491231002X"),
+        ("11010519491231002x", "11010519491231002X"),
+        ("11O10519491231002X", "11010519491231002X"),  # O in a number is a 0
+        ("11O10519491231003X", None),  # ... but only a valid number is accepted
+        ("110105194912310021", None),  # wrong check character is never recomputed
+        ("1101051949123100", None),
+    ],
+)
+def test_parse_id_number(text: str, expected: str | None) -> None:
+    assert fp.parse_id_number(line(text)).value == expected
+
+
+def test_parse_id_number_corrects_with_runner_up_when_unambiguous() -> None:
+    # position 9 read as 3 with runner-up 4: only the runner-up makes the check valid
+    read = "11010519391231002X"
+    assert fp.parse_id_number(line(read)).value is None
+    assert fp.parse_id_number(line(read, alts={8: "4"})).value == "11010519491231002X"
+
+
+def test_parse_address_joins_lines_and_strips_label() -> None:
+    lines = [line("住址浙江省杭州市西湖区文"), line("三路 100 号 1 幢 101 室")]
+    assert fp.parse_address(lines).value == "浙江省杭州市西湖区文三路100号1幢101室"
+    assert fp.parse_address([]).value is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("南京市公安局玄武分局", "南京市公安局玄武分局"),
+        ("签发机关桐庐县公安局", "桐庐县公安局"),
+        ("义乌市公安局", "义乌市公安局"),
+        ("南京市玄武区", None),
+        ("公安局", None),
+    ],
+)
+def test_parse_issuer(text: str, expected: str | None) -> None:
+    assert fp.parse_issuer(line(text)).value == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2013.03.21-2033.03.21", "2013.03.21-2033.03.21"),
+        ("有效期限2013.03.21-2023.03.21", "2013.03.21-2023.03.21"),
+        ("2013.03.21-2018.03.21", "2013.03.21-2018.03.21"),
+        ("2013.03.21-长期", "2013.03.21-长期"),
+        ("2013.03.21一长期", "2013.03.21-长期"),
+        ("2013.03.21-2034.03.21", None),  # 21 years is no legal term
+        ("2013.03.21-2033.03.22", None),  # end must keep month and day
+        ("2013.02.30-2033.02.30", None),
+        ("2016.02.29-2021.02.28", "2016.02.29-2021.02.28"),
+    ],
+)
+def test_parse_validity(text: str, expected: str | None) -> None:
+    assert fp.parse_validity(line(text)).value == expected
+
+
+def _front(**values: str | None) -> dict[str, fp.Field]:
+    return {k: fp.Field(v, 0.9) for k, v in values.items()}
+
+
+@pytest.mark.parametrize(
+    ("birth", "gender", "birth_out", "gender_out"),
+    [
+        ("1949.12.31", "女", "1949.12.31", "女"),  # consistent
+        ("1949.12.81", "女", "1949.12.31", "女"),  # one digit slipped: corrected from the number
+        ("1975.06.01", "女", None, "女"),  # a different date: rejected, not replaced
+        ("1949.12.31", "男", "1949.12.31", None),  # parity says 女: rejected
+    ],
+)
+def test_reconcile_front(birth: str, gender: str, birth_out: str | None, gender_out: str | None) -> None:
+    out = fp.reconcile_front(_front(id_no="11010519491231002X", birth=birth, gender=gender))
+    assert out["birth"].value == birth_out
+    assert out["gender"].value == gender_out
+
+
+def test_reconcile_front_leaves_fields_alone_without_a_valid_number() -> None:
+    fields = _front(id_no=None, birth="1949.12.81", gender="男")
+    assert fp.reconcile_front(fields) == fields
