@@ -29,7 +29,9 @@ def _recognize(args: argparse.Namespace) -> int:
                 continue
             result = decode_response(service.handle(base64.b64encode(raw)).body)
             if not args.with_image and "idcard_image" in result["data"]:
-                result["data"]["idcard_image"] = f"<{len(result['data']['idcard_image'])} base64 chars>"
+                result["data"]["idcard_image"] = (
+                    f"<{len(result['data']['idcard_image'])} base64 chars>"
+                )
             print(json.dumps({"file": str(path), **result}, ensure_ascii=False))
     finally:
         service.close()
@@ -40,8 +42,9 @@ def _serve(_args: argparse.Namespace) -> int:
     from .eas import IdCardProcessor  # noqa: PLC0415
 
     settings = Settings.from_env()
-    IdCardProcessor(worker_threads=settings.worker_threads,
-                    endpoint=f"{settings.host}:{settings.port}").run()  # fmt: skip
+    IdCardProcessor(
+        worker_threads=settings.worker_threads, endpoint=f"{settings.host}:{settings.port}"
+    ).run()
     return 0
 
 

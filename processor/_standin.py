@@ -13,8 +13,13 @@ import os
 
 
 class BaseProcessor:
-    def __init__(self, worker_threads: int = 5, io_threads: int = 4, worker_processes: int = 1,
-                 endpoint: str | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        worker_threads: int = 5,
+        io_threads: int = 4,
+        worker_processes: int = 1,
+        endpoint: str | None = None,
+    ) -> None:
         self.worker_threads = worker_threads
         self.io_threads = io_threads
         self.worker_processes = worker_processes

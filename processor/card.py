@@ -24,8 +24,12 @@ _MIN_AREA_FRACTION = 0.03
 class Quad:
     """Four corners in image pixels, clockwise, ``p0 -> p1`` along a long side."""
 
-    points: tuple[tuple[float, float], tuple[float, float], tuple[float, float], tuple[float, float]]
+    points: tuple[tuple[float, float], ...]
     score: float = 0.0
+
+    def __post_init__(self) -> None:
+        if len(self.points) != 4:
+            raise ValueError("a quadrilateral has four corners")
 
     def array(self) -> np.ndarray:
         return np.asarray(self.points, dtype=np.float32)
@@ -45,8 +49,8 @@ class Quad:
         return float(abs(cv2.contourArea(self.array())))
 
 
-def _as_points(pts: np.ndarray) -> tuple[tuple[float, float], ...]:  # type: ignore[type-arg]
-    return tuple((float(x), float(y)) for x, y in pts)  # type: ignore[return-value]
+def _as_points(pts: np.ndarray) -> tuple[tuple[float, float], ...]:
+    return tuple((float(x), float(y)) for x, y in pts)
 
 
 def order_corners(pts: np.ndarray) -> np.ndarray:
@@ -72,8 +76,9 @@ def rectify(image: np.ndarray, quad: Quad, width: int, height: int | None = None
         height = round(width / CARD_ASPECT)
     dst = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(quad.array(), dst)
-    return cv2.warpPerspective(image, matrix, (width, height), flags=cv2.INTER_LINEAR,
-                               borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+    return cv2.warpPerspective(
+        image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
 
 
 def full_frame_quad(shape: tuple[int, ...]) -> Quad:
@@ -81,10 +86,14 @@ def full_frame_quad(shape: tuple[int, ...]) -> Quad:
     return Quad(_as_points(order_corners(np.array([[0, 0], [w, 0], [w, h], [0, h]]))), 0.1)
 
 
-def find_card_candidates(image: np.ndarray, *, limit: int = 4) -> list[Quad]:
+def find_card_candidates(image: np.ndarray, *, limit: int = 5) -> list[Quad]:
     """Quadrilaterals that may be the card, in ``image`` pixels, most plausible first."""
     scale = WORK_SIDE / max(image.shape[:2])
-    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else image
+    small = (
+        cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        if scale < 1
+        else image
+    )
     scale = min(scale, 1.0)
     gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
     quads = [q for mask in _masks(small, gray) for q in _quads_from_mask(mask)]
@@ -106,7 +115,7 @@ def _masks(small: np.ndarray, gray: np.ndarray) -> list[np.ndarray]:
     blur = cv2.GaussianBlur(gray, (5, 5), 0)
     masks = []
     median = float(np.median(blur))
-    for lo, hi in ((0.5 * median, 1.2 * median), (20.0, 60.0)):
+    for lo, hi in ((0.5 * median, 1.2 * median), (20.0, 60.0), (8.0, 24.0)):
         edges = cv2.Canny(blur, max(5.0, lo), max(15.0, hi))
         edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
         masks.append(edges)
@@ -134,9 +143,8 @@ def _quads_from_mask(mask: np.ndarray) -> list[Quad]:
             continue
         fill = min(hull_area / quad_area, quad_area / hull_area)
         ordered = order_corners(quad)
-        long_side = (np.linalg.norm(ordered[1] - ordered[0]) + np.linalg.norm(ordered[3] - ordered[2])) / 2
-        short_side = (np.linalg.norm(ordered[2] - ordered[1]) + np.linalg.norm(ordered[0] - ordered[3])) / 2
-        aspect = long_side / max(short_side, 1.0)
+        sides = [float(np.linalg.norm(ordered[(i + 1) % 4] - ordered[i])) for i in range(4)]
+        aspect = (sides[0] + sides[2]) / max(sides[1] + sides[3], 1.0)
         aspect_fit = math.exp(-abs(math.log(aspect / CARD_ASPECT)) * 4)
         if aspect_fit < 0.2 or fill < 0.85:
             continue

@@ -18,6 +18,7 @@ _WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS: Final = "10X98765432"
 
 #: The 56 ethnic groups in GB 3304-1991 code order 01-56, printed without 族.
+# fmt: off
 ETHNICITIES: Final[tuple[str, ...]] = (
     "汉", "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜",
     "满", "侗", "瑶", "白", "土家", "哈尼", "哈萨克", "傣", "黎", "傈僳",
@@ -25,7 +26,8 @@ ETHNICITIES: Final[tuple[str, ...]] = (
     "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米",
     "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔",
     "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
-)  # fmt: skip
+)
+# fmt: on
 
 #: Old names still printed on some cards or produced by copied code, mapped to today's.
 ETHNICITY_ALIASES: Final[dict[str, str]] = {"毛难": "毛南", "崩龙": "德昂"}

@@ -29,8 +29,15 @@ def decode_response(text: str | bytes) -> dict[str, Any]:
     return result
 
 
-def recognize(image: bytes, url: str, *, token: str | None = None, info: str = "",
-              timeout: float = 30.0, session: requests.Session | None = None) -> dict[str, Any]:  # fmt: skip
+def recognize(
+    image: bytes,
+    url: str,
+    *,
+    token: str | None = None,
+    info: str = "",
+    timeout: float = 30.0,
+    session: requests.Session | None = None,
+) -> dict[str, Any]:
     """POST ``image`` (file bytes) as the API document's form and decode the answer."""
     headers = {"Authorization": token} if token else {}
     form = {"info": info, "data": base64.b64encode(image)}

@@ -29,14 +29,16 @@ def decode_image(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            image = Image.open(io.BytesIO(data))
+            image: Image.Image = Image.open(io.BytesIO(data))
             width, height = image.size
             if width * height > max_pixels:
                 raise too_large(
                     f"image has {width}x{height} pixels; at most {max_pixels / 1e6:.0f} megapixels"
                 )
             if min(width, height) < min_side:
-                raise bad_request(f"image is {width}x{height}; the short side must be >= {min_side}")
+                raise bad_request(
+                    f"image is {width}x{height}; the short side must be >= {min_side}"
+                )
             if image.format == "JPEG" and max(width, height) > target_long_side:
                 scale = target_long_side / max(width, height)
                 image.draft("RGB", (int(width * scale) + 1, int(height * scale) + 1))

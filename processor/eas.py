@@ -31,14 +31,18 @@ class IdCardProcessor(BaseProcessor):  # type: ignore[misc, unused-ignore]
 
     def initialize(self) -> None:
         settings = Settings.from_env()
-        logging.basicConfig(level=settings.log_level,
-                            format="%(asctime)s %(levelname)s %(name)s %(message)s")  # fmt: skip
+        logging.basicConfig(
+            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        )
         self.settings = settings
         self.service = OcrService.create(settings, self.model_dir(settings))
 
     def model_dir(self, settings: Settings) -> Path:
         """``get_model_path()`` where EAS provides it, else ``_model_path``, else our setting."""
-        for candidate in (getattr(self, "get_model_path", None), getattr(self, "_model_path", None)):
+        for candidate in (
+            getattr(self, "get_model_path", None),
+            getattr(self, "_model_path", None),
+        ):
             value = candidate() if callable(candidate) else candidate
             if isinstance(value, bytes):
                 value = value.decode()

@@ -32,10 +32,31 @@ _CJK = "\u4e00-\u9fff"
 _NAME_RE = re.compile(rf"^[{_CJK}]+(?:{MIDDLE_DOT}[{_CJK}]+)*$")
 _DOTS = re.compile(r"[.．・•∙⋅°·]")
 _PUNCT = re.compile(r"[\s,，.。:：;；'\"“”‘’`~!！?？、|｜_\-—()（）\[\]【】<>《》]")
-_ID_CONFUSIONS = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1",
-                                "|": "1", "i": "1", "Z": "2", "z": "2", "S": "5", "s": "5",
-                                "B": "8", "b": "6", "G": "6", "g": "9", "x": "X", "×": "X",
-                                "Ⅹ": "X", "K": "X", "T": "7"})  # fmt: skip
+_ID_CONFUSIONS = str.maketrans(
+    {
+        "O": "0",
+        "o": "0",
+        "D": "0",
+        "Q": "0",
+        "I": "1",
+        "l": "1",
+        "|": "1",
+        "i": "1",
+        "Z": "2",
+        "z": "2",
+        "S": "5",
+        "s": "5",
+        "B": "8",
+        "b": "6",
+        "G": "6",
+        "g": "9",
+        "x": "X",
+        "×": "X",
+        "Ⅹ": "X",
+        "K": "X",
+        "T": "7",
+    }
+)
 _ISSUER_RE = re.compile(rf"^[{_CJK}]{{2,}}(?:公安局(?:[{_CJK}]{{1,8}}分局)?|分局)$")
 _RACE_PASSTHROUGH = re.compile(rf"^[{_CJK}]{{1,6}}人$")
 _MIN_CLEAN_SCORE = 0.9
@@ -161,12 +182,10 @@ def parse_id_number(line: TextLine | None) -> Field:
 
 def _id_chars(chars: Sequence[CharCandidate]) -> list[CharCandidate]:
     out = []
-    for c in chars:
-        mapped = c.char.translate(_ID_CONFUSIONS)
-        if mapped != c.char:
-            c = dataclasses.replace(c, char=mapped)
-        if c.char.strip():
-            out.append(c)
+    for cand in chars:
+        mapped = cand.char.translate(_ID_CONFUSIONS)
+        if mapped.strip():
+            out.append(dataclasses.replace(cand, char=mapped) if mapped != cand.char else cand)
     # Labels merged into the crop (公民身份号码) leave CJK characters in front: drop them.
     return [c for c in out if c.char.isascii()]
 

@@ -78,8 +78,9 @@ def _split_lines(boxes: Sequence[Box]) -> list[list[Box]]:
     return lines
 
 
-def _lines_in(boxes: Sequence[Box], y0: float, y1: float, *, x0_min: float = 0.0,
-              x1_min: float = 0.0) -> int:  # fmt: skip
+def _lines_in(
+    boxes: Sequence[Box], y0: float, y1: float, *, x0_min: float = 0.0, x1_min: float = 0.0
+) -> int:
     """How many distinct text lines have boxes centred in the band ``y0..y1``."""
     inside = [b for b in boxes if y0 <= b.cy <= y1 and b.x0 >= x0_min and b.x1 >= x1_min]
     return len(_split_lines(inside))
@@ -88,11 +89,19 @@ def _lines_in(boxes: Sequence[Box], y0: float, y1: float, *, x0_min: float = 0.0
 def score_front(boxes: Sequence[Box]) -> float:
     """How much upright normalised ``boxes`` look like the front's text."""
     score = 0.0
-    id_line = [b for b in boxes if 0.76 <= b.cy <= 0.92 and b.x1 > 0.7 and b.width > 0.3 and b.x0 > 0.2]
+    id_line = [
+        b for b in boxes if 0.76 <= b.cy <= 0.92 and b.x1 > 0.7 and b.width > 0.3 and b.x0 > 0.2
+    ]
     score += 3.0 if id_line else 0.0
-    score += 0.5 * min(5, len([b for b in boxes if b.x0 < 0.15 and 0.1 <= b.cy <= 0.9 and b.height < 0.12]))
+    score += 0.5 * min(
+        5, len([b for b in boxes if b.x0 < 0.15 and 0.1 <= b.cy <= 0.9 and b.height < 0.12])
+    )
     score += 0.4 * min(5, _lines_in(boxes, 0.1, 0.75, x1_min=0.2))
     score -= 1.0 * sum(1 for b in boxes if _in(b, PHOTO) and b.width < 0.25 and b.x0 > 0.6)
+    # nothing is printed across the portrait: a line running into it is not this card's
+    score -= 1.0 * sum(1 for b in boxes if 0.2 < b.cy < 0.7 and b.x0 < 0.5 and b.x1 > 0.75)
+    if not id_line:  # without its number a front is not accepted, however many lines it has
+        score = min(score, MIN_LAYOUT_SCORE - 1.0)
     score -= 0.5 * sum(1 for b in boxes if b.height > 0.13)
     return score
 
@@ -104,9 +113,14 @@ def score_back(boxes: Sequence[Box]) -> float:
     """
     titles = [b for b in boxes if 0.08 <= b.cy <= 0.5 and b.x0 > 0.2 and b.height > 0.055]
     rows = [b for b in boxes if 0.63 <= b.cy <= 0.93 and b.x1 > 0.5 and b.x0 > 0.1]
-    score = 1.5 * min(2, len(_split_lines(titles))) + 1.5 * min(2, len(_split_lines(rows)))
-    score -= 0.5 * sum(1 for b in boxes if 0.52 < b.cy < 0.62 and b.x0 > 0.2)
-    score -= 0.5 * max(0, len(_split_lines(rows)) - 2)
+    title_lines, row_lines = len(_split_lines(titles)), len(_split_lines(rows))
+    score = 1.5 * min(2, title_lines) + 1.5 * min(2, row_lines)
+    # a back has exactly these four lines, nothing between them and nothing at the left
+    score -= 1.0 * sum(1 for b in boxes if 0.5 < b.cy < 0.62 and b.x0 > 0.2)
+    score -= 1.0 * (max(0, row_lines - 2) + max(0, title_lines - 2))
+    score -= 1.0 * sum(1 for b in boxes if b.x1 < 0.2 and b.cy > 0.55)
+    if title_lines == 0 or row_lines == 0:
+        score = min(score, MIN_LAYOUT_SCORE - 1.0)
     if titles and rows:  # the title lines are printed larger than the two rows
         score += 1.0 if max(b.height for b in titles) > 1.15 * max(b.height for b in rows) else -1.0
     return score
@@ -144,8 +158,12 @@ def _union(boxes: Sequence[Box], x0: float, x1_max: float = 1.0) -> Box | None:
     boxes = [b for b in boxes if b.x1 > x0 + 0.02]
     if not boxes:
         return None
-    return Box(max(x0, min(b.x0 for b in boxes)), min(b.y0 for b in boxes),
-               min(x1_max, max(b.x1 for b in boxes)), max(b.y1 for b in boxes))  # fmt: skip
+    return Box(
+        max(x0, min(b.x0 for b in boxes)),
+        min(b.y0 for b in boxes),
+        min(x1_max, max(b.x1 for b in boxes)),
+        max(b.y1 for b in boxes),
+    )
 
 
 def front_regions(boxes: Sequence[Box]) -> FieldRegions:

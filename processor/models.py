@@ -28,7 +28,9 @@ def read_manifest(model_dir: Path) -> dict[str, ModelEntry]:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         return {
-            name: ModelEntry(name=name, **{k: str(v[k]) for k in ("file", "version", "sha256", "source")})
+            name: ModelEntry(
+                name=name, **{k: str(v[k]) for k in ("file", "version", "sha256", "source")}
+            )
             for name, v in raw["models"].items()
         }
     except FileNotFoundError as exc:
@@ -54,10 +56,13 @@ def load_verified(model_dir: Path, name: str) -> bytes:
     try:
         blob = path.read_bytes()
     except OSError as exc:
-        raise ModelError(f"model file {path} cannot be read: {exc.strerror} (run `make models`)") from exc
+        raise ModelError(
+            f"model file {path} cannot be read: {exc.strerror} (run `make models`)"
+        ) from exc
     actual = hashlib.sha256(blob).hexdigest()
     if actual != entry.sha256:
         raise ModelError(
-            f"model file {path} does not match its manifest: sha256 {actual}, expected {entry.sha256}"
+            f"model file {path} does not match its manifest: "
+            f"sha256 {actual}, expected {entry.sha256}"
         )
     return blob

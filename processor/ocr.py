@@ -93,8 +93,14 @@ def _session(model_dir: Path, name: str, intra_op_threads: int) -> ort.Inference
 class TextDetector:
     """DB text detection; returns axis-aligned boxes (inputs are rectified, upright-ish cards)."""
 
-    def __init__(self, session: ort.InferenceSession, *, thresh: float = 0.3,
-                 box_thresh: float = 0.5, unclip_ratio: float = 1.6) -> None:  # fmt: skip
+    def __init__(
+        self,
+        session: ort.InferenceSession,
+        *,
+        thresh: float = 0.3,
+        box_thresh: float = 0.5,
+        unclip_ratio: float = 1.6,
+    ) -> None:
         self._session = session
         self._input = session.get_inputs()[0].name
         self.thresh = thresh
@@ -126,8 +132,15 @@ class TextDetector:
             area = float(cv2.contourArea(contour))
             length = float(cv2.arcLength(contour, closed=True))
             d = area * self.unclip_ratio / max(length, 1.0)
-            boxes.append(Box(max(0.0, x - d), max(0.0, y - d), min(float(w), x + bw + d),
-                             min(float(h), y + bh + d), score))  # fmt: skip
+            boxes.append(
+                Box(
+                    max(0.0, x - d),
+                    max(0.0, y - d),
+                    min(float(w), x + bw + d),
+                    min(float(h), y + bh + d),
+                    score,
+                )
+            )
         return boxes
 
 
@@ -154,7 +167,9 @@ class TextRecognizer:
             max_w = max(widths[i] for i in batch)
             blob = np.zeros((len(batch), 3, REC_HEIGHT, max_w), dtype=np.float32)
             for row, i in enumerate(batch):
-                resized = cv2.resize(crops[i], (widths[i], REC_HEIGHT), interpolation=cv2.INTER_LINEAR)
+                resized = cv2.resize(
+                    crops[i], (widths[i], REC_HEIGHT), interpolation=cv2.INTER_LINEAR
+                )
                 blob[row, :, :, : widths[i]] = resized.transpose(2, 0, 1) * (2.0 / 255.0) - 1.0
             probs = self._session.run(None, {self._input: blob})[0]
             for row, i in enumerate(batch):
@@ -173,9 +188,9 @@ class TextRecognizer:
         best = probs.argmax(axis=1)
         chars: list[CharCandidate] = []
         prev = 0
-        for t, idx in enumerate(best):
-            idx = int(idx)
-            if idx != 0 and idx != prev:
+        for t, best_idx in enumerate(best):
+            idx = int(best_idx)
+            if idx not in (0, prev):
                 chars.append(self._candidate(probs[t]))
             elif idx != 0 and chars:
                 cand = self._candidate(probs[t])
@@ -190,12 +205,11 @@ class TextRecognizer:
         top = np.argpartition(row, -5)[-5:]
         folded: dict[str, float] = {}
         for j in top[np.argsort(row[top])[::-1]]:
-            j = int(j)
-            if j == 0:
+            if int(j) == 0:
                 continue
-            char = self.folded[j]
-            folded[char] = folded.get(char, 0.0) + float(row[j])
-        ranked = sorted(folded.items(), key=lambda kv: -kv[1]) + [("", 0.0)]
+            char = self.folded[int(j)]
+            folded[char] = folded.get(char, 0.0) + float(row[int(j)])
+        ranked = [*sorted(folded.items(), key=lambda kv: -kv[1]), ("", 0.0)]
         (char, prob), (alt, alt_prob) = ranked[0], ranked[1]
         return CharCandidate(char, prob, alt, alt_prob)
 

@@ -29,8 +29,8 @@ from .ocr import Box, OcrEngine, TextLine
 DET_SIZE = (512, 320)
 #: Width of the rectified card the recogniser crops from (text ~44 px high).
 REC_CARD_WIDTH = 1280
-#: A layout score at which the first candidate is taken without trying the others.
-CONFIDENT_SCORE = 5.5
+#: A layout score at which a candidate is taken without trying the rest.
+CONFIDENT_SCORE = 6.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,7 +76,9 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardResult | None:
     return CardResult(hyp.side, parsed, card, quad, hyp.score)
 
 
-def _recognise(card: np.ndarray, regions: FieldRegions, engine: OcrEngine) -> dict[str, list[TextLine]]:
+def _recognise(
+    card: np.ndarray, regions: FieldRegions, engine: OcrEngine
+) -> dict[str, list[TextLine]]:
     h, w = card.shape[:2]
     keys: list[str] = []
     crops: list[np.ndarray] = []

@@ -33,6 +33,7 @@ IMAGE_MAGIC: tuple[bytes, ...] = (
 _DATA_URI = re.compile(rb"^data:[\w.+/-]*(;[\w=.+-]+)*;base64,", re.IGNORECASE)
 _B64_CHARS = re.compile(rb"^[A-Za-z0-9+/]*={0,2}$")
 _WHITESPACE = re.compile(rb"[\t\n\r\f\v]")
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _MULTIPART_BOUNDARY = re.compile(rb"^--([^\r\n]{1,200})\r?\n")
 
 
@@ -100,6 +101,8 @@ def decode_base64(text: bytes, *, max_base64_bytes: int) -> bytes:
 def _parse_form(body: bytes) -> dict[str, bytes]:
     try:
         text = body.decode("ascii")
+        if _BAD_PERCENT.search(text):
+            raise ValueError("bad percent-encoding")
         pairs = urllib.parse.parse_qsl(
             text, keep_blank_values=True, strict_parsing=True, encoding="utf-8", errors="strict"
         )

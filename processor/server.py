@@ -24,8 +24,15 @@ from .settings import Settings
 log = logging.getLogger("idcard_ocr.server")
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
-_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
-            405: "Method Not Allowed", 413: "Payload Too Large", 500: "Internal Server Error"}  # fmt: skip
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    413: "Payload Too Large",
+    500: "Internal Server Error",
+}
 _CHUNK = 64 * 1024
 
 
@@ -47,9 +54,15 @@ class App:
         if path == "/health":
             return self._reply(start_response, 200, b'{"status":"ok"}', "application/json")
         if self.settings.token and not self._authorized(environ, path):
-            return self._error(start_response, ApiError(Code.ERROR, "missing or wrong Authorization token", http_status=401))
+            return self._error(
+                start_response,
+                ApiError(Code.ERROR, "missing or wrong Authorization token", http_status=401),
+            )
         if path not in ("/", self.predict_path):
-            return self._error(start_response, ApiError(Code.ERROR, f"unknown path; POST to {self.predict_path}", http_status=404))
+            return self._error(
+                start_response,
+                ApiError(Code.ERROR, f"unknown path; POST to {self.predict_path}", http_status=404),
+            )
         if method != "POST":
             return self._error(start_response, ApiError(Code.ERROR, "use POST", http_status=405))
         try:
@@ -61,7 +74,9 @@ class App:
 
     def _read_body(self, environ: dict[str, Any]) -> bytes:
         limit = self.settings.max_body_bytes
-        too_big = ApiError(Code.ERROR, f"request body larger than {limit // (1024 * 1024)} MiB", http_status=413)
+        too_big = ApiError(
+            Code.ERROR, f"request body larger than {limit // (1024 * 1024)} MiB", http_status=413
+        )
         try:
             declared = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError as exc:
@@ -87,23 +102,36 @@ class App:
             return True
         if given.startswith("EAS "):  # eas-prediction's signed form (the body is not read twice:
             # the SDK sends Content-MD5, which the signature covers)
-            message = "\n".join([
-                environ.get("REQUEST_METHOD", ""), environ.get("HTTP_CONTENT_MD5", ""),
-                environ.get("CONTENT_TYPE", ""), environ.get("HTTP_DATE", ""), path,
-            ])  # fmt: skip
+            message = "\n".join(
+                [
+                    environ.get("REQUEST_METHOD", ""),
+                    environ.get("HTTP_CONTENT_MD5", ""),
+                    environ.get("CONTENT_TYPE", ""),
+                    environ.get("HTTP_DATE", ""),
+                    path,
+                ]
+            )
             digest = hmac.new(token.encode(), message.encode(), hashlib.sha1).digest()
             expected = "EAS " + base64.b64encode(digest).decode()
             return hmac.compare_digest(given.encode(), expected.encode())
         return False
 
     def _error(self, start_response: StartResponse, error: ApiError) -> Iterable[bytes]:
-        return self._reply(start_response, error.http_status,
-                           error_body(error, data_format=self.settings.data_format), "text/plain")  # fmt: skip
+        return self._reply(
+            start_response,
+            error.http_status,
+            error_body(error, data_format=self.settings.data_format),
+            "text/plain",
+        )
 
     @staticmethod
-    def _reply(start_response: StartResponse, status: int, body: bytes, ctype: str) -> Iterable[bytes]:
-        start_response(f"{status} {_REASONS.get(status, 'Error')}",
-                       [("Content-Type", ctype), ("Content-Length", str(len(body)))])  # fmt: skip
+    def _reply(
+        start_response: StartResponse, status: int, body: bytes, ctype: str
+    ) -> Iterable[bytes]:
+        start_response(
+            f"{status} {_REASONS.get(status, 'Error')}",
+            [("Content-Type", ctype), ("Content-Length", str(len(body)))],
+        )
         return [body]
 
 
@@ -141,8 +169,12 @@ def serve_processor(processor: Any) -> None:
 
     signal.signal(signal.SIGTERM, _shutdown)
     signal.signal(signal.SIGINT, _shutdown)
-    log.info("serving on http://%s:%d%s (health: /health)", settings.host, server.effective_port,
-             App(processor, settings).predict_path)  # fmt: skip
+    log.info(
+        "serving on http://%s:%d%s (health: /health)",
+        settings.host,
+        server.effective_port,
+        App(processor, settings).predict_path,
+    )
     try:
         server.run()
     except OSError:

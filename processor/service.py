@@ -57,8 +57,11 @@ class OcrService:
         engine = OcrEngine.load(directory, intra_op_threads=settings.intra_op_threads)
         service = cls(settings, engine)
         service.warm_up()
-        log.info("models loaded from %s and warmed up in %.2f s", directory,
-                 time.perf_counter() - started)  # fmt: skip
+        log.info(
+            "models loaded from %s and warmed up in %.2f s",
+            directory,
+            time.perf_counter() - started,
+        )
         return service
 
     def warm_up(self) -> None:
@@ -86,15 +89,21 @@ class OcrService:
             log.exception("internal error while processing a request")
             err = ApiError(Code.ERROR, "internal error", http_status=500)
             response = Response(error_body(err, data_format=fmt), 500, err.code.value)
-        log.info("request bytes=%d code=%s status=%d ms=%.0f", len(body), response.code,
-                 response.status, (time.perf_counter() - started) * 1000)  # fmt: skip
+        log.info(
+            "request bytes=%d code=%s status=%d ms=%.0f",
+            len(body),
+            response.code,
+            response.status,
+            (time.perf_counter() - started) * 1000,
+        )
         return response
 
     def _run_with_deadline(self, body: bytes) -> tuple[Code, str, dict[str, Any]]:
         with self._lock:
             if self._inflight >= self._capacity:
-                raise ApiError(Code.ERROR, "server busy: too many requests in progress, retry",
-                               http_status=500)  # fmt: skip
+                raise ApiError(
+                    Code.ERROR, "server busy: too many requests in progress, retry", http_status=500
+                )
             self._inflight += 1
         try:
             future = self._pool.submit(self.recognize, body)
@@ -120,8 +129,9 @@ class OcrService:
         result = read_card(image, self.engine)
         if result is None:
             return Code.NO_CARD, Code.NO_CARD.message, {}
-        card_b64 = encode_card_image(result.card_image, width=s.card_image_width,
-                                     quality=s.card_image_quality)  # fmt: skip
+        card_b64 = encode_card_image(
+            result.card_image, width=s.card_image_width, quality=s.card_image_quality
+        )
         return card_outcome(result, card_b64)
 
 

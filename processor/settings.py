@@ -63,9 +63,7 @@ class Settings:
         return self.max_base64_bytes + self.max_base64_bytes // 8 + 64 * 1024
 
     @classmethod
-    def from_env(
-        cls, environ: Mapping[str, str] | None = None, **overrides: Any
-    ) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Defaults, then ``IDCARD_<FIELD>`` (and HOST, PORT, IDCARD_OCR_TOKEN), then overrides."""
         env = os.environ if environ is None else environ
         fields = {f.name: f for f in dataclasses.fields(cls)}
@@ -84,7 +82,9 @@ class Settings:
         for name, value in overrides.items():
             if name not in fields:
                 raise SettingsError(f"unknown setting {name!r}")
-            values[name] = _parse(name, value, fields[name].type) if isinstance(value, str) else value
+            values[name] = (
+                _parse(name, value, fields[name].type) if isinstance(value, str) else value
+            )
         settings = cls(**values)
         settings.validate()
         return settings
@@ -92,8 +92,15 @@ class Settings:
     def validate(self) -> None:
         if self.data_format not in ("string", "object"):
             raise SettingsError("IDCARD_DATA_FORMAT must be 'string' or 'object'")
-        positive = ("port", "worker_threads", "intra_op_threads", "max_base64_bytes",
-                    "max_pixels", "min_side", "card_image_width")  # fmt: skip
+        positive = (
+            "port",
+            "worker_threads",
+            "intra_op_threads",
+            "max_base64_bytes",
+            "max_pixels",
+            "min_side",
+            "card_image_width",
+        )
         for name in positive:
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{name} must be positive")

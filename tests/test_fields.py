@@ -148,7 +148,9 @@ def _front(**values: str | None) -> dict[str, fp.Field]:
         ("1949.12.31", "男", "1949.12.31", None),  # parity says 女: rejected
     ],
 )
-def test_reconcile_front(birth: str, gender: str, birth_out: str | None, gender_out: str | None) -> None:
+def test_reconcile_front(
+    birth: str, gender: str, birth_out: str | None, gender_out: str | None
+) -> None:
     out = fp.reconcile_front(_front(id_no="11010519491231002X", birth=birth, gender=gender))
     assert out["birth"].value == birth_out
     assert out["gender"].value == gender_out

@@ -1,0 +1,69 @@
+"""Shared fixtures. Expensive ones (models, servers, rendered cards) are session-scoped."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from processor.eas import IdCardProcessor
+from processor.server import make_server
+from processor.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = ROOT / "tests" / "golden"
+
+
+@dataclass(frozen=True)
+class Running:
+    url: str  # base URL, e.g. http://127.0.0.1:40123
+    settings: Settings
+
+
+def form_body(image: bytes, info: str = "test") -> bytes:
+    """The body the API document's reference client sends (requests' form encoding)."""
+    return urllib.parse.urlencode({"info": info, "data": base64.b64encode(image)}).encode()
+
+
+def decode(body: bytes) -> dict[str, Any]:
+    """Envelope -> dict; ``data`` decoded from its JSON string form."""
+    result: dict[str, Any] = json.loads(base64.b64decode(body, validate=True).decode("utf-8"))
+    assert isinstance(result["data"], str), "default data format is a JSON string"
+    result["data"] = json.loads(result["data"])
+    return result
+
+
+@pytest.fixture(scope="session")
+def processor() -> IdCardProcessor:
+    """The EAS processor, initialised once as EAS does (loads, verifies, warms up)."""
+    proc = IdCardProcessor()
+    proc.initialize()
+    return proc
+
+
+def _serve(proc: Any, settings: Settings) -> Iterator[Running]:
+    server = make_server(proc, settings, port=0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield Running(f"http://127.0.0.1:{server.effective_port}", settings)
+    finally:
+        server.close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(processor: IdCardProcessor) -> Iterator[Running]:
+    yield from _serve(processor, Settings.from_env({}))
+
+
+@pytest.fixture(scope="session")
+def token_server(processor: IdCardProcessor) -> Iterator[Running]:
+    yield from _serve(processor, Settings.from_env({}, token="s3cret-token"))

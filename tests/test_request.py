@@ -1,0 +1,113 @@
+"""Request decoding: every accepted body format, base64 variant and limit (no models)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import urllib.parse
+
+import pytest
+
+from processor.errors import ApiError, Code
+from processor.request import decode_base64, is_image, parse_request
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4  # '+' and '/' appear in its base64
+B64 = base64.b64encode(PNG)
+LIMIT = 8 * 1024 * 1024
+
+
+def multipart(fields: dict[str, bytes], *, filename: str | None = None) -> bytes:
+    parts = []
+    for name, value in fields.items():
+        disposition = f'form-data; name="{name}"'
+        if filename and name == "data":
+            disposition += f'; filename="{filename}"'
+        parts.append(
+            b"--BOUNDARY\r\nContent-Disposition: " + disposition.encode() + b"\r\n\r\n" + value + b"\r\n"
+        )
+    return b"".join(parts) + b"--BOUNDARY--\r\n"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(urllib.parse.urlencode({"info": "x", "data": B64}).encode(), id="form"),
+        pytest.param(urllib.parse.urlencode({"data": B64}).encode(), id="form-without-info"),
+        pytest.param(b"info=&data=" + B64, id="form-unescaped-plus"),
+        pytest.param(json.dumps({"info": "x", "data": B64.decode()}).encode(), id="json"),
+        pytest.param(multipart({"info": b"x", "data": B64}), id="multipart-base64"),
+        pytest.param(multipart({"data": PNG}, filename="card.png"), id="multipart-file"),
+        pytest.param(PNG, id="raw-image"),
+        pytest.param(B64, id="bare-base64"),
+    ],
+)
+def test_accepted_formats(body: bytes) -> None:
+    assert parse_request(body, max_base64_bytes=LIMIT).image == PNG
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(B64, id="standard"),
+        pytest.param(base64.urlsafe_b64encode(PNG), id="url-safe"),
+        pytest.param(B64.rstrip(b"="), id="no-padding"),
+        pytest.param(b"data:image/png;base64," + B64, id="data-uri"),
+        pytest.param(b"\n".join(B64[i : i + 76] for i in range(0, len(B64), 76)), id="mime-lines"),
+        pytest.param(b"  " + B64 + b"\r\n", id="surrounding-whitespace"),
+        pytest.param(B64.replace(b"+", b" "), id="plus-as-space"),
+    ],
+)
+def test_base64_variants(text: bytes) -> None:
+    assert decode_base64(text, max_base64_bytes=LIMIT) == PNG
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "message"),
+    [
+        (b"", 400, "empty request body"),
+        (b"   \n", 400, "empty request body"),
+        (b"info=hello", 400, "missing field 'data'"),
+        (b"info=a&data=", 400, "field 'data' is empty"),
+        (b"data=%%%", 400, "not a valid form"),
+        (b"data=abc!def", 400, "not valid base64"),
+        (b"data=" + B64 + b"&data=" + B64, 400, "more than one field 'data'"),
+        (b"not base64 at all!", 400, "not valid base64"),
+        (b'{"data": 12}', 400, "must be a string"),
+        (b'["data"]', 400, "must be an object"),
+        (b'{"data": ', 400, "not valid JSON"),
+        (b"[" * 100_000, 400, "not valid JSON"),
+        (b"data=" + b"A" * LIMIT, 413, "smaller than 8 MiB"),
+        (b"\xff\xd8\xff" + b"\0" * (LIMIT * 3 // 4 + 1), 413, "larger than 6 MiB"),
+        (b"--B\r\nContent-Disposition: form-data; name=\"data\"\r\n\r\nAAAA", 400, "multipart"),
+    ],
+)
+def test_rejected_bodies(body: bytes, status: int, message: str) -> None:
+    with pytest.raises(ApiError) as info:
+        parse_request(body, max_base64_bytes=LIMIT)
+    assert info.value.code is Code.ERROR
+    assert info.value.http_status == status
+    assert message in info.value.message
+
+
+def test_error_messages_never_echo_input() -> None:
+    secret = "11010519491231002X张三"
+    body = urllib.parse.urlencode({"data": secret}).encode()
+    with pytest.raises(ApiError) as info:
+        parse_request(body, max_base64_bytes=LIMIT)
+    assert "1101" not in info.value.message and "张" not in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b"\xff\xd8\xff\xe0", True),
+        (b"\x89PNG\r\n\x1a\n", True),
+        (b"RIFF\0\0\0\0WEBPVP8 ", True),
+        (b"RIFF\0\0\0\0WAVEfmt ", False),
+        (b"II*\x00", True),
+        (b"GIF89a", True),
+        (b"data=", False),
+    ],
+)
+def test_is_image(head: bytes, expected: bool) -> None:
+    assert is_image(head) is expected
