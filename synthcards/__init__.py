@@ -1,0 +1,23 @@
+"""Deterministic synthetic Chinese resident identity cards for tests and benchmarks.
+
+No real person's data or image is used: identities are random and self-consistent, portraits
+are drawn silhouettes, the emblem is an abstract drawing.
+"""
+
+from .identity import Identity, make_identity, wrap_address
+from .render import card_height, render_card, render_card_rgba
+from .scenes import SCENES, Sample, golden_samples, iter_samples, make_sample
+
+__all__ = [
+    "SCENES",
+    "Identity",
+    "Sample",
+    "card_height",
+    "golden_samples",
+    "iter_samples",
+    "make_identity",
+    "make_sample",
+    "render_card",
+    "render_card_rgba",
+    "wrap_address",
+]
