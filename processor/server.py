@@ -135,11 +135,41 @@ class App:
         return [body]
 
 
+def _envelope_channel(data_format: str) -> type:
+    """waitress's channel, with its own protocol errors (oversized body, bad chunking, bad
+    request line) answered as our base64 envelope instead of its plain-text page."""
+    from waitress.channel import HTTPChannel  # noqa: PLC0415
+    from waitress.task import ErrorTask  # noqa: PLC0415
+
+    class EnvelopeErrorTask(ErrorTask):  # type: ignore[misc]
+        def execute(self) -> None:
+            error = self.request.error
+            code = int(getattr(error, "code", 400))
+            body = error_body(
+                ApiError(Code.ERROR, f"bad HTTP request: {error.reason}", http_status=code),
+                data_format=data_format,
+            )
+            self.status = f"{code} {error.reason}"
+            self.response_headers.append(("Content-Type", "text/plain"))
+            self.set_close_on_finish()
+            self.content_length = len(body)
+            self.write(body)
+
+    class EnvelopeChannel(HTTPChannel):  # type: ignore[misc]
+        error_task_class = EnvelopeErrorTask
+
+    return EnvelopeChannel
+
+
 def make_server(processor: Processor, settings: Settings, *, port: int | None = None) -> Any:
-    """A waitress server (not yet serving); ``port=0`` picks a free port."""
+    """A waitress server (not yet serving); ``port=0`` picks a free port.
+
+    waitress reads a request's body before the app runs; it stops at the body limit (so a
+    huge upload is refused while reading) and keeps bodies in memory (no temporary files).
+    """
     from waitress.server import create_server  # noqa: PLC0415
 
-    return create_server(
+    server = create_server(
         App(processor, settings),
         host=settings.host,
         port=settings.port if port is None else port,
@@ -149,7 +179,10 @@ def make_server(processor: Processor, settings: Settings, *, port: int | None = 
         channel_timeout=max(60, int(settings.request_timeout * 3)),
         ident="idcard-ocr",
         clear_untrusted_proxy_headers=True,
+        inbuf_overflow=settings.max_body_bytes + 1,
     )
+    server.channel_class = _envelope_channel(settings.data_format)
+    return server
 
 
 def serve_processor(processor: Any) -> None:

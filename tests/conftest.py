@@ -67,3 +67,11 @@ def server(processor: IdCardProcessor) -> Iterator[Running]:
 @pytest.fixture(scope="session")
 def token_server(processor: IdCardProcessor) -> Iterator[Running]:
     yield from _serve(processor, Settings.from_env({}, token="s3cret-token"))
+
+
+@pytest.fixture(scope="session")
+def scan_front() -> bytes:
+    """A synthetic front, scanned (rendered by the project's own generator)."""
+    from synthcards import make_sample
+
+    return make_sample("scan", 0, seed=7).image

@@ -23,7 +23,11 @@ def multipart(fields: dict[str, bytes], *, filename: str | None = None) -> bytes
         if filename and name == "data":
             disposition += f'; filename="{filename}"'
         parts.append(
-            b"--BOUNDARY\r\nContent-Disposition: " + disposition.encode() + b"\r\n\r\n" + value + b"\r\n"
+            b"--BOUNDARY\r\nContent-Disposition: "
+            + disposition.encode()
+            + b"\r\n\r\n"
+            + value
+            + b"\r\n"
         )
     return b"".join(parts) + b"--BOUNDARY--\r\n"
 
@@ -78,7 +82,7 @@ def test_base64_variants(text: bytes) -> None:
         (b"[" * 100_000, 400, "not valid JSON"),
         (b"data=" + b"A" * LIMIT, 413, "smaller than 8 MiB"),
         (b"\xff\xd8\xff" + b"\0" * (LIMIT * 3 // 4 + 1), 413, "larger than 6 MiB"),
-        (b"--B\r\nContent-Disposition: form-data; name=\"data\"\r\n\r\nAAAA", 400, "multipart"),
+        (b'--B\r\nContent-Disposition: form-data; name="data"\r\n\r\nAAAA', 400, "multipart"),
     ],
 )
 def test_rejected_bodies(body: bytes, status: int, message: str) -> None:

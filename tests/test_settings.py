@@ -11,7 +11,12 @@ from processor.settings import Settings, SettingsError
 
 def test_defaults() -> None:
     s = Settings.from_env({})
-    assert (s.host, s.port, s.service_name, s.data_format) == ("127.0.0.1", 8080, "idcard_ocr", "string")
+    assert (s.host, s.port, s.service_name, s.data_format) == (
+        "127.0.0.1",
+        8080,
+        "idcard_ocr",
+        "string",
+    )
     assert s.max_base64_bytes == 8 * 1024 * 1024
     assert s.max_body_bytes > s.max_base64_bytes
 
@@ -20,7 +25,7 @@ def test_defaults() -> None:
     ("env", "field", "value"),
     [
         ({"PORT": "9000"}, "port", 9000),
-        ({"HOST": "0.0.0.0"}, "host", "0.0.0.0"),  # noqa: S104
+        ({"HOST": "0.0.0.0"}, "host", "0.0.0.0"),
         ({"IDCARD_OCR_TOKEN": "t"}, "token", "t"),
         ({"IDCARD_DATA_FORMAT": "object"}, "data_format", "object"),
         ({"IDCARD_MODEL_DIR": "/m"}, "model_dir", Path("/m")),

@@ -1,0 +1,121 @@
+"""Contract of the EAS processor: process(bytes) -> (bytes, int), never raises, always
+answers a base64 JSON envelope with a documented code."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import threading
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from processor.eas import IdCardProcessor
+from processor.errors import Code
+from tests.conftest import decode, form_body
+
+DOCUMENTED = {c.value for c in Code}
+
+
+def _png(width: int, height: int, colour: tuple[int, int, int] = (200, 200, 200)) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buf, "PNG")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "fragment"),
+    [
+        (b"", 400, "empty request body"),
+        (b"info=x&data=%%%%", 400, "not a valid form"),
+        (b"info=x&data=not*base64", 400, "not valid base64"),
+        (form_body(b"plain text, not an image"), 400, "not a decodable image"),
+        (form_body(_png(40, 40)), 400, "short side"),
+        (form_body(_png(10, 10)[:30]), 400, "not a decodable image"),
+        (b"data=" + b"A" * (8 * 1024 * 1024), 413, "smaller than 8 MiB"),
+    ],
+)
+def test_bad_input_gets_minus_one_with_a_message(
+    processor: IdCardProcessor, body: bytes, status: int, fragment: str
+) -> None:
+    out, http_status = processor.process(body)
+    result = decode(out)
+    assert (result["code"], http_status) == ("-1", status)
+    assert fragment in result["message"]
+    assert result["data"] == {}
+
+
+def test_no_card_is_201(processor: IdCardProcessor) -> None:
+    rng = np.random.default_rng(3)
+    noise = Image.fromarray(rng.integers(0, 255, (480, 640, 3), dtype=np.uint8))
+    buf = io.BytesIO()
+    noise.save(buf, "JPEG")
+    for image in (buf.getvalue(), _png(640, 480)):
+        out, status = processor.process(form_body(image))
+        result = decode(out)
+        assert (result["code"], status, result["message"]) == ("201", 200, "id card not detected")
+        assert result["data"] == {}
+
+
+def test_envelope_is_always_base64_json(processor: IdCardProcessor) -> None:
+    for body in (b"", b"\x00\xff" * 100, b"{}", b"data=AAAA", form_body(_png(300, 200))):
+        out, status = processor.process(body)
+        assert isinstance(out, bytes) and isinstance(status, int)
+        result = json.loads(base64.b64decode(out, validate=True))
+        assert set(result) == {"code", "message", "data"}
+        assert result["code"] in DOCUMENTED
+
+
+def test_object_data_format(processor: IdCardProcessor) -> None:
+    from processor.service import OcrService
+    from processor.settings import Settings
+
+    service = OcrService(Settings.from_env({}, data_format="object"), processor.service.engine)
+    try:
+        result = json.loads(base64.b64decode(service.handle(b"").body))
+        assert result["data"] == {} and result["code"] == "-1"
+    finally:
+        service.close()
+
+
+def test_process_is_thread_safe_and_idempotent(
+    processor: IdCardProcessor, scan_front: bytes
+) -> None:
+    body = form_body(scan_front)
+    first = processor.process(body)
+    results: list[tuple[bytes, int]] = []
+
+    def call() -> None:
+        results.append(processor.process(body))
+
+    threads = [threading.Thread(target=call) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 4
+    assert all(r == first for r in results)  # same bytes for the same request, in parallel too
+
+
+def test_missing_model_fails_loudly_naming_the_file(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pathlib import Path
+
+    from processor.models import ModelError
+    from tests.conftest import ROOT
+
+    model_dir = Path(str(tmp_path))
+    (model_dir / "manifest.json").write_bytes((ROOT / "models" / "manifest.json").read_bytes())
+    (model_dir / "ch_PP-OCRv4_det_infer.onnx").write_bytes(b"corrupted")
+    monkeypatch.setenv("IDCARD_MODEL_DIR", str(model_dir))
+    proc = IdCardProcessor()
+    with pytest.raises(
+        ModelError, match=r"ch_PP-OCRv4_det_infer\.onnx does not match its manifest"
+    ):
+        proc.initialize()
+    (model_dir / "ch_PP-OCRv4_det_infer.onnx").unlink()
+    with pytest.raises(ModelError, match=r"ch_PP-OCRv4_det_infer\.onnx cannot be read"):
+        proc.initialize()
