@@ -36,8 +36,9 @@ def cmd_write(args: argparse.Namespace) -> int:
     scenes = [s.strip() for s in args.scenes.split(",") if s.strip()]
     bad = [s for s in scenes if s not in SCENES]
     if bad:
-        print(f"unknown scene(s): {', '.join(bad)}; choose from {', '.join(SCENES)}",
-              file=sys.stderr)
+        print(
+            f"unknown scene(s): {', '.join(bad)}; choose from {', '.join(SCENES)}", file=sys.stderr
+        )
         return 2
     outdir.mkdir(parents=True, exist_ok=True)
     jobs = [(scene, i, args.seed) for scene in scenes for i in range(args.count)]

@@ -93,9 +93,9 @@ def add_noise(img: U8, sigma: float, rng: np.random.Generator) -> U8:
     for y in range(0, h, 512):
         for x in range(0, w, 512):
             bh, bw = min(512, h - y), min(512, w - x)
-            out[y : y + bh, x : x + bw] = cv2.add(img[y : y + bh, x : x + bw],
-                                                  tile[oy : oy + bh, ox : ox + bw],
-                                                  dtype=cv2.CV_8U)
+            out[y : y + bh, x : x + bw] = cv2.add(
+                img[y : y + bh, x : x + bw], tile[oy : oy + bh, ox : ox + bw], dtype=cv2.CV_8U
+            )
     return out
 
 
@@ -131,19 +131,41 @@ def vignette(img: U8, strength: float) -> U8:
 
 # --- textures ----------------------------------------------------------------------------
 
-_WOODS: Final = ((95, 140, 190), (45, 75, 115), (55, 85, 150), (140, 185, 220), (80, 110, 150),
-                 (170, 200, 225))  # fmt: skip  BGR
-_DESKS: Final = ((245, 245, 245), (232, 236, 238), (210, 210, 205), (190, 200, 210),
-                 (60, 60, 62), (30, 30, 32), (200, 220, 235), (160, 150, 130), (120, 130, 140),
-                 (225, 235, 240), (180, 185, 175))  # fmt: skip  BGR
+_WOODS: Final = (
+    (95, 140, 190),
+    (45, 75, 115),
+    (55, 85, 150),
+    (140, 185, 220),
+    (80, 110, 150),
+    (170, 200, 225),
+)  # fmt: skip  BGR
+_DESKS: Final = (
+    (245, 245, 245),
+    (232, 236, 238),
+    (210, 210, 205),
+    (190, 200, 210),
+    (60, 60, 62),
+    (30, 30, 32),
+    (200, 220, 235),
+    (160, 150, 130),
+    (120, 130, 140),
+    (225, 235, 240),
+    (180, 185, 175),
+)  # fmt: skip  BGR
 
 
 def tex_wood(w: int, h: int, rng: np.random.Generator) -> U8:
     vertical = rng.random() < 0.5
     tw, th = (h, w) if vertical else (w, h)
     base = np.array(_WOODS[int(rng.integers(len(_WOODS)))], np.float32) + rng.uniform(-15, 15, 3)
-    streak = np.asarray(cv2.resize(rng.uniform(0, 1, (max(2, th // 3), 10)).astype(np.float32),
-                                   (tw, th), interpolation=cv2.INTER_CUBIC), np.float32)
+    streak = np.asarray(
+        cv2.resize(
+            rng.uniform(0, 1, (max(2, th // 3), 10)).astype(np.float32),
+            (tw, th),
+            interpolation=cv2.INTER_CUBIC,
+        ),
+        np.float32,
+    )
     warp = smooth_field(rng, tw, th, 5, 3) * th * float(rng.uniform(0.01, 0.05))
     y = np.arange(th, dtype=np.float32)[:, None] + warp
     period = th / float(rng.uniform(12, 40))
@@ -166,14 +188,13 @@ def tex_desk(w: int, h: int, rng: np.random.Generator) -> U8:
     return np.clip(np.asarray(big), 0, 255).astype(np.uint8)
 
 
-
 def tex_fabric(w: int, h: int, rng: np.random.Generator) -> U8:
     c1 = np.array(color(rng, 40, 220), np.float32)
     c2 = np.array(color(rng, 40, 220), np.float32)
     p = float(rng.uniform(2.5, 6))
     xs = np.arange(w, dtype=np.float32)
     ys = np.arange(h, dtype=np.float32)
-    weave = (np.sin(2 * np.pi * xs / p)[None, :] * np.sin(2 * np.pi * ys / p)[:, None])
+    weave = np.sin(2 * np.pi * xs / p)[None, :] * np.sin(2 * np.pi * ys / p)[:, None]
     img = np.empty((h, w, 3), np.float32)
     img[:] = c1
     if rng.random() < 0.6:  # plaid stripes
@@ -213,8 +234,9 @@ def background(w: int, h: int, rng: np.random.Generator) -> U8:
 # --- pasting -----------------------------------------------------------------------------
 
 
-def paste_quad(frame: U8, patch: U8, quad: Quad, *, alpha: U8 | None = None,
-               opacity: float = 1.0) -> tuple[int, int, int, int, F32] | None:
+def paste_quad(
+    frame: U8, patch: U8, quad: Quad, *, alpha: U8 | None = None, opacity: float = 1.0
+) -> tuple[int, int, int, int, F32] | None:
     """Perspective-paste ``patch`` (BGR or BGRA) so its corners land on ``quad`` (TL,TR,BR,BL).
 
     Only the bounding box is warped. Returns (x0, y0, x1, y1, alpha in [0,1]) of the pasted
@@ -235,10 +257,16 @@ def paste_quad(frame: U8, patch: U8, quad: Quad, *, alpha: U8 | None = None,
     bgr = np.ascontiguousarray(patch[..., :3])
     if alpha is None:
         alpha = patch[..., 3] if patch.shape[2] == 4 else np.full((ph, pw), 255, np.uint8)
-    warped = np.asarray(cv2.warpPerspective(bgr, m, size, flags=cv2.INTER_LINEAR,
-                                            borderMode=cv2.BORDER_REPLICATE), np.uint8)
-    a = np.asarray(cv2.warpPerspective(alpha, m, size, flags=cv2.INTER_LINEAR,
-                                       borderMode=cv2.BORDER_CONSTANT, borderValue=0), np.uint8)
+    warped = np.asarray(
+        cv2.warpPerspective(bgr, m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE),
+        np.uint8,
+    )
+    a = np.asarray(
+        cv2.warpPerspective(
+            alpha, m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0
+        ),
+        np.uint8,
+    )
     roi = frame[y0:y1, x0:x1]
     if opacity >= 1.0:
         np.copyto(roi, warped, where=(a == 255)[..., None])
@@ -373,8 +401,9 @@ def _key_patch(rng: np.random.Generator, kw: int) -> U8:
         tooth = int(rng.integers(sh, sh * 3))
         cv2.rectangle(img, (x, kh // 2 + sh - 1), (x + kh // 8, kh // 2 + sh + tooth // 2), c, -1)
         x += kh // 6
-    shade = img[..., :3].astype(np.float32) * np.linspace(0.8, 1.1, kw, dtype=np.float32)[None, :,
-                                                                                             None]
+    shade = (
+        img[..., :3].astype(np.float32) * np.linspace(0.8, 1.1, kw, dtype=np.float32)[None, :, None]
+    )
     img[..., :3] = np.clip(shade, 0, 255).astype(np.uint8)
     return img
 
@@ -393,8 +422,14 @@ def _coin_patch(rng: np.random.Generator, d: int) -> U8:
     img = np.zeros((d, d, 4), np.uint8)
     c = color(rng, 110, 200)
     cv2.circle(img, (d // 2, d // 2), d // 2 - 1, (*c, 255), -1, cv2.LINE_AA)
-    cv2.circle(img, (d // 2, d // 2), int(d * 0.38), (*(max(0, v - 35) for v in c), 255),
-               max(1, d // 30), cv2.LINE_AA)
+    cv2.circle(
+        img,
+        (d // 2, d // 2),
+        int(d * 0.38),
+        (*(max(0, v - 35) for v in c), 255),
+        max(1, d // 30),
+        cv2.LINE_AA,
+    )
     return img
 
 
@@ -441,24 +476,38 @@ def _shape(frame: U8, rng: np.random.Generator) -> None:
         cv2.circle(frame, (cx, cy), int(short * rng.uniform(0.03, 0.2)), c, -1, cv2.LINE_AA)
     elif k == 1:
         n = int(rng.integers(3, 7))
-        pts = (rng.uniform(-1, 1, (n, 2)) * short * rng.uniform(0.05, 0.25) + [cx, cy])
+        pts = rng.uniform(-1, 1, (n, 2)) * short * rng.uniform(0.05, 0.25) + [cx, cy]
         cv2.fillPoly(frame, [pts.astype(np.int32)], c, cv2.LINE_AA)
     elif k == 2:
-        p2 = (cx + int(rng.integers(-short // 2, short // 2)),
-              cy + int(rng.integers(-short // 2, short // 2)))
-        cv2.line(frame, (cx, cy), p2, c, max(1, int(short * rng.uniform(0.002, 0.01))),
-                 cv2.LINE_AA)
+        p2 = (
+            cx + int(rng.integers(-short // 2, short // 2)),
+            cy + int(rng.integers(-short // 2, short // 2)),
+        )
+        cv2.line(frame, (cx, cy), p2, c, max(1, int(short * rng.uniform(0.002, 0.01))), cv2.LINE_AA)
     else:
         ax = (int(short * rng.uniform(0.03, 0.2)), int(short * rng.uniform(0.03, 0.2)))
-        cv2.ellipse(frame, (cx, cy), ax, float(rng.uniform(0, 180)), 0, 360, c,
-                    int(rng.integers(2, 12)), cv2.LINE_AA)
+        cv2.ellipse(
+            frame,
+            (cx, cy),
+            ax,
+            float(rng.uniform(0, 180)),
+            0,
+            360,
+            c,
+            int(rng.integers(2, 12)),
+            cv2.LINE_AA,
+        )
 
 
 # --- other cards (negatives) -------------------------------------------------------------
 
 
 def _put(  # noqa: PLR0917 - drawing primitive
-    d: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, key: str, size: int,
+    d: ImageDraw.ImageDraw,
+    xy: tuple[float, float],
+    text: str,
+    key: str,
+    size: int,
     fill: tuple[int, int, int],
 ) -> None:
     d.text(xy, text, font=font(key, max(4, size)), fill=fill)
@@ -478,21 +527,37 @@ def bank_card(rng: np.random.Generator, width: int) -> U8:
     fg = (245, 245, 240) if light else (20, 20, 30)
     # logo: two overlapping circles
     r = int(h * 0.07)
-    d.ellipse((int(w * 0.06), int(h * 0.08), int(w * 0.06) + 2 * r, int(h * 0.08) + 2 * r),
-              fill=color(rng))
-    d.ellipse((int(w * 0.06) + r, int(h * 0.08), int(w * 0.06) + 3 * r, int(h * 0.08) + 2 * r),
-              fill=color(rng))
-    _put(d, (w * 0.06 + 3.4 * r, h * 0.085), _pick(rng, _FAKE_BANKS), "sans_bold", int(h * 0.08),
-         fg)
+    d.ellipse(
+        (int(w * 0.06), int(h * 0.08), int(w * 0.06) + 2 * r, int(h * 0.08) + 2 * r),
+        fill=color(rng),
+    )
+    d.ellipse(
+        (int(w * 0.06) + r, int(h * 0.08), int(w * 0.06) + 3 * r, int(h * 0.08) + 2 * r),
+        fill=color(rng),
+    )
+    _put(
+        d, (w * 0.06 + 3.4 * r, h * 0.085), _pick(rng, _FAKE_BANKS), "sans_bold", int(h * 0.08), fg
+    )
     # chip
     cx0, cy0 = int(w * 0.1), int(h * 0.36)
-    d.rounded_rectangle((cx0, cy0, cx0 + int(w * 0.13), cy0 + int(h * 0.16)), radius=int(h * 0.02),
-                        fill=(212, 178, 96), outline=(150, 120, 60), width=max(1, w // 400))
+    d.rounded_rectangle(
+        (cx0, cy0, cx0 + int(w * 0.13), cy0 + int(h * 0.16)),
+        radius=int(h * 0.02),
+        fill=(212, 178, 96),
+        outline=(150, 120, 60),
+        width=max(1, w // 400),
+    )
     digits = "".join(str(int(v)) for v in rng.integers(0, 10, 16))
     num = " ".join(digits[i : i + 4] for i in range(0, 16, 4))
     _put(d, (w * 0.08, h * 0.6), num, "ocrb", int(h * 0.09), fg)
-    _put(d, (w * 0.08, h * 0.76), f"VALID THRU {int(rng.integers(1, 13)):02d}/"
-         f"{int(rng.integers(25, 35))}", "ocrb", int(h * 0.045), fg)
+    _put(
+        d,
+        (w * 0.08, h * 0.76),
+        f"VALID THRU {int(rng.integers(1, 13)):02d}/{int(rng.integers(25, 35))}",
+        "ocrb",
+        int(h * 0.045),
+        fg,
+    )
     _put(d, (w * 0.08, h * 0.84), _pick(rng, _PINYIN), "ocrb", int(h * 0.06), fg)
     out = np.empty((h, w, 4), np.uint8)
     out[..., :3] = np.asarray(img)[..., ::-1]
@@ -511,14 +576,32 @@ def business_card(rng: np.random.Generator, width: int) -> U8:
     accent = color(rng, 0, 200)
     d.rectangle((0, 0, int(w * 0.03), h), fill=accent)
     _put(d, (w * 0.08, h * 0.1), _pick(rng, _COMPANIES), "sans_bold", int(h * 0.075), accent)
-    _put(d, (w * 0.08, h * 0.32), random_name(rng, "男" if rng.random() < 0.5 else "女"),
-         "serif_bold", int(h * 0.13), ink)
+    _put(
+        d,
+        (w * 0.08, h * 0.32),
+        random_name(rng, "男" if rng.random() < 0.5 else "女"),
+        "serif_bold",
+        int(h * 0.13),
+        ink,
+    )
     _put(d, (w * 0.45, h * 0.37), _pick(rng, _TITLES_JOB), "sans", int(h * 0.065), ink)
     phone = "1" + "".join(str(int(v)) for v in rng.integers(0, 10, 10))
-    _put(d, (w * 0.08, h * 0.62), f"电话：{phone[:3]} {phone[3:7]} {phone[7:]}", "sans",
-         int(h * 0.06), ink)
-    _put(d, (w * 0.08, h * 0.73), f"邮箱：info{int(rng.integers(10, 99))}@example.com", "sans",
-         int(h * 0.06), ink)
+    _put(
+        d,
+        (w * 0.08, h * 0.62),
+        f"电话：{phone[:3]} {phone[3:7]} {phone[7:]}",
+        "sans",
+        int(h * 0.06),
+        ink,
+    )
+    _put(
+        d,
+        (w * 0.08, h * 0.73),
+        f"邮箱：info{int(rng.integers(10, 99))}@example.com",
+        "sans",
+        int(h * 0.06),
+        ink,
+    )
     street = _pick(rng, ("科技园路18号", "人民路200号3楼", "新华街56号"))
     _put(d, (w * 0.08, h * 0.84), "地址：" + street, "sans", int(h * 0.06), ink)
     out = np.empty((h, w, 4), np.uint8)
@@ -535,16 +618,20 @@ def badge_card(rng: np.random.Generator, width: int) -> U8:
     d = ImageDraw.Draw(img)
     band = color(rng, 0, 180)
     d.rectangle((0, 0, w, int(h * 0.22)), fill=band)
-    _put(d, (w * 0.05, h * 0.04), _pick(rng, _COMPANIES), "sans_bold", int(h * 0.1),
-         (250, 250, 250))
+    _put(
+        d, (w * 0.05, h * 0.04), _pick(rng, _COMPANIES), "sans_bold", int(h * 0.1), (250, 250, 250)
+    )
     d.rectangle((int(w * 0.06), int(h * 0.3), int(w * 0.3), int(h * 0.9)), fill=(220, 225, 230))
     d.ellipse((int(w * 0.12), int(h * 0.38), int(w * 0.24), int(h * 0.6)), fill=(170, 150, 140))
     d.ellipse((int(w * 0.08), int(h * 0.66), int(w * 0.28), int(h * 1.05)), fill=(60, 70, 90))
     d.rectangle((int(w * 0.06), int(h * 0.9), int(w * 0.3), h), fill=bg)
     ink = (20, 20, 20)
-    rows = (("工作证", ""), ("姓名", random_name(rng, "男" if rng.random() < 0.5 else "女")),
-            ("部门", _pick(rng, ("技术部", "市场部", "财务部", "行政部"))),
-            ("工号", f"{int(rng.integers(10000, 99999))}"))
+    rows = (
+        ("工作证", ""),
+        ("姓名", random_name(rng, "男" if rng.random() < 0.5 else "女")),
+        ("部门", _pick(rng, ("技术部", "市场部", "财务部", "行政部"))),
+        ("工号", f"{int(rng.integers(10000, 99999))}"),
+    )
     for i, (k, v) in enumerate(rows):
         y = h * (0.32 + 0.15 * i)
         _put(d, (w * 0.38, y), k, "sans_bold" if i == 0 else "sans", int(h * 0.075), ink)

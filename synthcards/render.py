@@ -162,8 +162,9 @@ def rounded_mask(w: int, h: int, radius: float) -> U8:
 # --- drawn pictures ----------------------------------------------------------------------
 
 
-def _draw_portrait(img: U8, box: tuple[int, int, int, int], rng: np.random.Generator | None,
-                   gender: str) -> None:
+def _draw_portrait(
+    img: U8, box: tuple[int, int, int, int], rng: np.random.Generator | None, gender: str
+) -> None:
     """A synthetic head-and-shoulders silhouette (muted colours, no facial detail)."""
     x0, y0, x1, y1 = box
     pw, ph = x1 - x0, y1 - y0
@@ -189,9 +190,15 @@ def _draw_portrait(img: U8, box: tuple[int, int, int, int], rng: np.random.Gener
     cv2.ellipse(alpha, (cx, sh_cy), sh_ax, 0, 0, 360, 255, -1, cv2.LINE_AA)
     # Hair behind the head (long hair reaches the shoulders).
     if long_hair:
-        pts = np.array([[cx - head_ax * 1.25, head_cy], [cx + head_ax * 1.25, head_cy],
-                        [cx + head_ax * 1.35, head_cy + head_ay * 1.9],
-                        [cx - head_ax * 1.35, head_cy + head_ay * 1.9]], np.int32)
+        pts = np.array(
+            [
+                [cx - head_ax * 1.25, head_cy],
+                [cx + head_ax * 1.25, head_cy],
+                [cx + head_ax * 1.35, head_cy + head_ay * 1.9],
+                [cx - head_ax * 1.35, head_cy + head_ay * 1.9],
+            ],
+            np.int32,
+        )
         cv2.fillPoly(canvas, [pts], hair, cv2.LINE_AA)
         cv2.fillPoly(alpha, [pts], 255, cv2.LINE_AA)
     # Neck.
@@ -199,28 +206,65 @@ def _draw_portrait(img: U8, box: tuple[int, int, int, int], rng: np.random.Gener
     cv2.rectangle(canvas, (cx - nw, head_cy), (cx + nw, int(ph * 0.8)), skin, -1)
     cv2.rectangle(alpha, (cx - nw, head_cy), (cx + nw, int(ph * 0.8)), 255, -1)
     # Collar (V) over the neck base.
-    collar = np.array([[cx - int(pw * 0.2), int(ph * 0.78)], [cx, int(ph * 0.9)],
-                       [cx + int(pw * 0.2), int(ph * 0.78)], [cx + int(pw * 0.5), ph],
-                       [cx - int(pw * 0.5), ph]], np.int32)
+    collar = np.array(
+        [
+            [cx - int(pw * 0.2), int(ph * 0.78)],
+            [cx, int(ph * 0.9)],
+            [cx + int(pw * 0.2), int(ph * 0.78)],
+            [cx + int(pw * 0.5), ph],
+            [cx - int(pw * 0.5), ph],
+        ],
+        np.int32,
+    )
     cv2.fillPoly(canvas, [collar], cloth, cv2.LINE_AA)
     # Hair cap then face.
-    cv2.ellipse(canvas, (cx, head_cy - int(head_ay * 0.12)), (int(head_ax * 1.12),
-                int(head_ay * 1.05)), 0, 180, 360, hair, -1, cv2.LINE_AA)
-    cv2.ellipse(alpha, (cx, head_cy - int(head_ay * 0.12)), (int(head_ax * 1.12),
-                int(head_ay * 1.05)), 0, 180, 360, 255, -1, cv2.LINE_AA)
+    cv2.ellipse(
+        canvas,
+        (cx, head_cy - int(head_ay * 0.12)),
+        (int(head_ax * 1.12), int(head_ay * 1.05)),
+        0,
+        180,
+        360,
+        hair,
+        -1,
+        cv2.LINE_AA,
+    )
+    cv2.ellipse(
+        alpha,
+        (cx, head_cy - int(head_ay * 0.12)),
+        (int(head_ax * 1.12), int(head_ay * 1.05)),
+        0,
+        180,
+        360,
+        255,
+        -1,
+        cv2.LINE_AA,
+    )
     for side in () if long_hair else (-1, 1):  # ears
-        ear = ((cx + side * head_ax, head_cy + head_ay // 10),
-               (max(2, head_ax // 6), max(3, head_ay // 4)))
+        ear = (
+            (cx + side * head_ax, head_cy + head_ay // 10),
+            (max(2, head_ax // 6), max(3, head_ay // 4)),
+        )
         cv2.ellipse(canvas, ear[0], ear[1], 0, 0, 360, skin, -1, cv2.LINE_AA)
         cv2.ellipse(alpha, ear[0], ear[1], 0, 0, 360, 255, -1, cv2.LINE_AA)
     cv2.ellipse(canvas, (cx, head_cy), (head_ax, head_ay), 0, 0, 360, skin, -1, cv2.LINE_AA)
     shade = tuple(max(0, v - 25) for v in skin)
-    cv2.ellipse(canvas, (cx, head_cy + head_ay), (nw, head_ay // 5), 0, 0, 180, shade, -1,
-                cv2.LINE_AA)
+    cv2.ellipse(
+        canvas, (cx, head_cy + head_ay), (nw, head_ay // 5), 0, 0, 180, shade, -1, cv2.LINE_AA
+    )
     cv2.ellipse(alpha, (cx, head_cy), (head_ax, head_ay), 0, 0, 360, 255, -1, cv2.LINE_AA)
     # Fringe over the forehead.
-    cv2.ellipse(canvas, (cx, head_cy - int(head_ay * 0.55)), (int(head_ax * 1.02),
-                int(head_ay * 0.5)), 0, 180, 360, hair, -1, cv2.LINE_AA)
+    cv2.ellipse(
+        canvas,
+        (cx, head_cy - int(head_ay * 0.55)),
+        (int(head_ax * 1.02), int(head_ay * 0.5)),
+        0,
+        180,
+        360,
+        hair,
+        -1,
+        cv2.LINE_AA,
+    )
     # Soft, slightly out-of-focus photo.
     k = max(3, (pw // 60) | 1)
     canvas = np.asarray(cv2.GaussianBlur(canvas, (k, k), 0), np.uint8)
@@ -271,17 +315,42 @@ def _draw_emblem(img: U8, cx: int, cy: int, radius: int, rng: np.random.Generato
         rot = math.atan2(big[1] - sy, big[0] - sx)
         cv2.fillPoly(canvas, [_star(sx, sy, R * 0.08, rot)], gold, cv2.LINE_AA)
     # Gate-like band: roof, pillars, base.
-    roof = np.array([[c - R * 0.5, c + R * 0.12], [c + R * 0.5, c + R * 0.12],
-                     [c + R * 0.42, c - R * 0.0], [c - R * 0.42, c - R * 0.0]], np.int32)
+    roof = np.array(
+        [
+            [c - R * 0.5, c + R * 0.12],
+            [c + R * 0.5, c + R * 0.12],
+            [c + R * 0.42, c - R * 0.0],
+            [c - R * 0.42, c - R * 0.0],
+        ],
+        np.int32,
+    )
     cv2.fillPoly(canvas, [roof], gold, cv2.LINE_AA)
-    cv2.rectangle(canvas, (int(c - R * 0.45), int(c + R * 0.15)), (int(c + R * 0.45),
-                  int(c + R * 0.42)), gold, -1, cv2.LINE_AA)
+    cv2.rectangle(
+        canvas,
+        (int(c - R * 0.45), int(c + R * 0.15)),
+        (int(c + R * 0.45), int(c + R * 0.42)),
+        gold,
+        -1,
+        cv2.LINE_AA,
+    )
     for i in range(5):
         gx = c - R * 0.32 + i * R * 0.16
-        cv2.rectangle(canvas, (int(gx - R * 0.035), int(c + R * 0.22)),
-                      (int(gx + R * 0.035), int(c + R * 0.42)), red, -1, cv2.LINE_AA)
-    cv2.rectangle(canvas, (int(c - R * 0.62), int(c + R * 0.5)), (int(c + R * 0.62),
-                  int(c + R * 0.58)), gold, -1, cv2.LINE_AA)
+        cv2.rectangle(
+            canvas,
+            (int(gx - R * 0.035), int(c + R * 0.22)),
+            (int(gx + R * 0.035), int(c + R * 0.42)),
+            red,
+            -1,
+            cv2.LINE_AA,
+        )
+    cv2.rectangle(
+        canvas,
+        (int(c - R * 0.62), int(c + R * 0.5)),
+        (int(c + R * 0.62), int(c + R * 0.58)),
+        gold,
+        -1,
+        cv2.LINE_AA,
+    )
     small = np.asarray(cv2.resize(canvas, (size, size), interpolation=cv2.INTER_AREA), np.uint8)
     am = np.asarray(cv2.resize(alpha, (size, size), interpolation=cv2.INTER_AREA), np.float32)
     am = am[..., None] / 255.0 * 0.95
@@ -312,8 +381,9 @@ class _Style:
 
 
 class _Writer:
-    def __init__(self, img: Image.Image, rng: np.random.Generator | None, *,
-                 dx: float, dy: float) -> None:
+    def __init__(
+        self, img: Image.Image, rng: np.random.Generator | None, *, dx: float, dy: float
+    ) -> None:
         w, h = img.size
         self.draw = ImageDraw.Draw(img)
         self.w, self.h = w, h
@@ -324,8 +394,16 @@ class _Writer:
         return 0.0 if self.rng is None else float(self.rng.uniform(-amp, amp))
 
     def text(  # noqa: PLR0917 - a drawing primitive, called positionally throughout
-        self, fx: float, fy: float, text: str, font_key: str, size_h: float,
-        fill: tuple[int, int, int], spacing_em: float = 0.0, *, jit: float = 0.004,
+        self,
+        fx: float,
+        fy: float,
+        text: str,
+        font_key: str,
+        size_h: float,
+        fill: tuple[int, int, int],
+        spacing_em: float = 0.0,
+        *,
+        jit: float = 0.004,
         align: str = "l",
     ) -> float:
         """Draw ``text`` with its left edge at ``fx``·W and visual centre at ``fy``·H.
@@ -357,8 +435,15 @@ def _style(rng: np.random.Generator | None) -> _Style:
     label = tuple(int(v) for v in np.clip(lb, 0, 255))
     label_font = "sans" if rng.random() < 0.7 else "wqy"
     title_font = "sans_bold" if rng.random() < 0.6 else "serif_bold"
-    return _Style(vf, nf, label_font, title_font, (ink, ink, ink + int(rng.integers(0, 8))),
-                  (label[0], label[1], label[2]), 1.0)
+    return _Style(
+        vf,
+        nf,
+        label_font,
+        title_font,
+        (ink, ink, ink + int(rng.integers(0, 8))),
+        (label[0], label[1], label[2]),
+        1.0,
+    )
 
 
 def _front_text(wr: _Writer, ident: Identity, st: _Style, rng: np.random.Generator | None) -> None:
@@ -411,8 +496,9 @@ def _back_text(wr: _Writer, ident: Identity, st: _Style, rng: np.random.Generato
 # --- public ------------------------------------------------------------------------------
 
 
-def render_card_rgba(identity: Identity, side: str, *, width: int = 1712,
-                     rng: np.random.Generator | None = None) -> U8:
+def render_card_rgba(
+    identity: Identity, side: str, *, width: int = 1712, rng: np.random.Generator | None = None
+) -> U8:
     """The card as BGRA uint8; alpha is 0 outside the rounded corners."""
     if side not in SIDES:
         raise ValueError(f"side must be 'front' or 'back', not {side!r}")
@@ -446,8 +532,9 @@ def render_card_rgba(identity: Identity, side: str, *, width: int = 1712,
     return out
 
 
-def render_card(identity: Identity, side: str, *, width: int = 1712,
-                rng: np.random.Generator | None = None) -> U8:
+def render_card(
+    identity: Identity, side: str, *, width: int = 1712, rng: np.random.Generator | None = None
+) -> U8:
     """The upright card filling a BGR uint8 image of ``width`` × round(width·54/85.6).
 
     Outside the rounded corners the image is white.

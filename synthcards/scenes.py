@@ -90,8 +90,9 @@ def _corners(quad: Quad) -> tuple[tuple[float, float], ...]:
 # --- geometry ----------------------------------------------------------------------------
 
 
-def _frame_size(rng: np.random.Generator, lo: int, hi: int, big_p: float,
-                max_long: int | None) -> tuple[int, int]:
+def _frame_size(
+    rng: np.random.Generator, lo: int, hi: int, big_p: float, max_long: int | None
+) -> tuple[int, int]:
     long = int(rng.integers(lo, hi + 1)) if rng.random() >= big_p else int(rng.integers(hi, 4001))
     if max_long is not None:
         long = min(long, max_long)
@@ -101,10 +102,18 @@ def _frame_size(rng: np.random.Generator, lo: int, hi: int, big_p: float,
     return round(long * aspect), long
 
 
-def _pose(rng: np.random.Generator, fw: int, fh: int, aspect: float, *,
-          rotation: float | None = None, edge_px: float | None = None,
-          frac: tuple[float, float] = (0.3, 0.85), max_tilt: float = 25.0,
-          min_edge: float = 0.0) -> Quad:
+def _pose(
+    rng: np.random.Generator,
+    fw: int,
+    fh: int,
+    aspect: float,
+    *,
+    rotation: float | None = None,
+    edge_px: float | None = None,
+    frac: tuple[float, float] = (0.3, 0.85),
+    max_tilt: float = 25.0,
+    min_edge: float = 0.0,
+) -> Quad:
     """A perspective quad (TL, TR, BR, BL of the upright object) fully inside the frame.
 
     ``aspect`` is height/width of the object. Out-of-plane tilt up to ``max_tilt`` degrees,
@@ -169,8 +178,9 @@ def _scene_background(rng: np.random.Generator, fw: int, fh: int, clutter_max: i
 # --- scenes ------------------------------------------------------------------------------
 
 
-def _scan(identity: Identity, side: str, rng: np.random.Generator, opts: _Options,
-          meta: dict[str, object]) -> tuple[bytes, Quad]:
+def _scan(
+    identity: Identity, side: str, rng: np.random.Generator, opts: _Options, meta: dict[str, object]
+) -> tuple[bytes, Quad]:
     img_w = int(rng.integers(856, 1401))
     if opts.max_long is not None:
         img_w = min(img_w, opts.max_long)
@@ -196,8 +206,12 @@ def _scan(identity: Identity, side: str, rng: np.random.Generator, opts: _Option
     sigma = float(rng.uniform(0.3, 1.8))
     frame = clutter.add_noise(frame, sigma * (0.4 if png else 1.0), rng)
     q = int(rng.integers(85, 96))
-    meta.update(width=img_w, height=img_h, skew_deg=round(math.degrees(angle), 3),
-                format="png" if png else f"jpeg{q}")
+    meta.update(
+        width=img_w,
+        height=img_h,
+        skew_deg=round(math.degrees(angle), 3),
+        format="png" if png else f"jpeg{q}",
+    )
     return (_png(frame) if png else _jpeg(frame, q)), quad
 
 
@@ -217,8 +231,17 @@ def _glare(frame: U8, quad: Quad, rng: np.random.Generator) -> None:
     if x1 - x0 < 4 or y1 - y0 < 4:
         return
     mask = np.zeros((y1 - y0, x1 - x0), np.float32)
-    cv2.ellipse(mask, (int(c[0]) - x0, int(c[1]) - y0), (max(1, int(ax)), max(1, int(ay))),
-                float(rng.uniform(0, 180)), 0, 360, 1.0, -1, cv2.LINE_AA)
+    cv2.ellipse(
+        mask,
+        (int(c[0]) - x0, int(c[1]) - y0),
+        (max(1, int(ax)), max(1, int(ay))),
+        float(rng.uniform(0, 180)),
+        0,
+        360,
+        1.0,
+        -1,
+        cv2.LINE_AA,
+    )
     mask = np.asarray(cv2.GaussianBlur(mask, (0, 0), max(1.0, ax * 0.3)), np.float32)
     mask /= max(1e-6, float(mask.max()))
     peak = float(rng.uniform(0.6, 0.9))
@@ -237,15 +260,21 @@ def _blur(frame: U8, edge: float, rng: np.random.Generator, meta: dict[str, obje
     k = np.zeros((length, length), np.float32)
     c = (length - 1) / 2
     dx, dy = math.cos(ang) * c, math.sin(ang) * c
-    cv2.line(k, (round(c - dx), round(c - dy)), (round(c + dx), round(c + dy)), 1.0, 1,
-             cv2.LINE_AA)
+    cv2.line(k, (round(c - dx), round(c - dy)), (round(c + dx), round(c + dy)), 1.0, 1, cv2.LINE_AA)
     k /= float(k.sum())
     meta["motion_blur_px"] = length
     return np.asarray(cv2.filter2D(frame, -1, k, borderType=cv2.BORDER_REFLECT), np.uint8)
 
 
-def _photo(identity: Identity, side: str, rng: np.random.Generator, opts: _Options, *,
-           meta: dict[str, object], hard: bool) -> tuple[bytes, Quad]:
+def _photo(
+    identity: Identity,
+    side: str,
+    rng: np.random.Generator,
+    opts: _Options,
+    *,
+    meta: dict[str, object],
+    hard: bool,
+) -> tuple[bytes, Quad]:
     effects: tuple[str, ...] = ()
     if hard:
         if opts.effects is not None:
@@ -259,9 +288,16 @@ def _photo(identity: Identity, side: str, rng: np.random.Generator, opts: _Optio
     else:
         fw, fh = _frame_size(rng, 1000, 2000, 0.1, opts.max_long)
     edge_px = float(rng.uniform(350, 450)) if "small" in effects else None
-    quad = _pose(rng, fw, fh, CARD_ASPECT, rotation=opts.rotation, edge_px=edge_px,
-                 frac=(0.3, 0.85),
-                 min_edge=float(rng.uniform(450, 650) if hard else rng.uniform(520, 800)))
+    quad = _pose(
+        rng,
+        fw,
+        fh,
+        CARD_ASPECT,
+        rotation=opts.rotation,
+        edge_px=edge_px,
+        frac=(0.3, 0.85),
+        min_edge=float(rng.uniform(450, 650) if hard else rng.uniform(520, 800)),
+    )
     frame = _scene_background(rng, fw, fh)
     card = render_card_rgba(identity, side, width=_render_width(quad), rng=rng)
     clutter.drop_shadow(frame, quad, rng, float(rng.uniform(0.15, 0.5)))
@@ -283,8 +319,9 @@ def _photo(identity: Identity, side: str, rng: np.random.Generator, opts: _Optio
     elif max(fw, fh) <= 2400:
         frame = clutter.add_noise(frame, float(rng.uniform(0.5, 2.5)), rng)
     q = int(rng.integers(30, 61)) if "jpeg" in effects else int(rng.integers(80, 93))
-    meta.update(width=fw, height=fh, card_edge_px=round(edge, 1), effects=list(effects),
-                format=f"jpeg{q}")
+    meta.update(
+        width=fw, height=fh, card_edge_px=round(edge, 1), effects=list(effects), format=f"jpeg{q}"
+    )
     return _jpeg(frame, q), quad
 
 
@@ -318,8 +355,11 @@ def _negative(rng: np.random.Generator, opts: _Options, meta: dict[str, object])
         aspect = 0.6 if kind == "business" else CARD_ASPECT
         quad = _pose(rng, fw, fh, aspect)
         width = _render_width(quad)
-        maker = {"bank": clutter.bank_card, "business": clutter.business_card,
-                 "badge": clutter.badge_card}[kind]
+        maker = {
+            "bank": clutter.bank_card,
+            "business": clutter.business_card,
+            "badge": clutter.badge_card,
+        }[kind]
         card = maker(rng, width)
         clutter.drop_shadow(frame, quad, rng, float(rng.uniform(0.15, 0.5)))
         clutter.paste_quad(frame, card, quad)
@@ -349,8 +389,16 @@ def _build(scene: str, index: int, seed: int, opts: _Options, name: str | None =
         image, quad = _photo(identity, side, rng, opts, meta=meta, hard=scene == "hard")
     fields = identity.front_fields() if side == "front" else identity.back_fields()
     expected = {"type": side, **fields}
-    return Sample(name or f"{scene}-{index:04d}-{side}", scene, side, image, "200", expected,
-                  _corners(quad), meta)
+    return Sample(
+        name or f"{scene}-{index:04d}-{side}",
+        scene,
+        side,
+        image,
+        "200",
+        expected,
+        _corners(quad),
+        meta,
+    )
 
 
 def make_sample(scene: str, index: int, seed: int = 0) -> Sample:
@@ -373,19 +421,41 @@ def golden_samples() -> list[Sample]:
     out = [_build("scan", 0, s, _Options(max_long=1000, png=True))]
     out += [_build("scan", i, s, _Options(max_long=1400, png=False)) for i in range(1, 4)]
     out += [_build("photo", i, s, cap) for i in range(6)]
-    out.append(_build("photo", 100, s, _Options(rotation=180.0, max_long=1280),
-                      "photo-rot180-front"))
-    out.append(_build("photo", 101, s, _Options(rotation=90.0, max_long=1280),
-                      "photo-rot090-back"))
-    out.append(_build("photo", 102, s, _Options(rotation=270.0, max_long=1280),
-                      "photo-rot270-front"))
-    hard_fx: tuple[tuple[str, ...], ...] = (("blur",), ("noise",), ("jpeg",), ("light",),
-                                            ("glare",), ("small",), ("blur", "jpeg"),
-                                            ("glare", "noise"))
+    out.append(
+        _build("photo", 100, s, _Options(rotation=180.0, max_long=1280), "photo-rot180-front")
+    )
+    out.append(_build("photo", 101, s, _Options(rotation=90.0, max_long=1280), "photo-rot090-back"))
+    out.append(
+        _build("photo", 102, s, _Options(rotation=270.0, max_long=1280), "photo-rot270-front")
+    )
+    hard_fx: tuple[tuple[str, ...], ...] = (
+        ("blur",),
+        ("noise",),
+        ("jpeg",),
+        ("light",),
+        ("glare",),
+        ("small",),
+        ("blur", "jpeg"),
+        ("glare", "noise"),
+    )
     for i, fx in enumerate(hard_fx):
-        out.append(_build("hard", i, s, _Options(max_long=1280, effects=fx),
-                          f"hard-{i:04d}-{'front' if i % 2 == 0 else 'back'}-{'_'.join(fx)}"))
+        out.append(
+            _build(
+                "hard",
+                i,
+                s,
+                _Options(max_long=1280, effects=fx),
+                f"hard-{i:04d}-{'front' if i % 2 == 0 else 'back'}-{'_'.join(fx)}",
+            )
+        )
     for i, kind in enumerate(("bank", "document", "blank", "business")):
-        out.append(_build("negative", i, s, _Options(max_long=1280, negative_kind=kind),
-                          f"negative-{i:04d}-{kind}"))
+        out.append(
+            _build(
+                "negative",
+                i,
+                s,
+                _Options(max_long=1280, negative_kind=kind),
+                f"negative-{i:04d}-{kind}",
+            )
+        )
     return out
