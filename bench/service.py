@@ -1,0 +1,273 @@
+"""The service under test: a ``python -m processor serve`` subprocess, and HTTP clients for it."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import requests
+
+from . import ROOT
+from .dataset import BenchSample
+from .metrics import SampleResult, percentile
+
+PREDICT_PATH = "/api/predict/idcard_ocr"
+
+
+class ServerError(RuntimeError):
+    """The server did not start or died while being measured."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    code: str  # "exception" when nothing decodable came back
+    message: str
+    data: dict[str, Any]
+    http_status: int  # 0 when the request itself failed
+    latency_ms: float
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def decode_answer(text: str) -> tuple[str, str, dict[str, Any]]:
+    """base64(JSON) envelope -> (code, message, data dict); ``data`` may be a JSON string."""
+    result = json.loads(base64.b64decode(text).decode("utf-8"))
+    data = result.get("data")
+    if isinstance(data, str):
+        data = json.loads(data) if data else {}
+    if not isinstance(data, dict):
+        data = {}
+    data.pop("idcard_image", None)  # large, never scored
+    return str(result.get("code")), str(result.get("message", "")), data
+
+
+def call(session: requests.Session, url: str, image: bytes, timeout: float = 60.0) -> Reply:
+    """POST the documented form (``info`` + base64 ``data``) and decode the answer."""
+    started = time.perf_counter()
+    try:
+        reply = session.post(
+            url, data={"info": "bench", "data": base64.b64encode(image)}, timeout=timeout
+        )
+        text = reply.text
+        status = reply.status_code
+    except requests.RequestException as exc:
+        ms = (time.perf_counter() - started) * 1000
+        return Reply("exception", type(exc).__name__, {}, 0, ms)
+    ms = (time.perf_counter() - started) * 1000
+    try:
+        code, message, data = decode_answer(text)
+    except (ValueError, UnicodeDecodeError) as exc:
+        return Reply("exception", f"undecodable answer: {type(exc).__name__}", {}, status, ms)
+    return Reply(code, message, data, status, ms)
+
+
+class ServerProcess:
+    """``python -m processor serve`` on a free loopback port, its log in ``log_path``."""
+
+    def __init__(
+        self,
+        log_path: Path,
+        *,
+        worker_threads: int,
+        intra_op_threads: int,
+        python: str = sys.executable,
+    ) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.url = self.base + PREDICT_PATH
+        env = {k: v for k, v in os.environ.items() if not k.startswith("IDCARD_")}
+        env.update(
+            HOST="127.0.0.1",
+            PORT=str(self.port),
+            IDCARD_WORKER_THREADS=str(worker_threads),
+            IDCARD_INTRA_OP_THREADS=str(intra_op_threads),
+            PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
+        )
+        env.pop("IDCARD_OCR_TOKEN", None)
+        self.log_path = log_path
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log: IO[bytes] = log_path.open("wb")
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [python, "-m", "processor", "serve"],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def check_alive(self) -> None:
+        if self.proc.poll() is not None:
+            raise ServerError(
+                f"server exited with status {self.proc.returncode}; log tail:\n{self.log_tail()}"
+            )
+
+    def wait_healthy(self, timeout: float = 180.0) -> float:
+        """Seconds from process start until ``GET /health`` answers 200."""
+        deadline = self.started + timeout
+        while time.perf_counter() < deadline:
+            self.check_alive()
+            try:
+                if requests.get(self.base + "/health", timeout=2).status_code == 200:
+                    return time.perf_counter() - self.started
+            except requests.RequestException:
+                pass
+            time.sleep(0.05)
+        raise ServerError(f"no healthy answer within {timeout:.0f} s; log:\n{self.log_tail()}")
+
+    def first_success(self, images: Sequence[bytes], timeout: float = 180.0) -> tuple[float, int]:
+        """Send warm-up cards until one answers code 200.
+
+        Returns (seconds from process start to that answer, requests sent). Connection errors
+        while the port is not open yet are retried.
+        """
+        deadline = self.started + timeout
+        sent = 0
+        with requests.Session() as session:
+            while time.perf_counter() < deadline:
+                self.check_alive()
+                reply = call(session, self.url, images[sent])
+                if reply.http_status == 0:  # not listening yet
+                    time.sleep(0.05)
+                    continue
+                sent += 1
+                if reply.code == "200":
+                    return time.perf_counter() - self.started, sent
+                if sent >= len(images):
+                    raise ServerError("no warm-up card was answered with code 200")
+        raise ServerError(f"no code 200 within {timeout:.0f} s; log:\n{self.log_tail()}")
+
+    def peak_rss_bytes(self) -> int | None:
+        """The server's resident-memory high-water mark (VmHWM), while it still runs."""
+        try:
+            status = Path(f"/proc/{self.proc.pid}/status").read_text()
+        except OSError:
+            return None
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+        return None
+
+    def stop(self, timeout: float = 20.0) -> int | None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=timeout)
+        self._log.close()
+        return self.proc.returncode
+
+    def __enter__(self) -> ServerProcess:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+
+def to_result(sample: BenchSample, reply: Reply) -> SampleResult:
+    return SampleResult(
+        name=sample.name,
+        scene=sample.scene,
+        expected_code=sample.expected_code,
+        expected=sample.expected,
+        code=reply.code,
+        data=reply.data,
+        latency_ms=reply.latency_ms,
+        http_status=reply.http_status,
+        message=reply.message,
+        meta=sample.meta,
+    )
+
+
+def run_sequential(
+    server: ServerProcess,
+    samples: Sequence[BenchSample],
+    progress: Callable[[int, int], None] | None = None,
+) -> list[SampleResult]:
+    """One client, one request at a time, in the given (fixed) order."""
+    out = []
+    with requests.Session() as session:
+        for i, sample in enumerate(samples):
+            reply = call(session, server.url, sample.image())
+            if reply.http_status == 0:
+                server.check_alive()
+            out.append(to_result(sample, reply))
+            if progress is not None:
+                progress(i + 1, len(samples))
+    return out
+
+
+def run_throughput(url: str, images: Sequence[bytes], clients: int) -> dict[str, Any]:
+    """``clients`` threads, each with its own session, drain a shared queue of ``images``."""
+    work: queue.Queue[int] = queue.Queue()
+    for i in range(len(images)):
+        work.put(i)
+    latencies: list[float] = []
+    codes: dict[str, int] = {}
+    errors = 0
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients + 1)
+
+    def client() -> None:
+        nonlocal errors
+        with requests.Session() as session:
+            with contextlib.suppress(requests.RequestException):  # connect before the clock
+                session.get(url.rsplit("/api/", 1)[0] + "/health", timeout=10)
+            barrier.wait()
+            while True:
+                try:
+                    i = work.get_nowait()
+                except queue.Empty:
+                    return
+                reply = call(session, url, images[i])
+                with lock:
+                    latencies.append(reply.latency_ms)
+                    codes[reply.code] = codes.get(reply.code, 0) + 1
+                    if reply.http_status != 200:
+                        errors += 1
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for t in threads:
+        t.join()
+    seconds = time.perf_counter() - started
+    return {
+        "clients": clients,
+        "images": len(images),
+        "seconds": seconds,
+        "cards_per_s": len(images) / seconds if seconds > 0 else 0.0,
+        "errors": errors,
+        "codes": dict(sorted(codes.items())),
+        "p50_ms": percentile(latencies, 50),
+        "p95_ms": percentile(latencies, 95),
+    }
