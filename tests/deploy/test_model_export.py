@@ -1,0 +1,141 @@
+"""model_export: the CLIs, the optimiser on the shipped models, the converter on a tiny model.
+
+The converter test needs paddlepaddle + paddle2onnx + onnx (the ``export`` extra); it is skipped
+without them and run by ``make test-export`` in its own virtualenv.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import onnxruntime as ort
+import pytest
+
+from processor.models import load_verified, read_manifest
+
+ROOT = Path(__file__).resolve().parents[2]
+MODELS = ROOT / "models"
+HAS_ONNX = importlib.util.find_spec("onnx") is not None
+HAS_PADDLE = all(importlib.util.find_spec(m) is not None for m in ("paddle", "paddle2onnx", "onnx"))
+
+
+def _model(name: str) -> Path:
+    entry = read_manifest(MODELS).get(name)
+    if entry is None or not (MODELS / entry.file).is_file():
+        pytest.skip("models not fetched (make models)")
+    return MODELS / entry.file
+
+
+@pytest.mark.parametrize("command", ["", "fetch", "convert", "optimize", "package"])
+def test_cli_help(command: str) -> None:
+    argv = [sys.executable, "-m", "model_export", *([command] if command else []), "--help"]
+    out = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
+    assert "usage" in out.stdout.lower()
+
+
+@pytest.mark.parametrize("kind", ["det", "rec"])
+def test_optimize_shipped_model(kind: str, tmp_path: Path) -> None:
+    from model_export.optimize import optimize
+
+    source = _model(kind)
+    result = optimize(source, kind, tmp_path / f"{kind}_opt.onnx", samples=3)
+    assert result.parity.max_abs_diff <= 1e-3
+    assert result.parity.agreement >= 0.999
+    # the entry is what the processor verifies at load
+    assert load_verified(tmp_path, kind) == result.path.read_bytes()
+    entry = read_manifest(tmp_path)[kind]
+    assert entry.file == f"{kind}_opt.onnx" and "onnxruntime extended" in entry.version
+    meta = ort.InferenceSession(str(result.path)).get_modelmeta().custom_metadata_map
+    if kind == "rec":
+        original = ort.InferenceSession(str(source)).get_modelmeta().custom_metadata_map
+        assert meta["character"] == original["character"]
+
+
+@pytest.mark.skipif(not HAS_ONNX, reason="quantisation needs onnx (dev/export extra)")
+def test_quantize_rec_dynamic_and_parity_gate(tmp_path: Path) -> None:
+    from model_export.optimize import OptimizeError, optimize
+
+    source = _model("rec")
+    out = tmp_path / "rec_int8.onnx"
+    result = optimize(source, "rec", out, mode="dynamic", samples=4, manifest=False)
+    assert 0.9 <= result.parity.agreement <= 1.0
+    assert "character" in ort.InferenceSession(str(out)).get_modelmeta().custom_metadata_map
+    assert not (tmp_path / "manifest.json").exists()
+    # a gate the int8 model cannot meet: nothing is written
+    strict = tmp_path / "strict.onnx"
+    with pytest.raises(OptimizeError, match="agreement"):
+        optimize(source, "rec", strict, mode="dynamic", samples=4, min_agreement=1.0)
+    assert not strict.exists() and not (tmp_path / "manifest.json").exists()
+
+
+def _tiny_paddle_rec(directory: Path, classes: int) -> None:
+    """A small CRNN-shaped Paddle model: (N, 3, 48, W) -> (N, W/4, classes) softmax."""
+    paddle: Any = importlib.import_module("paddle")
+
+    class Tiny(paddle.nn.Layer):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.conv = paddle.nn.Conv2D(3, 8, 3, stride=2, padding=1)
+            self.bn = paddle.nn.BatchNorm2D(8)
+            self.conv2 = paddle.nn.Conv2D(8, 16, 3, stride=2, padding=1)
+            self.fc = paddle.nn.Linear(16, classes)
+
+        def forward(self, x: object) -> object:
+            y = paddle.nn.functional.relu(self.bn(self.conv(x)))
+            y = paddle.nn.functional.relu(self.conv2(y)).mean(axis=2).transpose([0, 2, 1])
+            return paddle.nn.functional.softmax(self.fc(y), axis=-1)
+
+    paddle.seed(0)
+    net = Tiny()
+    net.eval()
+    spec = [paddle.static.InputSpec([None, 3, 48, None], "float32", "image")]
+    paddle.jit.save(net, str(directory / "inference"), input_spec=spec)
+
+
+@pytest.mark.skipif(
+    not HAS_PADDLE, reason="paddlepaddle/paddle2onnx not installed: make test-export"
+)
+def test_convert_tiny_paddle_rec(tmp_path: Path) -> None:
+    from model_export.convert import ConversionError, convert
+
+    chars = ["中", "国", "人", "民", "0", "1", "X"]
+    dictionary = tmp_path / "dict.txt"
+    dictionary.write_text("\n".join(chars) + "\n", encoding="utf-8")
+    paddle_dir = tmp_path / "tiny_rec_infer"
+    _tiny_paddle_rec(paddle_dir, classes=len(chars) + 2)
+    out = tmp_path / "models"
+    result = convert(
+        paddle_dir,
+        "rec",
+        out,
+        dictionary=dictionary,
+        version="tiny rec",
+        source="built by the test",
+    )
+    assert result.max_abs_diff < 1e-4 and result.opset == 14
+    session = ort.InferenceSession(str(result.path))
+    (inp,) = session.get_inputs()
+    assert inp.name == "x" and inp.shape[0] == "batch" and inp.shape[3] == "width"
+    assert session.get_modelmeta().custom_metadata_map["character"] == "\n".join(chars)
+    probs = session.run(None, {"x": np.zeros((2, 3, 48, 64), np.float32)})[0]
+    assert probs.shape == (2, 16, len(chars) + 2)
+    entry = read_manifest(out)["rec"]
+    assert (entry.file, entry.version, entry.source) == (
+        result.path.name,
+        "tiny rec",
+        "built by the test",
+    )
+    assert load_verified(out, "rec") == result.path.read_bytes()
+    # a dictionary that does not fit the model's classes is refused, nothing written
+    dictionary.write_text("\n".join([*chars, "Y"]) + "\n", encoding="utf-8")
+    with pytest.raises(ConversionError, match="classes"):
+        convert(paddle_dir, "rec", tmp_path / "bad", dictionary=dictionary)
+    assert not (tmp_path / "bad" / "manifest.json").exists()
+    assert json.loads((out / "manifest.json").read_text())["models"].keys() == {"rec"}
