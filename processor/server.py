@@ -203,7 +203,7 @@ def serve_processor(processor: Any) -> None:
     signal.signal(signal.SIGTERM, _shutdown)
     signal.signal(signal.SIGINT, _shutdown)
     log.info(
-        "serving on http://%s:%d%s (health: /health)",
+        "serving on http://%s:%s%s (health: /health)",
         settings.host,
         server.effective_port,
         App(processor, settings).predict_path,
