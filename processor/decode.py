@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import warnings
 
+import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -52,11 +53,9 @@ def decode_image(
         ) from exc
     except Image.DecompressionBombError as exc:  # pragma: no cover - limit disabled above
         raise too_large("image declares too many pixels") from exc
-    bgr = np.ascontiguousarray(rgb[:, :, ::-1])
+    bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
     long_side = max(bgr.shape[:2])
     if long_side > target_long_side:
-        import cv2  # noqa: PLC0415 - cv2 is heavy; the common path (JPEG draft) never needs it
-
         scale = target_long_side / long_side
         size = (round(bgr.shape[1] * scale), round(bgr.shape[0] * scale))
         bgr = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA)

@@ -21,6 +21,8 @@ from .models import ModelError, load_verified
 REC_HEIGHT = 48
 #: Recognition crops wider than this (in model pixels) are squeezed; ~40 CJK characters.
 REC_MAX_WIDTH = 1920
+#: Crops share a batch only when the widest is at most this much wider than the narrowest.
+PAD_TOLERANCE = 1.15
 
 
 @dataclasses.dataclass(frozen=True)
@@ -162,9 +164,8 @@ class TextRecognizer:
         widths = [self._width(c) for c in crops]
         order = sorted(range(len(crops)), key=widths.__getitem__)
         results: list[TextLine | None] = [None] * len(crops)
-        for start in range(0, len(order), self.batch_size):
-            batch = order[start : start + self.batch_size]
-            max_w = max(widths[i] for i in batch)
+        for batch in self._batches(order, widths):
+            max_w = widths[batch[-1]]
             blob = np.zeros((len(batch), 3, REC_HEIGHT, max_w), dtype=np.float32)
             for row, i in enumerate(batch):
                 resized = cv2.resize(
@@ -175,6 +176,23 @@ class TextRecognizer:
             for row, i in enumerate(batch):
                 results[i] = self._decode(probs[row])
         return [r for r in results if r is not None]
+
+    def _batches(self, order: list[int], widths: list[int]) -> list[list[int]]:
+        """Split width-sorted crops into batches whose widths differ by at most
+        ``PAD_TOLERANCE``: the model's cost grows with the padded width, so padding a
+        short line to the widest one in its batch wastes more than a separate run costs."""
+        batches: list[list[int]] = []
+        for i in order:
+            last = batches[-1] if batches else None
+            if (
+                last is not None
+                and len(last) < self.batch_size
+                and widths[i] <= widths[last[0]] * PAD_TOLERANCE
+            ):
+                last.append(i)
+            else:
+                batches.append([i])
+        return batches
 
     @staticmethod
     def _width(crop: np.ndarray) -> int:
