@@ -73,7 +73,24 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardResult | None:
     regions = front_regions(boxes) if hyp.side == "front" else back_regions(boxes)
     lines = _recognise(card, regions, engine)
     parsed = _parse_front(lines) if hyp.side == "front" else _parse_back(lines)
+    if not looks_like_card(parsed, lines):
+        return None
     return CardResult(hyp.side, parsed, card, quad, hyp.score)
+
+
+#: Printed labels of the front's rows; seeing two of them is evidence of a card.
+FRONT_LABELS = ("姓名", "性别", "民族", "出生", "住址")
+
+
+def looks_like_card(parsed: dict[str, fp.Field], lines: dict[str, list[TextLine]]) -> bool:
+    """Whether what was read is evidence of an ID card rather than a document, a bank card or
+    a texture whose text happened to fall into the card's rows: at least one field passed its
+    validation, or (front) two of the printed labels were read. Otherwise the answer is 201
+    (no card), not a field code for a card that is not there."""
+    if any(f.ok for f in parsed.values()):
+        return True
+    text = "".join(line.text.replace(" ", "") for found in lines.values() for line in found)
+    return sum(label in text for label in FRONT_LABELS) >= 2
 
 
 def _recognise(

@@ -6,6 +6,7 @@ import pytest
 
 from processor import fields as fp
 from processor.ocr import CharCandidate, TextLine
+from processor.pipeline import looks_like_card
 
 
 def line(text: str, prob: float = 0.99, alts: dict[int, str] | None = None) -> TextLine:
@@ -159,3 +160,25 @@ def test_reconcile_front(
 def test_reconcile_front_leaves_fields_alone_without_a_valid_number() -> None:
     fields = _front(id_no=None, birth="1949.12.81", gender="男")
     assert fp.reconcile_front(fields) == fields
+
+
+# --- card evidence: what turns a layout match into a card, or into 201 ------------------------
+
+_OK, _BAD = fp.Field("x"), fp.MISSING
+
+
+@pytest.mark.parametrize(
+    ("parsed", "texts", "expected"),
+    [
+        ({"issued_by": _OK, "valid_date": _BAD}, [], True),
+        ({"issued_by": _BAD, "valid_date": _BAD}, ["VISA 4000 1234"], False),
+        ({"name": _BAD, "id_no": _BAD}, ["姓名 张三", "性别 男 民族 汉"], True),
+        ({"name": _BAD, "id_no": _BAD}, ["姓名 张三"], False),
+        ({"name": _BAD, "id_no": _OK}, [], True),
+        ({"name": _BAD}, ["住 址 某地", "出生 1990"], True),
+        ({}, [], False),
+    ],
+)
+def test_looks_like_card(parsed: dict[str, fp.Field], texts: list[str], expected: bool) -> None:
+    lines = {"row": [line(t) for t in texts]}
+    assert looks_like_card(parsed, lines) is expected
