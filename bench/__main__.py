@@ -21,6 +21,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from processor.settings import Settings
+
 from . import OUT_DIR, ROOT
 from .dataset import BenchSample, Dataset, load_dataset
 from .metrics import SampleResult, failures, format_failure, score
@@ -57,13 +59,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--worker-threads",
         type=int,
-        default=_int_env("IDCARD_WORKER_THREADS", 2),
+        default=_int_env("IDCARD_WORKER_THREADS", Settings.worker_threads),
         help="IDCARD_WORKER_THREADS of the server",
     )
     p.add_argument(
         "--intra-op-threads",
         type=int,
-        default=_int_env("IDCARD_INTRA_OP_THREADS", 1),
+        default=_int_env("IDCARD_INTRA_OP_THREADS", Settings.intra_op_threads),
         help="IDCARD_INTRA_OP_THREADS of the server",
     )
     p.add_argument("--jobs", type=int, default=2, help="processes rendering the dataset")

@@ -79,6 +79,10 @@ def session_options(intra_op_threads: int) -> ort.SessionOptions:
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.log_severity_level = 3
+    if intra_op_threads > 1:
+        # Worker threads share the cores: a pool that spins waiting for work burns the CPU
+        # another request's run needs.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return options
 
 
