@@ -24,6 +24,7 @@ from .layout import (
     front_regions,
 )
 from .ocr import Box, OcrEngine, TextLine
+from .register import register
 
 #: Size of the rectified card the detector sees (multiples of 32, aspect ~1.6).
 DET_SIZE = (512, 320)
@@ -45,15 +46,14 @@ class CardResult:
 def locate(image: np.ndarray, engine: OcrEngine) -> tuple[Quad, Hypothesis, list[Box]] | None:
     """The card's quadrilateral (upright corner order), side and normalised text boxes."""
     best: tuple[Quad, Hypothesis, list[Box]] | None = None
-    w, h = DET_SIZE
     for quad in find_card_candidates(image):
-        small = rectify(image, quad, w, h)
-        boxes = [b.scaled(1 / w, 1 / h) for b in engine.detector(small)]
-        hyp = classify(boxes)
-        if best is None or hyp.score > best[1].score:
-            best = (quad, hyp, boxes)
-        if hyp.score >= CONFIDENT_SCORE:
+        best = _better(best, _verify(image, quad, engine))
+        if best[1].score >= CONFIDENT_SCORE:
             break
+    if best is None or best[1].score < CONFIDENT_SCORE:
+        # No outline passed: register the card from its printed anchors instead.
+        for quad in register(image, engine):
+            best = _better(best, _verify(image, quad, engine))
     if best is None or best[1].score < MIN_LAYOUT_SCORE:
         return None
     quad, hyp, boxes = best
@@ -61,6 +61,20 @@ def locate(image: np.ndarray, engine: OcrEngine) -> tuple[Quad, Hypothesis, list
         quad = quad.rotated(2)
         boxes = [flip(b) for b in boxes]
     return quad, hyp, boxes
+
+
+def _verify(image: np.ndarray, quad: Quad, engine: OcrEngine) -> tuple[Quad, Hypothesis, list[Box]]:
+    """A candidate's layout: its rectified text boxes scored against the card's layout."""
+    w, h = DET_SIZE
+    small = rectify(image, quad, w, h)
+    boxes = [b.scaled(1 / w, 1 / h) for b in engine.detector(small)]
+    return quad, classify(boxes), boxes
+
+
+def _better(
+    best: tuple[Quad, Hypothesis, list[Box]] | None, new: tuple[Quad, Hypothesis, list[Box]]
+) -> tuple[Quad, Hypothesis, list[Box]]:
+    return new if best is None or new[1].score > best[1].score else best
 
 
 def read_card(image: np.ndarray, engine: OcrEngine) -> CardResult | None:
