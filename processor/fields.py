@@ -85,11 +85,14 @@ def strip_label(text: str, *labels: str) -> str:
     """Remove a leading printed label (and fragments of it that the recogniser merged)."""
     text = _PUNCT.sub("", text)
     for label in labels:
+        n = len(label)
         if text.startswith(label):
-            return text[len(label) :]
-        for cut in range(len(label) - 1, 0, -1):  # a label clipped at the crop's left edge
-            if text.startswith(label[-cut:]) and cut >= 2:
+            return text[n:]
+        for cut in range(n - 1, 0, -1):  # a label clipped at the crop's left edge
+            if text.startswith(label[-cut:]) and (cut >= 2 or n == 2):
                 return text[cut:]
+        if len(text) > n and text[1:n] == label[1:]:  # its first character misread (佳址)
+            return text[n:]
     return text
 
 
@@ -124,9 +127,24 @@ def parse_race(line: TextLine | None) -> Field:
     text = ETHNICITY_ALIASES.get(text, text)
     if text in ETHNICITIES or text in ETHNICITY_EXTRAS:
         return Field(text, line.score)
+    known = _runner_up_reading(text, line.chars)
+    if known is not None:
+        return Field(known, line.score)
     if _RACE_PASSTHROUGH.match(text) and line.score >= _MIN_CLEAN_SCORE:
         return Field(text, line.score)
     return MISSING
+
+
+def _runner_up_reading(text: str, chars: Sequence[CharCandidate]) -> str | None:
+    """The one ethnicity that ``text`` becomes when a single character is replaced by the
+    recogniser's runner-up for it (士家 -> 土家); None when none or several do."""
+    alts = {c.char: c.alt for c in chars if c.alt}
+    found = {
+        text[:i] + alts[ch] + text[i + 1 :]
+        for i, ch in enumerate(text)
+        if ch in alts and (text[:i] + alts[ch] + text[i + 1 :]) in ETHNICITIES
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 def parse_birth(line: TextLine | None) -> Field:

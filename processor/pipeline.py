@@ -133,7 +133,28 @@ def _first(lines: dict[str, list[TextLine]], row: str) -> TextLine | None:
     return found[0] if found else None
 
 
+#: The front's rows by the label their line starts with.
+_ROW_LABELS = {"姓名": "name", "性别": "gender_race", "出生": "birth", "住址": "address"}
+
+
+def relabel_rows(lines: dict[str, list[TextLine]]) -> dict[str, list[TextLine]]:
+    """Put each line that starts with a printed label into that label's row, ahead of the
+    row's unlabelled lines: when rectification is off by a row's height, the text itself
+    still says which row it is (an address's continuation lines keep their place)."""
+    labelled: dict[str, list[TextLine]] = {row: [] for row in lines}
+    rest: dict[str, list[TextLine]] = {row: [] for row in lines}
+    for row, found in lines.items():
+        for line in found:
+            target = _ROW_LABELS.get(line.text.replace(" ", "")[:2])
+            if target is not None and target in labelled:
+                labelled[target].append(line)
+            else:
+                rest[row].append(line)
+    return {row: labelled[row] + rest[row] for row in lines}
+
+
 def _parse_front(lines: dict[str, list[TextLine]]) -> dict[str, fp.Field]:
+    lines = relabel_rows(lines)
     gender_race = _first(lines, "gender_race")
     parsed = {
         "name": fp.parse_name(_first(lines, "name")),

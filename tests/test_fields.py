@@ -6,7 +6,7 @@ import pytest
 
 from processor import fields as fp
 from processor.ocr import CharCandidate, TextLine
-from processor.pipeline import looks_like_card
+from processor.pipeline import looks_like_card, relabel_rows
 
 
 def line(text: str, prob: float = 0.99, alts: dict[int, str] | None = None) -> TextLine:
@@ -182,3 +182,50 @@ _OK, _BAD = fp.Field("x"), fp.MISSING
 def test_looks_like_card(parsed: dict[str, fp.Field], texts: list[str], expected: bool) -> None:
     lines = {"row": [line(t) for t in texts]}
     assert looks_like_card(parsed, lines) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "expected"),
+    [
+        ("住址北京市", "住址", "北京市"),
+        ("址北京市", "住址", "北京市"),  # the label's first character clipped
+        ("佳址北京市", "住址", "北京市"),  # ... or misread
+        ("名张勇林", "姓名", "张勇林"),
+        ("身份号码11010", "公民身份号码", "11010"),
+        ("北京市", "住址", "北京市"),
+        ("张三", "姓名", "张三"),
+    ],
+)
+def test_strip_label(text: str, label: str, expected: str) -> None:
+    assert fp.strip_label(text, label) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "alts", "race"),
+    [
+        ("性别女民族士家", {5: "土"}, "土家"),  # 士 read for 土, its runner-up fixes it
+        ("性别女民族士家", {}, None),
+        ("性别女民族满家", {5: "苗"}, None),  # the runner-up does not make a listed name
+    ],
+)
+def test_parse_race_runner_up(text: str, alts: dict[int, str], race: str | None) -> None:
+    assert fp.parse_race(line(text, alts=alts)).value == race
+
+
+def test_relabel_rows_moves_labelled_lines() -> None:
+
+    rows = {
+        "name": [line("")],
+        "gender_race": [line("姓名 东方振晓")],
+        "birth": [line("性别男民族汉")],
+        "address": [line("出生1965年5月30日"), line("住址福建省福州市"), line("南路687号")],
+        "id_no": [line("350102196505308090")],
+    }
+    got = {row: [x.text for x in found] for row, found in relabel_rows(rows).items()}
+    assert got == {
+        "name": ["姓名 东方振晓", ""],
+        "gender_race": ["性别男民族汉"],
+        "birth": ["出生1965年5月30日"],
+        "address": ["住址福建省福州市", "南路687号"],
+        "id_no": ["350102196505308090"],
+    }
