@@ -39,25 +39,22 @@ def machine() -> dict[str, Any]:
     }
 
 
+def _git(root: Path, *args: str) -> str:
+    return subprocess.run(  # noqa: S603 - fixed git subcommands
+        ["git", *args],  # noqa: S607
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=10,
+    ).stdout.strip()
+
+
 def git_commit(root: Path = ROOT) -> str:
     """``git rev-parse --short HEAD``, plus ``-dirty`` when tracked files are modified."""
     try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout.strip()
-        status = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],  # noqa: S607
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout.strip()
+        head = _git(root, "rev-parse", "--short", "HEAD")
+        status = _git(root, "status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return head + ("-dirty" if status else "")
