@@ -40,6 +40,10 @@ class CardResult:
     card_image: np.ndarray  # upright, REC_CARD_WIDTH wide
     quad: Quad  # in the decoded image's pixels; p0 is the card's top-left corner
     layout_score: float
+    #: Optional extras for ``options`` (processor.extras): the recognised crops (normalised
+    #: boxes on the upright card) and the raw recogniser lines, by row.
+    regions: FieldRegions | None = None
+    lines: dict[str, list[TextLine]] | None = None
 
 
 def locate(image: np.ndarray, engine: OcrEngine) -> tuple[Quad, Hypothesis, list[Box]] | None:
@@ -73,7 +77,7 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardResult | None:
     regions = front_regions(boxes) if hyp.side == "front" else back_regions(boxes)
     lines = _recognise(card, regions, engine)
     parsed = _parse_front(lines) if hyp.side == "front" else _parse_back(lines)
-    return CardResult(hyp.side, parsed, card, quad, hyp.score)
+    return CardResult(hyp.side, parsed, card, quad, hyp.score, regions, lines)
 
 
 def _recognise(
