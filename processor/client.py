@@ -35,12 +35,16 @@ def recognize(
     *,
     token: str | None = None,
     info: str = "",
+    options: str = "",
     timeout: float = 30.0,
     session: requests.Session | None = None,
 ) -> dict[str, Any]:
-    """POST ``image`` (file bytes) as the API document's form and decode the answer."""
+    """POST ``image`` (file bytes) as the API document's form and decode the answer;
+    ``options`` (e.g. ``"confidence,warnings"``) asks for the extras."""
     headers = {"Authorization": token} if token else {}
-    form = {"info": info, "data": base64.b64encode(image)}
+    form: dict[str, str | bytes] = {"info": info, "data": base64.b64encode(image)}
+    if options:
+        form["options"] = options
     post = session.post if session is not None else requests.post
     reply = post(url, data=form, headers=headers, timeout=timeout)
     result = decode_response(reply.text)

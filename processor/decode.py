@@ -8,8 +8,10 @@ OCR never need more than ``target_long_side`` pixels. The EXIF orientation tag i
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import warnings
+from collections.abc import Callable
 
 import cv2
 import numpy as np
@@ -23,10 +25,58 @@ TARGET_LONG_SIDE = 2048
 Image.MAX_IMAGE_PIXELS = None  # our own limit, checked from the header, replaces Pillow's
 
 
+#: EXIF orientation tag -> how a point (u, v) of the upright image maps back to the stored
+#: pixel grid of size (W, H): ``(x, y) = f(u, v, W, H)`` (ImageOps.exif_transpose inverted).
+_EXIF_INVERSE: dict[int, Callable[[float, float, int, int], tuple[float, float]]] = {
+    1: lambda u, v, w, h: (u, v),
+    2: lambda u, v, w, h: (w - u, v),
+    3: lambda u, v, w, h: (w - u, h - v),
+    4: lambda u, v, w, h: (u, h - v),
+    5: lambda u, v, w, h: (v, u),
+    6: lambda u, v, w, h: (v, h - u),
+    7: lambda u, v, w, h: (w - v, h - u),
+    8: lambda u, v, w, h: (w - v, u),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class ImageTransform:
+    """How the decoded array relates to the image file's own pixel grid.
+
+    ``width`` x ``height`` is the file's stored size (before its EXIF orientation is applied),
+    ``orientation`` the EXIF tag (1 = none), ``decoded`` the decoded array's (width, height)
+    after orientation and any reduction.
+    """
+
+    width: int
+    height: int
+    orientation: int
+    decoded: tuple[int, int]
+
+    def to_original(self, x: float, y: float) -> tuple[float, float]:
+        """A point of the decoded array (pixel edges at integers) -> the file's stored grid."""
+        swapped = self.orientation in (5, 6, 7, 8)
+        up_w, up_h = (self.height, self.width) if swapped else (self.width, self.height)
+        u, v = x * up_w / self.decoded[0], y * up_h / self.decoded[1]
+        inverse = _EXIF_INVERSE.get(self.orientation, _EXIF_INVERSE[1])
+        ox, oy = inverse(u, v, self.width, self.height)
+        return float(ox), float(oy)
+
+
 def decode_image(
     data: bytes, *, max_pixels: int, min_side: int, target_long_side: int = TARGET_LONG_SIDE
 ) -> np.ndarray:
     """Decode ``data`` to a contiguous ``uint8`` BGR array of shape (H, W, 3)."""
+    return decode_image_with_transform(
+        data, max_pixels=max_pixels, min_side=min_side, target_long_side=target_long_side
+    )[0]
+
+
+def decode_image_with_transform(
+    data: bytes, *, max_pixels: int, min_side: int, target_long_side: int = TARGET_LONG_SIDE
+) -> tuple[np.ndarray, ImageTransform]:
+    """:func:`decode_image`, plus the transform back to the file's pixel grid."""
+    orientation = 1
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -45,6 +95,7 @@ def decode_image(
                 image.draft("RGB", (int(width * scale) + 1, int(height * scale) + 1))
             image.seek(0)  # first frame of animations and multi-page files
             image.load()
+            orientation = _orientation(image)
             image = ImageOps.exif_transpose(image)
             rgb = _to_rgb(image)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
@@ -59,7 +110,16 @@ def decode_image(
         scale = target_long_side / long_side
         size = (round(bgr.shape[1] * scale), round(bgr.shape[0] * scale))
         bgr = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA)
-    return bgr
+    transform = ImageTransform(width, height, orientation, (bgr.shape[1], bgr.shape[0]))
+    return bgr, transform
+
+
+def _orientation(image: Image.Image) -> int:
+    try:
+        value = int(image.getexif().get(0x0112, 1))
+    except (TypeError, ValueError):
+        return 1
+    return value if value in _EXIF_INVERSE else 1
 
 
 def _to_rgb(image: Image.Image) -> np.ndarray:

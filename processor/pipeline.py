@@ -41,6 +41,10 @@ class CardResult:
     card_image: np.ndarray  # upright, REC_CARD_WIDTH wide
     quad: Quad  # in the decoded image's pixels; p0 is the card's top-left corner
     layout_score: float
+    #: Optional extras for ``options`` (processor.extras): the recognised crops (normalised
+    #: boxes on the upright card) and the raw recogniser lines, by row.
+    regions: FieldRegions | None = None
+    lines: dict[str, list[TextLine]] | None = None
 
 
 def locate(image: np.ndarray, engine: OcrEngine) -> tuple[Quad, Hypothesis, list[Box]] | None:
@@ -89,7 +93,7 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardResult | None:
     parsed = _parse_front(lines) if hyp.side == "front" else _parse_back(lines)
     if not looks_like_card(parsed, lines):
         return None
-    return CardResult(hyp.side, parsed, card, quad, hyp.score)
+    return CardResult(hyp.side, parsed, card, quad, hyp.score, regions, lines)
 
 
 #: Printed labels of the front's rows; seeing two of them is evidence of a card.

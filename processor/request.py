@@ -39,10 +39,12 @@ _MULTIPART_BOUNDARY = re.compile(rb"^--([^\r\n]{1,200})\r?\n")
 
 @dataclasses.dataclass(frozen=True)
 class Request:
-    """What the client asked for: the image file bytes and the free-text ``info``."""
+    """What the client asked for: the image file bytes, the free-text ``info`` and the
+    optional ``options`` text (comma-separated extras, see :mod:`processor.extras`)."""
 
     image: bytes
     info: str = ""
+    options: str = ""
 
 
 def is_image(data: bytes) -> bool:
@@ -72,11 +74,17 @@ def parse_request(body: bytes, *, max_base64_bytes: int) -> Request:
         raise bad_request("missing field 'data' (the image, base64-encoded)")
     info = fields.get("info", b"")
     info_text = info.decode("utf-8", "replace") if isinstance(info, bytes) else ""
+    options = fields.get("options", b"")
+    options_text = options.decode("utf-8", "replace") if isinstance(options, bytes) else ""
     if is_image(data):  # a multipart file upload carries the image itself
         if len(data) > max_raw:
             raise too_large(f"image larger than {max_raw // (1024 * 1024)} MiB")
-        return Request(image=data, info=info_text)
-    return Request(image=decode_base64(data, max_base64_bytes=max_base64_bytes), info=info_text)
+        return Request(image=data, info=info_text, options=options_text)
+    return Request(
+        image=decode_base64(data, max_base64_bytes=max_base64_bytes),
+        info=info_text,
+        options=options_text,
+    )
 
 
 def decode_base64(text: bytes, *, max_base64_bytes: int) -> bytes:
@@ -122,10 +130,15 @@ def _parse_json(body: bytes) -> dict[str, bytes]:
     if not isinstance(obj, dict):
         raise bad_request('JSON body must be an object {"info": ..., "data": "<base64>"}')
     fields: dict[str, bytes] = {}
-    for key in ("data", "info"):
+    options = obj.get("options")
+    if isinstance(options, list) and all(isinstance(o, str) for o in options):
+        obj = {**obj, "options": ",".join(options)}
+    for key in ("data", "info", "options"):
         value = obj.get(key)
         if value is None:
             continue
+        if key == "options" and not isinstance(value, str):
+            raise bad_request("JSON field 'options' must be a string or a list of strings")
         if not isinstance(value, str):
             raise bad_request(f"JSON field '{key}' must be a string")
         fields[key] = value.encode("utf-8")

@@ -1,7 +1,9 @@
 """Local HTTP server: a WSGI app on waitress in front of a processor's ``process(bytes)``.
 
-Routes: ``POST /api/predict/<service_name>`` and ``POST /`` -> process; ``GET /health``.
-With a token configured, every route but health needs ``Authorization``: the raw token
+Routes: ``POST /api/predict/<service_name>`` and ``POST /`` -> process; ``GET /health``;
+``GET /`` the demo page (one static file, ``processor/static/demo.html``, which calls the
+predict route itself). With a token configured, every route but health and the page (which
+holds no data and asks for the token) needs ``Authorization``: the raw token
 (what curl and requests users send) or the ``EAS <signature>`` of Alibaba's eas-prediction
 SDK; both compared in constant time. The body limit is enforced while reading.
 """
@@ -11,10 +13,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import html
 import logging
 import signal
 import threading
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, Protocol
 
 from .errors import ApiError, Code
@@ -34,6 +38,21 @@ _REASONS = {
     500: "Internal Server Error",
 }
 _CHUNK = 64 * 1024
+DEMO_PAGE = Path(__file__).resolve().parent / "static" / "demo.html"
+#: The page may load nothing from elsewhere and talk to this server only.
+_PAGE_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
+
+
+def demo_page(predict_path: str, token_required: bool) -> bytes:
+    """The demo page with this server's predict path filled in."""
+    text = DEMO_PAGE.read_text("utf-8")
+    text = text.replace("__PREDICT_PATH__", html.escape(predict_path, quote=True))
+    text = text.replace("__TOKEN_REQUIRED__", "true" if token_required else "false")
+    return text.encode("utf-8")
 
 
 class Processor(Protocol):
@@ -47,12 +66,15 @@ class App:
         self.processor = processor
         self.settings = settings
         self.predict_path = f"/api/predict/{settings.service_name}"
+        self._page: bytes | None = None
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "/") or "/"
         method = environ.get("REQUEST_METHOD", "GET")
         if path == "/health":
             return self._reply(start_response, 200, b'{"status":"ok"}', "application/json")
+        if path == "/" and method in ("GET", "HEAD"):
+            return self._demo(start_response, head=method == "HEAD")
         if self.settings.token and not self._authorized(environ, path):
             return self._error(
                 start_response,
@@ -71,6 +93,21 @@ class App:
             return self._error(start_response, exc)
         out, status = self.processor.process(body)
         return self._reply(start_response, 200 if status in (0, 200) else status, out, "text/plain")
+
+    def _demo(self, start_response: StartResponse, *, head: bool) -> Iterable[bytes]:
+        if self._page is None:
+            self._page = demo_page(self.predict_path, bool(self.settings.token))
+        start_response(
+            "200 OK",
+            [
+                ("Content-Type", "text/html; charset=utf-8"),
+                ("Content-Length", str(len(self._page))),
+                ("Content-Security-Policy", _PAGE_CSP),
+                ("X-Content-Type-Options", "nosniff"),
+                ("Cache-Control", "no-cache"),
+            ],
+        )
+        return [] if head else [self._page]
 
     def _read_body(self, environ: dict[str, Any]) -> bytes:
         limit = self.settings.max_body_bytes

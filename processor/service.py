@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import datetime as dt
 import logging
 import threading
 import time
@@ -19,8 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from .decode import decode_image
+from .decode import decode_image_with_transform
 from .errors import ApiError, Code
+from .extras import build_extras, parse_options
 from .models import ModelError
 from .ocr import OcrEngine
 from .pipeline import read_card
@@ -122,17 +124,25 @@ class OcrService:
 
     # -- the pipeline ----------------------------------------------------------------
     def recognize(self, body: bytes) -> tuple[Code, str, dict[str, Any]]:
-        """decode -> pipeline -> outcome; raises ApiError for bad input."""
+        """decode -> pipeline -> outcome (+ the requested extras); raises ApiError for bad
+        input."""
         s = self.settings
+        today = dt.date.today()  # the request date, for the validity warning
         request = parse_request(body, max_base64_bytes=s.max_base64_bytes)
-        image = decode_image(request.image, max_pixels=s.max_pixels, min_side=s.min_side)
+        options = parse_options(request.options) if request.options else ()
+        image, transform = decode_image_with_transform(
+            request.image, max_pixels=s.max_pixels, min_side=s.min_side
+        )
         result = read_card(image, self.engine)
         if result is None:
             return Code.NO_CARD, Code.NO_CARD.message, {}
         card_b64 = encode_card_image(
             result.card_image, width=s.card_image_width, quality=s.card_image_quality
         )
-        return card_outcome(result, card_b64)
+        code, message, data = card_outcome(result, card_b64)
+        if options:
+            data.update(build_extras(options, result, data, image, transform, today=today))
+        return code, message, data
 
 
 __all__ = ["ModelError", "OcrService", "Response"]

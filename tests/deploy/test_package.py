@@ -130,6 +130,7 @@ def test_package_contents(unpacked: Unpacked) -> None:
     assert {
         "app.py",
         "processor/eas.py",
+        "processor/static/demo.html",
         "models/manifest.json",
         "requirements.txt",
         "warmup.txt",

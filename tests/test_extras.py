@@ -1,0 +1,353 @@
+"""Opt-in extras (``options``): the default response unchanged byte for byte, the request field
+in every body format, confidence, location (in the original file's pixels), portrait, and each
+warning on generated images with and without its defect."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import json
+import urllib.parse
+from typing import Any
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from processor.decode import decode_image, decode_image_with_transform
+from processor.errors import ApiError, Code
+from processor.extras import OPTIONS, parse_options
+from processor.pipeline import read_card
+from processor.request import parse_request
+from processor.response import card_outcome, encode_card_image, envelope
+from processor.service import OcrService
+from synthcards import card_height, defects
+from tests.conftest import GOLDEN, Running, decode, form_body
+
+MIB = 1024 * 1024
+DOCUMENTED = {
+    "front": {"type", "name", "gender", "race", "birth", "address", "id_no", "idcard_image"},
+    "back": {"type", "issued_by", "valid_date", "idcard_image"},
+}
+LABELS = {lab["name"]: lab for lab in json.loads((GOLDEN / "labels.json").read_text("utf-8"))}
+
+
+def _golden(name: str) -> bytes:
+    return (GOLDEN / str(LABELS[name]["file"])).read_bytes()
+
+
+def _service(processor: Any) -> OcrService:
+    service: OcrService = processor.service
+    return service
+
+
+def _imdecode(data: bytes) -> np.ndarray:
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    assert image is not None
+    return np.asarray(image, np.uint8)
+
+
+def _ask(processor: Any, image: bytes, options: str) -> dict[str, Any]:
+    body = json.dumps({"data": base64.b64encode(image).decode(), "options": options}).encode()
+    response = _service(processor).handle(body)
+    assert response.status == 200
+    return decode(response.body)
+
+
+# -- the options field --------------------------------------------------------------------
+def test_parse_options() -> None:
+    assert parse_options("") == ()
+    assert parse_options("warnings, confidence") == ("confidence", "warnings")
+    assert parse_options("LOCATION;portrait location") == ("location", "portrait")
+    assert parse_options("all") == OPTIONS
+    with pytest.raises(ApiError) as info:
+        parse_options("confidence,colour")
+    assert info.value.code is Code.ERROR
+    assert info.value.http_status == 400
+    assert "'colour'" in info.value.message
+    assert "known: confidence, location, portrait, warnings" in info.value.message
+
+
+def test_options_in_every_body_format(scan_front: bytes) -> None:
+    b64 = base64.b64encode(scan_front).decode()
+    form = urllib.parse.urlencode({"info": "x", "data": b64, "options": "warnings"}).encode()
+    assert parse_request(form, max_base64_bytes=8 * MIB).options == "warnings"
+    as_json = json.dumps({"data": b64, "options": ["confidence", "location"]}).encode()
+    assert parse_request(as_json, max_base64_bytes=8 * MIB).options == "confidence,location"
+    boundary = "XyZ"
+    multipart = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="options"\r\n\r\nportrait\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="data"; filename="c.jpg"\r\n'
+            "Content-Type: image/jpeg\r\n\r\n"
+        ).encode()
+        + scan_front
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    parsed = parse_request(multipart, max_base64_bytes=8 * MIB)
+    assert parsed.options == "portrait"
+    assert parsed.image == scan_front
+    assert parse_request(scan_front, max_base64_bytes=8 * MIB).options == ""
+    with pytest.raises(ApiError):
+        parse_request(json.dumps({"data": b64, "options": 3}).encode(), max_base64_bytes=MIB * 8)
+
+
+@pytest.mark.server
+def test_unknown_option_is_a_bad_request(server: Running, scan_front: bytes) -> None:
+    import requests
+
+    form = {"data": base64.b64encode(scan_front), "options": "confidence,everything"}
+    reply = requests.post(server.url + "/", data=form, timeout=60)
+    assert reply.status_code == 400
+    result = decode(reply.text.encode())
+    assert result["code"] == "-1"
+    assert "'everything'" in result["message"]
+    assert result["data"] == {}
+
+
+# -- the default response stays the documented one ----------------------------------------
+def _pre_options_response(processor: Any, body: bytes) -> bytes:
+    """The response as the service built it before options existed (the same stages, chained
+    as ``OcrService.recognize`` chained them, with no options parsing at all)."""
+    s = _service(processor).settings
+    request = parse_request(body, max_base64_bytes=s.max_base64_bytes)
+    image = decode_image(request.image, max_pixels=s.max_pixels, min_side=s.min_side)
+    result = read_card(image, _service(processor).engine)
+    if result is None:
+        return envelope(Code.NO_CARD, Code.NO_CARD.message, {}, data_format=s.data_format)
+    card_b64 = encode_card_image(
+        result.card_image, width=s.card_image_width, quality=s.card_image_quality
+    )
+    code, message, data = card_outcome(result, card_b64)
+    return envelope(code, message, data, data_format=s.data_format)
+
+
+#: Every golden image: cards of each scene, failures (202-209) and negatives (201).
+BYTE_IDENTICAL = sorted(LABELS)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("name", BYTE_IDENTICAL)
+def test_default_response_is_byte_identical(processor: Any, name: str) -> None:
+    image = _golden(name)
+    body = form_body(image)
+    default = processor.process(body)[0]
+    assert default == _pre_options_response(processor, body)
+    # an empty options field is no option at all
+    empty = urllib.parse.urlencode({"data": base64.b64encode(image), "options": ""}).encode()
+    assert processor.process(empty)[0] == default
+    result = decode(default)
+    if result["data"]:
+        assert set(result["data"]) <= DOCUMENTED[result["data"]["type"]]
+
+
+# -- confidence, location, portrait ------------------------------------------------------
+def _near(a: list[float], b: list[float], tol: float) -> bool:
+    return bool(np.hypot(a[0] - b[0], a[1] - b[1]) <= tol)
+
+
+@pytest.mark.e2e
+def test_all_extras_on_a_front(processor: Any) -> None:
+    result = _ask(processor, _golden("scan-0000-front"), "all")
+    data = result["data"]
+    assert result["code"] == "200"
+    assert list(data)[-4:] == ["confidence", "location", "portrait", "warnings"]
+    fields = DOCUMENTED["front"] - {"type", "idcard_image"}
+    assert set(data["confidence"]) == fields
+    assert all(0.5 <= v <= 1.0 for v in data["confidence"].values())
+    assert data["confidence"]["name"] <= 0.9  # nothing checks a name
+    loc = data["location"]
+    expected = LABELS["scan-0000-front"]["corners"]
+    # within the localiser's precision (a few percent of the card's width)
+    assert all(_near(a, b, 30) for a, b in zip(loc["card"], expected, strict=True))
+    assert loc["rotation"] == 0
+    assert loc["image"] == {"width": 1000, "height": 603, "orientation": 1}
+    assert set(loc["fields"]) == fields
+    # the fields in their printed order, top to bottom
+    tops = {n: min(p[1] for p in q) for n, q in loc["fields"].items()}
+    assert tops["name"] < tops["gender"] < tops["birth"] < tops["address"] < tops["id_no"]
+    assert max(p[0] for p in loc["fields"]["gender"]) < min(p[0] for p in loc["fields"]["race"])
+    portrait = _imdecode(base64.b64decode(data["portrait"]))
+    h, w = portrait.shape[:2]
+    assert 1.1 < h / w < 1.6
+    assert set(data["warnings"]) == {
+        "blur",
+        "glare",
+        "border_incomplete",
+        "black_and_white",
+        "id_check_char",
+        "id_birth_mismatch",
+        "id_gender_mismatch",
+    }
+    assert not any(w["value"] for w in data["warnings"].values())
+
+
+@pytest.mark.e2e
+def test_location_of_a_turned_card_and_a_back(processor: Any) -> None:
+    data = _ask(processor, _golden("photo-rot090-back"), "location,portrait")["data"]
+    assert data["location"]["rotation"] == 90
+    expected = LABELS["photo-rot090-back"]["corners"]
+    # (the localiser's outline of this perspective photo is loose: compare the centres)
+    centre, label_centre = np.mean(data["location"]["card"], 0), np.mean(expected, 0)
+    assert _near(list(centre), list(label_centre), 0.1 * 860)
+    assert set(data["location"]["fields"]) == {"issued_by", "valid_date"}
+    assert data["portrait"] is None
+    assert "confidence" not in data and "warnings" not in data
+
+
+def _exif_jpeg(upright: np.ndarray, orientation: int, scale: float = 1.0) -> bytes:
+    """``upright`` stored so that EXIF ``orientation`` (1, 3, 6 or 8) shows it upright."""
+    turn = {3: cv2.ROTATE_180, 6: cv2.ROTATE_90_COUNTERCLOCKWISE, 8: cv2.ROTATE_90_CLOCKWISE}
+    stored = cv2.rotate(upright, turn[orientation]) if orientation in turn else upright
+    if scale != 1.0:
+        stored = cv2.resize(stored, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    pil = Image.fromarray(stored[:, :, ::-1])
+    exif = pil.getexif()
+    exif[0x0112] = orientation
+    buf = io.BytesIO()
+    pil.save(buf, "JPEG", quality=92, exif=exif.tobytes())
+    return buf.getvalue()
+
+
+def _stored_point(u: float, v: float, w: int, h: int, orientation: int) -> tuple[float, float]:
+    """A point of the upright image (w x h) in the stored grid of :func:`_exif_jpeg`."""
+    return {1: (u, v), 3: (w - u, h - v), 6: (v, w - u), 8: (h - v, u)}[orientation]
+
+
+def test_transform_back_to_the_stored_grid() -> None:
+    """A dot in every EXIF orientation, and through the reduced decode of a large JPEG."""
+    upright = np.full((600, 900, 3), 255, np.uint8)
+    upright[100:110, 200:210] = 0  # centre (205, 105)
+    for orientation, scale in ((1, 1.0), (3, 1.0), (6, 1.0), (8, 1.0), (6, 3.0), (1, 3.5)):
+        data = _exif_jpeg(upright, orientation, scale)
+        image, transform = decode_image_with_transform(data, max_pixels=10**8, min_side=64)
+        assert max(image.shape) <= 2048
+        ys, xs = np.nonzero(image[:, :, 0] < 100)
+        x, y = transform.to_original(float(xs.mean()) + 0.5, float(ys.mean()) + 0.5)
+        ex, ey = _stored_point(205, 105, 900, 600, orientation)
+        assert abs(x - ex * scale) < 2 * scale and abs(y - ey * scale) < 2 * scale, orientation
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("orientation", "scale"), [(6, 1.0), (1, 2.5)])
+def test_location_in_the_original_file(processor: Any, orientation: int, scale: float) -> None:
+    """EXIF-rotated, and larger than the decoder's 2048 px: corners in the file's own pixels."""
+    upright = _imdecode(_golden("scan-0000-front"))
+    h, w = upright.shape[:2]
+    data = _ask(processor, _exif_jpeg(upright, orientation, scale), "location")["data"]
+    assert data["name"] == LABELS["scan-0000-front"]["expected"]["name"]
+    loc = data["location"]
+    assert loc["image"]["orientation"] == orientation
+    expected = [
+        [c * scale for c in _stored_point(u, v, w, h, orientation)]
+        for u, v in LABELS["scan-0000-front"]["corners"]
+    ]
+    assert all(_near(a, b, 30 * scale) for a, b in zip(loc["card"], expected, strict=True))
+    assert loc["rotation"] == (270 if orientation == 6 else 0)  # stored turned 90° anticlockwise
+
+
+# -- warnings: each on an image with and one without the defect --------------------------
+def _warnings(processor: Any, frame: np.ndarray) -> dict[str, Any]:
+    result = _ask(processor, defects.jpeg(frame), "warnings")
+    assert result["code"] != "201", "the card must be found for its warnings to be judged"
+    warnings: dict[str, Any] = result["data"]["warnings"]
+    for w in warnings.values():
+        assert isinstance(w["value"], bool) and 0.0 <= w["score"] <= 1.0
+    return warnings
+
+
+def _raised(warnings: dict[str, Any]) -> set[str]:
+    return {name for name, w in warnings.items() if w["value"]}
+
+
+def _front(seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    return defects.card_on_desk(defects.identity(seed), "front", seed)
+
+
+def _back(seed: int = 2, end: dt.date | None = dt.date(2040, 1, 1)) -> tuple[np.ndarray, Any]:
+    start = dt.date(2015, 3, 1) if end is None else end.replace(year=end.year - 10)
+    ident = defects.with_validity(defects.identity(seed), start, end)
+    return defects.card_on_desk(ident, "back", seed)
+
+
+@pytest.mark.e2e
+def test_no_warning_on_clean_cards(processor: Any) -> None:
+    assert _raised(_warnings(processor, _front()[0])) == set()
+    back = _warnings(processor, _back()[0])
+    assert _raised(back) == set()
+    assert (back["expired"]["value"], back["expired"]["score"]) == (False, 0.0)
+
+
+@pytest.mark.e2e
+def test_blur(processor: Any) -> None:
+    frame, _ = _front()
+    assert _raised(_warnings(processor, defects.blur(frame, 1.2))) == set()
+    warnings = _warnings(processor, defects.blur(frame, 3.0))
+    assert _raised(warnings) == {"blur"}
+
+
+@pytest.mark.e2e
+def test_glare_over_a_field(processor: Any) -> None:
+    frame, corners = _front()
+    warnings = _warnings(processor, defects.glare(frame, corners, 0.25, 0.17, 0.1))
+    assert "glare" in _raised(warnings)
+    assert "name" in warnings["glare"]["fields"]
+    # the same reflection on the portrait, over no field
+    assert "glare" not in _raised(
+        _warnings(processor, defects.glare(frame, corners, 0.8, 0.3, 0.07))
+    )
+    back, back_corners = _back()
+    warnings = _warnings(processor, defects.glare(back, back_corners, 0.6, 0.71, 0.1))
+    assert "glare" in _raised(warnings)
+    assert "issued_by" in warnings["glare"]["fields"]
+
+
+@pytest.mark.e2e
+def test_border_incomplete(processor: Any) -> None:
+    frame, corners = _front()
+    for side in ("left", "right"):
+        assert "border_incomplete" in _raised(
+            _warnings(processor, defects.cut(frame, corners, side, 0.12))
+        ), side
+    # a card flush with the frame (a tight scan) is complete
+    m = defects.MARGIN - 1
+    assert "border_incomplete" not in _raised(_warnings(processor, frame[m:-m, m:-m]))
+
+
+@pytest.mark.e2e
+def test_black_and_white_copy(processor: Any) -> None:
+    frame, _ = _back()
+    assert _raised(_warnings(processor, defects.grayscale(frame))) == {"black_and_white"}
+
+
+@pytest.mark.e2e
+def test_expired(processor: Any) -> None:
+    warnings = _warnings(processor, _back(end=dt.date(2025, 3, 1))[0])
+    assert _raised(warnings) == {"expired"}
+    assert warnings["expired"]["until"] == "2025.03.01"
+    assert warnings["expired"]["score"] > 0.9
+    assert "expired" not in _raised(_warnings(processor, _back(end=None)[0]))  # 长期
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("what", "warning"),
+    [("check", "id_check_char"), ("birth", "id_birth_mismatch"), ("gender", "id_gender_mismatch")],
+)
+def test_id_number_inconsistencies(processor: Any, what: str, warning: str) -> None:
+    ident = defects.identity(1)
+    frame, _ = defects.card_on_desk(defects.inconsistent(ident, what), "front", 1)
+    warnings = _warnings(processor, frame)
+    assert _raised(warnings) == {warning}
+    assert warnings[warning]["score"] > 0.8
+
+
+def test_defects_helpers_leave_the_clean_card_alone() -> None:
+    frame, corners = _front()
+    assert frame.shape == (card_height(1000) + 2 * defects.MARGIN, 1160, 3)
+    assert corners[0].tolist() == [defects.MARGIN, defects.MARGIN]
+    gray = defects.grayscale(frame)
+    assert np.ptp(gray.astype(int), axis=2).max() == 0
+    assert defects.cut(frame, corners, "right", 0.1).shape[1] == 80 + 900
