@@ -46,7 +46,7 @@ def locate(image: np.ndarray, engine: OcrEngine) -> tuple[Quad, Hypothesis, list
     """The card's quadrilateral (upright corner order), side and normalised text boxes."""
     best: tuple[Quad, Hypothesis, list[Box]] | None = None
     w, h = DET_SIZE
-    for quad in find_card_candidates(image):
+    for quad in find_card_candidates(image, segmenter=engine.segmenter):
         small = rectify(image, quad, w, h)
         boxes = [b.scaled(1 / w, 1 / h) for b in engine.detector(small)]
         hyp = classify(boxes)
