@@ -65,15 +65,24 @@ class CardSegmenter:
     def __call__(self, image: np.ndarray) -> list[Quad]:
         """The card's quadrilateral(s) in ``image`` pixels, most plausible first."""
         h, w = image.shape[:2]
-        quads = quads_from_mask(self.probabilities(image), limit=self.max_quads)
-        sx, sy = w / SIDE, h / SIDE
+        # one downscaled copy serves both the model input and the edge refinement
+        scale = min(1.0, REFINE_SIDE / max(h, w))
+        work = (
+            cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+            if scale < 1
+            else image
+        )
+        quads = quads_from_mask(self.probabilities(work), limit=self.max_quads)
+        wh, ww = work.shape[:2]
+        to_work = np.array([ww / SIDE, wh / SIDE], np.float32)
         out = []
         for quad in quads:
-            pts = order_corners(quad.array() * np.array([sx, sy], np.float32))
+            pts = order_corners(quad.array() * to_work)
             # the mask is squashed: judge the shape again in image pixels
             mask_shape = shape_plausibility(quad.array())
             score = quad.score / max(mask_shape, 1e-6) * shape_plausibility(pts)
-            out.append(refine_quad(image, Quad(_as_points(pts), score)))
+            refined = refine_quad(work, Quad(_as_points(pts), score))
+            out.append(refined.scaled(1 / scale))
         out.sort(key=lambda q: -q.score)
         return out
 
@@ -209,16 +218,36 @@ def _edge_line(
     )
     sgx = cv2.remap(gx, xs, ys, cv2.INTER_LINEAR)
     sgy = cv2.remap(gy, xs, ys, cv2.INTER_LINEAR)
-    across = np.abs(sgx * n[0] + sgy * n[1]) * inside
-    best = across.argmax(axis=1)
-    strength = across[np.arange(len(ts)), best]
-    if not np.any(strength > 0):
+    signed = (sgx * n[0] + sgy * n[1]) * inside
+    rows = np.arange(len(ts))
+    best_fit: tuple[float, np.ndarray] | None = None
+    # The card is consistently lighter or darker than what surrounds it along one side: take
+    # the polarity whose strongest responses carry the most gradient.
+    for across in (np.maximum(signed, 0), np.maximum(-signed, 0)):
+        best = across.argmax(axis=1)
+        strength = across[rows, best]
+        if not np.any(strength > 0):
+            continue
+        keep = strength > max(8.0, 0.35 * float(np.median(strength[strength > 0])))
+        if keep.sum() < max(5, len(ts) // 3):
+            continue
+        total = float(strength[keep].sum())
+        if best_fit is None or total > best_fit[0]:
+            best_fit = (total, pts[rows, best][keep])
+    if best_fit is None:
         return None
-    keep = strength > max(8.0, 0.35 * float(np.median(strength[strength > 0])))
-    if keep.sum() < max(5, len(ts) // 3):
+    chosen = best_fit[1]
+    line = _fit_line(chosen)
+    if line is None:
         return None
-    chosen = pts[np.arange(len(ts)), best][keep]
-    return _fit_line(chosen)
+    point, direction = line
+    if abs(float(direction @ d)) < math.cos(math.radians(6)):
+        return None  # not the side we were refining
+    normal = np.array([-direction[1], direction[0]], np.float32)
+    inliers = np.abs((chosen - point) @ normal) < 2.0
+    if inliers.mean() < 0.5:
+        return None  # scattered responses: no single edge
+    return _fit_line(chosen[inliers])
 
 
 def _points_near_segment(pts: np.ndarray, a: np.ndarray, b: np.ndarray, band: float) -> np.ndarray:
