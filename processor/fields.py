@@ -89,7 +89,7 @@ def strip_label(text: str, *labels: str) -> str:
         if text.startswith(label):
             return text[n:]
         for cut in range(n - 1, 0, -1):  # a label clipped at the crop's left edge
-            if text.startswith(label[-cut:]) and (cut >= 2 or n == 2):
+            if text.startswith(label[-cut:]):
                 return text[cut:]
         if len(text) > n and text[1:n] == label[1:]:  # its first character misread (佳址)
             return text[n:]
@@ -211,7 +211,9 @@ def _id_chars(chars: Sequence[CharCandidate]) -> list[CharCandidate]:
 def parse_issuer(line: TextLine | None) -> Field:
     if line is None:
         return MISSING
-    text = strip_label(line.text, "签发机关")
+    raw = _PUNCT.sub("", line.text)
+    # 关岭 (a county in Guizhou) starts like the label's last character; keep it whole.
+    text = raw if raw.startswith("关岭") else strip_label(raw, "签发机关")
     if not _ISSUER_RE.match(text):
         return MISSING
     return Field(text, line.score)

@@ -22,6 +22,15 @@ class ModelEntry:
     sha256: str
     source: str
 
+    @property
+    def wheel_member(self) -> tuple[str, str] | None:
+        """(``package==version``, path inside its wheel) for a model fetched from a pinned
+        wheel; None for one committed to the repository (e.g. ``source: "trained: ..."``)."""
+        package, sep, member = self.source.partition(":")
+        if not sep or "==" not in package or not member or " " in package:
+            return None
+        return package, member
+
 
 def read_manifest(model_dir: Path) -> dict[str, ModelEntry]:
     path = model_dir / MANIFEST

@@ -16,7 +16,9 @@ import cv2
 import numpy as np
 import onnxruntime as ort
 
-from .models import ModelError, load_verified
+from .cardseg import MODEL_NAME as CARD_SEG_MODEL
+from .cardseg import CardSegmenter
+from .models import ModelError, load_verified, read_manifest
 
 REC_HEIGHT = 48
 #: Recognition crops wider than this (in model pixels) are squeezed; ~40 CJK characters.
@@ -264,10 +266,17 @@ class TextRecognizer:
 class OcrEngine:
     detector: TextDetector
     recognizer: TextRecognizer
+    #: The learned card localiser; None: classical candidates only.
+    segmenter: CardSegmenter | None = None
 
     @classmethod
     def load(cls, model_dir: Path, *, intra_op_threads: int = 1) -> OcrEngine:
-        return cls(
-            TextDetector(_session(model_dir, "det", intra_op_threads)),
-            TextRecognizer(_session(model_dir, "rec", intra_op_threads)),
+        """The det and rec models, and card_seg when the manifest lists it (each sha256-checked)."""
+        detector = TextDetector(_session(model_dir, "det", intra_op_threads))
+        recognizer = TextRecognizer(_session(model_dir, "rec", intra_op_threads))
+        segmenter = (
+            CardSegmenter.load(model_dir, intra_op_threads=intra_op_threads)
+            if CARD_SEG_MODEL in read_manifest(model_dir)
+            else None
         )
+        return cls(detector, recognizer, segmenter)

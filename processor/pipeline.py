@@ -50,7 +50,7 @@ class CardResult:
 def locate(image: np.ndarray, engine: OcrEngine) -> tuple[Quad, Hypothesis, list[Box]] | None:
     """The card's quadrilateral (upright corner order), side and normalised text boxes."""
     best: tuple[Quad, Hypothesis, list[Box]] | None = None
-    for quad in find_card_candidates(image):
+    for quad in find_card_candidates(image, segmenter=engine.segmenter):
         best = _better(best, _verify(image, quad, engine))
         if best[1].score >= CONFIDENT_SCORE:
             break

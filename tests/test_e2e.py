@@ -26,11 +26,8 @@ pytestmark = pytest.mark.e2e
 #: Golden images the pipeline does not read exactly yet (cluttered or degraded photos:
 #: issue #5). Strict: when one starts passing, the test fails until it is removed here.
 KNOWN_MISSES = {
-    "photo-0002-front",
     "photo-0005-back",
-    "photo-rot270-front",
     "hard-0001-back-noise",
-    "hard-0004-front-glare",
     "hard-0005-back-small",
 }
 

@@ -1,0 +1,20 @@
+# The card-segmentation model (processor/cardseg.py, models/card_seg.onnx): render training
+# data from synthcards, train with torch in its own virtualenv, export to ONNX + manifest.
+# Included by the main Makefile (`-include mk/*.mk`); uses its $(PYTHON).
+.PHONY: train-cardseg
+
+TRAIN_VENV ?= .venv-train
+CARDSEG_DATA ?= /tmp/cardseg-data
+CARDSEG_WEIGHTS ?= /tmp/cardseg.pt
+# e.g. CARDSEG_TRAIN_ARGS="--epochs 20 --threads 2"
+CARDSEG_TRAIN_ARGS ?=
+
+$(TRAIN_VENV)/.installed: pyproject.toml mk/cardseg.mk
+	$(PYTHON) -m venv $(TRAIN_VENV)
+	$(TRAIN_VENV)/bin/python -m pip --disable-pip-version-check install --quiet -e '.[dev,train]'
+	touch $@
+
+train-cardseg: $(TRAIN_VENV)/.installed ## render data, train and export models/card_seg.onnx (torch, own venv)
+	$(TRAIN_VENV)/bin/python -m model_export cardseg data --out $(CARDSEG_DATA)
+	$(TRAIN_VENV)/bin/python -m model_export cardseg train --data $(CARDSEG_DATA) --out $(CARDSEG_WEIGHTS) $(CARDSEG_TRAIN_ARGS)
+	$(TRAIN_VENV)/bin/python -m model_export cardseg export --weights $(CARDSEG_WEIGHTS) --model-dir models
