@@ -91,8 +91,11 @@ def strip_label(text: str, *labels: str) -> str:
         for cut in range(n - 1, 0, -1):  # a label clipped at the crop's left edge
             if text.startswith(label[-cut:]):
                 return text[cut:]
-        if len(text) > n and text[1:n] == label[1:]:  # its first character misread (佳址)
+        # its first character misread (佳址); not for 姓名: 名 is common in given names
+        if label != "姓名" and len(text) > n and text[1:n] == label[1:]:
             return text[n:]
+        if n >= 4 and len(text) > 2 and text[1] == label[-1]:  # its tail, misread (几关)
+            return text[2:]
     return text
 
 

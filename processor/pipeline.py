@@ -60,10 +60,13 @@ def locate(image: np.ndarray, engine: OcrEngine) -> tuple[Quad, Hypothesis, list
             best = _better(best, _verify(image, quad, engine))
     if best is None or best[1].score < MIN_LAYOUT_SCORE:
         return None
-    quad, hyp, boxes = best
+    return _upright(*best)
+
+
+def _upright(quad: Quad, hyp: Hypothesis, boxes: list[Box]) -> tuple[Quad, Hypothesis, list[Box]]:
+    """The quad and boxes turned half a turn when the layout says the card is upside down."""
     if hyp.flipped:
-        quad = quad.rotated(2)
-        boxes = [flip(b) for b in boxes]
+        return quad.rotated(2), hyp, [flip(b) for b in boxes]
     return quad, hyp, boxes
 
 
@@ -82,11 +85,34 @@ def _better(
 
 
 def read_card(image: np.ndarray, engine: OcrEngine) -> CardResult | None:
-    """Read the card in ``image``; None when no card is found."""
+    """Read the card in ``image``; None when no card is found.
+
+    When a field fails on the outline that was found, the card is registered from its
+    printed anchors as well and the reading with more valid fields is kept: an outline a
+    little off (a rounded corner, a shadow) shifts the field rows, anchors do not."""
     located = locate(image, engine)
     if located is None:
         return None
-    quad, hyp, boxes = located
+    result = _read(image, *located, engine)
+    if result is not None and all(f.ok for f in result.fields.values()):
+        return result
+    for quad in register(image, engine):
+        candidate = _verify(image, quad, engine)
+        if candidate[1].score < MIN_LAYOUT_SCORE:
+            continue
+        other = _read(image, *_upright(*candidate), engine)
+        if other is not None and (result is None or _valid(other) > _valid(result)):
+            result = other
+    return result
+
+
+def _valid(result: CardResult) -> int:
+    return sum(f.ok for f in result.fields.values())
+
+
+def _read(
+    image: np.ndarray, quad: Quad, hyp: Hypothesis, boxes: list[Box], engine: OcrEngine
+) -> CardResult | None:
     card = rectify(image, quad, REC_CARD_WIDTH)
     regions = front_regions(boxes) if hyp.side == "front" else back_regions(boxes)
     lines = _recognise(card, regions, engine)
