@@ -35,7 +35,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     HOST=0.0.0.0 \
     PORT=8000 \
     IDCARD_MODEL_DIR=/app/models \
-    IDCARD_WORKER_THREADS=2
+    IDCARD_WORKER_THREADS=2 \
+    MALLOC_ARENA_MAX=2
 RUN (groupadd --system --gid 10001 idcard 2>/dev/null || addgroup -S -g 10001 idcard) \
  && (useradd --system --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin idcard \
      2>/dev/null || adduser -S -D -H -u 10001 -G idcard idcard)

@@ -99,6 +99,8 @@ class ServerProcess:
             PORT=str(self.port),
             IDCARD_WORKER_THREADS=str(worker_threads),
             IDCARD_INTRA_OP_THREADS=str(intra_op_threads),
+            # as in the container image: a few malloc arenas, not one per server thread
+            MALLOC_ARENA_MAX=env.get("MALLOC_ARENA_MAX", "2"),
             PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
         )
         env.pop("IDCARD_OCR_TOKEN", None)

@@ -17,6 +17,7 @@ import html
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol
@@ -222,6 +223,25 @@ def make_server(processor: Processor, settings: Settings, *, port: int | None = 
     return server
 
 
+def drain(server: Any, service: Any, timeout: float) -> None:
+    """Stop accepting connections, let the requests in flight finish and their answers go
+    out (up to ``timeout`` seconds), then close every connection so that ``run()`` returns."""
+    from waitress import wasyncore  # noqa: PLC0415
+
+    wasyncore.dispatcher.close(server)  # the listening socket only; the loop keeps running
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        channels = list(server._map.values())  # waitress keeps no public list
+        pending = any(
+            getattr(ch, "requests", None) or getattr(ch, "total_outbufs_len", 0) for ch in channels
+        )
+        if not pending and not (service is not None and service.inflight):
+            break
+        time.sleep(0.05)
+    server.task_dispatcher.shutdown(timeout=1)
+    wasyncore.close_all(server._map)
+
+
 def serve_processor(processor: Any) -> None:
     """Serve ``processor`` (initialised) until SIGTERM/SIGINT; used by the allspark stand-in."""
     settings: Settings = getattr(processor, "settings", None) or Settings.from_env()
@@ -235,7 +255,9 @@ def serve_processor(processor: Any) -> None:
         if not stop.is_set():
             stop.set()
             log.info("signal %d: draining requests in flight, then exiting", signum)
-            threading.Thread(target=server.close, daemon=True).start()
+            service = getattr(processor, "service", None)
+            args = (server, service, settings.request_timeout + 5)
+            threading.Thread(target=drain, args=args, daemon=True).start()
 
     signal.signal(signal.SIGTERM, _shutdown)
     signal.signal(signal.SIGINT, _shutdown)

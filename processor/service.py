@@ -78,6 +78,12 @@ class OcrService:
         self._pool.shutdown(wait=True)
 
     # -- the boundary ---------------------------------------------------------------
+    @property
+    def inflight(self) -> int:
+        """Requests being processed now."""
+        with self._lock:
+            return self._inflight
+
     def handle(self, body: bytes) -> Response:
         """Answer one request. Never raises; thread-safe; keeps no per-request state."""
         started = time.perf_counter()

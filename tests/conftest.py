@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from processor.eas import IdCardProcessor
 from processor.server import make_server
@@ -19,6 +20,22 @@ from processor.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
+
+#: Figures the robustness tests record (inputs tried, requests, errors, latency, memory);
+#: printed at the end of the run by ``pytest_terminal_summary``.
+FIGURES: dict[str, dict[str, Any]] = {}
+
+hypothesis_settings.register_profile(
+    "ci", derandomize=True, deadline=None, max_examples=60, print_blob=True, database=None
+)
+hypothesis_settings.load_profile("ci")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if FIGURES:
+        terminalreporter.section("robustness figures")
+        for name, figures in FIGURES.items():
+            terminalreporter.write_line(f"{name}: {json.dumps(figures, ensure_ascii=False)}")
 
 
 @dataclass(frozen=True)

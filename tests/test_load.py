@@ -1,0 +1,76 @@
+"""Bounded load: concurrent clients mixing valid cards and hostile bodies against a real server
+process (the code of ``make soak``), and a full queue answered at once with "busy"."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from bench.service import ServerProcess
+from bench.soak import mix, rss_bytes, run
+from processor.eas import IdCardProcessor
+from processor.service import OcrService
+from processor.settings import Settings
+
+from .conftest import FIGURES, form_body
+
+pytestmark = [pytest.mark.server, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    log = tmp_path_factory.mktemp("load") / "server.log"
+    with ServerProcess(log, worker_threads=2, intra_op_threads=1) as server:
+        server.wait_healthy()
+        yield server
+
+
+def test_mixed_load_has_no_errors_and_flat_memory(served: ServerProcess) -> None:
+    bodies = mix()
+    run(served.url, bodies, clients=4, requests_total=6 * len(bodies))  # warm-up
+    before = rss_bytes(served.proc.pid)
+    figures = run(served.url, bodies, clients=4, requests_total=8 * len(bodies))
+    after = rss_bytes(served.proc.pid)
+    summary = figures.summary()
+    assert before and after
+    growth = after / before - 1
+    FIGURES["load"] = {
+        **{k: v for k, v in summary.items() if k != "problems"},
+        "rss_before_mib": round(before / 2**20, 1),
+        "rss_after_mib": round(after / 2**20, 1),
+    }
+    assert figures.errors == 0, summary["problems"]
+    assert figures.dropped == 0
+    assert figures.served == 8 * len(bodies)
+    assert set(figures.codes) <= {"200", "201", "-1"} and figures.codes["200"] >= 8 * 4
+    assert growth < 0.05, f"RSS grew {growth:.1%} after warm-up"
+
+
+def test_full_queue_is_answered_busy_at_once(scan_front: bytes) -> None:
+    settings = Settings.from_env({}, worker_threads=1, max_queue=0, intra_op_threads=1)
+    service = OcrService.create(settings)
+    try:
+        body = form_body(scan_front)
+        slow = threading.Thread(target=service.handle, args=(body,))
+        slow.start()
+        answers: list[Any] = []
+        while slow.is_alive() and not answers:
+            reply = service.handle(body)
+            if reply.status == 500:
+                answers.append(json.loads(base64.b64decode(reply.body)))
+        slow.join()
+        assert answers, "the second request never saw a busy service"
+        assert answers[0]["code"] == "-1" and "busy" in answers[0]["message"]
+    finally:
+        service.close()
+
+
+def test_processor_is_usable_after_load(processor: IdCardProcessor, scan_front: bytes) -> None:
+    out, status = processor.process(form_body(scan_front))
+    assert status == 200
+    assert json.loads(base64.b64decode(out))["code"] == "200"
