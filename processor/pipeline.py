@@ -13,7 +13,7 @@ import dataclasses
 import numpy as np
 
 from . import fields as fp
-from .card import Quad, find_card_candidates, rectify
+from .card import LEARNED_MIN_SCORE, Quad, find_card_candidates, rectify
 from .layout import (
     MIN_LAYOUT_SCORE,
     FieldRegions,
@@ -50,10 +50,19 @@ class CardResult:
 def locate(image: np.ndarray, engine: OcrEngine) -> tuple[Quad, Hypothesis, list[Box]] | None:
     """The card's quadrilateral (upright corner order), side and normalised text boxes."""
     best: tuple[Quad, Hypothesis, list[Box]] | None = None
-    for quad in find_card_candidates(image, segmenter=engine.segmenter):
-        best = _better(best, _verify(image, quad, engine))
-        if best[1].score >= CONFIDENT_SCORE:
-            break
+    learned = engine.segmenter(image) if engine.segmenter is not None else []
+    tried: list[Quad] = []
+    if learned and learned[0].score >= LEARNED_MIN_SCORE:
+        # the learned outline is usually right: the classical candidates are not even computed
+        tried.append(learned[0])
+        best = _verify(image, learned[0], engine)
+    if best is None or best[1].score < CONFIDENT_SCORE:
+        for quad in find_card_candidates(image, segmenter=lambda _: learned):
+            if quad in tried:
+                continue
+            best = _better(best, _verify(image, quad, engine))
+            if best[1].score >= CONFIDENT_SCORE:
+                break
     if best is None or best[1].score < CONFIDENT_SCORE:
         # No outline passed: register the card from its printed anchors instead.
         for quad in register(image, engine):
@@ -126,12 +135,17 @@ def _read(
 FRONT_LABELS = ("姓名", "性别", "民族", "出生", "住址")
 
 
+#: Fields whose validation almost any line of Chinese text passes: no evidence of a card.
+_WEAK_FIELDS = frozenset({"name", "address"})
+
+
 def looks_like_card(parsed: dict[str, fp.Field], lines: dict[str, list[TextLine]]) -> bool:
     """Whether what was read is evidence of an ID card rather than a document, a bank card or
-    a texture whose text happened to fall into the card's rows: at least one field passed its
-    validation, or (front) two of the printed labels were read. Otherwise the answer is 201
+    a texture whose text happened to fall into the card's rows: at least one field with a
+    real check (not name or address, which most Chinese text passes) passed its validation,
+    or (front) two of the printed labels were read. Otherwise the answer is 201
     (no card), not a field code for a card that is not there."""
-    if any(f.ok for f in parsed.values()):
+    if any(f.ok for name, f in parsed.items() if name not in _WEAK_FIELDS):
         return True
     text = "".join(line.text.replace(" ", "") for found in lines.values() for line in found)
     return sum(label in text for label in FRONT_LABELS) >= 2

@@ -177,6 +177,7 @@ _OK, _BAD = fp.Field("x"), fp.MISSING
         ({"name": _BAD, "id_no": _BAD}, ["姓名 张三", "性别 男 民族 汉"], True),
         ({"name": _BAD, "id_no": _BAD}, ["姓名 张三"], False),
         ({"name": _BAD, "id_no": _OK}, [], True),
+        ({"name": _OK, "address": _OK, "id_no": _BAD}, ["本公司定于下周"], False),
         ({"name": _BAD}, ["住 址 某地", "出生 1990"], True),
         ({}, [], False),
     ],
