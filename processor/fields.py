@@ -86,8 +86,14 @@ def strip_label(text: str, *labels: str) -> str:
     text = _PUNCT.sub("", text)
     for label in labels:
         n = len(label)
+        if MIDDLE_DOT in text[:n]:  # a speck read inside the spaced label (住·址)
+            head = text[: n + 1].replace(MIDDLE_DOT, "")
+            if head.startswith(label):
+                return text[n + 1 :]
         if text.startswith(label):
             return text[n:]
+        if n == 2 and len(text) > 3 and text[0] == label[0]:  # its second character misread
+            return text[2:]
         for cut in range(n - 1, 0, -1):  # a label clipped at the crop's left edge
             if text.startswith(label[-cut:]):
                 return text[cut:]

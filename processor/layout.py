@@ -25,6 +25,9 @@ FRONT_ROW_X = 0.03
 ID_VALUE_X = 0.29
 #: Left edge of the back's values (签发机关 / 有效期限 labels stand left of it).
 BACK_VALUE_X = 0.36
+#: A back box starting right of this is a value on its own (the labels start near 0.19): it
+#: is read from where it starts, so that a card outline a little off does not cut its head.
+BACK_SEPARATE_X = 0.28
 
 #: Vertical bands (upright card) of each front row: name, gender+nation, birth, address, id.
 FRONT_ROWS: dict[str, tuple[float, float]] = {
@@ -187,7 +190,9 @@ def front_regions(boxes: Sequence[Box]) -> FieldRegions:
 def back_regions(boxes: Sequence[Box]) -> FieldRegions:
     rows: dict[str, tuple[Box, ...]] = {}
     for row, band in BACK_ROWS.items():
-        union = _union(_row_boxes(boxes, band), BACK_VALUE_X)
+        found = _row_boxes(boxes, band)
+        values = [b for b in found if b.x0 >= BACK_SEPARATE_X]
+        union = _union(values, BACK_SEPARATE_X) if values else _union(found, BACK_VALUE_X)
         if union is None:
             fx0, fx1, fy0, fy1 = BACK_FALLBACK[row]
             union = Box(fx0, fy0, fx1, fy1, 0.0)
