@@ -119,14 +119,17 @@ def find_card_candidates(
     return [*picked, classical[-1]]
 
 
+def downscaled(image: np.ndarray, long_side: int) -> tuple[np.ndarray, float]:
+    """``image`` reduced (never enlarged) to a long side of at most ``long_side``, and the
+    factor applied."""
+    scale = min(1.0, long_side / max(image.shape[:2]))
+    if scale >= 1.0:
+        return image, 1.0
+    return cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), scale
+
+
 def _classical_candidates(image: np.ndarray, *, limit: int) -> list[Quad]:
-    scale = WORK_SIDE / max(image.shape[:2])
-    small = (
-        cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        if scale < 1
-        else image
-    )
-    scale = min(scale, 1.0)
+    small, scale = downscaled(image, WORK_SIDE)
     gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
     quads = [q for mask in _masks(small, gray) for q in _quads_from_mask(mask)]
     quads.sort(key=lambda q: -q.score)

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 import onnxruntime as ort
 
-from .card import Quad, _as_points, _hull_to_quad, order_corners
+from .card import Quad, _as_points, _hull_to_quad, downscaled, order_corners
 from .cardfacts import CARD_ASPECT
 from .models import ModelError, load_verified
 
@@ -64,14 +64,8 @@ class CardSegmenter:
 
     def __call__(self, image: np.ndarray) -> list[Quad]:
         """The card's quadrilateral(s) in ``image`` pixels, most plausible first."""
-        h, w = image.shape[:2]
         # one downscaled copy serves both the model input and the edge refinement
-        scale = min(1.0, REFINE_SIDE / max(h, w))
-        work = (
-            cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-            if scale < 1
-            else image
-        )
+        work, scale = downscaled(image, REFINE_SIDE)
         quads = quads_from_mask(self.probabilities(work), limit=self.max_quads)
         wh, ww = work.shape[:2]
         to_work = np.array([ww / SIDE, wh / SIDE], np.float32)
@@ -167,13 +161,7 @@ def refine_quad(image: np.ndarray, quad: Quad, *, band_fraction: float = 0.03) -
     """Snap each side of ``quad`` to the strongest edge parallel to it within a band of
     ``band_fraction`` x the quad's diagonal; sides without a clear edge stay as they are, and
     a result that moves a corner further than two bands is discarded."""
-    h, w = image.shape[:2]
-    scale = min(1.0, REFINE_SIDE / max(h, w))
-    small = (
-        cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        if scale < 1
-        else image
-    )
+    small, scale = downscaled(image, REFINE_SIDE)
     gray = small if small.ndim == 2 else cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
     gray = cv2.GaussianBlur(gray, (3, 3), 0).astype(np.float32)
     gx = cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3)
