@@ -81,6 +81,10 @@ def session_options(intra_op_threads: int) -> ort.SessionOptions:
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.log_severity_level = 3
+    # Inputs vary in shape (frames, line widths): onnxruntime's arena keeps the largest
+    # blocks it has ever handed out per shape mix, so memory creeps up under varied load.
+    # Plain malloc (with MALLOC_ARENA_MAX=2) gives it back.
+    options.enable_cpu_mem_arena = False
     if intra_op_threads > 1:
         # Worker threads share the cores: a pool that spins waiting for work burns the CPU
         # another request's run needs.

@@ -223,6 +223,10 @@ def make_server(processor: Processor, settings: Settings, *, port: int | None = 
     return server
 
 
+#: After the last answer went out, how long idle keep-alive clients may stay connected.
+DRAIN_GRACE_S = 2.0
+
+
 def drain(server: Any, service: Any, timeout: float) -> None:
     """Stop accepting connections, let the requests in flight finish and their answers go
     out (up to ``timeout`` seconds), then close every connection so that ``run()`` returns."""
@@ -230,14 +234,24 @@ def drain(server: Any, service: Any, timeout: float) -> None:
 
     wasyncore.dispatcher.close(server)  # the listening socket only; the loop keeps running
     deadline = time.monotonic() + timeout
+    idle_since: float | None = None
     while time.monotonic() < deadline:
-        channels = list(server._map.values())  # waitress keeps no public list
-        pending = any(
-            getattr(ch, "requests", None) or getattr(ch, "total_outbufs_len", 0) for ch in channels
-        )
-        if not pending and not (service is not None and service.inflight):
-            break
+        channels = [ch for ch in list(server._map.values()) if hasattr(ch, "requests")]
+        pending = any(ch.requests or ch.total_outbufs_len for ch in channels)
+        if pending or (service is not None and service.inflight):
+            idle_since = None
+        else:
+            # answers are out; give clients a moment to read them and hang up themselves
+            # (closing a socket the peer is still reading from can reset the connection)
+            idle_since = idle_since or time.monotonic()
+            if not channels or time.monotonic() - idle_since > DRAIN_GRACE_S:
+                break
         time.sleep(0.05)
+    log.info(
+        "drained in %.1f s; closing %d connection(s)",
+        timeout - (deadline - time.monotonic()),
+        len([ch for ch in list(server._map.values()) if hasattr(ch, "requests")]),
+    )
     server.task_dispatcher.shutdown(timeout=1)
     wasyncore.close_all(server._map)
 
@@ -250,14 +264,17 @@ def serve_processor(processor: Any) -> None:
         settings = Settings.from_env(host=host or settings.host, port=int(port))
     server = make_server(processor, settings)
     stop = threading.Event()
+    drainer = threading.Thread(
+        target=drain,
+        args=(server, getattr(processor, "service", None), settings.request_timeout + 5),
+        daemon=True,
+    )
 
     def _shutdown(signum: int, _frame: Any) -> None:
         if not stop.is_set():
             stop.set()
             log.info("signal %d: draining requests in flight, then exiting", signum)
-            service = getattr(processor, "service", None)
-            args = (server, service, settings.request_timeout + 5)
-            threading.Thread(target=drain, args=args, daemon=True).start()
+            drainer.start()
 
     signal.signal(signal.SIGTERM, _shutdown)
     signal.signal(signal.SIGINT, _shutdown)
@@ -267,11 +284,19 @@ def serve_processor(processor: Any) -> None:
         server.effective_port,
         App(processor, settings).predict_path,
     )
-    try:
-        server.run()
-    except OSError:
-        if not stop.is_set():
-            raise
+    while True:
+        try:
+            server.run()  # returns once the drain has closed every connection
+            break
+        except OSError:
+            # the drain closed the listening socket under the loop's poll: keep serving the
+            # connections still open until the drain is done with them
+            if not stop.is_set():
+                raise
+            if not drainer.is_alive() and not server._map:  # waitress keeps no public list
+                break
+    if drainer.is_alive():
+        drainer.join()
     service = getattr(processor, "service", None)
     if service is not None:
         service.close()

@@ -62,7 +62,7 @@ def test_sigterm_drains_the_request_in_flight(tmp_path: Path) -> None:
     assert replies[0].status_code == 200
     assert json.loads(base64.b64decode(replies[0].text))["code"] in {"200", "201"}
     assert exit_code == 0, log
-    assert "draining" in log
+    assert "draining" in log and "drained in" in log
 
 
 def test_no_personal_data_in_logs(

@@ -32,7 +32,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 
 def test_mixed_load_has_no_errors_and_flat_memory(served: ServerProcess) -> None:
     bodies = mix()
-    run(served.url, bodies, clients=4, requests_total=6 * len(bodies))  # warm-up
+    run(served.url, bodies, clients=4, requests_total=16 * len(bodies))  # warm-up
     before = rss_bytes(served.proc.pid)
     figures = run(served.url, bodies, clients=4, requests_total=8 * len(bodies))
     after = rss_bytes(served.proc.pid)
