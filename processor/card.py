@@ -21,6 +21,8 @@ WORK_SIDE = 640
 _MIN_AREA_FRACTION = 0.03
 #: Learned quads scoring below this (shape or mask confidence) come after the classical ones.
 LEARNED_MIN_SCORE = 0.5
+#: Learned quads scoring at least this are tried even when the classical ones fill the list.
+LEARNED_KEEP_SCORE = 0.2
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,23 +101,32 @@ def find_card_candidates(
 
     With a ``segmenter`` (the learned card model, :class:`processor.cardseg.CardSegmenter`)
     its quadrilaterals come first; the classical edge/brightness candidates follow as a
-    fallback, minus those that duplicate one already proposed, up to ``limit`` in all, and
+    fallback, minus those that duplicate one already proposed, up to ``limit`` of them, and
     the full frame comes last. A learned quad scoring below ``LEARNED_MIN_SCORE`` is put
-    after the classical candidates."""
+    after the classical candidates; one scoring at least ``LEARNED_KEEP_SCORE`` is never
+    dropped (a mask whose shape is doubted, often one cut by the frame, is still more often
+    the card than a classical outline is)."""
     learned = [q for q in segmenter(image) if q.area > 0] if segmenter is not None else []
     classical = _classical_candidates(image, limit=limit)
-    # a learned quad of implausible shape (a mask that leaked) goes after the classical ones
-    ordered = [
-        *[q for q in learned if q.score >= LEARNED_MIN_SCORE],
-        *classical[:-1],
-        *[q for q in learned if q.score < LEARNED_MIN_SCORE],
-    ]
     picked: list[Quad] = []
-    for quad in ordered:
-        if len(picked) >= limit - 1:
-            break
+
+    def add(quad: Quad) -> None:
         if all(_iou(quad, p) < 0.85 for p in picked):
             picked.append(quad)
+
+    for quad in learned:
+        if quad.score >= LEARNED_MIN_SCORE:
+            add(quad)
+    for quad in classical[:-1]:
+        if len(picked) < limit - 1:
+            add(quad)
+    # a learned quad of doubtful shape (a mask that leaked) goes after the classical ones;
+    # one of implausible shape only where there is room
+    for quad in learned:
+        if LEARNED_KEEP_SCORE <= quad.score < LEARNED_MIN_SCORE or (
+            quad.score < LEARNED_KEEP_SCORE and len(picked) < limit - 1
+        ):
+            add(quad)
     return [*picked, classical[-1]]
 
 

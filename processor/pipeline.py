@@ -24,7 +24,7 @@ from .layout import (
     front_regions,
 )
 from .ocr import Box, OcrEngine, TextLine
-from .register import register
+from .register import register, register_near
 
 #: Size of the rectified card the detector sees (multiples of 32, aspect ~1.6).
 DET_SIZE = (512, 320)
@@ -32,6 +32,10 @@ DET_SIZE = (512, 320)
 REC_CARD_WIDTH = 1280
 #: A layout score at which a candidate is taken without trying the rest.
 CONFIDENT_SCORE = 6.0
+#: When no outline is confident, registration is also tried around this many of them, those
+#: whose layout scored at least NEAR_MIN_SCORE (some text where a card's would be).
+NEAR_CANDIDATES = 2
+NEAR_MIN_SCORE = 1.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,22 +55,31 @@ def locate(image: np.ndarray, engine: OcrEngine) -> tuple[Quad, Hypothesis, list
     """The card's quadrilateral (upright corner order), side and normalised text boxes."""
     best: tuple[Quad, Hypothesis, list[Box]] | None = None
     learned = engine.segmenter(image) if engine.segmenter is not None else []
-    tried: list[Quad] = []
+    tried: list[tuple[Quad, Hypothesis, list[Box]]] = []
     if learned and learned[0].score >= LEARNED_MIN_SCORE:
         # the learned outline is usually right: the classical candidates are not even computed
-        tried.append(learned[0])
-        best = _verify(image, learned[0], engine)
+        tried.append(_verify(image, learned[0], engine))
+        best = tried[0]
     if best is None or best[1].score < CONFIDENT_SCORE:
         for quad in find_card_candidates(image, segmenter=lambda _: learned):
-            if quad in tried:
+            if any(quad == t[0] for t in tried):
                 continue
-            best = _better(best, _verify(image, quad, engine))
+            tried.append(_verify(image, quad, engine))
+            best = _better(best, tried[-1])
             if best[1].score >= CONFIDENT_SCORE:
                 break
     if best is None or best[1].score < CONFIDENT_SCORE:
-        # No outline passed: register the card from its printed anchors instead.
+        # No outline passed: register the card from its printed anchors instead, over the
+        # whole frame, then around the outlines whose text looked most like a card's.
         for quad in register(image, engine):
             best = _better(best, _verify(image, quad, engine))
+        near = sorted(tried, key=lambda t: -t[1].score)[:NEAR_CANDIDATES]
+        for quad, hyp, _ in near:
+            confident = best is not None and best[1].score >= CONFIDENT_SCORE
+            if confident or hyp.score < NEAR_MIN_SCORE:
+                break
+            for found in register_near(image, quad, engine):
+                best = _better(best, _verify(image, found, engine))
     if best is None or best[1].score < MIN_LAYOUT_SCORE:
         return None
     return _upright(*best)
@@ -105,7 +118,7 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardResult | None:
     result = _read(image, *located, engine)
     if result is not None and all(f.ok for f in result.fields.values()):
         return result
-    for quad in register(image, engine):
+    for quad in [*register_near(image, located[0], engine), *register(image, engine)]:
         candidate = _verify(image, quad, engine)
         if candidate[1].score < MIN_LAYOUT_SCORE:
             continue

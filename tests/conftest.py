@@ -20,6 +20,7 @@ from processor.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
+MODELS = ROOT / "models"
 
 #: Figures the robustness tests record (inputs tried, requests, errors, latency, memory);
 #: printed at the end of the run by ``pytest_terminal_summary``.

@@ -14,9 +14,7 @@ from processor.card import Quad, find_card_candidates
 from processor.cardseg import MODEL_NAME, CardSegmenter, quads_from_mask, refine_quad
 from processor.models import read_manifest, sha256_of
 
-from .conftest import ROOT
-
-MODELS = ROOT / "models"
+from .conftest import MODELS
 
 
 def _quad_corners(cx: float, cy: float, w: float, h: float, angle: float) -> np.ndarray:
@@ -162,3 +160,14 @@ def test_fetch_never_downloads_the_committed_model(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match="committed model"):
         fetch(tmp_path, tmp_path / "wheels")
     assert not (tmp_path / "wheels").exists()
+
+
+def test_a_doubted_learned_quad_is_kept_when_the_classical_ones_fill_the_list() -> None:
+    frame = np.full((600, 800, 3), 40, np.uint8)
+    cv2.rectangle(frame, (420, 300), (740, 502), (230, 230, 230), -1)  # a classical outline
+    doubted = Quad(((40, 40), (360, 40), (360, 242), (40, 242)), 0.3)  # e.g. cut by the frame
+    implausible = Quad(((50, 300), (300, 300), (300, 560), (50, 560)), 0.05)
+    quads = find_card_candidates(frame, segmenter=lambda image: [doubted, implausible], limit=2)
+    assert doubted in quads
+    assert implausible not in quads
+    assert quads[-1].points == ((0, 0), (800, 0), (800, 600), (0, 600))

@@ -25,11 +25,7 @@ pytestmark = pytest.mark.e2e
 
 #: Golden images the pipeline does not read exactly yet (cluttered or degraded photos:
 #: issue #5). Strict: when one starts passing, the test fails until it is removed here.
-KNOWN_MISSES = {
-    "photo-0005-back",
-    "hard-0001-back-noise",
-    "hard-0005-back-small",
-}
+KNOWN_MISSES: set[str] = set()
 
 
 def _desk_photo(card: np.ndarray, angle: float, tilt: float, seed: int) -> bytes:
