@@ -31,6 +31,9 @@ from .ocr import CharCandidate, TextLine
 _CJK = "\u4e00-\u9fff"
 _NAME_RE = re.compile(rf"^[{_CJK}]+(?:{MIDDLE_DOT}[{_CJK}]+)*$")
 _DOTS = re.compile(r"[.．・•∙⋅°·]")
+#: 一 is one thin stroke: the recogniser often reads it as a dash (sometimes two). A run of
+#: dashes after a Chinese character, before another one or at the line's end, is 一.
+_DASHES_AS_YI = re.compile(rf"(?<=[{_CJK}])[—―─－\-_~]+(?=[{_CJK}]|$)")
 _PUNCT = re.compile(r"[\s,，.。:：;；'\"“”‘’`~!！?？、|｜_\-—()（）\[\]【】<>《》]")
 _ID_CONFUSIONS = str.maketrans(
     {
@@ -108,11 +111,30 @@ def strip_label(text: str, *labels: str) -> str:
 def parse_name(line: TextLine | None) -> Field:
     if line is None:
         return MISSING
-    text = _DOTS.sub(MIDDLE_DOT, line.text.replace(" ", ""))
+    text = _DOTS.sub(MIDDLE_DOT, _yi(line.text.replace(" ", "")))
+    if len(text) > 3 and text[0] == "姓" and text[1] != "名" and not _misread(line, 1, "名"):
+        text = "姓名" + text[1:]  # 名 not read at all, rather than read as another character
     text = strip_label(text.strip(MIDDLE_DOT), "姓名").strip(MIDDLE_DOT)
     if not 1 <= len(text) <= 20 or not _NAME_RE.match(text):
         return MISSING
     return Field(text, line.score)
+
+
+#: A character read with less confidence than this may be a printed label misread.
+MISREAD_PROB = 0.8
+
+
+def _yi(text: str) -> str:
+    return _DASHES_AS_YI.sub("一", text)
+
+
+def _misread(line: TextLine, index: int, char: str) -> bool:
+    """Whether the ``index``-th non-space character of ``line`` may be ``char`` misread: it
+    is the runner-up, or the character read was itself in doubt."""
+    chars = [c for c in line.chars if c.char.strip()]
+    if index >= len(chars):
+        return True
+    return chars[index].alt == char or chars[index].prob < MISREAD_PROB
 
 
 def parse_gender(line: TextLine | None) -> Field:
@@ -172,7 +194,7 @@ def parse_birth(line: TextLine | None) -> Field:
 
 
 def parse_address(lines: Sequence[TextLine]) -> Field:
-    parts = [_PUNCT.sub("", ln.text) for ln in lines]
+    parts = [_PUNCT.sub("", _yi(ln.text)) for ln in lines]
     if parts:
         parts[0] = strip_label(parts[0], "住址")
     text = "".join(parts)
@@ -220,7 +242,7 @@ def _id_chars(chars: Sequence[CharCandidate]) -> list[CharCandidate]:
 def parse_issuer(line: TextLine | None) -> Field:
     if line is None:
         return MISSING
-    raw = _PUNCT.sub("", line.text)
+    raw = _PUNCT.sub("", _yi(line.text))
     # 关岭 (a county in Guizhou) starts like the label's last character; keep it whole.
     text = raw if raw.startswith("关岭") else strip_label(raw, "签发机关")
     if not _ISSUER_RE.match(text):

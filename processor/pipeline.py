@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import cv2
 import numpy as np
 
 from . import fields as fp
@@ -177,12 +178,62 @@ def _recognise(
             y0, y1 = int(max(0, (box.y0 - pad) * h)), int(min(h, (box.y1 + pad) * h))
             if x1 - x0 < 4 or y1 - y0 < 4:
                 continue
+            if row in TRAIL_ROWS:
+                limit = int(min(w, max(x1, TRAIL_MAX_X * w), x1 + TRAIL * w))
+                x1 += trailing_ink(card[y0:y1, x0:limit], x1 - x0)
             keys.append(row)
             crops.append(card[y0:y1, x0:x1])
     out: dict[str, list[TextLine]] = {row: [] for row in regions.rows}
     for key, line in zip(keys, engine.recognizer(crops) if crops else [], strict=True):
         out[key].append(line)
     return out
+
+
+#: Rows whose crop may run on past the detected text, as far as ink continues: the
+#: detector's box stops short of a thin last character (一 ending a name or an address
+#: line). Not into blank space: the recogniser reads a blank tail with the card's guilloche
+#: as a character (号).
+TRAIL_ROWS = frozenset({"name", "address"})
+#: How far (card widths, about one character) and up to where (the portrait starts ~0.63).
+TRAIL = 0.035
+TRAIL_MAX_X = 0.615
+#: A tail whose own contrast is this fraction of the text's holds text, however faded.
+FADED_INK = 0.45
+
+
+def trailing_ink(line: np.ndarray, text_end: int) -> int:
+    """How many columns past ``text_end`` the text of the BGR ``line`` crop runs on: ink
+    (darker than Otsu's threshold over the detected text) starting within a character gap
+    of the end and continuing without a wider gap; 0 when the tail is blank."""
+    if text_end >= line.shape[1] or text_end < 4:
+        return 0
+    gray = cv2.cvtColor(line, cv2.COLOR_BGR2GRAY)
+    threshold, text_contrast = _otsu(gray[:, :text_end])
+    tail = gray[:, text_end:]
+    tail_threshold, tail_contrast = _otsu(tail)
+    if tail_contrast >= FADED_INK * text_contrast:
+        # text faded by glare or light still stands out from its own surroundings
+        threshold = max(threshold, tail_threshold)
+    height = gray.shape[0]
+    # a column holds ink when enough of its pixels are text-dark: a stroke, not a speck
+    inked = ((tail < threshold).sum(axis=0) >= max(2, height // 12)).tolist()
+    gap = max(2, int(0.5 * height))
+    end = 0
+    for col, ink in enumerate(inked):
+        if ink:
+            end = col + 1
+        elif col - end >= gap:
+            break
+    return min(len(inked), end + height // 8) if end else 0
+
+
+def _otsu(gray: np.ndarray) -> tuple[float, float]:
+    """Otsu's threshold of ``gray`` and the gap between its two classes' means."""
+    threshold, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    dark, light = gray[gray < threshold], gray[gray >= threshold]
+    if dark.size == 0 or light.size == 0:
+        return float(threshold), 0.0
+    return float(threshold), float(light.mean() - dark.mean())
 
 
 def _first(lines: dict[str, list[TextLine]], row: str) -> TextLine | None:

@@ -34,6 +34,35 @@ def test_parse_name(text: str, expected: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "prob", "alts", "expected"),
+    [
+        ("姓名许——", 0.99, None, "许一"),  # 一 read as a dash, twice
+        ("姓名许—", 0.99, None, "许一"),
+        ("姓名一—", 0.99, None, "一一"),
+        ("姓许泽诚", 0.99, None, "许泽诚"),  # 名 not read: a confident 许 is the surname
+        ("姓各崔涵诗", 0.99, {1: "名"}, "崔涵诗"),  # 名 misread, with 名 as runner-up
+        ("姓各崔涵诗", 0.6, None, "崔涵诗"),  # 名 misread, in doubt
+    ],
+)
+def test_parse_name_recovers_the_thin_and_the_missing(
+    text: str, prob: float, alts: dict[int, str] | None, expected: str
+) -> None:
+    assert fp.parse_name(line(text, prob, alts)).value == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["住址浙江省温州市鹿城区八—", "路766号"], "浙江省温州市鹿城区八一路766号"),
+        (["住址河南省郑州市五——东路1号"], "河南省郑州市五一东路1号"),
+        (["住址北京市朝阳区8-2号"], "北京市朝阳区82号"),  # between digits: not 一
+    ],
+)
+def test_parse_address_reads_dashes_after_chinese_as_yi(lines: list[str], expected: str) -> None:
+    assert fp.parse_address([line(t) for t in lines]).value == expected
+
+
+@pytest.mark.parametrize(
     ("text", "gender", "race"),
     [
         ("男民族汉", "男", "汉"),

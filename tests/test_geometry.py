@@ -15,6 +15,7 @@ from processor.layout import (
     front_regions,
 )
 from processor.ocr import Box
+from processor.pipeline import trailing_ink
 
 
 @pytest.mark.parametrize("shift", range(4))
@@ -138,3 +139,34 @@ def test_regions_fall_back_to_template_bands() -> None:
     assert rows["name"][0].score == 0.0 and rows["address"] == ()
     back = back_regions([]).rows
     assert set(back) == {"issued_by", "valid_date"}
+
+
+# --- trailing ink: where a name or address line really ends ----------------------------
+
+
+def _line_image(tail: str) -> tuple[np.ndarray, int]:
+    """A 48 px text line: dark blocks for characters up to ``text_end``, then ``tail``."""
+    rng = np.random.default_rng(0)
+    line = np.full((48, 400, 3), 225, np.uint8)
+    for x in range(0, 290, 44):  # "characters": dark blocks with gaps, the last to x 302
+        line[10:38, x + 4 : x + 38] = 40
+    line[:, :, :] = np.clip(line + rng.integers(-6, 6, line.shape), 0, 255).astype(np.uint8)
+    if tail == "yi":  # 一: one thin horizontal stroke a small gap after the last character
+        line[22:27, 316:350] = 40
+    elif tail == "guilloche":  # the card's light wavy pattern only
+        for x in range(306, 400):
+            y = int(24 + 10 * np.sin(x / 6))
+            line[y : y + 2, x] = 190
+    return line, 306  # the detector's box ends a little after the last ink
+
+
+@pytest.mark.parametrize(
+    ("tail", "runs_on"), [("yi", True), ("blank", False), ("guilloche", False)]
+)
+def test_trailing_ink(tail: str, runs_on: bool) -> None:
+    line, end = _line_image(tail)
+    extra = trailing_ink(line, end)
+    if runs_on:
+        assert 44 <= extra <= 56  # to the stroke's end (x 350), and a little margin
+    else:
+        assert extra == 0
