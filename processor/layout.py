@@ -23,6 +23,10 @@ EMBLEM = Box(0.0, 0.0, 0.24, 0.50)
 FRONT_ROW_X = 0.03
 #: Left edge of the id number crop (the label 公民身份号码 ends before it).
 ID_VALUE_X = 0.29
+#: A box in the id row at least this wide is the number (18 digits, ~0.59 of the card).
+ID_MIN_WIDTH = 0.4
+#: The label 公民身份号码 ends near 0.27: a number box starts right of this.
+ID_LABEL_END_X = 0.2
 #: Left edge of the back's values (签发机关 / 有效期限 labels stand left of it).
 BACK_VALUE_X = 0.36
 #: A back box starting right of this is a value on its own (the labels start near 0.19): it
@@ -169,6 +173,15 @@ def _union(boxes: Sequence[Box], x0: float, x1_max: float = 1.0) -> Box | None:
     )
 
 
+def id_value_x0(boxes: Sequence[Box]) -> float:
+    """Where the id number's crop starts: ``ID_VALUE_X``, or a little before a number box
+    found starting left of it (an outline a little off would cut its first digits), but not
+    so far left that the label 公民身份号码 comes in (a box starting there is the label, or
+    the label merged with the number)."""
+    starts = [b.x0 for b in boxes if b.width >= ID_MIN_WIDTH and b.x0 >= ID_LABEL_END_X]
+    return min(ID_VALUE_X, min(starts) - 0.01) if starts else ID_VALUE_X
+
+
 def front_regions(boxes: Sequence[Box]) -> FieldRegions:
     usable = [b for b in boxes if not (_in(b, PHOTO) and b.x0 > PHOTO.x0 - 0.02)]
     rows: dict[str, tuple[Box, ...]] = {}
@@ -178,8 +191,10 @@ def front_regions(boxes: Sequence[Box]) -> FieldRegions:
             lines = [_union(line, FRONT_ROW_X, PHOTO.x0 + 0.02) for line in _split_lines(found)]
             rows[row] = tuple(b for b in lines[:3] if b is not None and b.width > 0.02)
             continue
-        x0 = ID_VALUE_X if row == "id_no" else FRONT_ROW_X
-        union = _union(found, x0, 1.0 if row == "id_no" else PHOTO.x0 + 0.02)
+        if row == "id_no":
+            union = _union(found, id_value_x0(found))
+        else:
+            union = _union(found, FRONT_ROW_X, PHOTO.x0 + 0.02)
         if union is None:
             fx0, fx1, fy0, fy1 = FRONT_FALLBACK[row]
             union = Box(fx0, fy0, fx1, fy1, 0.0)

@@ -111,15 +111,36 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardResult | None:
     """Read the card in ``image``; None when no card is found.
 
     When a field fails on the outline that was found, the card is registered from its
-    printed anchors as well and the reading with more valid fields is kept: an outline a
-    little off (a rounded corner, a shadow) shifts the field rows, anchors do not."""
+    printed anchors as well (around that outline, then over the whole frame) and the reading
+    with more valid fields is kept: an outline a little off (a rounded corner, a shadow)
+    shifts the field rows, anchors do not. A better reading found over the whole frame is
+    refined once more around its own outline, where the anchors are read larger."""
     located = locate(image, engine)
     if located is None:
         return None
     result = _read(image, *located, engine)
-    if result is not None and all(f.ok for f in result.fields.values()):
+    if _complete(result):
         return result
-    for quad in [*register_near(image, located[0], engine), *register(image, engine)]:
+    result = _better_reading(
+        image, [*register_near(image, located[0], engine), *register(image, engine)], result, engine
+    )
+    if result is not None and result.quad != located[0] and not _complete(result):
+        result = _better_reading(image, register_near(image, result.quad, engine), result, engine)
+    return result
+
+
+def _complete(result: CardResult | None) -> bool:
+    return result is not None and all(f.ok for f in result.fields.values())
+
+
+def _better_reading(
+    image: np.ndarray, quads: list[Quad], result: CardResult | None, engine: OcrEngine
+) -> CardResult | None:
+    """The reading with the most valid fields: ``result`` or one on a card outline in ``quads``
+    (ties keep the earlier)."""
+    for quad in quads:
+        if _complete(result):
+            break
         candidate = _verify(image, quad, engine)
         if candidate[1].score < MIN_LAYOUT_SCORE:
             continue

@@ -13,6 +13,7 @@ from processor.layout import (
     classify,
     flip,
     front_regions,
+    id_value_x0,
 )
 from processor.ocr import Box
 from processor.pipeline import trailing_ink
@@ -132,6 +133,19 @@ def test_front_regions_rows() -> None:
     assert rows["name"][0].x0 == pytest.approx(0.07)
     assert len(rows["address"]) == 2
     assert rows["id_no"][0].x0 >= 0.29  # the label is left out of the number's crop
+
+
+@pytest.mark.parametrize(
+    ("boxes", "x0"),
+    [
+        ([Box(0.08, 0.8, 0.27, 0.86), Box(0.36, 0.8, 0.94, 0.86)], 0.29),  # label | number
+        ([Box(0.02, 0.8, 0.2, 0.86), Box(0.25, 0.8, 0.85, 0.86)], 0.24),  # outline off: cut
+        ([Box(0.08, 0.8, 0.94, 0.86)], 0.29),  # label and number in one box
+        ([], 0.29),
+    ],
+)
+def test_id_value_x0(boxes: list[Box], x0: float) -> None:
+    assert id_value_x0(boxes) == pytest.approx(x0)
 
 
 def test_regions_fall_back_to_template_bands() -> None:
