@@ -114,6 +114,12 @@ def parse_name(line: TextLine | None) -> Field:
     text = _DOTS.sub(MIDDLE_DOT, _yi(line.text.replace(" ", "")))
     if len(text) > 3 and text[0] == "姓" and text[1] != "名" and not _misread(line, 1, "名"):
         text = "姓名" + text[1:]  # 名 not read at all, rather than read as another character
+    elif (
+        len(text) > 3
+        and text[1] == "名"
+        and (text[0] in _LOOKS_LIKE_XING or _misread(line, 0, "姓"))
+    ):
+        text = "姓" + text[1:]  # 姓 misread (生名): 名 is rarely second of four or more
     text = strip_label(text.strip(MIDDLE_DOT), "姓名").strip(MIDDLE_DOT)
     if not 1 <= len(text) <= 20 or not _NAME_RE.match(text):
         return MISSING
@@ -124,8 +130,13 @@ def parse_name(line: TextLine | None) -> Field:
 MISREAD_PROB = 0.8
 
 
+#: What the recogniser reads 姓 as, where the label's colour or a crop edge hides its 女.
+_LOOKS_LIKE_XING = frozenset("生性牲胜星娃")
+
+
 def _yi(text: str) -> str:
-    return _DASHES_AS_YI.sub("一", text)
+    # a dash right after a 一 is the same stroke, read twice
+    return _DASHES_AS_YI.sub(lambda m: "" if m.string[m.start() - 1] == "一" else "一", text)
 
 
 def _misread(line: TextLine, index: int, char: str) -> bool:
@@ -193,11 +204,18 @@ def parse_birth(line: TextLine | None) -> Field:
     return Field(format_date(day), line.score)
 
 
+#: Misreads of the fixed words of addresses that are never right as read: 白治 is no place
+#: name, 自治 (区, 州, 县, 旗) is in hundreds.
+ADDRESS_MISREADS = (("白治", "自治"),)
+
+
 def parse_address(lines: Sequence[TextLine]) -> Field:
     parts = [_PUNCT.sub("", _yi(ln.text)) for ln in lines]
     if parts:
         parts[0] = strip_label(parts[0], "住址")
     text = "".join(parts)
+    for wrong, right in ADDRESS_MISREADS:
+        text = text.replace(wrong, right)
     if len(text) < 2 or not re.search(f"[{_CJK}]", text):
         return MISSING
     return Field(text, min(ln.score for ln in lines))

@@ -22,6 +22,7 @@ import cv2
 import numpy as np
 
 from .card import Quad
+from .cardseg import refine_quad
 from .cardfacts import CARD_ASPECT, birth_from_id
 from .ocr import REC_HEIGHT, OcrEngine
 
@@ -39,6 +40,9 @@ MIN_HOMOGRAPHY_POINTS = 8
 #: A homography only when the matched anchors span at least this fraction of the card's
 #: width and of its height.
 MIN_HOMOGRAPHY_SPAN = 0.45
+#: A registered outline is also proposed snapped to edges within this fraction of its
+#: diagonal (the layout check keeps whichever fits the card's text better).
+SNAP_BAND = 0.06
 #: Around a rough outline, registration also sees this many card heights on each side.
 NEAR_MARGIN = 0.3
 
@@ -185,7 +189,8 @@ def _scale(points: np.ndarray) -> float:
 
 
 def register(image: np.ndarray, engine: OcrEngine) -> list[Quad]:
-    """Card quadrilaterals registered from the anchors read in ``image``, best first."""
+    """Card quadrilaterals registered from the anchors read in ``image``, best first, each
+    also snapped to the card's edges when they can be seen."""
     h, w = image.shape[:2]
     scale = min(1.0, DETECT_SIDE / max(h, w))
     dw, dh = (max(32, round(w * scale / 32) * 32), max(32, round(h * scale / 32) * 32))
@@ -196,7 +201,12 @@ def register(image: np.ndarray, engine: OcrEngine) -> list[Quad]:
     orders = [order for b in boxes[:MAX_BOXES] for order in reading_orders(b)]
     matches = _read_anchors(image, orders, engine)
     quads = [fit_card_quad(found) for found in matches.values() if found]
-    return sorted((q for q in quads if q is not None), key=lambda q: -q.score)
+    out = []
+    for quad in sorted((q for q in quads if q is not None), key=lambda q: -q.score):
+        # anchors place the card to a few percent; its edges, where they can be seen, exactly
+        snapped = refine_quad(image, quad, band_fraction=SNAP_BAND)
+        out.extend([snapped, quad] if snapped != quad else [quad])
+    return out
 
 
 def register_near(

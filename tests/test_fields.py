@@ -38,10 +38,12 @@ def test_parse_name(text: str, expected: str | None) -> None:
     [
         ("姓名许——", 0.99, None, "许一"),  # 一 read as a dash, twice
         ("姓名许—", 0.99, None, "许一"),
-        ("姓名一—", 0.99, None, "一一"),
         ("姓许泽诚", 0.99, None, "许泽诚"),  # 名 not read: a confident 许 is the surname
         ("姓各崔涵诗", 0.99, {1: "名"}, "崔涵诗"),  # 名 misread, with 名 as runner-up
         ("姓各崔涵诗", 0.6, None, "崔涵诗"),  # 名 misread, in doubt
+        ("生名鲁彬明", 0.99, None, "鲁彬明"),  # 姓 misread
+        ("李名扬", 0.99, None, "李名扬"),  # 名 in a given name
+        ("赵光一—", 0.99, None, "赵光一"),  # 一 read, then its dash too
     ],
 )
 def test_parse_name_recovers_the_thin_and_the_missing(
@@ -56,6 +58,7 @@ def test_parse_name_recovers_the_thin_and_the_missing(
         (["住址浙江省温州市鹿城区八—", "路766号"], "浙江省温州市鹿城区八一路766号"),
         (["住址河南省郑州市五——东路1号"], "河南省郑州市五一东路1号"),
         (["住址北京市朝阳区8-2号"], "北京市朝阳区82号"),  # between digits: not 一
+        (["住址广西壮族白治区南宁市"], "广西壮族自治区南宁市"),
     ],
 )
 def test_parse_address_reads_dashes_after_chinese_as_yi(lines: list[str], expected: str) -> None:
