@@ -36,7 +36,7 @@ CONFIDENT_SCORE = 6.0
 #: When no outline is confident, registration is also tried around this many of them, those
 #: whose layout scored at least NEAR_MIN_SCORE (some text where a card's would be).
 NEAR_CANDIDATES = 2
-NEAR_MIN_SCORE = 1.0
+NEAR_MIN_SCORE = 2.0
 
 
 @dataclasses.dataclass(frozen=True)

@@ -22,8 +22,8 @@ import cv2
 import numpy as np
 
 from .card import Quad
-from .cardseg import refine_quad
 from .cardfacts import CARD_ASPECT, birth_from_id
+from .cardseg import refine_quad
 from .ocr import REC_HEIGHT, OcrEngine
 
 #: Long side of the frame the full-image text detector sees (a multiple of 32).
