@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import cv2
+import numpy as np
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from processor.card import Quad
 from processor.eas import IdCardProcessor
 from processor.server import make_server
 from processor.settings import Settings
@@ -93,3 +96,23 @@ def scan_front() -> bytes:
     from synthcards import make_sample
 
     return make_sample("scan", 0, seed=7).image
+
+
+def generated_photo(index: int, seed: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """A ``synthcards`` photo decoded to BGR, its card's true corners and their diagonal."""
+    from synthcards import make_sample
+
+    sample = make_sample("photo", index, seed=seed)
+    assert sample.corners is not None
+    image = cv2.imdecode(np.frombuffer(sample.image, np.uint8), cv2.IMREAD_COLOR)
+    assert image is not None
+    truth = np.asarray(sample.corners, np.float32)
+    return image, truth, float(np.linalg.norm(truth[2] - truth[0]))
+
+
+def corner_error(quad: Quad, truth: np.ndarray) -> float:
+    """Mean corner distance, over the four ways to pair the corners up."""
+    return min(
+        float(np.linalg.norm(np.roll(quad.array(), k, axis=0) - truth, axis=1).mean())
+        for k in range(4)
+    )

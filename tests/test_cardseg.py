@@ -14,7 +14,7 @@ from processor.card import Quad, find_card_candidates
 from processor.cardseg import MODEL_NAME, CardSegmenter, quads_from_mask, refine_quad
 from processor.models import read_manifest, sha256_of
 
-from .conftest import MODELS
+from .conftest import MODELS, corner_error, generated_photo
 
 
 def _quad_corners(cx: float, cy: float, w: float, h: float, angle: float) -> np.ndarray:
@@ -106,25 +106,13 @@ PHOTOS = 10
 
 
 def test_segmenter_finds_the_corners_of_generated_photos(segmenter: CardSegmenter) -> None:
-    from synthcards import make_sample
-
     errors = []
     for index in range(PHOTOS):
-        sample = make_sample("photo", index, seed=777)  # not the benchmark's, golden's, training's
-        assert sample.corners is not None
-        image = cv2.imdecode(np.frombuffer(sample.image, np.uint8), cv2.IMREAD_COLOR)
-        assert image is not None
+        # seed 777: not the benchmark's, the golden set's or the training data's
+        image, truth, diag = generated_photo(index, seed=777)
         quads = segmenter(image)
         assert quads, f"photo {index}: no card found"
-        truth = np.asarray(sample.corners, np.float32)
-        diag = float(np.linalg.norm(truth[2] - truth[0]))
-        errors.append(
-            min(
-                float(np.linalg.norm(np.roll(quads[0].array(), k, axis=0) - truth, axis=1).mean())
-                for k in range(4)
-            )
-            / diag
-        )
+        errors.append(corner_error(quads[0], truth) / diag)
     within = sum(e < 0.02 for e in errors)
     assert within >= MIN_WITHIN_2_PERCENT, [round(e, 3) for e in errors]
 
