@@ -211,6 +211,11 @@ ADDRESS_MISREADS = (("白治", "自治"),)
 
 def parse_address(lines: Sequence[TextLine]) -> Field:
     parts = [_PUNCT.sub("", _yi(ln.text)) for ln in lines]
+    # the label starts the address: what a row off put before it is another row's
+    labelled = [i for i, part in enumerate(parts) if "住址" in part]
+    if labelled:
+        parts = parts[labelled[-1] :]
+        parts[0] = parts[0][parts[0].find("住址") :]
     if parts:
         parts[0] = strip_label(parts[0], "住址")
     text = "".join(parts)

@@ -50,6 +50,9 @@ class CardResult:
     #: boxes on the upright card) and the raw recogniser lines, by row.
     regions: FieldRegions | None = None
     lines: dict[str, list[TextLine]] | None = None
+    #: False when lines had to be moved to the row their printed label names: the outline
+    #: is a row off, and a line may have fallen out of the crops (an address's last).
+    aligned: bool = True
 
 
 def locate(image: np.ndarray, engine: OcrEngine) -> tuple[Quad, Hypothesis, list[Box]] | None:
@@ -114,40 +117,74 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardResult | None:
     printed anchors as well (around that outline, then over the whole frame) and the reading
     with more valid fields is kept: an outline a little off (a rounded corner, a shadow)
     shifts the field rows, anchors do not. A better reading found over the whole frame is
-    refined once more around its own outline, where the anchors are read larger."""
+    refined once more around its own outline, where the anchors are read larger. Fields
+    with a real check that the kept reading still misses are taken from another reading of
+    the same side that validated them (and checked against the id number again)."""
     located = locate(image, engine)
     if located is None:
         return None
-    result = _read(image, *located, engine)
-    if _complete(result):
-        return result
-    result = _better_reading(
-        image, [*register_near(image, located[0], engine), *register(image, engine)], result, engine
-    )
-    if result is not None and result.quad != located[0] and not _complete(result):
-        result = _better_reading(image, register_near(image, result.quad, engine), result, engine)
-    return result
+    first = _read(image, *located, engine)
+    if _complete(first):
+        return first
+    readings = [first] if first is not None else []
+    readings += _readings(image, [*register_near(image, located[0], engine)], engine, readings)
+    readings += _readings(image, register(image, engine), engine, readings)
+    best = _best(readings)
+    if best is not None and best.quad != located[0] and not _complete(best):
+        readings += _readings(image, register_near(image, best.quad, engine), engine, readings)
+        best = _best(readings)
+    return None if best is None else _completed(best, readings)
 
 
 def _complete(result: CardResult | None) -> bool:
-    return result is not None and all(f.ok for f in result.fields.values())
+    """Every field valid, on an outline whose rows were where their labels say."""
+    return result is not None and result.aligned and all(f.ok for f in result.fields.values())
 
 
-def _better_reading(
-    image: np.ndarray, quads: list[Quad], result: CardResult | None, engine: OcrEngine
-) -> CardResult | None:
-    """The reading with the most valid fields: ``result`` or one on a card outline in ``quads``
-    (ties keep the earlier)."""
+def _readings(
+    image: np.ndarray, quads: list[Quad], engine: OcrEngine, earlier: list[CardResult]
+) -> list[CardResult]:
+    """Readings of the card on the outlines in ``quads`` whose layout passes, until one is
+    complete (none when an ``earlier`` one is)."""
+    found: list[CardResult] = []
     for quad in quads:
-        if _complete(result):
+        if any(_complete(r) for r in [*earlier, *found]):
             break
         candidate = _verify(image, quad, engine)
         if candidate[1].score < MIN_LAYOUT_SCORE:
             continue
-        other = _read(image, *_upright(*candidate), engine)
-        if other is not None and (result is None or _valid(other) > _valid(result)):
-            result = other
-    return result
+        reading = _read(image, *_upright(*candidate), engine)
+        if reading is not None:
+            found.append(reading)
+    return found
+
+
+def _best(readings: list[CardResult]) -> CardResult | None:
+    """The reading with the most valid fields (ties: an aligned one, then the earlier)."""
+    best: CardResult | None = None
+    for reading in readings:
+        if best is None or (_valid(reading), reading.aligned) > (_valid(best), best.aligned):
+            best = reading
+    return best
+
+
+def _completed(best: CardResult, readings: list[CardResult]) -> CardResult:
+    """``best`` with its failed fields that have a real check (not name or address, which
+    almost any text passes) taken from another reading of the same side that validated
+    them; a front is cross-checked against its id number again."""
+    fields = dict(best.fields)
+    for name, found in best.fields.items():
+        if found.ok or name in _WEAK_FIELDS:
+            continue
+        for other in readings:
+            if other.side == best.side and name in other.fields and other.fields[name].ok:
+                fields[name] = other.fields[name]
+                break
+    if fields == best.fields:
+        return best
+    if best.side == "front":
+        fields = fp.reconcile_front(fields)
+    return dataclasses.replace(best, fields=fields)
 
 
 def _valid(result: CardResult) -> int:
@@ -163,7 +200,8 @@ def _read(
     parsed = _parse_front(lines) if hyp.side == "front" else _parse_back(lines)
     if not looks_like_card(parsed, lines):
         return None
-    return CardResult(hyp.side, parsed, card, quad, hyp.score, regions, lines)
+    aligned = hyp.side != "front" or relabel_rows(lines) == lines
+    return CardResult(hyp.side, parsed, card, quad, hyp.score, regions, lines, aligned)
 
 
 #: Printed labels of the front's rows; seeing two of them is evidence of a card.

@@ -34,6 +34,8 @@ MAX_BOXES = 16
 MAX_ASPECT = 18.0
 #: Only the first this-many line heights of a box are read (the id number is ~10).
 READ_WINDOW = 16.0
+#: What an id number cut short by the read window looks like.
+_CUT_ID = re.compile(r"^\d{12,17}$")
 #: Fewer matched points than this (one box and a label's left edge) leave a homography
 #: free to fold the card: a similarity is fitted instead.
 MIN_HOMOGRAPHY_POINTS = 8
@@ -260,6 +262,12 @@ def _read_anchors(
 ) -> dict[str, list[AnchorMatch]]:
     crops = [_warp_line(image, order) for order in orders]
     lines = engine.recognizer(crops) if crops else []
+    # an id number whose box ran past the window: read that box whole
+    cut = [i for i, line in enumerate(lines) if _CUT_ID.match(line.text.replace(" ", ""))]
+    if cut:
+        whole = engine.recognizer([_warp_line(image, orders[i], window=None) for i in cut])
+        for i, line in zip(cut, whole, strict=True):
+            lines[i] = line
     matches: dict[str, list[AnchorMatch]] = {"front": [], "back": []}
     for order, line in zip(orders, lines, strict=True):
         anchor = match_anchor(line.text)
@@ -268,12 +276,14 @@ def _read_anchors(
     return matches
 
 
-def _warp_line(image: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """The box's text upright, REC_HEIGHT high; only its first READ_WINDOW heights (every
-    anchor is shorter, and prefix anchors start the line)."""
+def _warp_line(
+    image: np.ndarray, order: np.ndarray, *, window: float | None = READ_WINDOW
+) -> np.ndarray:
+    """The box's text upright, REC_HEIGHT high; only its first ``window`` heights (every
+    anchor is shorter, and prefix anchors start the line); None: all of it."""
     length = float(np.linalg.norm(order[1] - order[0]))
     height = max(float(np.linalg.norm(order[3] - order[0])), 1.0)
-    keep = min(1.0, READ_WINDOW * height / max(length, 1.0))
+    keep = 1.0 if window is None else min(1.0, window * height / max(length, 1.0))
     end_top = order[0] + (order[1] - order[0]) * keep
     end_bottom = order[3] + (order[2] - order[3]) * keep
     source = np.array([order[0], end_top, end_bottom, order[3]], np.float32)

@@ -59,6 +59,8 @@ def test_parse_name_recovers_the_thin_and_the_missing(
         (["住址河南省郑州市五——东路1号"], "河南省郑州市五一东路1号"),
         (["住址北京市朝阳区8-2号"], "北京市朝阳区82号"),  # between digits: not 一
         (["住址广西壮族白治区南宁市"], "广西壮族自治区南宁市"),
+        (["二月15日2住址云南省昆明市", "五华区"], "云南省昆明市五华区"),  # a row off
+        (["住址二月15日2", "住址云南省昆明市", "五华区"], "云南省昆明市五华区"),
     ],
 )
 def test_parse_address_reads_dashes_after_chinese_as_yi(lines: list[str], expected: str) -> None:
