@@ -192,6 +192,17 @@ def rss_bytes(pid: int) -> int | None:
     return None
 
 
+def warm_up(url: str, pid: int, bodies: list[Body], *, clients: int, rounds: int = 4) -> int:
+    """Send the mix ``rounds`` x 4 times; the peak RSS seen meanwhile (bytes). malloc's
+    footprint moves up and down by a few percent with the shapes in flight, so a leak is
+    growth past this peak, not past one sample."""
+    peak = 0
+    for _ in range(rounds):
+        run(url, bodies, clients=clients, requests_total=4 * len(bodies))
+        peak = max(peak, rss_bytes(pid) or 0)
+    return peak
+
+
 def soak(
     *,
     seconds: float | None,
@@ -206,8 +217,7 @@ def soak(
         log_path, worker_threads=worker_threads, intra_op_threads=intra_op_threads
     ) as server:
         server.wait_healthy()
-        run(server.url, bodies, clients=clients, requests_total=3 * len(bodies))  # warm-up
-        before = rss_bytes(server.proc.pid)
+        before = warm_up(server.url, server.proc.pid, bodies, clients=clients)
         started = time.perf_counter()
         figures = run(
             server.url, bodies, clients=clients, requests_total=requests_total, seconds=seconds

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bench.service import ServerProcess
-from bench.soak import mix, rss_bytes, run
+from bench.soak import mix, rss_bytes, run, warm_up
 from processor.eas import IdCardProcessor
 from processor.service import OcrService
 from processor.settings import Settings
@@ -32,15 +32,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 
 def test_mixed_load_has_no_errors_and_flat_memory(served: ServerProcess) -> None:
     bodies = mix()
-    # Warm-up, sampling memory as it goes: malloc's footprint moves up and down by a few
-    # percent with the mix of shapes in flight; a leak is growth past what warm-up reached.
-    samples = []
-    for _ in range(4):
-        run(served.url, bodies, clients=4, requests_total=4 * len(bodies))
-        sample = rss_bytes(served.proc.pid)
-        assert sample is not None
-        samples.append(sample)
-    before = max(samples)
+    before = warm_up(served.url, served.proc.pid, bodies, clients=4)
     figures = run(served.url, bodies, clients=4, requests_total=8 * len(bodies))
     after = rss_bytes(served.proc.pid)
     summary = figures.summary()
