@@ -13,6 +13,7 @@ from processor.ocr import OcrEngine
 from processor.register import (
     ANCHORS,
     AnchorMatch,
+    _rightwards,
     fit_card_quad,
     match_anchor,
     reading_orders,
@@ -175,3 +176,10 @@ def test_register_near_a_rough_outline_finds_the_card(engine: OcrEngine) -> None
         errors.append(min(corner_error(quad, truth) for quad in found[:2]) / diag)
     assert max(errors) < ROUGH, [round(e, 3) for e in errors]
     assert sum(e < 0.02 for e in errors) >= MIN_NEAR_WITHIN_2_PERCENT, [round(e, 3) for e in errors]
+
+
+@pytest.mark.parametrize("start", [0, 1, 2, 3])
+def test_a_box_is_read_rightwards_first(start: int) -> None:
+    box = np.roll(np.array([[10, 50], [200, 40], [202, 80], [12, 90]], np.float32), start, axis=0)
+    order = _rightwards(box)
+    assert order[1][0] - order[0][0] > 150  # TL -> TR along the long side, to the right
