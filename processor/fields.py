@@ -130,6 +130,8 @@ def parse_name(line: TextLine | None) -> Field:
 MISREAD_PROB = 0.8
 
 
+#: What the recogniser reads the 族 of the label 民族 as.
+_LOOKS_LIKE_ZU = frozenset("旅施挨")
 #: What the recogniser reads 姓 as, where the label's colour or a crop edge hides its 女.
 _LOOKS_LIKE_XING = frozenset("生性牲胜星娃")
 
@@ -162,6 +164,11 @@ def parse_race(line: TextLine | None) -> Field:
     if line is None:
         return MISSING
     text = strip_label(line.text, "民族")
+    if "民族" not in text:
+        # the label's 族 misread (民旅): a look-alike, or a character with 族 as runner-up
+        misread = {c.char for c in line.chars if c.alt == "族"} | _LOOKS_LIKE_ZU
+        chars = "".join(re.escape(c) for c in sorted(misread))
+        text = re.sub(f"民[{chars}]", "民族", text, count=1)
     if "民族" in text:
         text = text.split("民族", 1)[1]
     if len(text) > 1 and text.endswith("族"):

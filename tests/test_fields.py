@@ -71,6 +71,8 @@ def test_parse_address_reads_dashes_after_chinese_as_yi(lines: list[str], expect
     ("text", "gender", "race"),
     [
         ("男民族汉", "男", "汉"),
+        ("别女民旅汉", "女", "汉"),  # 族 misread as a look-alike
+        ("女民]汉", "女", None),  # a misread that is no look-alike: not taken as the label
         ("女 民族 维吾尔", "女", "维吾尔"),
         ("性别女民族蒙古", "女", "蒙古"),
         ("男民族汉族", "男", "汉"),
@@ -85,6 +87,11 @@ def test_parse_address_reads_dashes_after_chinese_as_yi(lines: list[str], expect
 def test_parse_gender_and_race(text: str, gender: str | None, race: str | None) -> None:
     assert fp.parse_gender(line(text)).value == gender
     assert fp.parse_race(line(text)).value == race
+
+
+def test_parse_race_label_misread_with_zu_as_runner_up() -> None:
+    assert fp.parse_race(line("女民挟汉", alts={2: "族"})).value == "汉"
+    assert fp.parse_race(line("女民挟汉")).value is None
 
 
 def test_parse_race_passthrough_needs_a_clean_read() -> None:
