@@ -36,6 +36,11 @@ class Quad:
         if len(self.points) != 4:
             raise ValueError("a quadrilateral has four corners")
 
+    @classmethod
+    def from_array(cls, pts: np.ndarray, score: float = 0.0) -> Quad:
+        """The quadrilateral with the corners of a (4, 2) array, in that order."""
+        return cls(_as_points(np.asarray(pts).reshape(4, 2)), score)
+
     def array(self) -> np.ndarray:
         return np.asarray(self.points, dtype=np.float32)
 

@@ -60,7 +60,8 @@ _ID_CONFUSIONS = str.maketrans(
         "T": "7",
     }
 )
-_ISSUER_RE = re.compile(rf"^[{_CJK}]{{2,}}(?:公安局(?:[{_CJK}]{{1,8}}分局)?|分局)$")
+#: An issuing authority: a place, then 公安局 (and a district 分局) or 分局.
+ISSUER_RE = re.compile(rf"^[{_CJK}]{{2,}}(?:公安局(?:[{_CJK}]{{1,8}}分局)?|分局)$")
 _RACE_PASSTHROUGH = re.compile(rf"^[{_CJK}]{{1,6}}人$")
 _MIN_CLEAN_SCORE = 0.9
 _DATE = r"(\d{4})\s*[.,·]?\s*(\d{2})\s*[.,·]?\s*(\d{2})"
@@ -275,7 +276,7 @@ def parse_issuer(line: TextLine | None) -> Field:
     raw = _PUNCT.sub("", _yi(line.text))
     # 关岭 (a county in Guizhou) starts like the label's last character; keep it whole.
     text = raw if raw.startswith("关岭") else strip_label(raw, "签发机关")
-    if not _ISSUER_RE.match(text):
+    if not ISSUER_RE.match(text):
         return MISSING
     return Field(text, line.score)
 
@@ -324,6 +325,7 @@ def reconcile_front(fields: dict[str, Field]) -> dict[str, Field]:
 
 
 __all__ = [
+    "ISSUER_RE",
     "LABELS",
     "MISSING",
     "Field",

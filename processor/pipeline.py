@@ -127,11 +127,11 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardResult | None:
     if _complete(first):
         return first
     readings = [first] if first is not None else []
-    readings += _readings(image, [*register_near(image, located[0], engine)], engine, readings)
-    readings += _readings(image, register(image, engine), engine, readings)
+    _read_more(readings, image, register_near(image, located[0], engine), engine)
+    _read_more(readings, image, register(image, engine), engine)
     best = _best(readings)
     if best is not None and best.quad != located[0] and not _complete(best):
-        readings += _readings(image, register_near(image, best.quad, engine), engine, readings)
+        _read_more(readings, image, register_near(image, best.quad, engine), engine)
         best = _best(readings)
     return None if best is None else _completed(best, readings)
 
@@ -141,31 +141,25 @@ def _complete(result: CardResult | None) -> bool:
     return result is not None and result.aligned and all(f.ok for f in result.fields.values())
 
 
-def _readings(
-    image: np.ndarray, quads: list[Quad], engine: OcrEngine, earlier: list[CardResult]
-) -> list[CardResult]:
-    """Readings of the card on the outlines in ``quads`` whose layout passes, until one is
-    complete (none when an ``earlier`` one is)."""
-    found: list[CardResult] = []
+def _read_more(
+    readings: list[CardResult], image: np.ndarray, quads: list[Quad], engine: OcrEngine
+) -> None:
+    """Add to ``readings`` the card read on each outline in ``quads`` whose layout passes,
+    until one of them is complete."""
     for quad in quads:
-        if any(_complete(r) for r in [*earlier, *found]):
-            break
+        if any(_complete(r) for r in readings):
+            return
         candidate = _verify(image, quad, engine)
         if candidate[1].score < MIN_LAYOUT_SCORE:
             continue
         reading = _read(image, *_upright(*candidate), engine)
         if reading is not None:
-            found.append(reading)
-    return found
+            readings.append(reading)
 
 
 def _best(readings: list[CardResult]) -> CardResult | None:
     """The reading with the most valid fields (ties: an aligned one, then the earlier)."""
-    best: CardResult | None = None
-    for reading in readings:
-        if best is None or (_valid(reading), reading.aligned) > (_valid(best), best.aligned):
-            best = reading
-    return best
+    return max(readings, key=lambda r: (_valid(r), r.aligned), default=None)
 
 
 def _completed(best: CardResult, readings: list[CardResult]) -> CardResult:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import cv2
 import numpy as np
@@ -24,6 +24,7 @@ import numpy as np
 from .card import Quad
 from .cardfacts import CARD_ASPECT, birth_from_id
 from .cardseg import refine_quad
+from .fields import ISSUER_RE
 from .ocr import REC_HEIGHT, OcrEngine, TextLine
 
 #: Long side of the frame the full-image text detector sees (a multiple of 32).
@@ -59,7 +60,7 @@ class Anchor:
     ``box`` is (x0, y0, x1, y1) as fractions of the card's width and height: the median
     oriented detector box on 60 generated cards seen as :func:`register_near` sees them.
     ``left_only``: the box runs on into a value of varying length, so only its left edge is
-    a fixed position.
+    a fixed position. ``check``: a further test of the text the pattern matched.
     """
 
     name: str
@@ -67,6 +68,7 @@ class Anchor:
     pattern: re.Pattern[str]
     box: tuple[float, float, float, float]
     left_only: bool = False
+    check: Callable[[str], bool] | None = None
 
 
 def _chars(text: str, least: int, longest: int) -> re.Pattern[str]:
@@ -75,9 +77,18 @@ def _chars(text: str, least: int, longest: int) -> re.Pattern[str]:
     return re.compile(rf"^(?=(?:[^{cls}]*[{cls}]){{{least}}}).{{1,{longest}}}$")
 
 
+def _plausible_birth(id_no: str) -> bool:
+    """Read upside down, 18 digits are still 18 digits; they rarely hold a birth date."""
+    born = birth_from_id(id_no)
+    return born is not None and 1900 <= born.year < 2100
+
+
+_ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
+_DATE_RANGE_START = re.compile(r"^\d{4}\.?\d{2}\.?\d{2}-")
+
 ANCHORS: tuple[Anchor, ...] = (
     Anchor("id_label", "front", _chars("公民身份号码", 4, 8), (0.081, 0.800, 0.273, 0.861)),
-    Anchor("id_value", "front", re.compile(r"^\d{17}[\dXx]$"), (0.356, 0.801, 0.942, 0.859)),
+    Anchor("id_value", "front", _ID_NUMBER, (0.356, 0.801, 0.942, 0.859), check=_plausible_birth),
     Anchor("name_label", "front", re.compile("^姓名"), (0.079, 0.134, 0.297, 0.205), True),
     Anchor("gender_label", "front", re.compile("^性别"), (0.078, 0.268, 0.222, 0.334), True),
     Anchor("birth_label", "front", re.compile("^出生"), (0.081, 0.377, 0.488, 0.442), True),
@@ -90,20 +101,8 @@ ANCHORS: tuple[Anchor, ...] = (
     Anchor("issuer_row", "back", re.compile("^签发机关."), (0.197, 0.676, 0.9, 0.743), True),
     Anchor("validity_row", "back", re.compile("^有效期限."), (0.197, 0.799, 0.9, 0.862), True),
     # the values start at a fixed position after their labels
-    Anchor(
-        "issuer_value",
-        "back",
-        re.compile(r"^[\u4e00-\u9fff]{2,14}(公安局|分局)$"),
-        (0.398, 0.677, 0.742, 0.742),
-        True,
-    ),
-    Anchor(
-        "validity_value",
-        "back",
-        re.compile(r"^\d{4}\.?\d{2}\.?\d{2}-"),
-        (0.398, 0.802, 0.760, 0.858),
-        True,
-    ),
+    Anchor("issuer_value", "back", ISSUER_RE, (0.398, 0.677, 0.742, 0.742), True),
+    Anchor("validity_value", "back", _DATE_RANGE_START, (0.398, 0.802, 0.760, 0.858), True),
 )
 
 
@@ -114,20 +113,12 @@ class AnchorMatch:
 
 
 def match_anchor(text: str) -> Anchor | None:
-    """The anchor a box's text reads as, if any (spaces ignored). An id number must hold a
-    real date of birth: read upside down, 18 digits are still 18 digits."""
+    """The anchor a box's text reads as, if any (spaces ignored)."""
     compact = text.replace(" ", "")
     for anchor in ANCHORS:
-        if anchor.pattern.search(compact):
-            if anchor.name == "id_value" and not _plausible_birth(compact):
-                continue
+        if anchor.pattern.search(compact) and (anchor.check is None or anchor.check(compact)):
             return anchor
     return None
-
-
-def _plausible_birth(id_no: str) -> bool:
-    born = birth_from_id(id_no)
-    return born is not None and 1900 <= born.year < 2100
 
 
 def reading_orders(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -174,7 +165,7 @@ def fit_card_quad(matches: Sequence[AnchorMatch]) -> Quad | None:
             quad = _card_corners(np.vstack([affine, [0.0, 0.0, 1.0]]))
     if quad is None:
         return None
-    return Quad(tuple((float(x), float(y)) for x, y in quad), float(len(matches)))
+    return Quad.from_array(quad, float(len(matches)))
 
 
 def _card_corners(matrix: np.ndarray | None) -> np.ndarray | None:
@@ -233,7 +224,8 @@ def register_near(
         np.float32,
     )
     corners = quad.array()
-    if _side(corners, 0) + _side(corners, 2) < _side(corners, 1) + _side(corners, 3):
+    sides = np.linalg.norm(np.roll(corners, -1, axis=0) - corners, axis=1)
+    if sides[0] + sides[2] < sides[1] + sides[3]:
         corners = np.roll(corners, -1, axis=0)  # the card's long side along the canvas's
     matrix = cv2.getPerspectiveTransform(corners, target)
     size = (round(card_w + 2 * pad), round(card_h + 2 * pad))
@@ -241,15 +233,10 @@ def register_near(
         image, matrix, size, flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE
     )
     back = np.linalg.inv(matrix)
-    out = []
-    for found in register(canvas, engine):
-        points = cv2.perspectiveTransform(found.array()[None], back)[0]
-        out.append(Quad(tuple((float(x), float(y)) for x, y in points), found.score))
-    return out
-
-
-def _side(corners: np.ndarray, i: int) -> float:
-    return float(np.linalg.norm(corners[(i + 1) % 4] - corners[i]))
+    return [
+        Quad.from_array(cv2.perspectiveTransform(found.array()[None], back)[0], found.score)
+        for found in register(canvas, engine)
+    ]
 
 
 def _line_like(box: np.ndarray) -> bool:

@@ -171,7 +171,7 @@ def test_register_near_a_rough_outline_finds_the_card(engine: OcrEngine) -> None
         # every corner up to 8% of the diagonal off, and the corners a quarter turn out
         noise = np.random.default_rng(index).uniform(-ROUGH, ROUGH, truth.shape) * diag
         rough = np.roll(truth + noise.astype(np.float32), 1, axis=0)
-        found = register_near(image, Quad(tuple((float(x), float(y)) for x, y in rough)), engine)
+        found = register_near(image, Quad.from_array(rough), engine)
         assert found, f"photo {index}: no anchors read around the outline"
         errors.append(min(corner_error(quad, truth) for quad in found[:2]) / diag)
     assert max(errors) < ROUGH, [round(e, 3) for e in errors]
