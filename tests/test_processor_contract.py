@@ -109,13 +109,11 @@ def test_missing_model_fails_loudly_naming_the_file(
 
     model_dir = Path(str(tmp_path))
     (model_dir / "manifest.json").write_bytes((ROOT / "models" / "manifest.json").read_bytes())
-    (model_dir / "ch_PP-OCRv4_det_infer.onnx").write_bytes(b"corrupted")
+    (model_dir / "ch_PP-OCRv4_det_fold.onnx").write_bytes(b"corrupted")
     monkeypatch.setenv("IDCARD_MODEL_DIR", str(model_dir))
     proc = IdCardProcessor()
-    with pytest.raises(
-        ModelError, match=r"ch_PP-OCRv4_det_infer\.onnx does not match its manifest"
-    ):
+    with pytest.raises(ModelError, match=r"ch_PP-OCRv4_det_fold\.onnx does not match its manifest"):
         proc.initialize()
-    (model_dir / "ch_PP-OCRv4_det_infer.onnx").unlink()
-    with pytest.raises(ModelError, match=r"ch_PP-OCRv4_det_infer\.onnx cannot be read"):
+    (model_dir / "ch_PP-OCRv4_det_fold.onnx").unlink()
+    with pytest.raises(ModelError, match=r"ch_PP-OCRv4_det_fold\.onnx cannot be read"):
         proc.initialize()

@@ -33,7 +33,9 @@ def _model(name: str) -> Path:
     return MODELS / entry.file
 
 
-@pytest.mark.parametrize("command", ["", "fetch", "convert", "optimize", "package", "cardseg"])
+@pytest.mark.parametrize(
+    "command", ["", "fetch", "convert", "optimize", "fold", "package", "cardseg"]
+)
 def test_cli_help(command: str) -> None:
     argv = [sys.executable, "-m", "model_export", *([command] if command else []), "--help"]
     out = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
