@@ -37,10 +37,17 @@ def error_body(error: ApiError, *, data_format: str) -> bytes:
     return envelope(error.code, error.message, error.data, data_format=data_format)
 
 
+#: The card is rectified at 1280 px for OCR and returned at ~856: a reduction this mild is
+#: interpolated linearly (a pixel of the result still falls within about two of the source);
+#: area averaging adds nothing visible at this factor and is ~8x slower (2.7 vs 0.3 ms).
+LINEAR_DOWNSCALE_MIN = 0.5
+
+
 def encode_card_image(card: np.ndarray, *, width: int, quality: int) -> str:
     h, w = card.shape[:2]
     if w != width:
-        card = cv2.resize(card, (width, round(h * width / w)), interpolation=cv2.INTER_AREA)
+        mode = cv2.INTER_LINEAR if width / w >= LINEAR_DOWNSCALE_MIN else cv2.INTER_AREA
+        card = cv2.resize(card, (width, round(h * width / w)), interpolation=mode)
     ok, jpeg = cv2.imencode(".jpg", card, [cv2.IMWRITE_JPEG_QUALITY, quality])
     if not ok:  # pragma: no cover - imencode of a valid uint8 image does not fail
         raise ApiError(Code.ERROR, "could not encode the card image", http_status=500)
