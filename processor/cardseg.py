@@ -39,14 +39,16 @@ class CardSegmenter:
         self.max_quads = max_quads
 
     @classmethod
-    def load(cls, model_dir: Path, *, intra_op_threads: int = 1) -> CardSegmenter:
+    def load(
+        cls, model_dir: Path, *, intra_op_threads: int = 1, spin: bool = False
+    ) -> CardSegmenter:
         from .ocr import session_options  # noqa: PLC0415 - ocr imports this module lazily too
 
         blob = load_verified(model_dir, MODEL_NAME)
         try:
             session = ort.InferenceSession(
                 blob,
-                sess_options=session_options(intra_op_threads),
+                sess_options=session_options(intra_op_threads, spin=spin),
                 providers=["CPUExecutionProvider"],
             )
         except Exception as exc:  # onnxruntime raises its own untyped errors

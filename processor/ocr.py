@@ -74,7 +74,9 @@ class TextLine:
     chars: tuple[CharCandidate, ...]
 
 
-def session_options(intra_op_threads: int) -> ort.SessionOptions:
+def session_options(intra_op_threads: int, *, spin: bool = False) -> ort.SessionOptions:
+    """Options of every session. ``spin``: the pool's threads spin between the parallel
+    sections of a run instead of sleeping (no wake-up at every op), and stop when it ends."""
     options = ort.SessionOptions()
     options.intra_op_num_threads = intra_op_threads
     options.inter_op_num_threads = 1
@@ -86,17 +88,23 @@ def session_options(intra_op_threads: int) -> ort.SessionOptions:
     # Plain malloc (with MALLOC_ARENA_MAX=2) gives it back.
     options.enable_cpu_mem_arena = False
     if intra_op_threads > 1:
-        # Worker threads share the cores: a pool that spins waiting for work burns the CPU
-        # another request's run needs.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # Requests run at once share the cores: a pool that spins waiting for work burns the
+        # CPU another request's run needs. Alone, spinning only within a run is ~10% faster.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
+        if spin:
+            options.add_session_config_entry("session.force_spinning_stop", "1")
     return options
 
 
-def _session(model_dir: Path, name: str, intra_op_threads: int) -> ort.InferenceSession:
+def _session(
+    model_dir: Path, name: str, intra_op_threads: int, *, spin: bool = False
+) -> ort.InferenceSession:
     blob = load_verified(model_dir, name)
     try:
         return ort.InferenceSession(
-            blob, sess_options=session_options(intra_op_threads), providers=["CPUExecutionProvider"]
+            blob,
+            sess_options=session_options(intra_op_threads, spin=spin),
+            providers=["CPUExecutionProvider"],
         )
     except Exception as exc:  # onnxruntime raises its own untyped errors
         raise ModelError(f"model {name!r} in {model_dir} cannot be loaded: {exc}") from exc
@@ -274,12 +282,13 @@ class OcrEngine:
     segmenter: CardSegmenter | None = None
 
     @classmethod
-    def load(cls, model_dir: Path, *, intra_op_threads: int = 1) -> OcrEngine:
-        """The det and rec models, and card_seg when the manifest lists it (each sha256-checked)."""
-        detector = TextDetector(_session(model_dir, "det", intra_op_threads))
-        recognizer = TextRecognizer(_session(model_dir, "rec", intra_op_threads))
+    def load(cls, model_dir: Path, *, intra_op_threads: int = 1, spin: bool = False) -> OcrEngine:
+        """The det and rec models, and card_seg when the manifest lists it (each sha256-checked);
+        ``spin``: see :func:`session_options`."""
+        detector = TextDetector(_session(model_dir, "det", intra_op_threads, spin=spin))
+        recognizer = TextRecognizer(_session(model_dir, "rec", intra_op_threads, spin=spin))
         segmenter = (
-            CardSegmenter.load(model_dir, intra_op_threads=intra_op_threads)
+            CardSegmenter.load(model_dir, intra_op_threads=intra_op_threads, spin=spin)
             if CARD_SEG_MODEL in read_manifest(model_dir)
             else None
         )

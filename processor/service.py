@@ -41,9 +41,14 @@ class Response:
 
 
 class OcrService:
-    def __init__(self, settings: Settings, engine: OcrEngine) -> None:
+    def __init__(
+        self, settings: Settings, engine: OcrEngine, solo_engine: OcrEngine | None = None
+    ) -> None:
         self.settings = settings
         self.engine = engine
+        #: The same models on spinning thread pools, for a request alone in the server
+        #: (``Settings.solo_spin``); None: ``engine`` serves every request.
+        self.solo_engine = solo_engine
         self._pool = concurrent.futures.ThreadPoolExecutor(
             max_workers=settings.worker_threads, thread_name_prefix="ocr"
         )
@@ -56,8 +61,14 @@ class OcrService:
         """Load and verify the models, then warm them up; raises ModelError naming the file."""
         directory = model_dir or settings.model_dir
         started = time.perf_counter()
-        engine = OcrEngine.load(directory, intra_op_threads=settings.intra_op_threads)
-        service = cls(settings, engine)
+        threads = settings.intra_op_threads
+        engine = OcrEngine.load(directory, intra_op_threads=threads)
+        solo = (
+            OcrEngine.load(directory, intra_op_threads=threads, spin=True)
+            if settings.solo_spin and threads > 1
+            else None
+        )
+        service = cls(settings, engine, solo)
         service.warm_up()
         log.info(
             "models loaded from %s and warmed up in %.2f s",
@@ -71,8 +82,12 @@ class OcrService:
         from .pipeline import DET_SIZE  # noqa: PLC0415
 
         blank = np.full((DET_SIZE[1], DET_SIZE[0], 3), 255, np.uint8)
-        self.engine.detector(blank)
-        self.engine.recognizer([blank[:48, :480], blank[:48, :160]])
+        for engine in (self.engine, self.solo_engine):
+            if engine is not None:
+                engine.detector(blank)
+                engine.recognizer([blank[:48, :480], blank[:48, :160]])
+                if engine.segmenter is not None:
+                    engine.segmenter(blank)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
@@ -139,7 +154,7 @@ class OcrService:
         image, transform = decode_image_with_transform(
             request.image, max_pixels=s.max_pixels, min_side=s.min_side
         )
-        result = read_card(image, self.engine)
+        result = read_card(image, self.engine_for(self.inflight))
         if result is None:
             return Code.NO_CARD, Code.NO_CARD.message, {}
         card_b64 = encode_card_image(
@@ -149,6 +164,13 @@ class OcrService:
         if options:
             data.update(build_extras(options, result, data, image, transform, today=today))
         return code, message, data
+
+    def engine_for(self, inflight: int) -> OcrEngine:
+        """The spinning sessions for a request alone in the server (``inflight`` counts it:
+        it has the cores to itself), else the sleeping ones concurrent requests share well."""
+        if self.solo_engine is not None and inflight <= 1:
+            return self.solo_engine
+        return self.engine
 
 
 __all__ = ["ModelError", "OcrService", "Response"]

@@ -80,6 +80,36 @@ def test_object_data_format(processor: IdCardProcessor) -> None:
         service.close()
 
 
+def test_a_request_alone_runs_on_spinning_sessions_that_read_the_same(
+    processor: IdCardProcessor, scan_front: bytes
+) -> None:
+    from processor.decode import decode_image
+    from processor.pipeline import read_card
+
+    service = processor.service
+    assert service.settings.solo_spin and service.settings.intra_op_threads > 1
+    assert service.solo_engine is not None and service.solo_engine is not service.engine
+    assert service.engine_for(0) is service.solo_engine  # called outside handle()
+    assert service.engine_for(1) is service.solo_engine
+    assert service.engine_for(2) is service.engine
+    image = decode_image(scan_front, max_pixels=50_000_000, min_side=64)
+    alone, shared = read_card(image, service.solo_engine), read_card(image, service.engine)
+    assert alone is not None and shared is not None
+    assert alone.fields == shared.fields and all(f.ok for f in alone.fields.values())
+
+
+def test_one_set_of_sessions_without_solo_spin(processor: IdCardProcessor) -> None:
+    from processor.service import OcrService
+    from processor.settings import Settings
+
+    settings = Settings.from_env({"IDCARD_SOLO_SPIN": "0"})
+    service = OcrService.create(settings)
+    try:
+        assert service.solo_engine is None and service.engine_for(1) is service.engine
+    finally:
+        service.close()
+
+
 def test_process_is_thread_safe_and_idempotent(
     processor: IdCardProcessor, scan_front: bytes
 ) -> None:

@@ -31,6 +31,11 @@ def test_defaults() -> None:
         ({"IDCARD_MODEL_DIR": "/m"}, "model_dir", Path("/m")),
         ({"IDCARD_REQUEST_TIMEOUT": "2.5"}, "request_timeout", 2.5),
         ({"UNRELATED": "1"}, "port", 8080),
+        ({}, "solo_spin", True),
+        ({"IDCARD_SOLO_SPIN": "0"}, "solo_spin", False),
+        ({"IDCARD_SOLO_SPIN": "off"}, "solo_spin", False),
+        ({"IDCARD_SOLO_SPIN": " True "}, "solo_spin", True),
+        ({"IDCARD_SOLO_SPIN": "yes"}, "solo_spin", True),
     ],
 )
 def test_from_env(env: dict[str, str], field: str, value: object) -> None:
@@ -46,6 +51,8 @@ def test_from_env(env: dict[str, str], field: str, value: object) -> None:
         ({"IDCARD_WORKER_THREADS": "0"}, "worker_threads must be positive"),
         ({"IDCARD_REQUEST_TIMEOUT": "-1"}, "request_timeout"),
         ({"IDCARD_SERVICE_NAME": "a/b"}, "service_name"),
+        ({"IDCARD_SOLO_SPIN": "maybe"}, "IDCARD_SOLO_SPIN must be one of 1/0"),
+        ({"IDCARD_SOLO_SPIN": ""}, "IDCARD_SOLO_SPIN must be one of 1/0"),
     ],
 )
 def test_invalid(env: dict[str, str], message: str) -> None:
