@@ -64,7 +64,7 @@ class OcrService:
         threads = settings.intra_op_threads
         engine = OcrEngine.load(directory, intra_op_threads=threads)
         solo = (
-            OcrEngine.load(directory, intra_op_threads=threads, spin=True)
+            OcrEngine.load(directory, intra_op_threads=threads, solo=True)
             if settings.solo_spin and threads > 1
             else None
         )

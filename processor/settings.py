@@ -44,11 +44,12 @@ class Settings:
     #: pools do not spin) cut one client's latency by ~20% for ~10% less peak throughput
     #: than 2 x 1 (make bench).
     intra_op_threads: int = 2
-    #: A request alone in the server runs on a second set of sessions whose thread pools spin
-    #: between the parallel sections of a run (and stop at its end) instead of sleeping:
-    #: ~10% less latency for one client. Concurrent requests keep the sleeping pools, which
-    #: leave the cores to each other (spinning ones cost ~25% of throughput at 4 clients).
-    #: Off: one set of sessions, ~60 MiB less memory.
+    #: A request alone in the server runs on a second set of sessions tuned for it: the det
+    #: and card_seg pools spin within a run (and stop at its end) instead of sleeping, and
+    #: rec runs a card's batches in single-threaded lanes at once: ~12% less latency for one
+    #: client. Concurrent requests keep the sleeping pools, which leave the cores to each
+    #: other (spinning ones cost ~25% of throughput at 4 clients). Off: one set of sessions,
+    #: ~60-80 MiB less memory.
     solo_spin: bool = True
     #: Connections the local server queues beyond the busy workers before it answers "busy".
     max_queue: int = 32

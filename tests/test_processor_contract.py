@@ -80,7 +80,7 @@ def test_object_data_format(processor: IdCardProcessor) -> None:
         service.close()
 
 
-def test_a_request_alone_runs_on_spinning_sessions_that_read_the_same(
+def test_a_request_alone_runs_on_the_solo_engine_which_reads_the_same(
     processor: IdCardProcessor, scan_front: bytes
 ) -> None:
     from processor.decode import decode_image
