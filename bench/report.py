@@ -169,7 +169,7 @@ def render(results: Mapping[str, Any]) -> str:
     out.append(
         f"Seed {meta['seed']}, {meta['count']} images per scene; service: "
         f"{meta['worker_threads']} worker threads × {meta['intra_op_threads']} intra-op "
-        "thread(s), one HTTP client on loopback (latency = request sent → answer decoded). "
+        "thread(s), one HTTP client on loopback (latency = encoded form sent → answer decoded). "
         "Field columns: exact match over the cards that carry the field."
     )
     out += ["", accuracy_table(svc["scenes"]), ""]

@@ -28,7 +28,7 @@ from bench.metrics import (
     score,
 )
 from bench.report import accuracy_table, render, replace_block, table, update_readme
-from bench.service import call, decode_answer, run_throughput
+from bench.service import call, decode_answer, form_body, run_throughput
 
 FRONT = {
     "type": "front",
@@ -277,6 +277,7 @@ class _Fake(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
+        assert self.headers["Content-Type"] == "application/x-www-form-urlencoded"
         form = urllib.parse.parse_qs(body.decode())
         image = base64.b64decode(form["data"][0])
         if image == b"card":
@@ -321,13 +322,14 @@ def test_decode_answer_accepts_string_and_object_data() -> None:
 
 def test_call_and_throughput(fake_url: str) -> None:
     with requests.Session() as session:
-        reply = call(session, fake_url, b"card")
+        reply = call(session, fake_url, form_body(b"card"))
         assert (reply.code, reply.http_status) == ("200", 200)
         assert reply.data == {"type": "back", "issued_by": "x"}  # idcard_image dropped
-        assert call(session, fake_url, b"other").code == "201"
-        broken = call(session, fake_url, b"broken")
+        assert call(session, fake_url, form_body(b"other")).code == "201"
+        broken = call(session, fake_url, form_body(b"broken"))
         assert broken.code == "exception" and broken.http_status == 500
-        dead = call(session, "http://127.0.0.1:1/api/predict/idcard_ocr", b"card", timeout=2)
+        dead_url = "http://127.0.0.1:1/api/predict/idcard_ocr"
+        dead = call(session, dead_url, form_body(b"card"), timeout=2)
         assert dead.code == "exception" and dead.http_status == 0
     level = run_throughput(fake_url, [b"card"] * 6 + [b"broken"] * 2, clients=2)
     assert level["images"] == 8 and level["errors"] == 2
