@@ -31,6 +31,7 @@ import dataclasses
 import sys
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +133,11 @@ class _Graph:
         self.graph.initializer.extend(inits)
 
 
+_Consumers = dict[str, list[onnx.NodeProto]]
+#: A rewrite of one node, given the graph's consumers: whether it changed the graph.
+_Rewrite = Callable[[_Graph, onnx.NodeProto, _Consumers], bool]
+
+
 def _other(node: onnx.NodeProto, name: str) -> str:
     return str(node.input[1] if node.input[0] == name else node.input[0])
 
@@ -156,115 +162,98 @@ def _scalar_operand(g: _Graph, node: onnx.NodeProto) -> tuple[str, float] | None
     return None
 
 
-def _fold_conv_affine(g: _Graph) -> int:
+def _rewrite_all(g: _Graph, op_type: str, rewrite: _Rewrite) -> int:
+    """Apply ``rewrite`` to the nodes of ``op_type`` until it changes none; returns how many it
+    changed. Each change edits the graph, so the consumers are taken again and the scan
+    starts over."""
+    changed = 0
+    while True:
+        consumers = g.consumers()
+        nodes = [n for n in g.graph.node if n.op_type == op_type]
+        if not any(rewrite(g, node, consumers) for node in nodes):
+            return changed
+        changed += 1
+
+
+def _conv_affine(g: _Graph, conv: onnx.NodeProto, consumers: _Consumers) -> bool:
     """Conv -> Mul(a) / Add(b) (scalars, the conv's only consumer) into the conv."""
-    folded = 0
-    changed = True
-    while changed:
-        changed = False
-        consumers = g.consumers()
-        for conv in list(g.graph.node):
-            if conv.op_type != "Conv":
-                continue
-            nxt = g.only_consumer(consumers, conv.output[0])
-            if nxt is None or nxt.op_type not in ("Mul", "Add"):
-                continue
-            operand = _scalar_operand(g, nxt)
-            if operand is None or operand[0] != conv.output[0]:
-                continue
-            weight, bias = g.conv_params(conv)
-            if nxt.op_type == "Mul":
-                weight, bias = weight * operand[1], bias * operand[1]
-            else:
-                bias = bias + operand[1]
-            g.set_conv_params(conv, weight, bias)
-            g.rename_input(nxt.output[0], conv.output[0])
-            g.graph.node.remove(nxt)
-            folded += 1
-            changed = True
-            break
-    return folded
+    nxt = g.only_consumer(consumers, conv.output[0])
+    if nxt is None or nxt.op_type not in ("Mul", "Add"):
+        return False
+    operand = _scalar_operand(g, nxt)
+    if operand is None or operand[0] != conv.output[0]:
+        return False
+    weight, bias = g.conv_params(conv)
+    if nxt.op_type == "Mul":
+        weight, bias = weight * operand[1], bias * operand[1]
+    else:
+        bias = bias + operand[1]
+    g.set_conv_params(conv, weight, bias)
+    g.rename_input(nxt.output[0], conv.output[0])
+    g.graph.node.remove(nxt)
+    return True
 
 
-def _fold_hard_swish(g: _Graph) -> int:
+def _hard_swish(g: _Graph, add: onnx.NodeProto, consumers: _Consumers) -> bool:
     """x * Clip(x + 3, 0, 6) / 6 -> x * HardSigmoid(x)."""
-    folded = 0
-    consumers = g.consumers()
-    for add in list(g.graph.node):
-        if add.op_type != "Add":
-            continue
-        operand = _scalar_operand(g, add)
-        if operand is None or operand[1] != 3.0:
-            continue
-        x = operand[0]
-        clip = g.only_consumer(consumers, add.output[0])
-        if clip is None or clip.op_type != "Clip" or len(clip.input) < 3:
-            continue
-        if g.scalar(clip.input[1]) != 0.0 or g.scalar(clip.input[2]) != 6.0:
-            continue
-        mul = g.only_consumer(consumers, clip.output[0])
-        if mul is None or mul.op_type != "Mul" or _other(mul, clip.output[0]) != x:
-            continue
-        div = g.only_consumer(consumers, mul.output[0])
-        if div is None or div.op_type != "Div" or g.scalar(div.input[1]) != 6.0:
-            continue
-        at = list(g.graph.node).index(add)
-        gate = f"{div.output[0]}.hsig"
-        for node in (add, clip, mul, div):
-            g.graph.node.remove(node)
-        g.graph.node.insert(
-            at, helper.make_node("HardSigmoid", [x], [gate], alpha=1.0 / 6.0, beta=0.5)
-        )
-        g.graph.node.insert(at + 1, helper.make_node("Mul", [x, gate], [div.output[0]]))
-        folded += 1
-    return folded
+    operand = _scalar_operand(g, add)
+    if operand is None or operand[1] != 3.0:
+        return False
+    x = operand[0]
+    clip = g.only_consumer(consumers, add.output[0])
+    if clip is None or clip.op_type != "Clip" or len(clip.input) < 3:
+        return False
+    if g.scalar(clip.input[1]) != 0.0 or g.scalar(clip.input[2]) != 6.0:
+        return False
+    mul = g.only_consumer(consumers, clip.output[0])
+    if mul is None or mul.op_type != "Mul" or _other(mul, clip.output[0]) != x:
+        return False
+    div = g.only_consumer(consumers, mul.output[0])
+    if div is None or div.op_type != "Div" or g.scalar(div.input[1]) != 6.0:
+        return False
+    at = list(g.graph.node).index(add)
+    gate = f"{div.output[0]}.hsig"
+    for node in (add, clip, mul, div):
+        g.graph.node.remove(node)
+    g.graph.node.insert(at, helper.make_node("HardSigmoid", [x], [gate], alpha=1.0 / 6.0, beta=0.5))
+    g.graph.node.insert(at + 1, helper.make_node("Mul", [x, gate], [div.output[0]]))
+    return True
 
 
-def _fold_affine_into_conv(g: _Graph) -> int:
+def _affine_into_conv(g: _Graph, mul: onnx.NodeProto, consumers: _Consumers) -> bool:
     """t -> Mul(a) -> Add(b) read only by convolutions (as their data input): into them."""
-    folded = 0
-    changed = True
-    while changed:
-        changed = False
-        consumers = g.consumers()
-        for mul in list(g.graph.node):
-            if mul.op_type != "Mul":
-                continue
-            operand = _scalar_operand(g, mul)
-            if operand is None or operand[1] == 0.0:
-                continue
-            t, scale = operand
-            add = g.only_consumer(consumers, mul.output[0])
-            shift_op = None if add is None else _scalar_operand(g, add)
-            if add is None or add.op_type != "Add" or shift_op is None:
-                continue
-            shift = shift_op[1]
-            convs = consumers.get(add.output[0], [])
-            if (
-                not convs
-                or add.output[0] in g.outputs
-                or any(c.op_type != "Conv" or c.input[0] != add.output[0] for c in convs)
-            ):
-                continue
-            shifted = None
-            if any(_pads(c) for c in convs):
-                # zero padding must see the shifted input: keep the shift, scaled, in front
-                shifted = f"{add.output[0]}.shifted"
-                at = list(g.graph.node).index(mul)
-                const = g.add_const(f"{add.output[0]}.shift", np.array([shift / scale]))
-                g.graph.node.insert(at, helper.make_node("Add", [t, const], [shifted]))
-            for conv in convs:
-                weight, bias = g.conv_params(conv)
-                if not _pads(conv):
-                    bias = bias + shift * weight.sum(axis=(1, 2, 3))
-                g.set_conv_params(conv, weight * scale, bias)
-                conv.input[0] = shifted if _pads(conv) and shifted else t
-            g.graph.node.remove(mul)
-            g.graph.node.remove(add)
-            folded += 1
-            changed = True
-            break
-    return folded
+    operand = _scalar_operand(g, mul)
+    if operand is None or operand[1] == 0.0:
+        return False
+    t, scale = operand
+    add = g.only_consumer(consumers, mul.output[0])
+    shift_op = None if add is None else _scalar_operand(g, add)
+    if add is None or add.op_type != "Add" or shift_op is None:
+        return False
+    shift = shift_op[1]
+    convs = consumers.get(add.output[0], [])
+    if (
+        not convs
+        or add.output[0] in g.outputs
+        or any(c.op_type != "Conv" or c.input[0] != add.output[0] for c in convs)
+    ):
+        return False
+    shifted = None
+    if any(_pads(c) for c in convs):
+        # zero padding must see the shifted input: keep the shift, scaled, in front
+        shifted = f"{add.output[0]}.shifted"
+        at = list(g.graph.node).index(mul)
+        const = g.add_const(f"{add.output[0]}.shift", np.array([shift / scale]))
+        g.graph.node.insert(at, helper.make_node("Add", [t, const], [shifted]))
+    for conv in convs:
+        weight, bias = g.conv_params(conv)
+        if not _pads(conv):
+            bias = bias + shift * weight.sum(axis=(1, 2, 3))
+        g.set_conv_params(conv, weight * scale, bias)
+        conv.input[0] = shifted if _pads(conv) and shifted else t
+    g.graph.node.remove(mul)
+    g.graph.node.remove(add)
+    return True
 
 
 def fold_model(model: onnx.ModelProto) -> tuple[onnx.ModelProto, FoldStats]:
@@ -273,9 +262,9 @@ def fold_model(model: onnx.ModelProto) -> tuple[onnx.ModelProto, FoldStats]:
     out.CopyFrom(model)
     g = _Graph(out.graph)
     stats = FoldStats(
-        conv_affine=_fold_conv_affine(g),
-        hard_swish=_fold_hard_swish(g),
-        affine_into_conv=_fold_affine_into_conv(g),
+        conv_affine=_rewrite_all(g, "Conv", _conv_affine),
+        hard_swish=_rewrite_all(g, "Add", _hard_swish),
+        affine_into_conv=_rewrite_all(g, "Mul", _affine_into_conv),
     )
     g.prune()
     onnx.checker.check_model(out)
