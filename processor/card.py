@@ -135,13 +135,11 @@ def find_card_candidates(
     return [*picked, classical[-1]]
 
 
-def downscaled(
-    image: np.ndarray, long_side: int, *, slack: float = 1.0
-) -> tuple[np.ndarray, float]:
+def downscaled(image: np.ndarray, long_side: int) -> tuple[np.ndarray, float]:
     """``image`` reduced (never enlarged) to a long side of at most ``long_side``, and the
-    factor applied; an image at most ``slack`` times too large is left as it is."""
+    factor applied."""
     scale = min(1.0, long_side / max(image.shape[:2]))
-    if scale * slack >= 1.0:
+    if scale >= 1.0:
         return image, 1.0
     return cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), scale
 

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from processor.card import Quad, downscaled, find_card_candidates, order_corners, rectify
+from processor.card import Quad, find_card_candidates, order_corners, rectify
 from processor.layout import (
     MIN_LAYOUT_SCORE,
     back_regions,
@@ -33,30 +33,6 @@ def test_order_corners_portrait_starts_on_a_long_side() -> None:
     out = order_corners(np.array([[0, 0], [60, 0], [60, 100], [0, 100]]))
     sides = [np.linalg.norm(out[(i + 1) % 4] - out[i]) for i in range(4)]
     assert sides[0] == 100 and sides[1] == 60
-
-
-@pytest.mark.parametrize(
-    ("shape", "long_side", "slack", "out_shape", "scale"),
-    [
-        ((600, 900), 1000, 1.0, (600, 900), 1.0),  # never enlarged
-        ((700, 1100), 1000, 1.0, (636, 1000), 1000 / 1100),
-        ((700, 1100), 1000, 1.1, (700, 1100), 1.0),  # within the slack: as it is
-        ((700, 1101), 1000, 1.1, (636, 1000), 1000 / 1101),  # past it: reduced all the way
-        ((2000, 1000), 1000, 1.1, (1000, 500), 0.5),
-    ],
-)
-def test_downscaled(
-    shape: tuple[int, int],
-    long_side: int,
-    slack: float,
-    out_shape: tuple[int, int],
-    scale: float,
-) -> None:
-    image = np.zeros((*shape, 3), np.uint8)
-    small, factor = downscaled(image, long_side, slack=slack)
-    assert small.shape[:2] == out_shape and factor == pytest.approx(scale)
-    if factor == 1.0:
-        assert small is image  # no copy
 
 
 def test_quad_rotation_shifts_corners() -> None:
