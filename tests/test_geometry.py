@@ -16,7 +16,7 @@ from processor.layout import (
     id_value_x0,
 )
 from processor.ocr import Box
-from processor.pipeline import trailing_ink
+from processor.pipeline import DIGIT_SQUEEZE, squeezed, trailing_ink
 
 
 @pytest.mark.parametrize("shift", range(4))
@@ -184,3 +184,23 @@ def test_trailing_ink(tail: str, runs_on: bool) -> None:
         assert 44 <= extra <= 56  # to the stroke's end (x 350), and a little margin
     else:
         assert extra == 0
+
+
+@pytest.mark.parametrize(
+    ("row", "width", "expected"),
+    [
+        ("id_no", 780, round(780 * DIGIT_SQUEEZE)),
+        ("birth", 535, round(535 * DIGIT_SQUEEZE)),
+        ("name", 298, 298),
+        ("address", 636, 636),
+        ("gender_race", 471, 471),
+        ("id_no", 3, 4),  # never below 4 columns
+    ],
+)
+def test_digit_rows_are_read_squeezed(row: str, width: int, expected: int) -> None:
+    crop = np.full((67, width, 3), 255, np.uint8)
+    crop[20:45, : width // 2] = 0
+    out = squeezed(row, crop)
+    assert out.shape == (67, expected, 3)
+    if expected == width:
+        assert out is crop
