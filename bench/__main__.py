@@ -3,9 +3,10 @@ against a RapidOCR-plus-regex baseline on the same synthetic images.
 
 Steps: render (or reuse) the dataset; start ``python -m processor serve`` on a free loopback
 port and time its cold start; send every image once with one client, in a fixed order (the
-accuracy figures come from this pass only, so they do not depend on timing); measure
-throughput with 1, 2 and 4 concurrent clients; read the server's peak RSS; stop it; run the
-baseline in-process on the first ``--baseline-count`` images of each scene; write
+accuracy figures come from this pass only, so they do not depend on timing); the paired
+pass: the first ``--baseline-count`` images of each scene, each sent to the service and then
+given to the baseline (in-process) back to back, for the latency ratio; measure throughput
+with 1, 2 and 4 concurrent clients; read the server's peak RSS; stop it; write
 ``bench/out/results.json``, ``results.md`` and ``samples.jsonl`` and print the report.
 """
 
@@ -24,10 +25,11 @@ from typing import Any
 from processor.settings import Settings
 
 from . import OUT_DIR, ROOT
+from .baseline import Baseline
 from .dataset import BenchSample, Dataset, load_dataset
 from .metrics import SampleResult, failures, format_failure, score
 from .report import git_commit, machine, render, update_readme, utc_now
-from .service import ServerError, ServerProcess, run_sequential, run_throughput
+from .service import ServerError, ServerProcess, run_paired, run_sequential, run_throughput
 
 ALL_SCENES = ("scan", "photo", "hard", "negative")
 
@@ -128,9 +130,14 @@ def _cycle(samples: Sequence[BenchSample], n: int) -> list[bytes]:
 
 
 def measure_service(
-    args: argparse.Namespace, data: Dataset, warmups: list[bytes], progress: Progress
+    args: argparse.Namespace,
+    data: Dataset,
+    warmups: list[bytes],
+    progress: Progress,
+    baseline: Baseline | None = None,
 ) -> dict[str, Any]:
-    """Start the server, time its cold start, run the accuracy pass and throughput."""
+    """Start the server, time its cold start, run the accuracy pass, the paired pass against
+    ``baseline`` (when given) and throughput."""
     out: dict[str, Any] = {}
     progress.say(
         f"starting the server (IDCARD_WORKER_THREADS={args.worker_threads}, "
@@ -154,6 +161,19 @@ def measure_service(
             results[scene] = run_sequential(server, samples, progress.counter(f"service {scene}"))
         out["pass_seconds"] = time.perf_counter() - started
         out["results"] = results
+        if baseline is not None:
+            started = time.perf_counter()
+            out["paired"] = {
+                scene: run_paired(
+                    server.url,
+                    baseline,
+                    samples[: args.baseline_count],
+                    progress.counter(f"paired {scene}"),
+                    server.check_alive,
+                )
+                for scene, samples in data.samples.items()
+            }
+            out["paired_seconds"] = time.perf_counter() - started
         levels = []
         started = time.perf_counter()
         tp_samples = data.samples.get(args.throughput_scene, [])
@@ -176,40 +196,41 @@ def measure_service(
     return out
 
 
-def measure_baseline(
-    args: argparse.Namespace,
-    data: Dataset,
-    ours: dict[str, list[SampleResult]],
-    warmups: list[bytes],
-    progress: Progress,
-) -> dict[str, Any]:
+def load_baseline(
+    args: argparse.Namespace, warmups: list[bytes], progress: Progress
+) -> tuple[Baseline | None, dict[str, Any]]:
+    """The baseline, created and warmed up, or None and why it was skipped."""
     if args.baseline_count <= 0:
-        return {"skipped": "--baseline-count 0"}
+        return None, {"skipped": "--baseline-count 0"}
     try:
-        from .baseline import Baseline, run_baseline  # noqa: PLC0415
-
         baseline = Baseline()
         version = metadata.version("rapidocr-onnxruntime")
     except ImportError as exc:
         progress.say(f"baseline skipped: {exc}")
-        return {"skipped": f"rapidocr_onnxruntime not importable: {exc}"}
+        return None, {"skipped": f"rapidocr_onnxruntime not importable: {exc}"}
     baseline.recognize(warmups[0])  # first call pays one-off costs; not counted
-    started = time.perf_counter()
+    return baseline, {"version": version, "count": args.baseline_count}
+
+
+def score_paired(
+    info: dict[str, Any],
+    paired: dict[str, tuple[list[SampleResult], list[SampleResult]]],
+    seconds: float,
+    init_seconds: float,
+) -> dict[str, Any]:
+    """Baseline vs ours per scene, from the paired pass."""
     scenes: dict[str, Any] = {}
     results: dict[str, list[SampleResult]] = {}
-    for scene, samples in data.samples.items():
-        subset = samples[: args.baseline_count]
-        res = run_baseline(baseline, subset, progress.counter(f"baseline {scene}"))
-        results[scene] = res
-        b = score(res)
-        o = score(ours[scene][: len(subset)])
+    for scene, (ours, base) in paired.items():
+        results[scene] = base
+        b, o = score(base), score(ours)
         ob, oo = b["latency"]["p50_ms"], o["latency"]["p50_ms"]
         scenes[scene] = {"baseline": b, "ours": o, "p50_ratio": ob / oo if oo > 0 else None}
     return {
-        "version": version,
-        "count": args.baseline_count,
-        "init_seconds": baseline.init_seconds,
-        "seconds": time.perf_counter() - started,
+        **info,
+        "paired": True,
+        "init_seconds": init_seconds,
+        "seconds": seconds,
         "scenes": scenes,
         "results": results,
     }
@@ -253,13 +274,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         progress.say(f"dataset from cache {data.directory}")
     warmups = _warmup_images(args.seed)
 
+    baseline, base = load_baseline(args, warmups, progress)
     try:
-        svc = measure_service(args, data, warmups, progress)
+        svc = measure_service(args, data, warmups, progress, baseline)
     except ServerError as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 1
     ours: dict[str, list[SampleResult]] = svc.pop("results")
-    base = measure_baseline(args, data, ours, warmups, progress)
+    if baseline is not None:
+        base = score_paired(
+            base, svc.pop("paired"), svc.pop("paired_seconds"), baseline.init_seconds
+        )
     base_results: dict[str, list[SampleResult]] = base.pop("results", {})
 
     scores = {scene: score(rs) for scene, rs in ours.items()}

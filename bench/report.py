@@ -194,8 +194,9 @@ def render(results: Mapping[str, Any]) -> str:
     if base and base.get("scenes"):
         out.append(
             f"Baseline: RapidOCR {base['version']} default pipeline + regex field parsing, "
-            f"in-process (no HTTP), first {base['count']} images per scene; ours on the same "
-            "images:"
+            f"in-process (no HTTP), first {base['count']} images per scene, each image sent to "
+            "the service and then given to the baseline back to back, so that both are timed "
+            "on the same machine state:"
         )
         out += ["", baseline_table(base["scenes"]), ""]
         out.append("Baseline accuracy per field:")

@@ -22,6 +22,7 @@ from typing import IO, Any
 import requests
 
 from . import ROOT
+from .baseline import Baseline, run_baseline
 from .dataset import BenchSample
 from .metrics import SampleResult, percentile
 
@@ -234,6 +235,38 @@ def run_sequential(
             if progress is not None:
                 progress(i + 1, len(samples))
     return out
+
+
+#: Pause before each timed call of the paired pass: idle onnxruntime pools (the baseline's
+#: spin for a while after a run) settle before the other system is timed.
+PAIR_SETTLE_S = 0.05
+
+
+def run_paired(
+    url: str,
+    baseline: Baseline,
+    samples: Sequence[BenchSample],
+    progress: Callable[[int, int], None] | None = None,
+    check_alive: Callable[[], None] | None = None,
+) -> tuple[list[SampleResult], list[SampleResult]]:
+    """Each image to the service and then to the baseline, back to back: a shared machine
+    that slows down for a minute slows both, so their ratio is measured on the same
+    machine state (the two passes used to run minutes apart). (ours, baseline) results."""
+    ours: list[SampleResult] = []
+    base: list[SampleResult] = []
+    with requests.Session() as session:
+        for i, sample in enumerate(samples):
+            body = form_body(sample.image())
+            time.sleep(PAIR_SETTLE_S)
+            reply = call(session, url, body)
+            if reply.http_status == 0 and check_alive is not None:
+                check_alive()
+            ours.append(to_result(sample, reply))
+            time.sleep(PAIR_SETTLE_S)
+            base.extend(run_baseline(baseline, [sample]))
+            if progress is not None:
+                progress(i + 1, len(samples))
+    return ours, base
 
 
 def run_throughput(url: str, images: Sequence[bytes], clients: int) -> dict[str, Any]:

@@ -4,6 +4,7 @@ the HTTP client helpers (against a tiny fake server) and the dataset cache."""
 from __future__ import annotations
 
 import base64
+import importlib.util
 import json
 import math
 import threading
@@ -28,7 +29,7 @@ from bench.metrics import (
     score,
 )
 from bench.report import accuracy_table, render, replace_block, table, update_readme
-from bench.service import call, decode_answer, form_body, run_throughput
+from bench.service import call, decode_answer, form_body, run_paired, run_throughput
 
 FRONT = {
     "type": "front",
@@ -361,3 +362,22 @@ def test_dataset_is_deterministic_and_cached(tmp_path: Path) -> None:
     again = load_dataset(["scan"], 3, 5, tmp_path / "a", workers=2)
     assert again.generated == 0
     assert [s.image() for s in again.samples["scan"]] == [s.image() for s in serial.samples["scan"]]
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("rapidocr_onnxruntime") is None, reason="baseline not installed"
+)
+def test_paired_pass_times_both_systems_on_each_image(fake_url: str, tmp_path: Path) -> None:
+    from bench.baseline import Baseline
+
+    data = load_dataset(["scan"], 2, 5, tmp_path, workers=1)
+    samples = data.samples["scan"]
+    ticks: list[tuple[int, int]] = []
+    ours, base = run_paired(
+        fake_url, Baseline(), samples, lambda done, total: ticks.append((done, total))
+    )
+    assert [r.name for r in ours] == [r.name for r in base] == [s.name for s in samples]
+    assert all(r.code == "201" for r in ours)  # the fake answers 201 to real images
+    assert all(r.latency_ms > 0 for r in ours + base)
+    assert base[0].code == "200" and base[0].data["type"] in ("front", "back")
+    assert ticks == [(1, 2), (2, 2)]
