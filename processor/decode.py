@@ -96,7 +96,8 @@ def decode_image_with_transform(
             image.seek(0)  # first frame of animations and multi-page files
             image.load()
             orientation = _orientation(image)
-            image = ImageOps.exif_transpose(image)
+            if orientation != 1:  # (exif_transpose would copy the image even when upright)
+                image = ImageOps.exif_transpose(image)
             rgb = _to_rgb(image)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise bad_request(
@@ -133,4 +134,4 @@ def _to_rgb(image: Image.Image) -> np.ndarray:
         rgba = image.convert("RGBA")
         background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         image = Image.alpha_composite(background, rgba)
-    return np.asarray(image.convert("RGB"), dtype=np.uint8)
+    return np.asarray(image if image.mode == "RGB" else image.convert("RGB"), dtype=np.uint8)
