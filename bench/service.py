@@ -237,8 +237,10 @@ def run_sequential(
     return out
 
 
-#: Pause before each timed call of the paired pass: idle onnxruntime pools (the baseline's
-#: spin for a while after a run) settle before the other system is timed.
+#: Pause before each timed call of the paired pass: the baseline's onnxruntime pools spin
+#: for a while after a run and would slow the service's next answer (no pause: our scan p50
+#: 71 ms against 61 back to back), while a long idle makes either side start cold (0.2 s:
+#: 62 against 58). 50 ms: 59 against 58.
 PAIR_SETTLE_S = 0.05
 
 
