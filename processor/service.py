@@ -46,8 +46,8 @@ class OcrService:
     ) -> None:
         self.settings = settings
         self.engine = engine
-        #: The same models on spinning thread pools, for a request alone in the server
-        #: (``Settings.solo_spin``); None: ``engine`` serves every request.
+        #: The same models tuned for a request alone in the server (``OcrEngine.load(solo=
+        #: True)``, ``Settings.solo_spin``); None: ``engine`` serves every request.
         self.solo_engine = solo_engine
         self._pool = concurrent.futures.ThreadPoolExecutor(
             max_workers=settings.worker_threads, thread_name_prefix="ocr"
@@ -166,8 +166,8 @@ class OcrService:
         return code, message, data
 
     def engine_for(self, inflight: int) -> OcrEngine:
-        """The spinning sessions for a request alone in the server (``inflight`` counts it:
-        it has the cores to itself), else the sleeping ones concurrent requests share well."""
+        """The solo sessions for a request alone in the server (``inflight`` counts it: it
+        has the cores to itself), else the sleeping ones concurrent requests share well."""
         if self.solo_engine is not None and inflight <= 1:
             return self.solo_engine
         return self.engine
