@@ -9,6 +9,7 @@ and validate. Stateless: everything expensive lives in the :class:`OcrEngine`.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import cv2
 import numpy as np
@@ -55,58 +56,89 @@ class CardResult:
     aligned: bool = True
 
 
-def locate(image: np.ndarray, engine: OcrEngine) -> tuple[Quad, Hypothesis, list[Box]] | None:
+#: A candidate outline with its layout: (quad, side/orientation hypothesis, text boxes).
+Candidate = tuple[Quad, Hypothesis, list[Box]]
+
+
+@dataclasses.dataclass
+class _Frame:
+    """One decoded image and its expensive steps within one request, each done at most once:
+    reading the card asks again for registrations and layout checks that locating it may
+    already have made (all deterministic). Lives only as long as the request."""
+
+    image: np.ndarray
+    engine: OcrEngine
+    _verified: dict[Quad, Candidate] = dataclasses.field(default_factory=dict)
+    _near: dict[Quad, list[Quad]] = dataclasses.field(default_factory=dict)
+    _whole: list[Quad] | None = None
+
+    def verify(self, quad: Quad) -> Candidate:
+        """A candidate's layout: its rectified text boxes scored against the card's layout."""
+        if quad not in self._verified:
+            w, h = DET_SIZE
+            small = rectify(self.image, quad, w, h)
+            boxes = [b.scaled(1 / w, 1 / h) for b in self.engine.detector(small)]
+            self._verified[quad] = (quad, classify(boxes), boxes)
+        return self._verified[quad]
+
+    def register(self) -> list[Quad]:
+        if self._whole is None:
+            self._whole = register(self.image, self.engine)
+        return self._whole
+
+    def register_near(self, quad: Quad) -> list[Quad]:
+        if quad not in self._near:
+            self._near[quad] = register_near(self.image, quad, self.engine)
+        return self._near[quad]
+
+
+def locate(image: np.ndarray, engine: OcrEngine) -> Candidate | None:
     """The card's quadrilateral (upright corner order), side and normalised text boxes."""
-    best: tuple[Quad, Hypothesis, list[Box]] | None = None
-    learned = engine.segmenter(image) if engine.segmenter is not None else []
-    tried: list[tuple[Quad, Hypothesis, list[Box]]] = []
+    return _locate(_Frame(image, engine))
+
+
+def _locate(frame: _Frame) -> Candidate | None:
+    best: Candidate | None = None
+    segmenter = frame.engine.segmenter
+    learned = segmenter(frame.image) if segmenter is not None else []
+    tried: list[Candidate] = []
     if learned and learned[0].score >= LEARNED_MIN_SCORE:
         # the learned outline is usually right: the classical candidates are not even computed
-        tried.append(_verify(image, learned[0], engine))
+        tried.append(frame.verify(learned[0]))
         best = tried[0]
     if best is None or best[1].score < CONFIDENT_SCORE:
-        for quad in find_card_candidates(image, segmenter=lambda _: learned):
+        for quad in find_card_candidates(frame.image, segmenter=lambda _: learned):
             if any(quad == t[0] for t in tried):
                 continue
-            tried.append(_verify(image, quad, engine))
+            tried.append(frame.verify(quad))
             best = _better(best, tried[-1])
             if best[1].score >= CONFIDENT_SCORE:
                 break
     if best is None or best[1].score < CONFIDENT_SCORE:
         # No outline passed: register the card from its printed anchors instead, over the
         # whole frame, then around the outlines whose text looked most like a card's.
-        for quad in register(image, engine):
-            best = _better(best, _verify(image, quad, engine))
+        for quad in frame.register():
+            best = _better(best, frame.verify(quad))
         near = sorted(tried, key=lambda t: -t[1].score)[:NEAR_CANDIDATES]
         for quad, hyp, _ in near:
             confident = best is not None and best[1].score >= CONFIDENT_SCORE
             if confident or hyp.score < NEAR_MIN_SCORE:
                 break
-            for found in register_near(image, quad, engine):
-                best = _better(best, _verify(image, found, engine))
+            for found in frame.register_near(quad):
+                best = _better(best, frame.verify(found))
     if best is None or best[1].score < MIN_LAYOUT_SCORE:
         return None
     return _upright(*best)
 
 
-def _upright(quad: Quad, hyp: Hypothesis, boxes: list[Box]) -> tuple[Quad, Hypothesis, list[Box]]:
+def _upright(quad: Quad, hyp: Hypothesis, boxes: list[Box]) -> Candidate:
     """The quad and boxes turned half a turn when the layout says the card is upside down."""
     if hyp.flipped:
         return quad.rotated(2), hyp, [flip(b) for b in boxes]
     return quad, hyp, boxes
 
 
-def _verify(image: np.ndarray, quad: Quad, engine: OcrEngine) -> tuple[Quad, Hypothesis, list[Box]]:
-    """A candidate's layout: its rectified text boxes scored against the card's layout."""
-    w, h = DET_SIZE
-    small = rectify(image, quad, w, h)
-    boxes = [b.scaled(1 / w, 1 / h) for b in engine.detector(small)]
-    return quad, classify(boxes), boxes
-
-
-def _better(
-    best: tuple[Quad, Hypothesis, list[Box]] | None, new: tuple[Quad, Hypothesis, list[Box]]
-) -> tuple[Quad, Hypothesis, list[Box]]:
+def _better(best: Candidate | None, new: Candidate) -> Candidate:
     return new if best is None or new[1].score > best[1].score else best
 
 
@@ -120,18 +152,20 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardResult | None:
     refined once more around its own outline, where the anchors are read larger. Fields
     with a real check that the kept reading still misses are taken from another reading of
     the same side that validated them (and checked against the id number again)."""
-    located = locate(image, engine)
+    frame = _Frame(image, engine)
+    located = _locate(frame)
     if located is None:
         return None
     first = _read(image, *located, engine)
     if _complete(first):
         return first
     readings = [first] if first is not None else []
-    _read_more(readings, image, register_near(image, located[0], engine), engine)
-    _read_more(readings, image, register(image, engine), engine)
+    _read_more(readings, frame, lambda: frame.register_near(located[0]))
+    _read_more(readings, frame, frame.register)
     best = _best(readings)
     if best is not None and best.quad != located[0] and not _complete(best):
-        _read_more(readings, image, register_near(image, best.quad, engine), engine)
+        quad = best.quad
+        _read_more(readings, frame, lambda: frame.register_near(quad))
         best = _best(readings)
     return None if best is None else _completed(best, readings)
 
@@ -142,19 +176,21 @@ def _complete(result: CardResult | None) -> bool:
 
 
 def _read_more(
-    readings: list[CardResult], image: np.ndarray, quads: list[Quad], engine: OcrEngine
+    readings: list[CardResult], frame: _Frame, outlines: Callable[[], list[Quad]]
 ) -> None:
-    """Add to ``readings`` the card read on each outline in ``quads`` whose layout passes,
-    until one of them is complete."""
-    for quad in quads:
-        if any(_complete(r) for r in readings):
-            return
-        candidate = _verify(image, quad, engine)
+    """Add to ``readings`` the card read on each of ``outlines()`` whose layout passes, until
+    one of them is complete; nothing (not even the outlines) once one already is."""
+    if any(_complete(r) for r in readings):
+        return
+    for quad in outlines():
+        candidate = frame.verify(quad)
         if candidate[1].score < MIN_LAYOUT_SCORE:
             continue
-        reading = _read(image, *_upright(*candidate), engine)
+        reading = _read(frame.image, *_upright(*candidate), frame.engine)
         if reading is not None:
             readings.append(reading)
+            if _complete(reading):
+                return
 
 
 def _best(readings: list[CardResult]) -> CardResult | None:
