@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, Final, cast
 
 from .dataset import BenchSample
@@ -105,26 +105,16 @@ class Baseline:
         return code, fields, (time.perf_counter() - started) * 1000
 
 
-def run_baseline(
-    baseline: Baseline,
-    samples: Sequence[BenchSample],
-    progress: Callable[[int, int], None] | None = None,
-) -> list[SampleResult]:
-    out = []
-    for i, sample in enumerate(samples):
-        code, fields, ms = baseline.recognize(sample.image())
-        out.append(
-            SampleResult(
-                name=sample.name,
-                scene=sample.scene,
-                expected_code=sample.expected_code,
-                expected=sample.expected,
-                code=code,
-                data=dict(fields),
-                latency_ms=ms,
-                meta=sample.meta,
-            )
-        )
-        if progress is not None:
-            progress(i + 1, len(samples))
-    return out
+def baseline_result(baseline: Baseline, sample: BenchSample) -> SampleResult:
+    """The baseline's answer to one sample, scored like the service's."""
+    code, fields, ms = baseline.recognize(sample.image())
+    return SampleResult(
+        name=sample.name,
+        scene=sample.scene,
+        expected_code=sample.expected_code,
+        expected=sample.expected,
+        code=code,
+        data=dict(fields),
+        latency_ms=ms,
+        meta=sample.meta,
+    )

@@ -22,7 +22,7 @@ from typing import IO, Any
 import requests
 
 from . import ROOT
-from .baseline import Baseline, run_baseline
+from .baseline import Baseline, baseline_result
 from .dataset import BenchSample
 from .metrics import SampleResult, percentile
 
@@ -228,13 +228,23 @@ def run_sequential(
     out = []
     with requests.Session() as session:
         for i, sample in enumerate(samples):
-            reply = call(session, server.url, form_body(sample.image()))
-            if reply.http_status == 0:
-                server.check_alive()
-            out.append(to_result(sample, reply))
+            out.append(ask(session, server.url, sample, server.check_alive))
             if progress is not None:
                 progress(i + 1, len(samples))
     return out
+
+
+def ask(
+    session: requests.Session,
+    url: str,
+    sample: BenchSample,
+    check_alive: Callable[[], None] | None = None,
+) -> SampleResult:
+    """One sample sent to the service and scored; ``check_alive`` when nothing answered."""
+    reply = call(session, url, form_body(sample.image()))
+    if reply.http_status == 0 and check_alive is not None:
+        check_alive()
+    return to_result(sample, reply)
 
 
 #: Pause before each timed call of the paired pass: the baseline's onnxruntime pools spin
@@ -258,14 +268,10 @@ def run_paired(
     base: list[SampleResult] = []
     with requests.Session() as session:
         for i, sample in enumerate(samples):
-            body = form_body(sample.image())
             time.sleep(PAIR_SETTLE_S)
-            reply = call(session, url, body)
-            if reply.http_status == 0 and check_alive is not None:
-                check_alive()
-            ours.append(to_result(sample, reply))
+            ours.append(ask(session, url, sample, check_alive))
             time.sleep(PAIR_SETTLE_S)
-            base.extend(run_baseline(baseline, [sample]))
+            base.append(baseline_result(baseline, sample))
             if progress is not None:
                 progress(i + 1, len(samples))
     return ours, base
