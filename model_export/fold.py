@@ -39,7 +39,7 @@ import numpy as np
 import onnx
 from onnx import helper, numpy_helper
 
-from processor.models import sha256_of
+from processor.models import read_manifest, sha256_of
 
 from ._manifest import entry_for_file, make_entry, write_entry
 from .optimize import KINDS, OptimizeError, Parity, check_parity, sample_inputs
@@ -326,8 +326,6 @@ def fold(
 def rebuild(model_dir: Path, name: str, source_name: str) -> Path:
     """Fold entry ``source_name``'s file into entry ``name``'s (``make models``); the caller
     checks the sha256 against the manifest."""
-    from processor.models import read_manifest  # noqa: PLC0415
-
     entries = read_manifest(model_dir)
     target = model_dir / entries[name].file
     model, _ = fold_model(onnx.load(str(model_dir / entries[source_name].file)))
