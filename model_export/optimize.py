@@ -7,7 +7,12 @@ transforms tied to the building machine's CPU, so it is not the default), saved 
 - ``dynamic``: ``quant_pre_process`` (shape inference + cleanup: the shipped PP-OCR rec model
   cannot be quantised without it) then ``quantize_dynamic`` (weights ``--weight-type``);
 - ``static``: ``quant_pre_process`` then ``quantize_static`` in QDQ format with a calibration
-  reader over card crops (``--calib-dir`` images, else rendered synthetic cards).
+  reader over card crops (``--calib-dir`` images, else rendered synthetic cards; for rec,
+  ``--calib-pipeline MODEL_DIR``: the crops the processor itself hands its recogniser while
+  reading generated scenes). ``--per-channel`` gives each output channel its own weight scale
+  (the model is converted to opset 13 first); ``--convs pointwise`` quantises only the
+  backbone's 1x1 convolutions (:func:`pointwise_convs`), ``--exclude`` names nodes to keep
+  in fp32.
 
 Parity against the fp32 source on sample inputs: max |diff| of the outputs, and agreement:
 rec/cls -> share of time steps with the same argmax (the decoded text), det -> IoU of the text
@@ -48,6 +53,14 @@ LEVELS = {
     "all": ort.GraphOptimizationLevel.ORT_ENABLE_ALL,
 }
 QUANTIZE = ("none", "dynamic", "static")
+#: Which convolutions static quantisation may touch (see :func:`pointwise_convs`).
+CONVS = ("all", "pointwise")
+#: Per-channel QDQ (a scale per output channel) needs opset 13.
+PER_CHANNEL_OPSET = 13
+#: Generator seeds of the pipeline's calibration and parity scenes: not the benchmark's
+#: (0, and 7 and 11 held out), so that int8 is judged on scenes it was not calibrated on.
+CALIB_SEED = 1000
+PARITY_SEED = 1001
 REC_HEIGHT = 48
 DET_THRESH = 0.3
 DET_MEAN = np.array([0.485, 0.456, 0.406], np.float32)
@@ -152,6 +165,61 @@ def sample_inputs(kind: str, count: int, calib_dir: Path | None = None) -> list[
     return [rec_tensor(c, width) for c in list(_crops(images))[:count]]
 
 
+def pipeline_crops(model_dir: Path, count: int, seed: int) -> list[np.ndarray]:
+    """The first ``count`` line crops the processor's recogniser is handed while it reads
+    generated scenes (scan, photo and hard in turn, from ``seed``), as (1, 3, 48, W) inputs:
+    calibration that sees what serving sees (labels, squeezed digit rows, blur, glare)."""
+    scenes = importlib.import_module("synthcards.scenes")
+    from processor.decode import decode_image  # noqa: PLC0415 - the processor is optional here
+    from processor.models import load_verified  # noqa: PLC0415
+    from processor.ocr import OcrEngine, TextRecognizer  # noqa: PLC0415
+    from processor.pipeline import read_card  # noqa: PLC0415
+
+    crops: list[np.ndarray] = []
+
+    class Recording(TextRecognizer):
+        def __call__(self, batch: Sequence[np.ndarray], exact: Sequence[bool] = ()) -> list[Any]:
+            crops.extend(batch)
+            return super().__call__(batch, exact)
+
+    engine = OcrEngine.load(model_dir, intra_op_threads=1)
+    rec = ort.InferenceSession(load_verified(model_dir, "rec"), providers=["CPUExecutionProvider"])
+    engine = OcrEngine(engine.detector, Recording(rec), engine.segmenter)
+    index = 0
+    while len(crops) < count:
+        for scene in ("scan", "photo", "hard"):
+            sample = scenes.make_sample(scene, index, seed)
+            read_card(decode_image(sample.image, max_pixels=50_000_000, min_side=64), engine)
+        index += 1
+        if index > count:  # pragma: no cover - every card gives several crops
+            raise OptimizeError("the pipeline found no text to calibrate on")
+    return [rec_tensor(c) for c in crops[:count]]
+
+
+def pointwise_convs(model: Any) -> list[str]:
+    """The backbone's pointwise convolutions: ungrouped 1x1 ``Conv`` nodes before its closing
+    pooling (PP-LCNetV3's ``AveragePool``; the SVTR neck follows) or the first ``MatMul``,
+    without the squeeze-excitation ones
+    (fed by a global pooling, or by the ``Relu`` between an SE block's two convs). They carry
+    most of PP-LCNetV3's multiply-adds; int8 depthwise convs ran slower here than fp32 and
+    cost more accuracy."""
+    numpy_helper = importlib.import_module("onnx.numpy_helper")
+    weights = {init.name: init for init in model.graph.initializer}
+    producer = {out: node.op_type for node in model.graph.node for out in node.output}
+    found = []
+    for node in model.graph.node:
+        if node.op_type in ("AveragePool", "MaxPool", "MatMul"):
+            break
+        if node.op_type != "Conv" or node.input[1] not in weights:
+            continue
+        group = next((a.i for a in node.attribute if a.name == "group"), 1)
+        shape = numpy_helper.to_array(weights[node.input[1]]).shape
+        fed_by = producer.get(node.input[0], "")
+        if group == 1 and shape[2:] == (1, 1) and fed_by not in ("GlobalAveragePool", "Relu"):
+            found.append(node.name)
+    return found
+
+
 class _Calibration:
     """onnxruntime.quantization.CalibrationDataReader over prepared tensors."""
 
@@ -192,15 +260,32 @@ def quantize(
     weight_type: str,
     calib: Sequence[np.ndarray],
     input_name: str,
+    per_channel: bool = False,
+    convs: str = "all",
+    exclude: Sequence[str] = (),
 ) -> None:
     try:
+        onnx = importlib.import_module("onnx")
         q = importlib.import_module("onnxruntime.quantization")
         shape_inference = importlib.import_module("onnxruntime.quantization.shape_inference")
     except ImportError as exc:
         raise OptimizeError("quantisation needs the onnx package (pip install onnx)") from exc
     with tempfile.TemporaryDirectory(prefix="quant-") as tmp:
         pre = Path(tmp) / "pre.onnx"
-        shape_inference.quant_pre_process(str(source), str(pre), skip_symbolic_shape=True)
+        model = onnx.load(str(source))
+        opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 0)
+        if per_channel and opset < PER_CHANNEL_OPSET:
+            model = importlib.import_module("onnx.version_converter").convert_version(
+                model, PER_CHANNEL_OPSET
+            )
+        converted = Path(tmp) / "source.onnx"
+        onnx.save(model, str(converted))
+        shape_inference.quant_pre_process(str(converted), str(pre), skip_symbolic_shape=True)
+        excluded = set(exclude)
+        if convs == "pointwise":
+            prepared = onnx.load(str(pre))
+            keep = set(pointwise_convs(prepared))
+            excluded |= {n.name for n in prepared.graph.node if n.op_type == "Conv"} - keep
         wtype = q.QuantType.QInt8 if weight_type == "int8" else q.QuantType.QUInt8
         if mode == "dynamic":
             q.quantize_dynamic(str(pre), str(target), weight_type=wtype)
@@ -211,9 +296,10 @@ def quantize(
                 _Calibration(input_name, calib),
                 quant_format=q.QuantFormat.QDQ,
                 activation_type=q.QuantType.QUInt8,
-                # per-channel QDQ needs opset >= 13; the PP-OCR files are older
                 weight_type=q.QuantType.QInt8,
-                per_channel=False,
+                per_channel=per_channel,
+                op_types_to_quantize=["Conv"] if convs == "pointwise" else None,
+                nodes_to_exclude=sorted(excluded),
             )
 
 
@@ -283,23 +369,37 @@ def optimize(
     min_agreement: float | None = None,
     name: str | None = None,
     manifest: bool = True,
+    per_channel: bool = False,
+    convs: str = "all",
+    exclude: Sequence[str] = (),
+    calib_pipeline: Path | None = None,
 ) -> Result:
-    if kind not in KINDS or level not in LEVELS or mode not in QUANTIZE:
-        raise OptimizeError("bad kind, level or quantize mode")
+    if kind not in KINDS or level not in LEVELS or mode not in QUANTIZE or convs not in CONVS:
+        raise OptimizeError("bad kind, level, quantize mode or convs")
+    if calib_pipeline is not None and kind != "rec":
+        raise OptimizeError("--calib-pipeline gives recognition crops: rec only")
     if out.resolve() == source.resolve():
         raise OptimizeError("--out must differ from --model")
     quantized = mode != "none"
     # pure graph optimisation must be numerically the same model; int8 only close enough
     max_diff = max_diff if max_diff is not None else (1.0 if quantized else 1e-3)
     min_agreement = min_agreement if min_agreement is not None else (0.9 if quantized else 0.999)
-    inputs = sample_inputs(kind, samples, calib_dir)
+    if calib_pipeline is not None:
+        # parity on other scenes than the calibration's
+        inputs = pipeline_crops(calib_pipeline, samples, seed=PARITY_SEED)
+    else:
+        inputs = sample_inputs(kind, samples, calib_dir)
     input_name = _session(source).get_inputs()[0].name
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="optimize-") as tmp:
         staged = Path(tmp) / out.name
         try:
             if quantized:
-                calib = sample_inputs(kind, calib_samples, calib_dir) if mode == "static" else []
+                calib = []
+                if mode == "static" and calib_pipeline is not None:
+                    calib = pipeline_crops(calib_pipeline, calib_samples, seed=CALIB_SEED)
+                elif mode == "static":
+                    calib = sample_inputs(kind, calib_samples, calib_dir)
                 quantize(
                     source,
                     staged,
@@ -308,6 +408,9 @@ def optimize(
                     weight_type=weight_type,
                     calib=calib,
                     input_name=input_name,
+                    per_channel=per_channel,
+                    convs=convs,
+                    exclude=exclude,
                 )
             else:
                 graph_optimize(source, staged, level)
@@ -328,9 +431,17 @@ def optimize(
     written = None
     if manifest:
         base = entry_for_file(source)
-        what = f"onnxruntime {level}" + (
-            f", {mode} int8 ({weight_type} weights)" if quantized else ""
-        )
+        if mode == "none":
+            what = f"onnxruntime {level}"
+        elif mode == "dynamic":
+            what = f"dynamic int8 ({weight_type} weights)"
+        else:
+            what = (
+                f"static int8 QDQ ({'per-channel, opset 13' if per_channel else 'per-tensor'}, "
+                f"{convs} convs{' minus ' + ' '.join(sorted(exclude)) if exclude else ''}, "
+                f"{calib_samples} calibration crops"
+                f"{' from the pipeline' if calib_pipeline is not None else ''})"
+            )
         entry = make_entry(
             name or kind,
             out,
@@ -373,6 +484,29 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
         type=float,
         help="smallest accepted agreement, 0-1 (default 0.999; 0.9 quantising)",
     )
+    parser.add_argument(
+        "--per-channel",
+        action="store_true",
+        help="static: a weight scale per output channel (converts to opset 13)",
+    )
+    parser.add_argument(
+        "--convs",
+        choices=CONVS,
+        default="all",
+        help="static: quantise all ops, or only the backbone's pointwise convs",
+    )
+    parser.add_argument(
+        "--exclude",
+        default="",
+        help="static: comma-separated node names kept in fp32",
+    )
+    parser.add_argument(
+        "--calib-pipeline",
+        type=Path,
+        metavar="MODEL_DIR",
+        help="rec: calibrate (and check parity) on the crops the processor, with the models "
+        "in MODEL_DIR, hands its recogniser while reading generated scenes",
+    )
     parser.add_argument("--name", help="manifest entry name (default: the kind)")
     parser.add_argument(
         "--no-manifest",
@@ -400,6 +534,10 @@ def main(argv: list[str] | None = None) -> int:
             min_agreement=args.min_agreement,
             name=args.name,
             manifest=args.manifest,
+            per_channel=args.per_channel,
+            convs=args.convs,
+            exclude=[n for n in args.exclude.split(",") if n],
+            calib_pipeline=args.calib_pipeline,
         )
     except OptimizeError as exc:
         print(f"optimize: {exc}", file=sys.stderr)

@@ -77,6 +77,69 @@ def test_quantize_rec_dynamic_and_parity_gate(tmp_path: Path) -> None:
     assert not strict.exists() and not (tmp_path / "manifest.json").exists()
 
 
+def _quantised_convs(path: Path) -> set[str]:
+    """The Conv nodes of a QDQ model whose weights come through a DequantizeLinear."""
+    onnx = importlib.import_module("onnx")
+    graph = onnx.load(str(path)).graph
+    dequantised = {o for n in graph.node if n.op_type == "DequantizeLinear" for o in n.output}
+    return {n.name for n in graph.node if n.op_type == "Conv" and n.input[1] in dequantised}
+
+
+@pytest.mark.skipif(not HAS_ONNX, reason="quantisation needs onnx (dev/export extra)")
+def test_quantize_rec_static_pointwise_per_channel(tmp_path: Path) -> None:
+    """The recipe of the served int8 recogniser, on fewer crops: only the backbone's pointwise
+    convs (less the excluded) get int8 weights, one scale per output channel, and the model
+    reads the pipeline's crops as the fp32 one does."""
+    onnx = importlib.import_module("onnx")
+    from model_export.optimize import optimize, pointwise_convs
+
+    source = _model("rec")
+    pointwise = pointwise_convs(onnx.load(str(source)))
+    # PP-LCNetV3 (rec): 14 pointwise convs; not the stem, the depthwise, SE or neck ones
+    assert len(pointwise) == 14 and "p2o.Conv.0" not in pointwise
+    out = tmp_path / "rec_int8.onnx"
+    result = optimize(
+        source,
+        "rec",
+        out,
+        mode="static",
+        per_channel=True,
+        convs="pointwise",
+        exclude=["p2o.Conv.2"],
+        calib_pipeline=MODELS,
+        calib_samples=24,
+        samples=24,
+        manifest=False,
+    )
+    assert result.parity.agreement >= 0.97
+    assert _quantised_convs(out) == set(pointwise) - {"p2o.Conv.2"}
+    graph = onnx.load(str(out)).graph
+    weights = {i.name: i for i in graph.initializer}
+    scales = [
+        weights[n.input[1]]
+        for n in graph.node
+        if n.op_type == "DequantizeLinear" and n.input[0] in weights and n.input[1] in weights
+    ]
+    assert scales and all(len(s.dims) == 1 and s.dims[0] > 1 for s in scales)  # per channel
+    assert "character" in ort.InferenceSession(str(out)).get_modelmeta().custom_metadata_map
+
+
+@pytest.mark.skipif(not HAS_ONNX, reason="quantisation needs onnx (dev/export extra)")
+def test_served_int8_recogniser_follows_its_recipe() -> None:
+    """models/ch_PP-OCRv4_rec_int8.onnx (committed; `make quantize` remakes it) quantises what
+    mk/deploy.mk's recipe says, and its manifest entry says so."""
+    onnx = importlib.import_module("onnx")
+    from model_export.optimize import pointwise_convs
+
+    excluded = {"p2o.Conv.2", "p2o.Conv.4", "p2o.Conv.24"}
+    pointwise = set(pointwise_convs(onnx.load(str(_model("rec")))))
+    assert _quantised_convs(_model("rec_int8")) == pointwise - excluded
+    entry = read_manifest(MODELS)["rec_int8"]
+    assert "per-channel" in entry.version and all(name in entry.source for name in excluded)
+    recipe = (ROOT / "mk" / "deploy.mk").read_text("utf-8")
+    assert ",".join(sorted(excluded, key=lambda n: int(n.rsplit(".", 1)[1]))) in recipe
+
+
 def _tiny_paddle_rec(directory: Path, classes: int) -> None:
     """A small CRNN-shaped Paddle model: (N, 3, 48, W) -> (N, W/4, classes) softmax."""
     paddle: Any = importlib.import_module("paddle")
