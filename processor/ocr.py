@@ -22,6 +22,12 @@ from .cardseg import CardSegmenter
 from .models import ModelError, load_verified, read_manifest
 
 REC_HEIGHT = 48
+#: Manifest entries of the recogniser: fp32, and int8 (``model_export optimize --quantize
+#: static --per-channel --convs pointwise``; see models/manifest.json).
+REC_FP32 = "rec"
+REC_INT8 = "rec_int8"
+#: CPU flags (Linux /proc/cpuinfo) of int8 dot-product instructions.
+VNNI_FLAGS = frozenset({"avx512_vnni", "avx_vnni"})
 #: Recognition crops wider than this (in model pixels) are squeezed; ~40 CJK characters.
 REC_MAX_WIDTH = 1920
 #: Crops share a batch only when the widest is at most this much wider than the narrowest.
@@ -199,12 +205,15 @@ class TextRecognizer:
         batch_size: int = 8,
         parallel: concurrent.futures.Executor | None = None,
         lanes: int = 1,
+        exact: ort.InferenceSession | None = None,
     ) -> None:
         """``parallel`` and ``lanes`` > 1: the batches of one call are split into ``lanes``
         groups of about equal width, run at once (all but one on ``parallel``); for a
         single-threaded session, which then keeps each core busy without a hand-off at
-        every op."""
+        every op. ``exact``: the fp32 model's session, for the crops a call flags as needing
+        it when ``session`` is the int8 one (the same dictionary)."""
         self._session = session
+        self._exact = exact or session
         self._parallel = parallel if lanes > 1 else None
         self._lanes = lanes
         self._input = session.get_inputs()[0].name
@@ -215,16 +224,24 @@ class TextRecognizer:
         self.folded = [unicodedata.normalize("NFKC", c) for c in self.charset]
         self.batch_size = batch_size
 
-    def __call__(self, crops: Sequence[np.ndarray]) -> list[TextLine]:
-        """Recognise BGR line crops; the result list is in the order of ``crops``."""
+    def __call__(self, crops: Sequence[np.ndarray], exact: Sequence[bool] = ()) -> list[TextLine]:
+        """Recognise BGR line crops; the result list is in the order of ``crops``. The crops
+        flagged in ``exact`` are read by the fp32 model (where the served one is int8)."""
         widths = [self._width(c) for c in crops]
-        order = sorted(range(len(crops)), key=widths.__getitem__)
+        flagged = [i < len(exact) and exact[i] for i in range(len(crops))]
         results: list[TextLine | None] = [None] * len(crops)
-        batches = self._batches(order, widths)
+        # the two models' crops are batched apart, each kind by width
+        order = sorted(range(len(crops)), key=lambda i: (flagged[i], widths[i]))
+        batches = [
+            batch
+            for kind in (False, True)
+            for batch in self._batches([i for i in order if flagged[i] == kind], widths)
+        ]
 
         def run(group: list[list[int]]) -> None:
             for batch in group:  # each writes only its own crops' slots of ``results``
-                self._run(batch, crops, widths, results)
+                session = self._exact if flagged[batch[0]] else self._session
+                self._run(session, batch, crops, widths, results)
 
         if self._parallel is None or len(batches) < 2:
             run(batches)
@@ -238,6 +255,7 @@ class TextRecognizer:
 
     def _run(
         self,
+        session: ort.InferenceSession,
         batch: list[int],
         crops: Sequence[np.ndarray],
         widths: list[int],
@@ -248,7 +266,7 @@ class TextRecognizer:
         for row, i in enumerate(batch):
             resized = cv2.resize(crops[i], (widths[i], REC_HEIGHT), interpolation=cv2.INTER_LINEAR)
             blob[row, :, :, : widths[i]] = resized.transpose(2, 0, 1) * (2.0 / 255.0) - 1.0
-        probs = self._session.run(None, {self._input: blob})[0]
+        probs = session.run(None, {self._input: blob})[0]
         for row, i in enumerate(batch):
             results[i] = self._decode(probs[row])
 
@@ -319,6 +337,30 @@ def _lanes(batches: list[list[int]], widths: list[int], lanes: int) -> list[list
     return groups
 
 
+def cpu_flags(cpuinfo: Path = Path("/proc/cpuinfo")) -> frozenset[str]:
+    """The first processor's feature flags; empty where the file is missing (not Linux)."""
+    try:
+        with cpuinfo.open(encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                key, _, value = line.partition(":")
+                if key.strip() in ("flags", "Features"):
+                    return frozenset(value.split())
+    except OSError:
+        pass
+    return frozenset()
+
+
+def rec_model(precision: str, model_dir: Path, flags: frozenset[str]) -> str:
+    """The manifest entry of the recogniser to serve: ``int8`` asks for the int8 one,
+    ``fp32`` for the fp32 one, ``auto`` for int8 where the manifest lists it and the CPU has
+    VNNI (``flags``), else fp32."""
+    if precision == "int8":
+        return REC_INT8
+    if precision == "auto" and flags & VNNI_FLAGS and REC_INT8 in read_manifest(model_dir):
+        return REC_INT8
+    return REC_FP32
+
+
 @dataclasses.dataclass(frozen=True)
 class OcrEngine:
     detector: TextDetector
@@ -327,23 +369,38 @@ class OcrEngine:
     segmenter: CardSegmenter | None = None
 
     @classmethod
-    def load(cls, model_dir: Path, *, intra_op_threads: int = 1, solo: bool = False) -> OcrEngine:
-        """The det and rec models, and card_seg when the manifest lists it (each sha256-checked).
+    def load(
+        cls,
+        model_dir: Path,
+        *,
+        intra_op_threads: int = 1,
+        solo: bool = False,
+        rec: str = REC_FP32,
+    ) -> OcrEngine:
+        """The det model, the recogniser named ``rec`` in the manifest (see :func:`rec_model`),
+        and card_seg when the manifest lists it (each sha256-checked).
+
+        With the int8 recogniser the fp32 one is loaded too, for the crops a call flags as
+        exact (:class:`TextRecognizer`).
 
         ``solo``: for a request that has the machine to itself. The det and card_seg pools
         spin within a run (:func:`session_options`); rec, whose batches of one card are
         independent, runs them in ``intra_op_threads`` single-threaded lanes at once, which
         beats splitting each op between threads (36 vs 40 ms for a front's crops)."""
         detector = TextDetector(_session(model_dir, "det", intra_op_threads, spin=solo))
+        lanes: concurrent.futures.Executor | None = None
+        rec_threads = intra_op_threads
         if solo and intra_op_threads > 1:
             lanes = concurrent.futures.ThreadPoolExecutor(
                 intra_op_threads - 1, thread_name_prefix="rec-lane"
             )
-            recognizer = TextRecognizer(
-                _session(model_dir, "rec", 1), parallel=lanes, lanes=intra_op_threads
-            )
-        else:
-            recognizer = TextRecognizer(_session(model_dir, "rec", intra_op_threads))
+            rec_threads = 1
+        recognizer = TextRecognizer(
+            _session(model_dir, rec, rec_threads),
+            parallel=lanes,
+            lanes=intra_op_threads if lanes is not None else 1,
+            exact=_session(model_dir, REC_FP32, rec_threads) if rec != REC_FP32 else None,
+        )
         segmenter = (
             CardSegmenter.load(model_dir, intra_op_threads=intra_op_threads, spin=solo)
             if CARD_SEG_MODEL in read_manifest(model_dir)

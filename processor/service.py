@@ -24,7 +24,7 @@ from .decode import decode_image_with_transform
 from .errors import ApiError, Code
 from .extras import build_extras, parse_options
 from .models import ModelError
-from .ocr import OcrEngine
+from .ocr import OcrEngine, cpu_flags, rec_model
 from .pipeline import read_card
 from .request import parse_request
 from .response import card_outcome, encode_card_image, envelope, error_body
@@ -62,17 +62,21 @@ class OcrService:
         directory = model_dir or settings.model_dir
         started = time.perf_counter()
         threads = settings.intra_op_threads
-        engine = OcrEngine.load(directory, intra_op_threads=threads)
+        rec = rec_model(settings.rec_precision, directory, cpu_flags())
+        engine = OcrEngine.load(directory, intra_op_threads=threads, rec=rec)
         solo = (
-            OcrEngine.load(directory, intra_op_threads=threads, solo=True)
+            OcrEngine.load(directory, intra_op_threads=threads, solo=True, rec=rec)
             if settings.solo_spin and threads > 1
             else None
         )
         service = cls(settings, engine, solo)
         service.warm_up()
         log.info(
-            "models loaded from %s and warmed up in %.2f s",
+            "models loaded from %s (recogniser %r, IDCARD_REC_PRECISION=%s) and warmed up in "
+            "%.2f s",
             directory,
+            rec,
+            settings.rec_precision,
             time.perf_counter() - started,
         )
         return service

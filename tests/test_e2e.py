@@ -10,6 +10,7 @@ import base64
 import contextlib
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ import numpy as np
 import pytest
 
 from processor.eas import IdCardProcessor
+from processor.service import OcrService
+from processor.settings import Settings
 from synthcards import make_identity, render_card
 from tests.conftest import GOLDEN, Running, decode, form_body
 
@@ -111,6 +114,29 @@ def test_golden(processor: IdCardProcessor, label: dict[str, Any]) -> None:
     assert {k: data.get(k) for k in label["expected"]} == label["expected"]
     if label["expected_code"] == "201":
         assert data == {}
+
+
+@pytest.fixture(scope="module", params=["fp32", "int8"])
+def precision_service(request: pytest.FixtureRequest) -> Iterator[OcrService]:
+    """The service with each recogniser forced, whatever this CPU would pick (``auto``)."""
+    settings = Settings.from_env({}, rec_precision=request.param, solo_spin=False)
+    service = OcrService.create(settings)
+    yield service
+    service.close()
+
+
+def test_golden_at_each_precision(precision_service: OcrService) -> None:
+    """Every golden card read exactly with the fp32 and with the int8 recogniser."""
+    wrong = []
+    for label in _golden():
+        response = precision_service.handle((GOLDEN / label["file"]).read_bytes())
+        result = decode(response.body)
+        data = result["data"]
+        if result["code"] != label["expected_code"] or any(
+            data.get(k) != v for k, v in label["expected"].items()
+        ):
+            wrong.append(label["name"])
+    assert wrong == sorted(KNOWN_MISSES), f"misread: {wrong}"
 
 
 def test_upside_down_image_is_returned_upright(processor: IdCardProcessor) -> None:

@@ -1,15 +1,25 @@
 """The recogniser's batching and its lanes: pure tables, and the lanes reading exactly what one
-run reads on the real model."""
+run reads on the real model; which recogniser is served (int8 or fp32), and the int8 one
+reading what the fp32 one reads."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from processor.decode import decode_image
-from processor.ocr import OcrEngine, _lanes
+from processor.ocr import (
+    REC_FP32,
+    REC_INT8,
+    OcrEngine,
+    TextLine,
+    _lanes,
+    cpu_flags,
+    rec_model,
+)
 from processor.pipeline import read_card
 
 MODELS = Path(__file__).resolve().parents[1] / "models"
@@ -70,3 +80,105 @@ def test_lanes_read_what_one_run_reads(
     assert [t.text for t in laned] == [t.text for t in one]
     np.testing.assert_allclose([t.score for t in laned], [t.score for t in one], atol=1e-4)
     assert read_card(image, solo) is not None
+
+
+@pytest.mark.parametrize(
+    ("precision", "flags", "listed", "served"),
+    [
+        ("auto", {"avx2", "avx512_vnni"}, True, REC_INT8),
+        ("auto", {"avx2", "avx_vnni"}, True, REC_INT8),
+        # no VNNI: fp32 (u8s8 kernels can saturate and ran slower without it)
+        ("auto", {"avx2", "fma"}, True, REC_FP32),
+        ("auto", set(), True, REC_FP32),
+        # a model directory without the int8 recogniser
+        ("auto", {"avx512_vnni"}, False, REC_FP32),
+        ("fp32", {"avx512_vnni"}, True, REC_FP32),
+        ("int8", set(), True, REC_INT8),
+    ],
+)
+def test_rec_model(
+    precision: str, flags: set[str], listed: bool, served: str, tmp_path: Path
+) -> None:
+    entries = {"rec": "a.onnx", **({"rec_int8": "b.onnx"} if listed else {})}
+    models = {
+        name: {"file": file, "version": "v", "sha256": "0" * 64, "source": "s"}
+        for name, file in entries.items()
+    }
+    (tmp_path / "manifest.json").write_text(json.dumps({"models": models}), "utf-8")
+    assert rec_model(precision, tmp_path, frozenset(flags)) == served
+
+
+@pytest.mark.parametrize(
+    ("text", "flags"),
+    [
+        (
+            "processor\t: 0\nflags\t\t: fpu avx2 avx512_vnni\n\nprocessor\t: 1\nflags\t: fpu\n",
+            {"fpu", "avx2", "avx512_vnni"},
+        ),
+        ("processor\t: 0\nFeatures\t: fp asimd asimddp\n", {"fp", "asimd", "asimddp"}),
+        ("processor\t: 0\n", set()),
+    ],
+)
+def test_cpu_flags(text: str, flags: set[str], tmp_path: Path) -> None:
+    (tmp_path / "cpuinfo").write_text(text, "ascii")
+    assert cpu_flags(tmp_path / "cpuinfo") == flags
+    assert cpu_flags(tmp_path / "missing") == frozenset()
+
+
+@pytest.fixture(scope="module")
+def int8_engines(engines: tuple[OcrEngine, OcrEngine]) -> tuple[OcrEngine, OcrEngine]:
+    return (
+        OcrEngine.load(MODELS, intra_op_threads=2, rec=REC_INT8),
+        OcrEngine.load(MODELS, intra_op_threads=2, solo=True, rec=REC_INT8),
+    )
+
+
+@pytest.mark.parametrize("solo", [False, True])
+def test_exact_crops_are_read_by_the_fp32_model(
+    engines: tuple[OcrEngine, OcrEngine],
+    int8_engines: tuple[OcrEngine, OcrEngine],
+    scan_front: bytes,
+    solo: bool,
+) -> None:
+    fp32, int8 = engines[0], int8_engines[solo]
+    card = read_card(decode_image(scan_front, max_pixels=50_000_000, min_side=64), fp32)
+    assert card is not None and card.regions is not None
+    h, w = card.card_image.shape[:2]
+    crops = [
+        card.card_image[int(b.y0 * h) : int(b.y1 * h), int(b.x0 * w) : int(b.x1 * w)]
+        for boxes in card.regions.rows.values()
+        for b in boxes
+    ]
+    exact = [i % 2 == 0 for i in range(len(crops))]
+    got = int8.recognizer(crops, exact)
+    # each crop read by the model its flag names (batched with its own kind), in order
+    by_fp32 = iter(fp32.recognizer([c for c, flag in zip(crops, exact, strict=True) if flag]))
+    rest = [c for c, flag in zip(crops, exact, strict=True) if not flag]
+    by_int8 = iter(int8.recognizer(rest))
+    want = [next(by_fp32) if flag else next(by_int8) for flag in exact]
+    assert [t.text for t in got] == [t.text for t in want]
+    np.testing.assert_allclose([t.score for t in got], [t.score for t in want], atol=1e-4)
+    # int8 is not the fp32 model (else the check above could not fail)
+    all_int8 = [t.score for t in int8.recognizer(crops)]
+    assert all_int8 != [t.score for t in fp32.recognizer(crops)]
+
+
+def test_int8_recogniser_reads_what_fp32_reads(
+    engines: tuple[OcrEngine, OcrEngine],
+    int8_engines: tuple[OcrEngine, OcrEngine],
+    scan_front: bytes,
+) -> None:
+    fp32, int8 = engines[0], int8_engines[0]
+    image = decode_image(scan_front, max_pixels=50_000_000, min_side=64)
+    want, got = read_card(image, fp32), read_card(image, int8)
+    assert want is not None and got is not None
+    values = {name: field.value for name, field in got.fields.items()}
+    assert values == {name: field.value for name, field in want.fields.items()}
+    assert all(field.ok for field in got.fields.values())
+    assert got.lines is not None and want.lines is not None
+
+    # every line the same but for spaces (where a gap reads as one is a coin toss)
+    def texts(lines: dict[str, list[TextLine]]) -> list[str]:
+        return [line.text.replace(" ", "") for found in lines.values() for line in found]
+
+    assert texts(got.lines) == texts(want.lines)
