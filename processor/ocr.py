@@ -376,34 +376,39 @@ class OcrEngine:
         intra_op_threads: int = 1,
         solo: bool = False,
         rec: str = REC_FP32,
+        recognizer: TextRecognizer | None = None,
     ) -> OcrEngine:
-        """The det model, the recogniser named ``rec`` in the manifest (see :func:`rec_model`),
-        and card_seg when the manifest lists it (each sha256-checked).
+        """The det model, a recogniser (``recognizer``, else :func:`load_recognizer` of the
+        model named ``rec``) and card_seg when the manifest lists it (each sha256-checked).
 
-        With the int8 recogniser the fp32 one is loaded too, for the crops a call flags as
-        exact (:class:`TextRecognizer`).
-
-        ``solo``: for a request that has the machine to itself. The det and card_seg pools
-        spin within a run (:func:`session_options`); rec, whose batches of one card are
-        independent, runs them in ``intra_op_threads`` single-threaded lanes at once, which
-        beats splitting each op between threads (36 vs 40 ms for a front's crops)."""
+        ``solo``: for a request that has the machine to itself: the det and card_seg pools
+        spin within a run (:func:`session_options`)."""
         detector = TextDetector(_session(model_dir, "det", intra_op_threads, spin=solo))
-        lanes: concurrent.futures.Executor | None = None
-        rec_threads = intra_op_threads
-        if solo and intra_op_threads > 1:
-            lanes = concurrent.futures.ThreadPoolExecutor(
-                intra_op_threads - 1, thread_name_prefix="rec-lane"
-            )
-            rec_threads = 1
-        recognizer = TextRecognizer(
-            _session(model_dir, rec, rec_threads),
-            parallel=lanes,
-            lanes=intra_op_threads if lanes is not None else 1,
-            exact=_session(model_dir, REC_FP32, rec_threads) if rec != REC_FP32 else None,
-        )
+        if recognizer is None:
+            recognizer = load_recognizer(model_dir, rec, lanes=intra_op_threads)
         segmenter = (
             CardSegmenter.load(model_dir, intra_op_threads=intra_op_threads, spin=solo)
             if CARD_SEG_MODEL in read_manifest(model_dir)
             else None
         )
         return cls(detector, recognizer, segmenter)
+
+
+def load_recognizer(model_dir: Path, rec: str = REC_FP32, *, lanes: int = 1) -> TextRecognizer:
+    """The recogniser named ``rec`` in the manifest (see :func:`rec_model`) on single-threaded
+    sessions, a call's batches run in ``lanes`` lanes at once: a card's batches are
+    independent, and lanes beat splitting each op between threads (36 vs 40 ms for a front's
+    crops). One recogniser serves both engines of a service (their sessions would only differ
+    in spinning, which lanes do not need). With the int8 recogniser the fp32 one is loaded
+    too, for the crops a call flags as exact."""
+    parallel = (
+        concurrent.futures.ThreadPoolExecutor(lanes - 1, thread_name_prefix="rec-lane")
+        if lanes > 1
+        else None
+    )
+    return TextRecognizer(
+        _session(model_dir, rec, 1),
+        parallel=parallel,
+        lanes=lanes,
+        exact=_session(model_dir, REC_FP32, 1) if rec != REC_FP32 else None,
+    )

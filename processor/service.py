@@ -24,7 +24,7 @@ from .decode import decode_image_with_transform
 from .errors import ApiError, Code
 from .extras import build_extras, parse_options
 from .models import ModelError
-from .ocr import OcrEngine, cpu_flags, rec_model
+from .ocr import OcrEngine, cpu_flags, load_recognizer, rec_model
 from .pipeline import read_card
 from .request import parse_request
 from .response import card_outcome, encode_card_image, envelope, error_body
@@ -63,9 +63,10 @@ class OcrService:
         started = time.perf_counter()
         threads = settings.intra_op_threads
         rec = rec_model(settings.rec_precision, directory, cpu_flags())
-        engine = OcrEngine.load(directory, intra_op_threads=threads, rec=rec)
+        recognizer = load_recognizer(directory, rec, lanes=threads)
+        engine = OcrEngine.load(directory, intra_op_threads=threads, recognizer=recognizer)
         solo = (
-            OcrEngine.load(directory, intra_op_threads=threads, solo=True, rec=rec)
+            OcrEngine.load(directory, intra_op_threads=threads, solo=True, recognizer=recognizer)
             if settings.solo_spin and threads > 1
             else None
         )

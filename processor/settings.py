@@ -44,12 +44,12 @@ class Settings:
     #: pools do not spin) cut one client's latency by ~20% for ~10% less peak throughput
     #: than 2 x 1 (make bench).
     intra_op_threads: int = 2
-    #: A request alone in the server runs on a second set of sessions tuned for it: the det
-    #: and card_seg pools spin within a run (and stop at its end) instead of sleeping, and
-    #: rec runs a card's batches in single-threaded lanes at once: ~12% less latency for one
-    #: client. Concurrent requests keep the sleeping pools, which leave the cores to each
-    #: other (spinning ones cost ~25% of throughput at 4 clients). Off: one set of sessions,
-    #: ~60-80 MiB less memory.
+    #: A request alone in the server runs on a second set of det and card_seg sessions tuned
+    #: for it: their pools spin within a run (and stop at its end) instead of sleeping, ~10%
+    #: less latency for one client. Concurrent requests keep the sleeping pools, which leave
+    #: the cores to each other (spinning ones cost ~25% of throughput at 4 clients). Both
+    #: share one recogniser (single-threaded sessions, a card's batches in
+    #: ``intra_op_threads`` lanes at once). Off: one set of sessions, ~30 MiB less memory.
     solo_spin: bool = True
     #: The recogniser's weights: ``int8`` (its backbone's pointwise convs quantised per
     #: channel; ~30% less recognition time for the same cards on seed 0), ``fp32``, or

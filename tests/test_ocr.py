@@ -54,8 +54,9 @@ def test_lanes_balance_the_padded_width(
 def engines() -> tuple[OcrEngine, OcrEngine]:
     if not (MODELS / "manifest.json").is_file():
         pytest.skip("models not fetched (make models)")
+    # one lane (every batch in the caller's thread), and two lanes with spinning det pools
     return (
-        OcrEngine.load(MODELS, intra_op_threads=2),
+        OcrEngine.load(MODELS, intra_op_threads=1),
         OcrEngine.load(MODELS, intra_op_threads=2, solo=True),
     )
 
@@ -128,7 +129,7 @@ def test_cpu_flags(text: str, flags: set[str], tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def int8_engines(engines: tuple[OcrEngine, OcrEngine]) -> tuple[OcrEngine, OcrEngine]:
     return (
-        OcrEngine.load(MODELS, intra_op_threads=2, rec=REC_INT8),
+        OcrEngine.load(MODELS, intra_op_threads=1, rec=REC_INT8),
         OcrEngine.load(MODELS, intra_op_threads=2, solo=True, rec=REC_INT8),
     )
 

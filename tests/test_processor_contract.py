@@ -138,7 +138,9 @@ def test_missing_model_fails_loudly_naming_the_file(
     from tests.conftest import ROOT
 
     model_dir = Path(str(tmp_path))
-    (model_dir / "manifest.json").write_bytes((ROOT / "models" / "manifest.json").read_bytes())
+    for path in (ROOT / "models").iterdir():  # every other file intact
+        (model_dir / path.name).symlink_to(path)
+    (model_dir / "ch_PP-OCRv4_det_fold.onnx").unlink()
     (model_dir / "ch_PP-OCRv4_det_fold.onnx").write_bytes(b"corrupted")
     monkeypatch.setenv("IDCARD_MODEL_DIR", str(model_dir))
     proc = IdCardProcessor()
