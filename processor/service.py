@@ -90,7 +90,8 @@ class OcrService:
         for engine in (self.engine, self.solo_engine):
             if engine is not None:
                 engine.detector(blank)
-                engine.recognizer([blank[:48, :480], blank[:48, :160]])
+                # both models where names are read in fp32 (TextRecognizer's exact crops)
+                engine.recognizer([blank[:48, :480], blank[:48, :160]], [False, True])
                 if engine.segmenter is not None:
                     engine.segmenter(blank)
 
