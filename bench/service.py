@@ -90,6 +90,19 @@ def call(session: requests.Session, url: str, body: bytes, timeout: float = 60.0
     return Reply(code, message, data, status, ms)
 
 
+def memory_bytes(pid: int, field: str = "VmRSS") -> int | None:
+    """A memory figure of a running process from /proc/<pid>/status (Linux): ``VmRSS`` (resident
+    now) or ``VmHWM`` (its high-water mark); None where there is no such file."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) * 1024
+    return None
+
+
 class ServerProcess:
     """``python -m processor serve`` on a free loopback port, its log in ``log_path``."""
 
@@ -177,14 +190,7 @@ class ServerProcess:
 
     def peak_rss_bytes(self) -> int | None:
         """The server's resident-memory high-water mark (VmHWM), while it still runs."""
-        try:
-            status = Path(f"/proc/{self.proc.pid}/status").read_text()
-        except OSError:
-            return None
-        for line in status.splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-        return None
+        return memory_bytes(self.proc.pid, "VmHWM")
 
     def stop(self, timeout: float = 20.0) -> int | None:
         if self.proc.poll() is None:

@@ -31,7 +31,7 @@ from PIL import Image
 
 from . import OUT_DIR
 from .metrics import percentile
-from .service import ServerProcess
+from .service import ServerProcess, memory_bytes
 
 #: Codes the API documents; anything else in an envelope is an error.
 DOCUMENTED = {"200", "201", "202", "203", "204", "205", "206", "207", "208", "209", "-1"}
@@ -183,24 +183,17 @@ def run(
 
 def rss_bytes(pid: int) -> int | None:
     """VmRSS of a process (Linux)."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        return None
-    return None
+    return memory_bytes(pid, "VmRSS")
 
 
 def warm_up(url: str, pid: int, bodies: list[Body], *, clients: int, rounds: int = 4) -> int:
-    """Send the mix ``rounds`` x 4 times; the peak RSS seen meanwhile (bytes). malloc's
-    footprint moves up and down by a few percent with the shapes in flight, so a leak is
-    growth past this peak, not past one sample."""
-    peak = 0
+    """Send the mix ``rounds`` x 4 times; the peak RSS meanwhile (bytes: the process's
+    high-water mark, which catches the peaks between samples). malloc's footprint moves up and
+    down by several percent with the shapes in flight, so a leak is growth past this peak,
+    not past one sample of it."""
     for _ in range(rounds):
         run(url, bodies, clients=clients, requests_total=4 * len(bodies))
-        peak = max(peak, rss_bytes(pid) or 0)
-    return peak
+    return max(rss_bytes(pid) or 0, memory_bytes(pid, "VmHWM") or 0)
 
 
 def soak(
