@@ -64,9 +64,10 @@ def decode_answer(text: str) -> tuple[str, str, dict[str, Any]]:
 FORM_HEADERS = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
-def form_body(image: bytes) -> bytes:
-    """The documented form (``info`` + base64 ``data``), percent-encoded, as a client sends it."""
-    return urllib.parse.urlencode({"info": "bench", "data": base64.b64encode(image)}).encode()
+def form_body(image: bytes, info: str = "bench") -> bytes:
+    """The documented form (``info`` + base64 ``data``), percent-encoded as the API document's
+    reference client (requests) sends it."""
+    return urllib.parse.urlencode({"info": info, "data": base64.b64encode(image)}).encode()
 
 
 def call(session: requests.Session, url: str, body: bytes, timeout: float = 60.0) -> Reply:

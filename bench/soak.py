@@ -31,7 +31,7 @@ from PIL import Image
 
 from . import OUT_DIR
 from .metrics import percentile
-from .service import ServerProcess, memory_bytes
+from .service import ServerProcess, form_body, memory_bytes
 
 #: Codes the API documents; anything else in an envelope is an error.
 DOCUMENTED = {"200", "201", "202", "203", "204", "205", "206", "207", "208", "209", "-1"}
@@ -43,10 +43,6 @@ class Body:
     data: bytes
     #: HTTP statuses that are a correct answer to this body.
     statuses: frozenset[int]
-
-
-def _form(image: bytes) -> bytes:
-    return b"info=soak&data=" + base64.b64encode(image).replace(b"+", b"%2B").replace(b"/", b"%2F")
 
 
 def _bomb_png(width: int = 50_000, height: int = 50_000) -> bytes:
@@ -71,12 +67,12 @@ def mix(seed: int = 11) -> list[Body]:
     rng = np.random.default_rng(seed)
     noise = io.BytesIO()
     Image.fromarray(rng.integers(0, 255, (300, 400, 3), dtype=np.uint8)).save(noise, "PNG")
-    bodies = [Body(f"card-{i}", _form(c), ok) for i, c in enumerate(cards)]
+    bodies = [Body(f"card-{i}", form_body(c), ok) for i, c in enumerate(cards)]
     bodies += [
-        Body("noise-image", _form(noise.getvalue()), ok),  # a decodable image, no card: 201
+        Body("noise-image", form_body(noise.getvalue()), ok),  # a decodable image, no card: 201
         Body("random-bytes", rng.bytes(2048), bad),
-        Body("truncated-jpeg", _form(cards[0][: len(cards[0]) // 3]), frozenset({200, 400})),
-        Body("bomb-png", _form(_bomb_png()), bad),
+        Body("truncated-jpeg", form_body(cards[0][: len(cards[0]) // 3]), frozenset({200, 400})),
+        Body("bomb-png", form_body(_bomb_png()), bad),
         Body("garbage-base64", b"info=x&data=%%%not-base64***", bad),
         Body("empty", b"", bad),
         Body("wrong-field", b"info=x&image=" + base64.b64encode(cards[0])[:64], bad),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import threading
-import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,11 +45,6 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 class Running:
     url: str  # base URL, e.g. http://127.0.0.1:40123
     settings: Settings
-
-
-def form_body(image: bytes, info: str = "test") -> bytes:
-    """The body the API document's reference client sends (requests' form encoding)."""
-    return urllib.parse.urlencode({"info": info, "data": base64.b64encode(image)}).encode()
 
 
 def decode(body: bytes) -> dict[str, Any]:

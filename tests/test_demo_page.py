@@ -9,8 +9,9 @@ import pytest
 import requests
 import tomllib
 
+from bench.service import form_body
 from processor.server import DEMO_PAGE
-from tests.conftest import ROOT, Running, decode, form_body
+from tests.conftest import ROOT, Running, decode
 
 pytestmark = pytest.mark.server
 

@@ -18,11 +18,12 @@ import cv2
 import numpy as np
 import pytest
 
+from bench.service import form_body
 from processor.eas import IdCardProcessor
 from processor.service import OcrService
 from processor.settings import Settings
 from synthcards import make_identity, render_card
-from tests.conftest import GOLDEN, Running, decode, form_body
+from tests.conftest import GOLDEN, Running, decode
 
 pytestmark = pytest.mark.e2e
 

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from bench.service import form_body
 from processor.decode import decode_image, decode_image_with_transform
 from processor.errors import ApiError, Code
 from processor.extras import OPTIONS, parse_options
@@ -24,7 +25,7 @@ from processor.request import parse_request
 from processor.response import card_outcome, encode_card_image, envelope
 from processor.service import OcrService
 from synthcards import card_height, defects
-from tests.conftest import GOLDEN, Running, decode, form_body
+from tests.conftest import GOLDEN, Running, decode
 
 MIB = 1024 * 1024
 DOCUMENTED = {

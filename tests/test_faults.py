@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 import requests
 
-from bench.service import ServerProcess
+from bench.service import ServerProcess, form_body
 from processor.eas import IdCardProcessor
 from processor.service import OcrService
 from processor.settings import Settings
 from synthcards import make_sample
 
-from .conftest import FIGURES, form_body
+from .conftest import FIGURES
 
 pytestmark = pytest.mark.slow
 

@@ -15,10 +15,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
+from bench.service import form_body
 from bench.soak import DOCUMENTED, _bomb_png
 from processor.eas import IdCardProcessor
 
-from .conftest import FIGURES, decode, form_body
+from .conftest import FIGURES, decode
 
 pytestmark = pytest.mark.slow
 

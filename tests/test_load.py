@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from bench.service import ServerProcess
+from bench.service import ServerProcess, form_body
 from bench.soak import mix, rss_bytes, run, warm_up
 from processor.eas import IdCardProcessor
 from processor.service import OcrService
 from processor.settings import Settings
 
-from .conftest import FIGURES, form_body
+from .conftest import FIGURES
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 

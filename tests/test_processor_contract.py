@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from bench.service import form_body
 from processor.eas import IdCardProcessor
 from processor.errors import Code
-from tests.conftest import decode, form_body
+from tests.conftest import decode
 
 DOCUMENTED = {c.value for c in Code}
 

@@ -12,7 +12,8 @@ from email.utils import formatdate
 import pytest
 import requests
 
-from tests.conftest import Running, form_body
+from bench.service import form_body
+from tests.conftest import Running
 
 pytestmark = pytest.mark.server
 PREDICT = "/api/predict/idcard_ocr"
