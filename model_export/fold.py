@@ -361,11 +361,9 @@ def main(argv: list[str] | None = None) -> int:
     except OptimizeError as exc:
         print(f"fold: {exc}", file=sys.stderr)
         return 1
-    p = result.parity
     print(
         f"wrote {result.path} (sha256 {sha256_of(result.path)[:16]}): {result.stats}; "
-        f"max |diff| {p.max_abs_diff:.3g}, agreement {p.agreement:.4f}, "
-        f"median {p.fp32_ms:.1f} -> {p.optimized_ms:.1f} ms"
+        f"{result.parity}"
     )
     return 0
 

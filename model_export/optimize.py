@@ -82,6 +82,12 @@ class Parity:
     fp32_ms: float
     optimized_ms: float
 
+    def __str__(self) -> str:
+        return (
+            f"max |diff| {self.max_abs_diff:.3g}, agreement {self.agreement:.4f}, "
+            f"median {self.fp32_ms:.1f} ms fp32 -> {self.optimized_ms:.1f} ms"
+        )
+
 
 @dataclass(frozen=True)
 class Result:
@@ -182,9 +188,8 @@ def pipeline_crops(model_dir: Path, count: int, seed: int) -> list[np.ndarray]:
             crops.extend(batch)
             return super().__call__(batch, exact)
 
-    engine = OcrEngine.load(model_dir, intra_op_threads=1)
     rec = ort.InferenceSession(load_verified(model_dir, "rec"), providers=["CPUExecutionProvider"])
-    engine = OcrEngine(engine.detector, Recording(rec), engine.segmenter)
+    engine = OcrEngine.load(model_dir, intra_op_threads=1, recognizer=Recording(rec))
     index = 0
     while len(crops) < count:
         for scene in ("scan", "photo", "hard"):
@@ -199,10 +204,9 @@ def pipeline_crops(model_dir: Path, count: int, seed: int) -> list[np.ndarray]:
 def pointwise_convs(model: Any) -> list[str]:
     """The backbone's pointwise convolutions: ungrouped 1x1 ``Conv`` nodes before its closing
     pooling (PP-LCNetV3's ``AveragePool``; the SVTR neck follows) or the first ``MatMul``,
-    without the squeeze-excitation ones
-    (fed by a global pooling, or by the ``Relu`` between an SE block's two convs). They carry
-    most of PP-LCNetV3's multiply-adds; int8 depthwise convs ran slower here than fp32 and
-    cost more accuracy."""
+    without the squeeze-excitation ones (fed by a global pooling, or by the ``Relu`` between
+    an SE block's two convs). They carry most of PP-LCNetV3's multiply-adds; int8 depthwise
+    convs ran slower here than fp32 and cost more accuracy."""
     numpy_helper = importlib.import_module("onnx.numpy_helper")
     weights = {init.name: init for init in model.graph.initializer}
     producer = {out: node.op_type for node in model.graph.node for out in node.output}
@@ -272,15 +276,18 @@ def quantize(
         raise OptimizeError("quantisation needs the onnx package (pip install onnx)") from exc
     with tempfile.TemporaryDirectory(prefix="quant-") as tmp:
         pre = Path(tmp) / "pre.onnx"
-        model = onnx.load(str(source))
-        opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 0)
-        if per_channel and opset < PER_CHANNEL_OPSET:
-            model = importlib.import_module("onnx.version_converter").convert_version(
-                model, PER_CHANNEL_OPSET
-            )
-        converted = Path(tmp) / "source.onnx"
-        onnx.save(model, str(converted))
-        shape_inference.quant_pre_process(str(converted), str(pre), skip_symbolic_shape=True)
+        if per_channel:
+            model = onnx.load(str(source))
+            opset = next(o.version for o in model.opset_import if o.domain in ("", "ai.onnx"))
+            if opset < PER_CHANNEL_OPSET:
+                source = Path(tmp) / "source.onnx"
+                onnx.save(
+                    importlib.import_module("onnx.version_converter").convert_version(
+                        model, PER_CHANNEL_OPSET
+                    ),
+                    str(source),
+                )
+        shape_inference.quant_pre_process(str(source), str(pre), skip_symbolic_shape=True)
         excluded = set(exclude)
         if convs == "pointwise":
             prepared = onnx.load(str(pre))
@@ -542,10 +549,8 @@ def main(argv: list[str] | None = None) -> int:
     except OptimizeError as exc:
         print(f"optimize: {exc}", file=sys.stderr)
         return 1
-    p = result.parity
     print(
-        f"wrote {result.path}: max |diff| {p.max_abs_diff:.3g}, agreement "
-        f"{p.agreement:.4f}, median {p.fp32_ms:.1f} ms fp32 -> {p.optimized_ms:.1f} ms"
+        f"wrote {result.path}: {result.parity}"
         + (f"; manifest {result.manifest}" if result.manifest else "")
     )
     return 0
