@@ -87,13 +87,15 @@ class OcrService:
         from .pipeline import DET_SIZE  # noqa: PLC0415
 
         blank = np.full((DET_SIZE[1], DET_SIZE[0], 3), 255, np.uint8)
-        for engine in (self.engine, self.solo_engine):
-            if engine is not None:
-                engine.detector(blank)
-                # both models where names are read in fp32 (TextRecognizer's exact crops)
-                engine.recognizer([blank[:48, :480], blank[:48, :160]], [False, True])
-                if engine.segmenter is not None:
-                    engine.segmenter(blank)
+        engines = [e for e in (self.engine, self.solo_engine) if e is not None]
+        for engine in engines:
+            engine.detector(blank)
+            if engine.segmenter is not None:
+                engine.segmenter(blank)
+        # each recogniser once (create gives both engines the same one), with both of its
+        # models where names are read in fp32 (TextRecognizer's exact crops)
+        for recognizer in {id(e.recognizer): e.recognizer for e in engines}.values():
+            recognizer([blank[:48, :480], blank[:48, :160]], [False, True])
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
