@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from processor.decode import decode_image
+from processor.layout import FieldRegions
 from processor.ocr import (
     REC_FP32,
     REC_INT8,
@@ -61,6 +62,16 @@ def engines() -> tuple[OcrEngine, OcrEngine]:
     )
 
 
+def _line_crops(card_image: np.ndarray, regions: FieldRegions) -> list[np.ndarray]:
+    """Every text line crop of a read card (its detected boxes, unpadded)."""
+    h, w = card_image.shape[:2]
+    return [
+        card_image[int(b.y0 * h) : int(b.y1 * h), int(b.x0 * w) : int(b.x1 * w)]
+        for boxes in regions.rows.values()
+        for b in boxes
+    ]
+
+
 def test_lanes_read_what_one_run_reads(
     engines: tuple[OcrEngine, OcrEngine], scan_front: bytes
 ) -> None:
@@ -70,12 +81,7 @@ def test_lanes_read_what_one_run_reads(
     assert card is not None and card.lines is not None
     assert card.regions is not None
     # every line crop of the card, in one call: several batches, dealt over two lanes
-    h, w = card.card_image.shape[:2]
-    crops = [
-        card.card_image[int(b.y0 * h) : int(b.y1 * h), int(b.x0 * w) : int(b.x1 * w)]
-        for boxes in card.regions.rows.values()
-        for b in boxes
-    ]
+    crops = _line_crops(card.card_image, card.regions)
     assert len(crops) >= 5
     one, laned = shared.recognizer(crops), solo.recognizer(crops)
     assert [t.text for t in laned] == [t.text for t in one]
@@ -144,12 +150,7 @@ def test_exact_crops_are_read_by_the_fp32_model(
     fp32, int8 = engines[0], int8_engines[solo]
     card = read_card(decode_image(scan_front, max_pixels=50_000_000, min_side=64), fp32)
     assert card is not None and card.regions is not None
-    h, w = card.card_image.shape[:2]
-    crops = [
-        card.card_image[int(b.y0 * h) : int(b.y1 * h), int(b.x0 * w) : int(b.x1 * w)]
-        for boxes in card.regions.rows.values()
-        for b in boxes
-    ]
+    crops = _line_crops(card.card_image, card.regions)
     exact = [i % 2 == 0 for i in range(len(crops))]
     got = int8.recognizer(crops, exact)
     # each crop read by the model its flag names (batched with its own kind), in order
