@@ -7,7 +7,6 @@ to the canonical 85.6 x 54 mm aspect.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Callable
 
@@ -15,6 +14,7 @@ import cv2
 import numpy as np
 
 from .cardfacts import CARD_ASPECT
+from .values import Quad
 
 #: Localisation works on a copy whose long side is this many pixels.
 WORK_SIDE = 640
@@ -23,44 +23,6 @@ _MIN_AREA_FRACTION = 0.03
 LEARNED_MIN_SCORE = 0.5
 #: Learned quads scoring at least this are tried even when the classical ones fill the list.
 LEARNED_KEEP_SCORE = 0.2
-
-
-@dataclasses.dataclass(frozen=True)
-class Quad:
-    """Four corners in image pixels, clockwise, ``p0 -> p1`` along a long side."""
-
-    points: tuple[tuple[float, float], ...]
-    score: float = 0.0
-
-    def __post_init__(self) -> None:
-        if len(self.points) != 4:
-            raise ValueError("a quadrilateral has four corners")
-
-    @classmethod
-    def from_array(cls, pts: np.ndarray, score: float = 0.0) -> Quad:
-        """The quadrilateral with the corners of a (4, 2) array, in that order."""
-        return cls(_as_points(np.asarray(pts).reshape(4, 2)), score)
-
-    def array(self) -> np.ndarray:
-        return np.asarray(self.points, dtype=np.float32)
-
-    def scaled(self, factor: float) -> Quad:
-        pts = self.array() * factor
-        return Quad(_as_points(pts), self.score)
-
-    def rotated(self, quarter_turns: int) -> Quad:
-        """The same quadrilateral with its corner order shifted: the card turned by 90° steps."""
-        pts = list(self.points)
-        k = quarter_turns % 4
-        return Quad(_as_points(np.asarray(pts[k:] + pts[:k], dtype=np.float32)), self.score)
-
-    @property
-    def area(self) -> float:
-        return float(abs(cv2.contourArea(self.array())))
-
-
-def _as_points(pts: np.ndarray) -> tuple[tuple[float, float], ...]:
-    return tuple((float(x), float(y)) for x, y in pts)
 
 
 def order_corners(pts: np.ndarray) -> np.ndarray:
@@ -93,7 +55,7 @@ def rectify(image: np.ndarray, quad: Quad, width: int, height: int | None = None
 
 def full_frame_quad(shape: tuple[int, ...]) -> Quad:
     h, w = shape[:2]
-    return Quad(_as_points(order_corners(np.array([[0, 0], [w, 0], [w, h], [0, h]]))), 0.1)
+    return Quad.from_array(order_corners(np.array([[0, 0], [w, 0], [w, h], [0, h]])), 0.1)
 
 
 def find_card_candidates(
@@ -200,7 +162,7 @@ def _quads_from_mask(mask: np.ndarray) -> list[Quad]:
         if aspect_fit < 0.2 or fill < 0.85:
             continue
         score = fill**4 * aspect_fit * math.sqrt(hull_area / frame)
-        out.append(Quad(_as_points(ordered), score))
+        out.append(Quad.from_array(ordered, score))
     return out
 
 

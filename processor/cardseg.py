@@ -17,9 +17,10 @@ import cv2
 import numpy as np
 import onnxruntime as ort
 
-from .card import Quad, _as_points, _hull_to_quad, downscaled, order_corners
+from .card import _hull_to_quad, downscaled, order_corners
 from .cardfacts import CARD_ASPECT
 from .models import ModelError, load_verified
+from .values import Quad
 
 MODEL_NAME = "card_seg"
 #: The model's input side (the image is squashed to SIDE x SIDE).
@@ -77,7 +78,7 @@ class CardSegmenter:
             # the mask is squashed: judge the shape again in image pixels
             mask_shape = shape_plausibility(quad.array())
             score = quad.score / max(mask_shape, 1e-6) * shape_plausibility(pts)
-            refined = refine_quad(work, Quad(_as_points(pts), score))
+            refined = refine_quad(work, Quad.from_array(pts, score))
             out.append(refined.scaled(1 / scale))
         out.sort(key=lambda q: -q.score)
         return out
@@ -111,7 +112,7 @@ def quads_from_mask(prob: np.ndarray, *, limit: int = 2, thresh: float = 0.5) ->
         cv2.drawContours(blob, [contour], -1, 1, thickness=-1)
         ordered = order_corners(quad)
         score = float(prob[blob > 0].mean()) * fill * shape_plausibility(ordered)
-        out.append(Quad(_as_points(ordered), score))
+        out.append(Quad.from_array(ordered, score))
     return out
 
 
@@ -184,7 +185,7 @@ def refine_quad(image: np.ndarray, quad: Quad, *, band_fraction: float = 0.03) -
     moved = float(np.linalg.norm(refined - corners, axis=1).max())
     if moved > 2 * band or not cv2.isContourConvex(refined.reshape(-1, 1, 2)):
         return quad
-    return Quad(_as_points(refined / scale), quad.score)
+    return Quad.from_array(refined / scale, quad.score)
 
 
 def _edge_line(

@@ -39,8 +39,8 @@ from .cardfacts import (
 )
 from .decode import ImageTransform
 from .errors import bad_request
-from .ocr import Box, TextLine
 from .pipeline import CardResult
+from .values import Box, TextLine
 
 #: The option names, in the order their keys are added to ``data``.
 OPTIONS = ("confidence", "location", "portrait", "warnings")

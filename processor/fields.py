@@ -26,7 +26,7 @@ from .cardfacts import (
     gender_from_id,
     id_number_valid,
 )
-from .ocr import CharCandidate, TextLine
+from .values import CharCandidate, TextLine
 
 _CJK = "\u4e00-\u9fff"
 _NAME_RE = re.compile(rf"^[{_CJK}]+(?:{MIDDLE_DOT}[{_CJK}]+)*$")

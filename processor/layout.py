@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from .ocr import Box
+from .values import Box
 
 #: The front's portrait area: text found there is not a field.
 PHOTO = Box(0.62, 0.12, 0.95, 0.78)

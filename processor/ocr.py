@@ -20,6 +20,7 @@ import onnxruntime as ort
 from .cardseg import MODEL_NAME as CARD_SEG_MODEL
 from .cardseg import CardSegmenter
 from .models import ModelError, load_verified, read_manifest
+from .values import Box, CharCandidate, TextLine
 
 REC_HEIGHT = 48
 #: Manifest entries of the recogniser: fp32, and int8 (``model_export optimize --quantize
@@ -32,53 +33,6 @@ VNNI_FLAGS = frozenset({"avx512_vnni", "avx_vnni"})
 REC_MAX_WIDTH = 1920
 #: Crops share a batch only when the widest is at most this much wider than the narrowest.
 PAD_TOLERANCE = 1.15
-
-
-@dataclasses.dataclass(frozen=True)
-class Box:
-    """An axis-aligned text box in the pixel coordinates of the image it was found in."""
-
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    score: float = 1.0
-
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def cy(self) -> float:
-        return (self.y0 + self.y1) / 2
-
-    @property
-    def width(self) -> float:
-        return self.x1 - self.x0
-
-    @property
-    def height(self) -> float:
-        return self.y1 - self.y0
-
-    def scaled(self, sx: float, sy: float) -> Box:
-        return Box(self.x0 * sx, self.y0 * sy, self.x1 * sx, self.y1 * sy, self.score)
-
-
-@dataclasses.dataclass(frozen=True)
-class CharCandidate:
-    """One recognised character, with the recogniser's runner-up at the same position."""
-
-    char: str
-    prob: float
-    alt: str
-    alt_prob: float
-
-
-@dataclasses.dataclass(frozen=True)
-class TextLine:
-    text: str
-    score: float
-    chars: tuple[CharCandidate, ...]
 
 
 def session_options(intra_op_threads: int, *, spin: bool = False) -> ort.SessionOptions:

@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from . import fields as fp
-from .card import LEARNED_MIN_SCORE, Quad, find_card_candidates, rectify
+from .card import LEARNED_MIN_SCORE, find_card_candidates, rectify
 from .layout import (
     MIN_LAYOUT_SCORE,
     FieldRegions,
@@ -25,8 +25,9 @@ from .layout import (
     flip,
     front_regions,
 )
-from .ocr import Box, OcrEngine, TextLine
+from .ocr import OcrEngine
 from .register import register, register_near
+from .values import Box, Quad, TextLine
 
 #: Size of the rectified card the detector sees (multiples of 32, aspect ~1.6).
 DET_SIZE = (512, 320)

@@ -21,11 +21,11 @@ from collections.abc import Callable, Sequence
 import cv2
 import numpy as np
 
-from .card import Quad
 from .cardfacts import CARD_ASPECT, birth_from_id
 from .cardseg import refine_quad
 from .fields import ISSUER_RE
-from .ocr import REC_HEIGHT, OcrEngine, TextLine
+from .ocr import REC_HEIGHT, OcrEngine
+from .values import Quad, TextLine
 
 #: Long side of the frame the full-image text detector sees (a multiple of 32).
 DETECT_SIDE = 1024

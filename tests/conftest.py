@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from processor.card import Quad
 from processor.eas import IdCardProcessor
 from processor.server import make_server
 from processor.settings import Settings
+from processor.values import Quad
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"

@@ -10,9 +10,10 @@ import cv2
 import numpy as np
 import pytest
 
-from processor.card import Quad, find_card_candidates
+from processor.card import find_card_candidates
 from processor.cardseg import MODEL_NAME, CardSegmenter, quads_from_mask, refine_quad
 from processor.models import read_manifest, sha256_of
+from processor.values import Quad
 
 from .conftest import MODELS, corner_error, generated_photo
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from processor import fields as fp
-from processor.ocr import CharCandidate, TextLine
 from processor.pipeline import looks_like_card, relabel_rows
+from processor.values import CharCandidate, TextLine
 
 
 def line(text: str, prob: float = 0.99, alts: dict[int, str] | None = None) -> TextLine:

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from processor.card import Quad, find_card_candidates, order_corners, rectify
+from processor.card import find_card_candidates, order_corners, rectify
 from processor.layout import (
     MIN_LAYOUT_SCORE,
     back_regions,
@@ -15,8 +15,8 @@ from processor.layout import (
     front_regions,
     id_value_x0,
 )
-from processor.ocr import Box
 from processor.pipeline import DIGIT_SQUEEZE, squeezed, trailing_ink
+from processor.values import Box, Quad
 
 
 @pytest.mark.parametrize("shift", range(4))

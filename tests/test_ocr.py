@@ -16,12 +16,12 @@ from processor.ocr import (
     REC_FP32,
     REC_INT8,
     OcrEngine,
-    TextLine,
     _lanes,
     cpu_flags,
     rec_model,
 )
 from processor.pipeline import read_card
+from processor.values import TextLine
 
 MODELS = Path(__file__).resolve().parents[1] / "models"
 

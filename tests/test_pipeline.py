@@ -8,10 +8,10 @@ from collections.abc import Mapping
 import numpy as np
 import pytest
 
-from processor.card import Quad
 from processor.cardfacts import check_char, id_number_valid
 from processor.fields import MISSING, Field
 from processor.pipeline import CardResult, _best, _complete, _completed
+from processor.values import Quad
 
 ID_NO = "11010519491231001" + check_char("11010519491231001")  # born 1949-12-31; 男 (odd)
 QUAD = Quad(((0, 0), (856, 0), (856, 540), (0, 540)))

@@ -7,7 +7,6 @@ import cv2
 import numpy as np
 import pytest
 
-from processor.card import Quad
 from processor.cardfacts import CARD_ASPECT
 from processor.ocr import OcrEngine
 from processor.register import (
@@ -19,6 +18,7 @@ from processor.register import (
     reading_orders,
     register_near,
 )
+from processor.values import Quad
 from tests.conftest import MODELS, corner_error, generated_photo
 
 
