@@ -24,7 +24,7 @@ COPY app.py ./app/app.py
 COPY processor/ ./app/processor/
 COPY models/manifest.json models/*.onnx ./app/models/
 RUN find /src/app -name '__pycache__' -prune -exec rm -rf {} + \
- && cd /src/app && /opt/venv/bin/python -c "from pathlib import Path; from processor.models import read_manifest, load_verified; d = Path('models'); names = list(read_manifest(d)); [load_verified(d, n) for n in names]; print('models verified:', ', '.join(names))" \
+ && cd /src/app && /opt/venv/bin/python -c "from pathlib import Path; from processor.ocr.models import read_manifest, load_verified; d = Path('models'); names = list(read_manifest(d)); [load_verified(d, n) for n in names]; print('models verified:', ', '.join(names))" \
  && /opt/venv/bin/python -c "import importlib.metadata as m; gui = [d for d in ('opencv-python', 'opencv-contrib-python') if any(x.metadata['Name'].lower() == d for x in m.distributions())]; assert not gui, gui; import cv2; print('opencv', cv2.__version__, 'headless')"
 
 # ---- runtime stage: python, the venv, the app; no compilers, no pip, no tests -----------------

@@ -1,6 +1,6 @@
 """Writing manifest entries (name, file, version, sha256, source) for the models we produce.
 
-The processor reads the same file through :func:`processor.models.read_manifest` and checks
+The processor reads the same file through :func:`processor.ocr.models.read_manifest` and checks
 every file's sha256 at load, so an entry written here is exactly what it will verify.
 """
 
@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from processor.models import MANIFEST, ModelEntry, read_manifest, sha256_of
+from processor.ocr.models import MANIFEST, ModelEntry, read_manifest, sha256_of
 
 _COMMENT = (
     "Models the processor loads. Fetched by `make models` (model_export.fetch) or produced by "

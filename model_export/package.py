@@ -33,7 +33,7 @@ from pathlib import Path
 import tomllib
 
 from processor import __version__
-from processor.models import MANIFEST, read_manifest, sha256_of
+from processor.ocr.models import MANIFEST, read_manifest, sha256_of
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRY = "app.py"

@@ -19,7 +19,7 @@ import onnxruntime as ort
 
 from .card import _hull_to_quad, downscaled, order_corners
 from .cardfacts import CARD_ASPECT
-from .models import ModelError, load_verified
+from .ocr.runtime import open_session
 from .values import Quad
 
 MODEL_NAME = "card_seg"
@@ -43,20 +43,7 @@ class CardSegmenter:
     def load(
         cls, model_dir: Path, *, intra_op_threads: int = 1, spin: bool = False
     ) -> CardSegmenter:
-        from .ocr import session_options  # noqa: PLC0415 - ocr imports this module lazily too
-
-        blob = load_verified(model_dir, MODEL_NAME)
-        try:
-            session = ort.InferenceSession(
-                blob,
-                sess_options=session_options(intra_op_threads, spin=spin),
-                providers=["CPUExecutionProvider"],
-            )
-        except Exception as exc:  # onnxruntime raises its own untyped errors
-            raise ModelError(
-                f"model {MODEL_NAME!r} in {model_dir} cannot be loaded: {exc}"
-            ) from exc
-        return cls(session)
+        return cls(open_session(model_dir, MODEL_NAME, intra_op_threads, spin=spin))
 
     def probabilities(self, image: np.ndarray) -> np.ndarray:
         """The card probability of each pixel of the SIDE x SIDE squashed image."""

@@ -25,7 +25,7 @@ from .layout import (
     flip,
     front_regions,
 )
-from .ocr import OcrEngine
+from .read.engine import OcrEngine
 from .register import register, register_near
 from .values import Box, Quad, TextLine
 

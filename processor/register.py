@@ -24,7 +24,8 @@ import numpy as np
 from .cardfacts import CARD_ASPECT, birth_from_id
 from .cardseg import refine_quad
 from .fields import ISSUER_RE
-from .ocr import REC_HEIGHT, OcrEngine
+from .ocr.recognize import REC_HEIGHT
+from .read.engine import OcrEngine
 from .values import Quad, TextLine
 
 #: Long side of the frame the full-image text detector sees (a multiple of 32).

@@ -23,9 +23,11 @@ import numpy as np
 from .decode import decode_image_with_transform
 from .errors import ApiError, Code
 from .extras import build_extras, parse_options
-from .models import ModelError
-from .ocr import OcrEngine, cpu_flags, load_recognizer, rec_model
+from .ocr.models import ModelError
+from .ocr.recognize import load_recognizer
+from .ocr.runtime import cpu_flags, rec_model
 from .pipeline import read_card
+from .read.engine import OcrEngine
 from .request import parse_request
 from .response import card_outcome, encode_card_image, envelope, error_body
 from .settings import Settings

@@ -12,7 +12,7 @@ import pytest
 
 from processor.card import find_card_candidates
 from processor.cardseg import MODEL_NAME, CardSegmenter, quads_from_mask, refine_quad
-from processor.models import read_manifest, sha256_of
+from processor.ocr.models import read_manifest, sha256_of
 from processor.values import Quad
 
 from .conftest import MODELS, corner_error, generated_photo
@@ -123,8 +123,8 @@ def test_segmenter_on_a_blank_image(segmenter: CardSegmenter) -> None:
 
 
 def test_corrupt_card_seg_model_fails_loudly(tmp_path: Path) -> None:
-    from processor.models import ModelError
-    from processor.ocr import OcrEngine
+    from processor.ocr.models import ModelError
+    from processor.read.engine import OcrEngine
 
     for entry in read_manifest(MODELS).values():
         (tmp_path / entry.file).write_bytes((MODELS / entry.file).read_bytes())

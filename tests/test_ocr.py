@@ -12,15 +12,10 @@ import pytest
 
 from processor.decode import decode_image
 from processor.layout import FieldRegions
-from processor.ocr import (
-    REC_FP32,
-    REC_INT8,
-    OcrEngine,
-    _lanes,
-    cpu_flags,
-    rec_model,
-)
+from processor.ocr.recognize import deal_lanes
+from processor.ocr.runtime import REC_FP32, REC_INT8, cpu_flags, rec_model
 from processor.pipeline import read_card
+from processor.read.engine import OcrEngine
 from processor.values import TextLine
 
 MODELS = Path(__file__).resolve().parents[1] / "models"
@@ -45,7 +40,7 @@ MODELS = Path(__file__).resolve().parents[1] / "models"
 def test_lanes_balance_the_padded_width(
     batches: list[list[int]], widths: list[int], lanes: int, loads: list[int]
 ) -> None:
-    groups = _lanes(batches, widths, lanes)
+    groups = deal_lanes(batches, widths, lanes)
     assert [sum(widths[b[-1]] * len(b) for b in g) for g in groups] == loads
     dealt = sorted(i for g in groups for b in g for i in b)
     assert dealt == sorted(i for b in batches for i in b)  # every crop exactly once

@@ -135,7 +135,7 @@ def test_missing_model_fails_loudly_naming_the_file(
 ) -> None:
     from pathlib import Path
 
-    from processor.models import ModelError
+    from processor.ocr.models import ModelError
     from tests.conftest import ROOT
 
     model_dir = Path(str(tmp_path))

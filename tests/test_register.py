@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from processor.cardfacts import CARD_ASPECT
-from processor.ocr import OcrEngine
+from processor.read.engine import OcrEngine
 from processor.register import (
     ANCHORS,
     AnchorMatch,

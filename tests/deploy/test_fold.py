@@ -17,7 +17,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 from model_export.fetch import fetch
 from model_export.fold import fold, fold_model, rebuild
-from processor.models import read_manifest, sha256_of
+from processor.ocr.models import read_manifest, sha256_of
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = ROOT / "models"

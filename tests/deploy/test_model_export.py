@@ -18,7 +18,7 @@ import numpy as np
 import onnxruntime as ort
 import pytest
 
-from processor.models import load_verified, read_manifest
+from processor.ocr.models import load_verified, read_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = ROOT / "models"

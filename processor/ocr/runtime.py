@@ -1,0 +1,82 @@
+"""onnxruntime sessions: their options, opening a verified model, and which recogniser to serve.
+
+Sessions are created once (in ``initialize``) and shared: ``InferenceSession.run`` is
+thread-safe, and nothing here keeps per-request state.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import onnxruntime as ort
+
+from .models import ModelError, load_verified, read_manifest
+
+#: Manifest entries of the recogniser: fp32, and int8 (``model_export optimize --quantize
+#: static --per-channel --convs pointwise``; see models/manifest.json).
+REC_FP32 = "rec"
+REC_INT8 = "rec_int8"
+#: CPU flags (Linux /proc/cpuinfo) of int8 dot-product instructions.
+VNNI_FLAGS = frozenset({"avx512_vnni", "avx_vnni"})
+
+
+def session_options(intra_op_threads: int, *, spin: bool = False) -> ort.SessionOptions:
+    """Options of every session. ``spin``: the pool's threads spin between the parallel
+    sections of a run instead of sleeping (no wake-up at every op), and stop when it ends."""
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = intra_op_threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.log_severity_level = 3
+    # Inputs vary in shape (frames, line widths): onnxruntime's arena keeps the largest
+    # blocks it has ever handed out per shape mix, so memory creeps up under varied load.
+    # Plain malloc (with MALLOC_ARENA_MAX=2) gives it back.
+    options.enable_cpu_mem_arena = False
+    if intra_op_threads > 1:
+        # Requests run at once share the cores: a pool that spins waiting for work burns the
+        # CPU another request's run needs. Alone, spinning only within a run is ~10% faster.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
+        if spin:
+            options.add_session_config_entry("session.force_spinning_stop", "1")
+    return options
+
+
+def open_session(
+    model_dir: Path, name: str, intra_op_threads: int, *, spin: bool = False
+) -> ort.InferenceSession:
+    """The manifest's model ``name`` (sha256-checked) in a session with :func:`session_options`;
+    raises ModelError naming the model when onnxruntime cannot load it."""
+    blob = load_verified(model_dir, name)
+    try:
+        return ort.InferenceSession(
+            blob,
+            sess_options=session_options(intra_op_threads, spin=spin),
+            providers=["CPUExecutionProvider"],
+        )
+    except Exception as exc:  # onnxruntime raises its own untyped errors
+        raise ModelError(f"model {name!r} in {model_dir} cannot be loaded: {exc}") from exc
+
+
+def cpu_flags(cpuinfo: Path = Path("/proc/cpuinfo")) -> frozenset[str]:
+    """The first processor's feature flags; empty where the file is missing (not Linux)."""
+    try:
+        with cpuinfo.open(encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                key, _, value = line.partition(":")
+                if key.strip() in ("flags", "Features"):
+                    return frozenset(value.split())
+    except OSError:
+        pass
+    return frozenset()
+
+
+def rec_model(precision: str, model_dir: Path, flags: frozenset[str]) -> str:
+    """The manifest entry of the recogniser to serve: ``int8`` asks for the int8 one,
+    ``fp32`` for the fp32 one, ``auto`` for int8 where the manifest lists it and the CPU has
+    VNNI (``flags``), else fp32."""
+    if precision == "int8":
+        return REC_INT8
+    if precision == "auto" and flags & VNNI_FLAGS and REC_INT8 in read_manifest(model_dir):
+        return REC_INT8
+    return REC_FP32
