@@ -1,7 +1,7 @@
 """``python -m model_export cardseg {data,train,export}``: the card-segmentation model.
 
 A small encoder-decoder that predicts the ID card's mask in a 256 x 256 (squashed) copy
-of the photo; ``processor.cardseg`` turns the mask into the card's quadrilateral. It is
+of the photo; ``processor.card.segmenter`` turns the mask into the card's quadrilateral. It is
 trained only on the project's own generator (``synthcards``), never on the benchmark's
 seed (0) or the golden seed::
 

@@ -28,15 +28,15 @@ import cv2
 import numpy as np
 
 from . import fields as fp
-from .card import rectify
-from .cardfacts import (
-    CARD_ASPECT,
+from .card.facts import (
     LONG_TERM,
     birth_from_id,
     check_char,
     format_date,
     gender_from_id,
 )
+from .card.geometry import rectify
+from .card.template import CARD_ASPECT
 from .decode import ImageTransform
 from .errors import bad_request
 from .pipeline import CardResult

@@ -13,10 +13,12 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from .cardfacts import (
+from .card.facts import (
     ETHNICITIES,
     ETHNICITY_ALIASES,
     ETHNICITY_EXTRAS,
+    HAN,
+    ISSUER_RE,
     LONG_TERM,
     MIDDLE_DOT,
     add_years,
@@ -28,12 +30,11 @@ from .cardfacts import (
 )
 from .values import CharCandidate, TextLine
 
-_CJK = "\u4e00-\u9fff"
-_NAME_RE = re.compile(rf"^[{_CJK}]+(?:{MIDDLE_DOT}[{_CJK}]+)*$")
+_NAME_RE = re.compile(rf"^[{HAN}]+(?:{MIDDLE_DOT}[{HAN}]+)*$")
 _DOTS = re.compile(r"[.．・•∙⋅°·]")
 #: 一 is one thin stroke: the recogniser often reads it as a dash (sometimes two). A run of
 #: dashes after a Chinese character, before another one or at the line's end, is 一.
-_DASHES_AS_YI = re.compile(rf"(?<=[{_CJK}])[—―─－\-_~]+(?=[{_CJK}]|$)")
+_DASHES_AS_YI = re.compile(rf"(?<=[{HAN}])[—―─－\-_~]+(?=[{HAN}]|$)")
 _PUNCT = re.compile(r"[\s,，.。:：;；'\"“”‘’`~!！?？、|｜_\-—()（）\[\]【】<>《》]")
 _ID_CONFUSIONS = str.maketrans(
     {
@@ -60,14 +61,10 @@ _ID_CONFUSIONS = str.maketrans(
         "T": "7",
     }
 )
-#: An issuing authority: a place, then 公安局 (and a district 分局) or 分局.
-ISSUER_RE = re.compile(rf"^[{_CJK}]{{2,}}(?:公安局(?:[{_CJK}]{{1,8}}分局)?|分局)$")
-_RACE_PASSTHROUGH = re.compile(rf"^[{_CJK}]{{1,6}}人$")
+_RACE_PASSTHROUGH = re.compile(rf"^[{HAN}]{{1,6}}人$")
 _MIN_CLEAN_SCORE = 0.9
 _DATE = r"(\d{4})\s*[.,·]?\s*(\d{2})\s*[.,·]?\s*(\d{2})"
 _VALIDITY_RE = re.compile(rf"{_DATE}\s*[-—–一~]*\s*(?:{_DATE}|(长期|長期|长朗|长明))")
-
-LABELS = ("公民身份号码", "签发机关", "有效期限", "姓名", "性别", "民族", "出生", "住址")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -229,7 +226,7 @@ def parse_address(lines: Sequence[TextLine]) -> Field:
     text = "".join(parts)
     for wrong, right in ADDRESS_MISREADS:
         text = text.replace(wrong, right)
-    if len(text) < 2 or not re.search(f"[{_CJK}]", text):
+    if len(text) < 2 or not re.search(f"[{HAN}]", text):
         return MISSING
     return Field(text, min(ln.score for ln in lines))
 
@@ -326,7 +323,6 @@ def reconcile_front(fields: dict[str, Field]) -> dict[str, Field]:
 
 __all__ = [
     "ISSUER_RE",
-    "LABELS",
     "MISSING",
     "Field",
     "check_char",

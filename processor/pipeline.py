@@ -15,8 +15,9 @@ import cv2
 import numpy as np
 
 from . import fields as fp
-from .card import LEARNED_MIN_SCORE, find_card_candidates, rectify
-from .layout import (
+from .card.candidates import LEARNED_MIN_SCORE, find_card_candidates
+from .card.geometry import rectify
+from .card.layout import (
     MIN_LAYOUT_SCORE,
     FieldRegions,
     Hypothesis,
@@ -25,8 +26,8 @@ from .layout import (
     flip,
     front_regions,
 )
+from .card.register import register, register_near
 from .read.engine import OcrEngine
-from .register import register, register_near
 from .values import Box, Quad, TextLine
 
 #: Size of the rectified card the detector sees (multiples of 32, aspect ~1.6).
@@ -84,12 +85,14 @@ class _Frame:
 
     def register(self) -> list[Quad]:
         if self._whole is None:
-            self._whole = register(self.image, self.engine)
+            self._whole = register(self.image, self.engine.detector, self.engine.recognizer)
         return self._whole
 
     def register_near(self, quad: Quad) -> list[Quad]:
         if quad not in self._near:
-            self._near[quad] = register_near(self.image, quad, self.engine)
+            self._near[quad] = register_near(
+                self.image, quad, self.engine.detector, self.engine.recognizer
+            )
         return self._near[quad]
 
 

@@ -8,7 +8,7 @@ from typing import Final, TypeVar
 
 import numpy as np
 
-from processor.cardfacts import (
+from processor.card.facts import (
     ETHNICITIES,
     LONG_TERM,
     MIDDLE_DOT,

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from processor.cardfacts import (
+from processor.card.facts import (
     ETHNICITIES,
     add_years,
     birth_from_id,

@@ -10,8 +10,9 @@ import cv2
 import numpy as np
 import pytest
 
-from processor.card import find_card_candidates
-from processor.cardseg import MODEL_NAME, CardSegmenter, quads_from_mask, refine_quad
+from processor.card.candidates import find_card_candidates
+from processor.card.geometry import refine_quad
+from processor.card.segmenter import MODEL_NAME, CardSegmenter, quads_from_mask
 from processor.ocr.models import read_manifest, sha256_of
 from processor.values import Quad
 

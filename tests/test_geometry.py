@@ -6,8 +6,9 @@ import cv2
 import numpy as np
 import pytest
 
-from processor.card import find_card_candidates, order_corners, rectify
-from processor.layout import (
+from processor.card.candidates import find_card_candidates
+from processor.card.geometry import order_corners, rectify
+from processor.card.layout import (
     MIN_LAYOUT_SCORE,
     back_regions,
     classify,

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from processor.card.layout import FieldRegions
 from processor.decode import decode_image
-from processor.layout import FieldRegions
 from processor.ocr.recognize import deal_lanes
 from processor.ocr.runtime import REC_FP32, REC_INT8, cpu_flags, rec_model
 from processor.pipeline import read_card

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import numpy as np
 import pytest
 
-from processor.cardfacts import check_char, id_number_valid
+from processor.card.facts import check_char, id_number_valid
 from processor.fields import MISSING, Field
 from processor.pipeline import CardResult, _best, _complete, _completed
 from processor.values import Quad

@@ -7,17 +7,17 @@ import cv2
 import numpy as np
 import pytest
 
-from processor.cardfacts import CARD_ASPECT
-from processor.read.engine import OcrEngine
-from processor.register import (
+from processor.card.register import (
     ANCHORS,
     AnchorMatch,
-    _rightwards,
     fit_card_quad,
     match_anchor,
     reading_orders,
     register_near,
+    rightwards,
 )
+from processor.card.template import CARD_ASPECT
+from processor.read.engine import OcrEngine
 from processor.values import Quad
 from tests.conftest import MODELS, corner_error, generated_photo
 
@@ -171,7 +171,7 @@ def test_register_near_a_rough_outline_finds_the_card(engine: OcrEngine) -> None
         # every corner up to 8% of the diagonal off, and the corners a quarter turn out
         noise = np.random.default_rng(index).uniform(-ROUGH, ROUGH, truth.shape) * diag
         rough = np.roll(truth + noise.astype(np.float32), 1, axis=0)
-        found = register_near(image, Quad.from_array(rough), engine)
+        found = register_near(image, Quad.from_array(rough), engine.detector, engine.recognizer)
         assert found, f"photo {index}: no anchors read around the outline"
         errors.append(min(corner_error(quad, truth) for quad in found[:2]) / diag)
     assert max(errors) < ROUGH, [round(e, 3) for e in errors]
@@ -181,5 +181,5 @@ def test_register_near_a_rough_outline_finds_the_card(engine: OcrEngine) -> None
 @pytest.mark.parametrize("start", [0, 1, 2, 3])
 def test_a_box_is_read_rightwards_first(start: int) -> None:
     box = np.roll(np.array([[10, 50], [200, 40], [202, 80], [12, 90]], np.float32), start, axis=0)
-    order = _rightwards(box)
+    order = rightwards(box)
     assert order[1][0] - order[0][0] > 150  # TL -> TR along the long side, to the right

@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 import pytest
 
-from processor.cardfacts import (
+from processor.card.facts import (
     ETHNICITIES,
     MIDDLE_DOT,
     add_years,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from ..cardseg import MODEL_NAME as CARD_SEG_MODEL
-from ..cardseg import CardSegmenter
+from ..card.segmenter import MODEL_NAME as CARD_SEG_MODEL
+from ..card.segmenter import CardSegmenter
 from ..ocr.detect import TextDetector
 from ..ocr.models import read_manifest
 from ..ocr.recognize import TextRecognizer, load_recognizer

@@ -1,18 +1,21 @@
-"""Facts about the Chinese resident identity card (GB 11643-1999, GB 3304-1991).
+"""Facts about the Chinese resident identity card (GB 11643-1999, GB 3304-1991, the Resident
+Identity Card Law): its size, the id number's check character and contents, ethnicities,
+validity terms and the issuing authority's shape.
 
-Pure functions and constants, no I/O: shared by the field parser, the synthetic
-card generator and the tests.
+Pure functions and constants, no I/O: shared by the reader (registration, the field parser),
+the synthetic card generator and the tests. Where things are printed is the template's
+(:mod:`processor.card.template`), not a fact here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Final
 
 #: Card size in millimetres (ISO/IEC 7810 ID-1).
 CARD_WIDTH_MM: Final = 85.6
 CARD_HEIGHT_MM: Final = 54.0
-CARD_ASPECT: Final = CARD_WIDTH_MM / CARD_HEIGHT_MM
 
 _WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS: Final = "10X98765432"
@@ -38,6 +41,11 @@ ETHNICITY_EXTRAS: Final[tuple[str, ...]] = ("穿青人", "其他", "外国血统
 GENDERS: Final = ("男", "女")
 LONG_TERM: Final = "长期"
 MIDDLE_DOT: Final = "\u00b7"
+
+#: The CJK unified ideographs, as a regular-expression character range.
+HAN: Final = "\u4e00-\u9fff"
+#: An issuing authority: a place, then 公安局 (and a district 分局) or 分局.
+ISSUER_RE: Final = re.compile(rf"^[{HAN}]{{2,}}(?:公安局(?:[{HAN}]{{1,8}}分局)?|分局)$")
 
 
 def check_char(first17: str) -> str:

@@ -1,8 +1,7 @@
-"""Card localisation and rectification (pure geometry on arrays; no models).
+"""Card outline candidates: quadrilaterals that may be the card, most plausible first.
 
-``find_card_candidates`` proposes quadrilaterals that may be the card, best first; the
-pipeline verifies each against the card's text layout. ``rectify`` warps a quadrilateral
-to the canonical 85.6 x 54 mm aspect.
+``find_card_candidates`` puts the learned segmenter's quadrilaterals first and the classical
+edge/brightness ones after them; the pipeline verifies each against the card's text layout.
 """
 
 from __future__ import annotations
@@ -13,8 +12,9 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
-from .cardfacts import CARD_ASPECT
-from .values import Quad
+from ..values import Quad
+from .geometry import downscaled, full_frame_quad, hull_to_quad, iou, order_corners
+from .template import CARD_ASPECT
 
 #: Localisation works on a copy whose long side is this many pixels.
 WORK_SIDE = 640
@@ -25,39 +25,6 @@ LEARNED_MIN_SCORE = 0.5
 LEARNED_KEEP_SCORE = 0.2
 
 
-def order_corners(pts: np.ndarray) -> np.ndarray:
-    """Clockwise order (in image coordinates, y down) starting at a long side's first corner,
-    picking of the two long sides the one nearer the top of the image."""
-    pts = np.asarray(pts, dtype=np.float32).reshape(4, 2)
-    center = pts.mean(axis=0)
-    angles = np.arctan2(pts[:, 1] - center[1], pts[:, 0] - center[0])
-    pts = pts[np.argsort(angles)]  # clockwise on screen (y axis points down)
-    sides = [float(np.linalg.norm(pts[(i + 1) % 4] - pts[i])) for i in range(4)]
-    start = 0 if sides[0] + sides[2] >= sides[1] + sides[3] else 1
-    # of the two long sides (start, start+2) take the one whose midpoint is higher
-    mid_a = (pts[start] + pts[(start + 1) % 4]) / 2
-    mid_b = (pts[(start + 2) % 4] + pts[(start + 3) % 4]) / 2
-    if mid_b[1] < mid_a[1]:
-        start += 2
-    return np.roll(pts, -start, axis=0)
-
-
-def rectify(image: np.ndarray, quad: Quad, width: int, height: int | None = None) -> np.ndarray:
-    """Warp ``quad`` to an upright ``width`` x ``height`` image (default: the card's aspect)."""
-    if height is None:
-        height = round(width / CARD_ASPECT)
-    dst = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
-    matrix = cv2.getPerspectiveTransform(quad.array(), dst)
-    return cv2.warpPerspective(
-        image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
-    )
-
-
-def full_frame_quad(shape: tuple[int, ...]) -> Quad:
-    h, w = shape[:2]
-    return Quad.from_array(order_corners(np.array([[0, 0], [w, 0], [w, h], [0, h]])), 0.1)
-
-
 def find_card_candidates(
     image: np.ndarray,
     *,
@@ -66,7 +33,7 @@ def find_card_candidates(
 ) -> list[Quad]:
     """Quadrilaterals that may be the card, in ``image`` pixels, most plausible first.
 
-    With a ``segmenter`` (the learned card model, :class:`processor.cardseg.CardSegmenter`)
+    With a ``segmenter`` (the learned card model, :class:`processor.card.segmenter.CardSegmenter`)
     its quadrilaterals come first; the classical edge/brightness candidates follow as a
     fallback, minus those that duplicate one already proposed, up to ``limit`` of them, and
     the full frame comes last. A learned quad scoring below ``LEARNED_MIN_SCORE`` is put
@@ -78,7 +45,7 @@ def find_card_candidates(
     picked: list[Quad] = []
 
     def add(quad: Quad) -> None:
-        if all(_iou(quad, p) < 0.85 for p in picked):
+        if all(iou(quad, p) < 0.85 for p in picked):
             picked.append(quad)
 
     for quad in learned:
@@ -97,15 +64,6 @@ def find_card_candidates(
     return [*picked, classical[-1]]
 
 
-def downscaled(image: np.ndarray, long_side: int) -> tuple[np.ndarray, float]:
-    """``image`` reduced (never enlarged) to a long side of at most ``long_side``, and the
-    factor applied."""
-    scale = min(1.0, long_side / max(image.shape[:2]))
-    if scale >= 1.0:
-        return image, 1.0
-    return cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), scale
-
-
 def _classical_candidates(image: np.ndarray, *, limit: int) -> list[Quad]:
     small, scale = downscaled(image, WORK_SIDE)
     gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
@@ -113,7 +71,7 @@ def _classical_candidates(image: np.ndarray, *, limit: int) -> list[Quad]:
     quads.sort(key=lambda q: -q.score)
     picked: list[Quad] = []
     for quad in quads:
-        if all(_iou(quad, p) < 0.85 for p in picked):
+        if all(iou(quad, p) < 0.85 for p in picked):
             picked.append(quad)
         if len(picked) == limit - 1:
             break
@@ -148,9 +106,7 @@ def _quads_from_mask(mask: np.ndarray) -> list[Quad]:
         hull_area = float(cv2.contourArea(hull))
         if hull_area < _MIN_AREA_FRACTION * frame or hull_area > 0.98 * frame:
             continue
-        quad = _hull_to_quad(hull)
-        if quad is None:
-            continue
+        quad = hull_to_quad(hull)
         quad_area = float(abs(cv2.contourArea(quad)))
         if quad_area <= 0:
             continue
@@ -164,21 +120,3 @@ def _quads_from_mask(mask: np.ndarray) -> list[Quad]:
         score = fill**4 * aspect_fit * math.sqrt(hull_area / frame)
         out.append(Quad.from_array(ordered, score))
     return out
-
-
-def _hull_to_quad(hull: np.ndarray) -> np.ndarray | None:
-    perimeter = cv2.arcLength(hull, closed=True)
-    for eps in (0.01, 0.02, 0.03, 0.05, 0.08):
-        approx = cv2.approxPolyDP(hull, eps * perimeter, closed=True)
-        if len(approx) == 4:
-            return approx.reshape(4, 2).astype(np.float32)
-        if len(approx) < 4:
-            break
-    box = cv2.boxPoints(cv2.minAreaRect(hull))
-    return np.asarray(box, dtype=np.float32)
-
-
-def _iou(a: Quad, b: Quad) -> float:
-    inter, _ = cv2.intersectConvexConvex(a.array(), b.array())
-    union = a.area + b.area - inter
-    return float(inter / union) if union > 0 else 0.0

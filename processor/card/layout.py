@@ -1,9 +1,8 @@
-"""The card's printed layout: which side and which way up a rectified card is, and
-where each field's text lines are.
+"""Judging a rectified card by its text boxes: which side and which way up it is, and where
+each field's text lines are.
 
 Works on text boxes normalised to the card (0..1 in x and y), so it is testable without
-models. Positions follow DESIGN.md §4; regions are generous because real cards (and
-rectification) vary by a few percent.
+models. The positions are the template's (:mod:`processor.card.template`).
 """
 
 from __future__ import annotations
@@ -11,51 +10,20 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from .values import Box
-
-#: The front's portrait area: text found there is not a field.
-PHOTO = Box(0.62, 0.12, 0.95, 0.78)
-#: The back's emblem area.
-EMBLEM = Box(0.0, 0.0, 0.24, 0.50)
-#: Left edge of the front's rows. Detection merges a label with its value (姓名 张三), and
-#: the gap between them is no wider than the gap inside the spaced labels, so rows are read
-#: whole, labels included, and the parser strips the labels.
-FRONT_ROW_X = 0.03
-#: Left edge of the id number crop (the label 公民身份号码 ends before it).
-ID_VALUE_X = 0.29
-#: A box in the id row at least this wide is the number (18 digits, ~0.59 of the card).
-ID_MIN_WIDTH = 0.4
-#: The label 公民身份号码 ends near 0.27: a number box starts right of this.
-ID_LABEL_END_X = 0.2
-#: Left edge of the back's values (签发机关 / 有效期限 labels stand left of it).
-BACK_VALUE_X = 0.36
-#: A back box starting right of this is a value on its own (the labels start near 0.19): it
-#: is read from where it starts, so that a card outline a little off does not cut its head.
-BACK_SEPARATE_X = 0.28
-
-#: Vertical bands (upright card) of each front row: name, gender+nation, birth, address, id.
-FRONT_ROWS: dict[str, tuple[float, float]] = {
-    "name": (0.10, 0.235),
-    "gender_race": (0.235, 0.355),
-    "birth": (0.355, 0.465),
-    "address": (0.465, 0.765),
-    "id_no": (0.765, 0.93),
-}
-BACK_ROWS: dict[str, tuple[float, float]] = {
-    "issued_by": (0.63, 0.775),
-    "valid_date": (0.775, 0.93),
-}
-#: Where to crop a row when detection found nothing there: x0, x1 and the band.
-FRONT_FALLBACK = {
-    "name": (0.06, 0.55, 0.13, 0.215),
-    "gender_race": (0.06, 0.60, 0.26, 0.34),
-    "birth": (0.06, 0.60, 0.37, 0.45),
-    "id_no": (ID_VALUE_X, 0.95, 0.79, 0.88),
-}
-BACK_FALLBACK = {
-    "issued_by": (BACK_VALUE_X, 0.95, 0.67, 0.75),
-    "valid_date": (BACK_VALUE_X, 0.95, 0.79, 0.87),
-}
+from ..values import Box
+from .template import (
+    BACK_FALLBACK,
+    BACK_ROWS,
+    BACK_SEPARATE_X,
+    BACK_VALUE_X,
+    FRONT_FALLBACK,
+    FRONT_ROW_X,
+    FRONT_ROWS,
+    ID_LABEL_END_X,
+    ID_MIN_WIDTH,
+    ID_VALUE_X,
+    PORTRAIT_NO_TEXT,
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,7 +72,9 @@ def score_front(boxes: Sequence[Box]) -> float:
         5, len([b for b in boxes if b.x0 < 0.15 and 0.1 <= b.cy <= 0.9 and b.height < 0.12])
     )
     score += 0.4 * min(5, _lines_in(boxes, 0.1, 0.75, x1_min=0.2))
-    score -= 1.0 * sum(1 for b in boxes if _in(b, PHOTO) and b.width < 0.25 and b.x0 > 0.6)
+    score -= 1.0 * sum(
+        1 for b in boxes if _in(b, PORTRAIT_NO_TEXT) and b.width < 0.25 and b.x0 > 0.6
+    )
     # nothing is printed across the portrait: a line running into it is not this card's
     score -= 1.0 * sum(1 for b in boxes if 0.2 < b.cy < 0.7 and b.x0 < 0.5 and b.x1 > 0.75)
     if not id_line:  # without its number a front is not accepted, however many lines it has
@@ -183,18 +153,23 @@ def id_value_x0(boxes: Sequence[Box]) -> float:
 
 
 def front_regions(boxes: Sequence[Box]) -> FieldRegions:
-    usable = [b for b in boxes if not (_in(b, PHOTO) and b.x0 > PHOTO.x0 - 0.02)]
+    usable = [
+        b for b in boxes if not (_in(b, PORTRAIT_NO_TEXT) and b.x0 > PORTRAIT_NO_TEXT.x0 - 0.02)
+    ]
     rows: dict[str, tuple[Box, ...]] = {}
     for row, band in FRONT_ROWS.items():
         found = _row_boxes(usable, band)
         if row == "address":
-            lines = [_union(line, FRONT_ROW_X, PHOTO.x0 + 0.02) for line in _split_lines(found)]
+            lines = [
+                _union(line, FRONT_ROW_X, PORTRAIT_NO_TEXT.x0 + 0.02)
+                for line in _split_lines(found)
+            ]
             rows[row] = tuple(b for b in lines[:3] if b is not None and b.width > 0.02)
             continue
         if row == "id_no":
             union = _union(found, id_value_x0(found))
         else:
-            union = _union(found, FRONT_ROW_X, PHOTO.x0 + 0.02)
+            union = _union(found, FRONT_ROW_X, PORTRAIT_NO_TEXT.x0 + 0.02)
         if union is None:
             fx0, fx1, fy0, fy1 = FRONT_FALLBACK[row]
             union = Box(fx0, fy0, fx1, fy1, 0.0)

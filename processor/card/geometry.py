@@ -1,133 +1,86 @@
-"""Learned card localisation: the ``card_seg`` model's mask -> the card's quadrilateral.
-
-``CardSegmenter`` runs the small segmentation network (models/card_seg.onnx, trained on the
-synthetic generator by ``python -m model_export cardseg``) on a SIDE x SIDE squashed copy of
-the image. The geometry that follows is pure and model-free: ``quads_from_mask`` turns a
-probability mask into quadrilaterals (one per plausible blob), each side fitted as a line to
-the blob's outline, and ``refine_quad`` snaps each side to the strongest parallel edge in a
-narrow band around it in a ~1000 px copy, so that rectification is accurate.
+"""Generic geometry on images and quadrilaterals (no models): corner order, rectification,
+hull -> quadrilateral, overlap, downscaling, and fitting or snapping a quadrilateral's sides
+to the edges around it.
 """
 
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import cv2
 import numpy as np
-import onnxruntime as ort
 
-from .card import _hull_to_quad, downscaled, order_corners
-from .cardfacts import CARD_ASPECT
-from .ocr.runtime import open_session
-from .values import Quad
+from ..values import Quad
+from .template import CARD_ASPECT
 
-MODEL_NAME = "card_seg"
-#: The model's input side (the image is squashed to SIDE x SIDE).
-SIDE = 256
-#: Blobs smaller than this fraction of the mask are ignored.
-MIN_BLOB_FRACTION = 0.006
 #: Refinement works on a copy whose long side is this many pixels.
 REFINE_SIDE = 1000
 
 
-class CardSegmenter:
-    """The card-segmentation model; one session shared by all threads (``run`` is thread-safe)."""
-
-    def __init__(self, session: ort.InferenceSession, *, max_quads: int = 2) -> None:
-        self._session = session
-        self._input = session.get_inputs()[0].name
-        self.max_quads = max_quads
-
-    @classmethod
-    def load(
-        cls, model_dir: Path, *, intra_op_threads: int = 1, spin: bool = False
-    ) -> CardSegmenter:
-        return cls(open_session(model_dir, MODEL_NAME, intra_op_threads, spin=spin))
-
-    def probabilities(self, image: np.ndarray) -> np.ndarray:
-        """The card probability of each pixel of the SIDE x SIDE squashed image."""
-        small = cv2.resize(image, (SIDE, SIDE), interpolation=cv2.INTER_AREA)
-        blob = small.astype(np.float32).transpose(2, 0, 1)[None]
-        logits = self._session.run(None, {self._input: blob})[0][0, 0]
-        return np.asarray(1.0 / (1.0 + np.exp(-logits)), dtype=np.float32)
-
-    def __call__(self, image: np.ndarray) -> list[Quad]:
-        """The card's quadrilateral(s) in ``image`` pixels, most plausible first."""
-        # one downscaled copy serves both the model input and the edge refinement
-        work, scale = downscaled(image, REFINE_SIDE)
-        quads = quads_from_mask(self.probabilities(work), limit=self.max_quads)
-        wh, ww = work.shape[:2]
-        to_work = np.array([ww / SIDE, wh / SIDE], np.float32)
-        out = []
-        for quad in quads:
-            pts = order_corners(quad.array() * to_work)
-            # the mask is squashed: judge the shape again in image pixels
-            mask_shape = shape_plausibility(quad.array())
-            score = quad.score / max(mask_shape, 1e-6) * shape_plausibility(pts)
-            refined = refine_quad(work, Quad.from_array(pts, score))
-            out.append(refined.scaled(1 / scale))
-        out.sort(key=lambda q: -q.score)
-        return out
-
-
-def quads_from_mask(prob: np.ndarray, *, limit: int = 2, thresh: float = 0.5) -> list[Quad]:
-    """Quadrilaterals (in mask pixels) of the blobs of ``prob > thresh``, largest first.
-
-    Each side is a line fitted to the outline points between two corners of the blob's
-    polygonal approximation, so corners are intersections of sub-pixel lines, not outline
-    pixels; the score is the blob's mean probability times its fill of the quadrilateral."""
-    mask = (prob > thresh).astype(np.uint8)
-    h, w = mask.shape[:2]
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
-    contours = sorted(contours, key=cv2.contourArea, reverse=True)
-    out: list[Quad] = []
-    for contour in contours[:limit]:
-        area = float(cv2.contourArea(contour))
-        if area < MIN_BLOB_FRACTION * h * w:
-            break
-        hull = cv2.convexHull(contour)
-        coarse = _hull_to_quad(hull)
-        if coarse is None:
-            continue
-        quad = _fit_sides(contour.reshape(-1, 2).astype(np.float32), order_corners(coarse))
-        quad_area = float(abs(cv2.contourArea(quad)))
-        if quad_area <= 0:
-            continue
-        fill = min(area / quad_area, quad_area / area)
-        blob = np.zeros_like(mask)
-        cv2.drawContours(blob, [contour], -1, 1, thickness=-1)
-        ordered = order_corners(quad)
-        score = float(prob[blob > 0].mean()) * fill * shape_plausibility(ordered)
-        out.append(Quad.from_array(ordered, score))
-    return out
-
-
-def shape_plausibility(corners: np.ndarray) -> float:
-    """1 for a quadrilateral that can be a card seen with moderate perspective, falling towards
-    0 for the wrong aspect or opposite sides of very different lengths (a blob that leaked
-    onto a neighbouring object). Independent of the scale of the coordinates (the aspect is
-    meant for equal x and y scales)."""
-    pts = np.asarray(corners, np.float64).reshape(4, 2)
+def order_corners(pts: np.ndarray) -> np.ndarray:
+    """Clockwise order (in image coordinates, y down) starting at a long side's first corner,
+    picking of the two long sides the one nearer the top of the image."""
+    pts = np.asarray(pts, dtype=np.float32).reshape(4, 2)
+    center = pts.mean(axis=0)
+    angles = np.arctan2(pts[:, 1] - center[1], pts[:, 0] - center[0])
+    pts = pts[np.argsort(angles)]  # clockwise on screen (y axis points down)
     sides = [float(np.linalg.norm(pts[(i + 1) % 4] - pts[i])) for i in range(4)]
-    if min(sides) <= 0:
-        return 0.0
-    long_sides, short_sides = sides[0] + sides[2], sides[1] + sides[3]
-    if long_sides < short_sides:
-        long_sides, short_sides = short_sides, long_sides
-    # a card photographed with up to 25 degrees of tilt keeps its aspect within ~10% and
-    # opposite sides within a factor 0.8 of each other
-    aspect_fit = math.exp(
-        -max(0.0, abs(math.log(long_sides / short_sides / CARD_ASPECT)) - 0.1) * 6
-    )
-    balance = min(
-        min(sides[0], sides[2]) / max(sides[0], sides[2]),
-        min(sides[1], sides[3]) / max(sides[1], sides[3]),
-    )
-    return aspect_fit * min(1.0, balance / 0.8) ** 8
+    start = 0 if sides[0] + sides[2] >= sides[1] + sides[3] else 1
+    # of the two long sides (start, start+2) take the one whose midpoint is higher
+    mid_a = (pts[start] + pts[(start + 1) % 4]) / 2
+    mid_b = (pts[(start + 2) % 4] + pts[(start + 3) % 4]) / 2
+    if mid_b[1] < mid_a[1]:
+        start += 2
+    return np.roll(pts, -start, axis=0)
 
 
-def _fit_sides(outline: np.ndarray, corners: np.ndarray) -> np.ndarray:
+def rectify(image: np.ndarray, quad: Quad, width: int, height: int | None = None) -> np.ndarray:
+    """Warp ``quad`` to an upright ``width`` x ``height`` image (default: the card's aspect)."""
+    if height is None:
+        height = round(width / CARD_ASPECT)
+    dst = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(quad.array(), dst)
+    return cv2.warpPerspective(
+        image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+
+
+def full_frame_quad(shape: tuple[int, ...]) -> Quad:
+    h, w = shape[:2]
+    return Quad.from_array(order_corners(np.array([[0, 0], [w, 0], [w, h], [0, h]])), 0.1)
+
+
+def downscaled(image: np.ndarray, long_side: int) -> tuple[np.ndarray, float]:
+    """``image`` reduced (never enlarged) to a long side of at most ``long_side``, and the
+    factor applied."""
+    scale = min(1.0, long_side / max(image.shape[:2]))
+    if scale >= 1.0:
+        return image, 1.0
+    return cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), scale
+
+
+def hull_to_quad(hull: np.ndarray) -> np.ndarray:
+    """Four corners for a convex hull: its polygonal approximation where that has four
+    corners, else its minimum-area rectangle."""
+    perimeter = cv2.arcLength(hull, closed=True)
+    for eps in (0.01, 0.02, 0.03, 0.05, 0.08):
+        approx = cv2.approxPolyDP(hull, eps * perimeter, closed=True)
+        if len(approx) == 4:
+            return approx.reshape(4, 2).astype(np.float32)
+        if len(approx) < 4:
+            break
+    box = cv2.boxPoints(cv2.minAreaRect(hull))
+    return np.asarray(box, dtype=np.float32)
+
+
+def iou(a: Quad, b: Quad) -> float:
+    """Intersection over union of two convex quadrilaterals."""
+    inter, _ = cv2.intersectConvexConvex(a.array(), b.array())
+    union = a.area + b.area - inter
+    return float(inter / union) if union > 0 else 0.0
+
+
+def fit_sides(outline: np.ndarray, corners: np.ndarray) -> np.ndarray:
     """Refit each side of ``corners`` to the outline points near it (away from the corners)."""
     lines = []
     for i in range(4):

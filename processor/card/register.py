@@ -21,12 +21,12 @@ from collections.abc import Callable, Sequence
 import cv2
 import numpy as np
 
-from .cardfacts import CARD_ASPECT, birth_from_id
-from .cardseg import refine_quad
-from .fields import ISSUER_RE
-from .ocr.recognize import REC_HEIGHT
-from .read.engine import OcrEngine
-from .values import Quad, TextLine
+from ..ocr.detect import TextDetector
+from ..ocr.recognize import REC_HEIGHT, TextRecognizer
+from ..values import Quad, TextLine
+from .facts import ISSUER_RE, birth_from_id
+from .geometry import refine_quad
+from .template import ANCHOR_BOXES, CARD_ASPECT
 
 #: Long side of the frame the full-image text detector sees (a multiple of 32).
 DETECT_SIDE = 1024
@@ -58,8 +58,8 @@ NEAR_MARGIN = 0.3
 class Anchor:
     """Fixed printed text of the card and where its detected box lies on the card.
 
-    ``box`` is (x0, y0, x1, y1) as fractions of the card's width and height: the median
-    oriented detector box on 60 generated cards seen as :func:`register_near` sees them.
+    ``box`` is (x0, y0, x1, y1) as fractions of the card's width and height, from the
+    template (:data:`processor.card.template.ANCHOR_BOXES`).
     ``left_only``: the box runs on into a value of varying length, so only its left edge is
     a fixed position. ``check``: a further test of the text the pattern matched.
     """
@@ -88,22 +88,22 @@ _ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
 _DATE_RANGE_START = re.compile(r"^\d{4}\.?\d{2}\.?\d{2}-")
 
 ANCHORS: tuple[Anchor, ...] = (
-    Anchor("id_label", "front", _chars("公民身份号码", 4, 8), (0.081, 0.800, 0.273, 0.861)),
-    Anchor("id_value", "front", _ID_NUMBER, (0.356, 0.801, 0.942, 0.859), check=_plausible_birth),
-    Anchor("name_label", "front", re.compile("^姓名"), (0.079, 0.134, 0.297, 0.205), True),
-    Anchor("gender_label", "front", re.compile("^性别"), (0.078, 0.268, 0.222, 0.334), True),
-    Anchor("birth_label", "front", re.compile("^出生"), (0.081, 0.377, 0.488, 0.442), True),
-    Anchor("address_label", "front", re.compile("^住址"), (0.082, 0.501, 0.566, 0.560), True),
-    Anchor("title", "back", _chars("中华人民共和国", 5, 9), (0.345, 0.158, 0.778, 0.238)),
-    Anchor("subtitle", "back", _chars("居民身份证", 4, 7), (0.324, 0.324, 0.813, 0.434)),
-    Anchor("issuer_label", "back", _chars("签发机关", 3, 5), (0.197, 0.676, 0.337, 0.743)),
-    Anchor("validity_label", "back", _chars("有效期限", 3, 5), (0.197, 0.799, 0.337, 0.862)),
+    Anchor("id_label", "front", _chars("公民身份号码", 4, 8), ANCHOR_BOXES["id_label"]),
+    Anchor("id_value", "front", _ID_NUMBER, ANCHOR_BOXES["id_value"], check=_plausible_birth),
+    Anchor("name_label", "front", re.compile("^姓名"), ANCHOR_BOXES["name_label"], True),
+    Anchor("gender_label", "front", re.compile("^性别"), ANCHOR_BOXES["gender_label"], True),
+    Anchor("birth_label", "front", re.compile("^出生"), ANCHOR_BOXES["birth_label"], True),
+    Anchor("address_label", "front", re.compile("^住址"), ANCHOR_BOXES["address_label"], True),
+    Anchor("title", "back", _chars("中华人民共和国", 5, 9), ANCHOR_BOXES["title"]),
+    Anchor("subtitle", "back", _chars("居民身份证", 4, 7), ANCHOR_BOXES["subtitle"]),
+    Anchor("issuer_label", "back", _chars("签发机关", 3, 5), ANCHOR_BOXES["issuer_label"]),
+    Anchor("validity_label", "back", _chars("有效期限", 3, 5), ANCHOR_BOXES["validity_label"]),
     # a label the detector merged with its value: only its left edge is fixed
-    Anchor("issuer_row", "back", re.compile("^签发机关."), (0.197, 0.676, 0.9, 0.743), True),
-    Anchor("validity_row", "back", re.compile("^有效期限."), (0.197, 0.799, 0.9, 0.862), True),
+    Anchor("issuer_row", "back", re.compile("^签发机关."), ANCHOR_BOXES["issuer_row"], True),
+    Anchor("validity_row", "back", re.compile("^有效期限."), ANCHOR_BOXES["validity_row"], True),
     # the values start at a fixed position after their labels
-    Anchor("issuer_value", "back", ISSUER_RE, (0.398, 0.677, 0.742, 0.742), True),
-    Anchor("validity_value", "back", _DATE_RANGE_START, (0.398, 0.802, 0.760, 0.858), True),
+    Anchor("issuer_value", "back", ISSUER_RE, ANCHOR_BOXES["issuer_value"], True),
+    Anchor("validity_value", "back", _DATE_RANGE_START, ANCHOR_BOXES["validity_value"], True),
 )
 
 
@@ -185,7 +185,7 @@ def _scale(points: np.ndarray) -> float:
     return float(max(span.max(), 1.0))
 
 
-def register(image: np.ndarray, engine: OcrEngine) -> list[Quad]:
+def register(image: np.ndarray, detector: TextDetector, recognizer: TextRecognizer) -> list[Quad]:
     """Card quadrilaterals registered from the anchors read in ``image``, best first, each
     also snapped to the card's edges when they can be seen."""
     h, w = image.shape[:2]
@@ -193,9 +193,9 @@ def register(image: np.ndarray, engine: OcrEngine) -> list[Quad]:
     dw, dh = (max(32, round(w * scale / 32) * 32), max(32, round(h * scale / 32) * 32))
     small = cv2.resize(image, (dw, dh), interpolation=cv2.INTER_AREA)
     to_image = np.array([w / dw, h / dh], np.float32)
-    boxes = [b * to_image for b in engine.detector.oriented(small) if _line_like(b)]
+    boxes = [b * to_image for b in detector.oriented(small) if _line_like(b)]
     boxes.sort(key=lambda b: -float(cv2.contourArea(b)))
-    matches = _read_anchors(image, boxes[:MAX_BOXES], engine)
+    matches = _read_anchors(image, boxes[:MAX_BOXES], recognizer)
     quads = [fit_card_quad(found) for found in matches.values() if found]
     out = []
     for quad in sorted((q for q in quads if q is not None), key=lambda q: -q.score):
@@ -206,7 +206,12 @@ def register(image: np.ndarray, engine: OcrEngine) -> list[Quad]:
 
 
 def register_near(
-    image: np.ndarray, quad: Quad, engine: OcrEngine, *, margin: float = NEAR_MARGIN
+    image: np.ndarray,
+    quad: Quad,
+    detector: TextDetector,
+    recognizer: TextRecognizer,
+    *,
+    margin: float = NEAR_MARGIN,
 ) -> list[Quad]:
     """Registration around a rough outline: the region of ``quad`` plus ``margin`` card
     heights on every side is warped to a canvas where the card spans most of the detector's
@@ -236,7 +241,7 @@ def register_near(
     back = np.linalg.inv(matrix)
     return [
         Quad.from_array(cv2.perspectiveTransform(found.array()[None], back)[0], found.score)
-        for found in register(canvas, engine)
+        for found in register(canvas, detector, recognizer)
     ]
 
 
@@ -248,18 +253,18 @@ def _line_like(box: np.ndarray) -> bool:
 
 
 def _read_anchors(
-    image: np.ndarray, boxes: Sequence[np.ndarray], engine: OcrEngine
+    image: np.ndarray, boxes: Sequence[np.ndarray], recognizer: TextRecognizer
 ) -> dict[str, list[AnchorMatch]]:
     """Read each box the way round its text runs more to the right, then, where that read
     is not sure, turned half a turn: text read the wrong way round scores at most ~0.5,
     the right way ~0.95 and more, so most boxes are read once."""
-    ahead = [_rightwards(box) for box in boxes]
-    lines = _read_lines(image, ahead, engine)
+    ahead = [rightwards(box) for box in boxes]
+    lines = _read_lines(image, ahead, recognizer)
     turned = [
         np.roll(o, 2, axis=0) for o, line in zip(ahead, lines, strict=True) if not _sure(line)
     ]
     orders = [*ahead, *turned]
-    lines += _read_lines(image, turned, engine)
+    lines += _read_lines(image, turned, recognizer)
     matches: dict[str, list[AnchorMatch]] = {"front": [], "back": []}
     for order, line in zip(orders, lines, strict=True):
         anchor = match_anchor(line.text)
@@ -268,7 +273,7 @@ def _read_anchors(
     return matches
 
 
-def _rightwards(box: np.ndarray) -> np.ndarray:
+def rightwards(box: np.ndarray) -> np.ndarray:
     """Of a box's two reading orders, the one whose TL -> TR runs more to the right."""
     ahead, turned = reading_orders(box)
     return ahead if ahead[1][0] - ahead[0][0] >= turned[1][0] - turned[0][0] else turned
@@ -279,15 +284,15 @@ def _sure(line: TextLine) -> bool:
 
 
 def _read_lines(
-    image: np.ndarray, orders: Sequence[np.ndarray], engine: OcrEngine
+    image: np.ndarray, orders: Sequence[np.ndarray], recognizer: TextRecognizer
 ) -> list[TextLine]:
     if not orders:
         return []
-    lines = engine.recognizer([_warp_line(image, order) for order in orders])
+    lines = recognizer([_warp_line(image, order) for order in orders])
     # an id number whose box ran past the window: read that box whole
     cut = [i for i, line in enumerate(lines) if _CUT_ID.match(line.text.replace(" ", ""))]
     if cut:
-        whole = engine.recognizer([_warp_line(image, orders[i], window=None) for i in cut])
+        whole = recognizer([_warp_line(image, orders[i], window=None) for i in cut])
         for i, line in zip(cut, whole, strict=True):
             lines[i] = line
     return lines
