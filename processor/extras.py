@@ -36,7 +36,13 @@ from .card.facts import (
     gender_from_id,
 )
 from .card.geometry import rectify
-from .card.template import CARD_ASPECT
+from .card.template import (
+    CARD_ASPECT,
+    FRONT_VALUE_X,
+    GENDER_VALUE_X1,
+    PORTRAIT_CROP,
+    RACE_VALUE_X,
+)
 from .decode import ImageTransform
 from .errors import bad_request
 from .pipeline import CardResult
@@ -49,13 +55,7 @@ OPTIONS = ("confidence", "location", "portrait", "warnings")
 UNCHECKED = 0.9
 #: Width of the rectified card the image-quality checks look at.
 QUALITY_WIDTH = 640
-#: The front's portrait area on the upright card (a little wider than the printed photo).
-PORTRAIT = Box(0.625, 0.14, 0.925, 0.76)
 PORTRAIT_QUALITY = 90
-#: Left edge of the values on the front (labels stand left of it) and of the 民族 value.
-FRONT_VALUE_X = 0.165
-RACE_VALUE_X = 0.385
-GENDER_VALUE_X1 = 0.25
 
 _SPLIT = re.compile(r"[\s,;|+]+")
 #: Look-alikes in a read id number (as the field parser maps them).
@@ -212,7 +212,7 @@ def crop(card: np.ndarray, box: Box) -> np.ndarray:
 
 def portrait(card: np.ndarray) -> str:
     ok, jpeg = cv2.imencode(
-        ".jpg", crop(card, PORTRAIT), [cv2.IMWRITE_JPEG_QUALITY, PORTRAIT_QUALITY]
+        ".jpg", crop(card, PORTRAIT_CROP), [cv2.IMWRITE_JPEG_QUALITY, PORTRAIT_QUALITY]
     )
     if not ok:  # pragma: no cover - imencode of a valid uint8 image does not fail
         raise RuntimeError("could not encode the portrait")

@@ -27,6 +27,7 @@ from .card.layout import (
     front_regions,
 )
 from .card.register import register, register_near
+from .card.template import FRONT_LABELS, FRONT_TEXT_END_X, ROW_OF_LABEL
 from .read.engine import OcrEngine
 from .values import Box, Quad, TextLine
 
@@ -238,10 +239,6 @@ def _read(
     return CardResult(hyp.side, parsed, card, quad, hyp.score, regions, lines, aligned)
 
 
-#: Printed labels of the front's rows; seeing two of them is evidence of a card.
-FRONT_LABELS = ("姓名", "性别", "民族", "出生", "住址")
-
-
 #: Fields whose validation almost any line of Chinese text passes: no evidence of a card.
 _WEAK_FIELDS = frozenset({"name", "address"})
 
@@ -272,7 +269,7 @@ def _recognise(
             if x1 - x0 < 4 or y1 - y0 < 4:
                 continue
             if row in TRAIL_ROWS:
-                limit = int(min(w, max(x1, TRAIL_MAX_X * w), x1 + TRAIL * w))
+                limit = int(min(w, max(x1, FRONT_TEXT_END_X * w), x1 + TRAIL * w))
                 x1 += trailing_ink(card[y0:y1, x0:limit], x1 - x0)
             keys.append(row)
             crops.append(squeezed(row, card[y0:y1, x0:x1]))
@@ -312,9 +309,8 @@ def squeezed(row: str, crop: np.ndarray) -> np.ndarray:
 #: line). Not into blank space: the recogniser reads a blank tail with the card's guilloche
 #: as a character (号).
 TRAIL_ROWS = frozenset({"name", "address"})
-#: How far (card widths, about one character) and up to where (the portrait starts ~0.63).
+#: How far (card widths, about one character); not past the template's FRONT_TEXT_END_X.
 TRAIL = 0.035
-TRAIL_MAX_X = 0.615
 #: A tail whose own contrast is this fraction of the text's holds text, however faded.
 FADED_INK = 0.45
 
@@ -359,10 +355,6 @@ def _first(lines: dict[str, list[TextLine]], row: str) -> TextLine | None:
     return found[0] if found else None
 
 
-#: The front's rows by the label their line starts with.
-_ROW_LABELS = {"姓名": "name", "性别": "gender_race", "出生": "birth", "住址": "address"}
-
-
 def relabel_rows(lines: dict[str, list[TextLine]]) -> dict[str, list[TextLine]]:
     """Put each line that starts with a printed label into that label's row, ahead of the
     row's unlabelled lines: when rectification is off by a row's height, the text itself
@@ -371,7 +363,7 @@ def relabel_rows(lines: dict[str, list[TextLine]]) -> dict[str, list[TextLine]]:
     rest: dict[str, list[TextLine]] = {row: [] for row in lines}
     for row, found in lines.items():
         for line in found:
-            target = _ROW_LABELS.get(line.text.replace(" ", "")[:2])
+            target = ROW_OF_LABEL.get(line.text.replace(" ", "")[:2])
             if target is not None and target in labelled:
                 labelled[target].append(line)
             else:
