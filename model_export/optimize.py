@@ -179,8 +179,8 @@ def pipeline_crops(model_dir: Path, count: int, seed: int) -> list[np.ndarray]:
     from processor.decode import decode_image  # noqa: PLC0415 - the processor is optional here
     from processor.ocr.models import load_verified  # noqa: PLC0415
     from processor.ocr.recognize import TextRecognizer  # noqa: PLC0415
-    from processor.pipeline import read_card  # noqa: PLC0415
     from processor.read.engine import OcrEngine  # noqa: PLC0415
+    from processor.read.pipeline import read_card  # noqa: PLC0415
 
     crops: list[np.ndarray] = []
 

@@ -27,7 +27,6 @@ from typing import Any
 import cv2
 import numpy as np
 
-from . import fields as fp
 from .card.facts import (
     LONG_TERM,
     birth_from_id,
@@ -45,7 +44,8 @@ from .card.template import (
 )
 from .decode import ImageTransform
 from .errors import bad_request
-from .pipeline import CardResult
+from .read import fields as fp
+from .read.outcome import CardReading
 from .values import Box, TextLine
 
 #: The option names, in the order their keys are added to ``data``.
@@ -82,7 +82,7 @@ def parse_options(text: str) -> tuple[str, ...]:
 
 def build_extras(
     options: Sequence[str],
-    result: CardResult,
+    result: CardReading,
     data: dict[str, Any],
     image: np.ndarray,
     transform: ImageTransform,
@@ -105,7 +105,7 @@ def build_extras(
 
 
 # -- confidence ----------------------------------------------------------------------------
-def field_confidence(result: CardResult, name: str) -> float:
+def field_confidence(result: CardReading, name: str) -> float:
     field = result.fields.get(name)
     if field is None or field.value is None:
         return 0.0
@@ -119,12 +119,12 @@ def field_confidence(result: CardResult, name: str) -> float:
 
 
 # -- location ------------------------------------------------------------------------------
-def _card_homography(result: CardResult) -> np.ndarray:
+def _card_homography(result: CardReading) -> np.ndarray:
     unit = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], dtype=np.float32)
     return np.asarray(cv2.getPerspectiveTransform(unit, result.quad.array()), np.float64)
 
 
-def card_to_image(result: CardResult, points: Sequence[tuple[float, float]]) -> np.ndarray:
+def card_to_image(result: CardReading, points: Sequence[tuple[float, float]]) -> np.ndarray:
     """Points normalised to the upright card (0..1) -> the decoded image's pixels."""
     pts = np.asarray(points, dtype=np.float64).reshape(-1, 1, 2)
     return np.asarray(cv2.perspectiveTransform(pts, _card_homography(result)), np.float64).reshape(
@@ -136,10 +136,8 @@ def _box_corners(box: Box) -> list[tuple[float, float]]:
     return [(box.x0, box.y0), (box.x1, box.y0), (box.x1, box.y1), (box.x0, box.y1)]
 
 
-def field_boxes(result: CardResult) -> dict[str, Box]:
+def field_boxes(result: CardReading) -> dict[str, Box]:
     """Each field's value area on the upright card (normalised), from the recognised crops."""
-    if result.regions is None:
-        return {}
     rows = result.regions.rows
     out: dict[str, Box] = {}
 
@@ -180,7 +178,9 @@ def _quad_out(points: np.ndarray, transform: ImageTransform) -> list[list[float]
     return [[round(v, 1) for v in transform.to_original(float(x), float(y))] for x, y in points]
 
 
-def location(result: CardResult, names: Sequence[str], transform: ImageTransform) -> dict[str, Any]:
+def location(
+    result: CardReading, names: Sequence[str], transform: ImageTransform
+) -> dict[str, Any]:
     card = _quad_out(card_to_image(result, _box_corners(Box(0, 0, 1, 1))), transform)
     dx, dy = card[1][0] - card[0][0], card[1][1] - card[0][1]
     angle = math.degrees(math.atan2(dy, dx)) % 360.0
@@ -241,7 +241,7 @@ BORDER_ASPECT_OK, BORDER_ASPECT_BAD = 0.03, 0.08  # |log(outline aspect / card a
 GRAY_COLOURED, GRAY_FLAT = 3.0, 1.0  # chroma spread (Lab units, 90th percentile)
 
 
-def quality_card(result: CardResult, image: np.ndarray) -> np.ndarray:
+def quality_card(result: CardReading, image: np.ndarray) -> np.ndarray:
     """The card rectified at :data:`QUALITY_WIDTH` from the decoded image (never enlarged
     beyond the card's own resolution, so a small card is judged at its own sharpness)."""
     pts = result.quad.array()
@@ -293,7 +293,7 @@ def glare_fields(card: np.ndarray, boxes: dict[str, Box]) -> dict[str, float]:
     return out
 
 
-def border_score(result: CardResult, image_shape: tuple[int, ...]) -> float:
+def border_score(result: CardReading, image_shape: tuple[int, ...]) -> float:
     """0 the whole card is inside the frame .. 1 it runs out of it.
 
     A corner on (or beyond) the frame's edge, together with a card outline whose aspect is
@@ -331,7 +331,7 @@ def _raw_id(line: TextLine | None) -> str:
     return "".join(c for c in text if c.isascii() and (c.isdigit() or c == "X"))
 
 
-def id_warnings(result: CardResult) -> dict[str, dict[str, Any]]:
+def id_warnings(result: CardReading) -> dict[str, dict[str, Any]]:
     """The id number against itself (check character) and against the printed birth and
     gender, on what was read before any correction; a score is the confidence of the reads
     the inconsistency rests on."""
@@ -371,7 +371,7 @@ def id_warnings(result: CardResult) -> dict[str, dict[str, Any]]:
     return out
 
 
-def expired_warning(result: CardResult, today: dt.date) -> dict[str, Any]:
+def expired_warning(result: CardReading, today: dt.date) -> dict[str, Any]:
     field = result.fields.get("valid_date")
     if field is None or field.value is None:
         return _warning(False, 0.0)
@@ -384,7 +384,7 @@ def expired_warning(result: CardResult, today: dt.date) -> dict[str, Any]:
 
 
 def warnings(
-    result: CardResult, image: np.ndarray, transform: ImageTransform, *, today: dt.date
+    result: CardReading, image: np.ndarray, transform: ImageTransform, *, today: dt.date
 ) -> dict[str, Any]:
     del transform  # judged on the decoded image; kept for symmetry with location()
     card = quality_card(result, image)

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from .errors import FIELD_CODES, ApiError, Code
-from .pipeline import CardResult
+from .read.outcome import CardReading
 
 #: Field order of the documented examples.
 FRONT_ORDER = ("id_no", "address", "gender", "race", "name", "birth")
@@ -54,7 +54,7 @@ def encode_card_image(card: np.ndarray, *, width: int, quality: int) -> str:
     return base64.b64encode(jpeg.tobytes()).decode("ascii")
 
 
-def card_outcome(result: CardResult, card_image_b64: str) -> tuple[Code, str, dict[str, Any]]:
+def card_outcome(result: CardReading, card_image_b64: str) -> tuple[Code, str, dict[str, Any]]:
     """Code, message and data of a read card: 200, or the first failing field's code with
     the fields that passed (DESIGN.md §1)."""
     order = FRONT_ORDER if result.side == "front" else BACK_ORDER

@@ -26,8 +26,9 @@ from .extras import build_extras, parse_options
 from .ocr.models import ModelError
 from .ocr.recognize import load_recognizer
 from .ocr.runtime import cpu_flags, rec_model
-from .pipeline import read_card
 from .read.engine import OcrEngine
+from .read.locate import DET_SIZE
+from .read.pipeline import read_card
 from .request import parse_request
 from .response import card_outcome, encode_card_image, envelope, error_body
 from .settings import Settings
@@ -86,8 +87,6 @@ class OcrService:
 
     def warm_up(self) -> None:
         """Run every model once at the shapes requests use, so the first request is not slow."""
-        from .pipeline import DET_SIZE  # noqa: PLC0415
-
         blank = np.full((DET_SIZE[1], DET_SIZE[0], 3), 255, np.uint8)
         engines = [e for e in (self.engine, self.solo_engine) if e is not None]
         for engine in engines:

@@ -20,7 +20,7 @@ from bench.service import form_body
 from processor.decode import decode_image, decode_image_with_transform
 from processor.errors import ApiError, Code
 from processor.extras import OPTIONS, parse_options
-from processor.pipeline import read_card
+from processor.read.pipeline import read_card
 from processor.request import parse_request
 from processor.response import card_outcome, encode_card_image, envelope
 from processor.service import OcrService

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from processor import fields as fp
-from processor.pipeline import looks_like_card, relabel_rows
+from processor.read import fields as fp
+from processor.read.rows import looks_like_card, relabel_rows
 from processor.values import CharCandidate, TextLine
 
 

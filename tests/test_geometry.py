@@ -16,7 +16,7 @@ from processor.card.layout import (
     front_regions,
     id_value_x0,
 )
-from processor.pipeline import DIGIT_SQUEEZE, squeezed, trailing_ink
+from processor.read.crops import DIGIT_SQUEEZE, squeezed, trailing_ink
 from processor.values import Box, Quad
 
 

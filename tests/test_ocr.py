@@ -14,8 +14,8 @@ from processor.card.layout import FieldRegions
 from processor.decode import decode_image
 from processor.ocr.recognize import deal_lanes
 from processor.ocr.runtime import REC_FP32, REC_INT8, cpu_flags, rec_model
-from processor.pipeline import read_card
 from processor.read.engine import OcrEngine
+from processor.read.pipeline import read_card
 from processor.values import TextLine
 
 MODELS = Path(__file__).resolve().parents[1] / "models"

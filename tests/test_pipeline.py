@@ -9,20 +9,21 @@ import numpy as np
 import pytest
 
 from processor.card.facts import check_char, id_number_valid
-from processor.fields import MISSING, Field
-from processor.pipeline import CardResult, _best, _complete, _completed
+from processor.read.fields import MISSING, Field
+from processor.read.outcome import CardReading
+from processor.read.reading import best_reading, completed, is_complete
 from processor.values import Quad
 
 ID_NO = "11010519491231001" + check_char("11010519491231001")  # born 1949-12-31; 男 (odd)
 QUAD = Quad(((0, 0), (856, 0), (856, 540), (0, 540)))
 
 
-def front(values: Mapping[str, str | None], *, aligned: bool = True) -> CardResult:
+def front(values: Mapping[str, str | None], *, aligned: bool = True) -> CardReading:
     fields = {
         name: Field(values.get(name), 0.9) if values.get(name) else MISSING
         for name in ("name", "gender", "race", "birth", "address", "id_no")
     }
-    return CardResult("front", fields, np.zeros((4, 4, 3), np.uint8), QUAD, 7.0, aligned=aligned)
+    return CardReading("front", fields, np.zeros((4, 4, 3), np.uint8), QUAD, 7.0, aligned=aligned)
 
 
 FULL = {
@@ -40,19 +41,19 @@ def test_the_id_number_is_valid() -> None:
 
 
 def test_complete_needs_every_field_and_aligned_rows() -> None:
-    assert _complete(front(FULL))
-    assert not _complete(front(FULL, aligned=False))
-    assert not _complete(front({**FULL, "race": None}))
-    assert not _complete(None)
+    assert is_complete(front(FULL))
+    assert not is_complete(front(FULL, aligned=False))
+    assert not is_complete(front({**FULL, "race": None}))
+    assert not is_complete(None)
 
 
 def test_best_prefers_more_valid_fields_then_aligned_rows() -> None:
     off = front(FULL, aligned=False)
     on = front(FULL)
     fewer = front({**FULL, "race": None})
-    assert _best([fewer, off, on]) is on
-    assert _best([fewer, on]) is on
-    assert _best([]) is None
+    assert best_reading([fewer, off, on]) is on
+    assert best_reading([fewer, on]) is on
+    assert best_reading([]) is None
 
 
 @pytest.mark.parametrize(
@@ -72,11 +73,11 @@ def test_best_prefers_more_valid_fields_then_aligned_rows() -> None:
 def test_completed_fills_checked_fields_from_other_readings(
     best: dict[str, str | None], other: dict[str, str | None], expected: dict[str, str | None]
 ) -> None:
-    merged = _completed(front(best), [front(best), front(other)])
+    merged = completed(front(best), [front(best), front(other)])
     assert {name: merged.fields[name].value for name in expected} == expected
 
 
 def test_completed_takes_nothing_from_the_other_side() -> None:
     best = front({**FULL, "race": None})
-    back = CardResult("back", {"race": Field("汉", 0.9)}, np.zeros((4, 4, 3), np.uint8), QUAD, 7.0)
-    assert _completed(best, [best, back]) is best
+    back = CardReading("back", {"race": Field("汉", 0.9)}, np.zeros((4, 4, 3), np.uint8), QUAD, 7.0)
+    assert completed(best, [best, back]) is best

@@ -85,7 +85,7 @@ def test_a_request_alone_runs_on_the_solo_engine_which_reads_the_same(
     processor: IdCardProcessor, scan_front: bytes
 ) -> None:
     from processor.decode import decode_image
-    from processor.pipeline import read_card
+    from processor.read.pipeline import read_card
 
     service = processor.service
     assert service.settings.solo_spin and service.settings.intra_op_threads > 1

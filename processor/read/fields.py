@@ -1,6 +1,6 @@
 """Field parsing and validation: recognised text -> API field values.
 
-Pure functions over :class:`~processor.ocr.TextLine`; no models, no images. The card's
+Pure functions over :class:`~processor.values.TextLine`; no models, no images. The card's
 own redundancy (check character, birth inside the id number, gender parity, ethnicity
 list, validity rules, authority shape) rejects wrong reads, and corrects them only where
 the evidence is unambiguous. A field that was not read is never invented.
@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from .card.facts import (
+from ..card.facts import (
     ETHNICITIES,
     ETHNICITY_ALIASES,
     ETHNICITY_EXTRAS,
@@ -23,12 +23,11 @@ from .card.facts import (
     MIDDLE_DOT,
     add_years,
     birth_from_id,
-    check_char,
     format_date,
     gender_from_id,
     id_number_valid,
 )
-from .values import CharCandidate, TextLine
+from ..values import CharCandidate, TextLine
 
 _NAME_RE = re.compile(rf"^[{HAN}]+(?:{MIDDLE_DOT}[{HAN}]+)*$")
 _DOTS = re.compile(r"[.．・•∙⋅°·]")
@@ -80,6 +79,10 @@ class Field:
 
 
 MISSING = Field(None)
+
+#: Fields whose validation almost any line of Chinese text passes: no evidence of a card, and
+#: nothing to take from another reading.
+WEAK_FIELDS = frozenset({"name", "address"})
 
 
 def strip_label(text: str, *labels: str) -> str:
@@ -322,10 +325,9 @@ def reconcile_front(fields: dict[str, Field]) -> dict[str, Field]:
 
 
 __all__ = [
-    "ISSUER_RE",
     "MISSING",
+    "WEAK_FIELDS",
     "Field",
-    "check_char",
     "parse_address",
     "parse_birth",
     "parse_gender",

@@ -1,0 +1,68 @@
+"""A card's rows as read: relabelled by the printed labels they start with, parsed into the
+side's fields, and judged as evidence of an ID card."""
+
+from __future__ import annotations
+
+from ..card.template import FRONT_LABELS, ROW_OF_LABEL
+from ..values import TextLine
+from . import fields as fp
+
+
+def first_line(lines: dict[str, list[TextLine]], row: str) -> TextLine | None:
+    """The first line read in ``row``; None when it has none."""
+    found = lines.get(row) or []
+    return found[0] if found else None
+
+
+def relabel_rows(lines: dict[str, list[TextLine]]) -> dict[str, list[TextLine]]:
+    """Put each line that starts with a printed label into that label's row, ahead of the
+    row's unlabelled lines: when rectification is off by a row's height, the text itself
+    still says which row it is (an address's continuation lines keep their place)."""
+    labelled: dict[str, list[TextLine]] = {row: [] for row in lines}
+    rest: dict[str, list[TextLine]] = {row: [] for row in lines}
+    for row, found in lines.items():
+        for line in found:
+            target = ROW_OF_LABEL.get(line.text.replace(" ", "")[:2])
+            if target is not None and target in labelled:
+                labelled[target].append(line)
+            else:
+                rest[row].append(line)
+    return {row: labelled[row] + rest[row] for row in lines}
+
+
+def parse_front(lines: dict[str, list[TextLine]]) -> dict[str, fp.Field]:
+    lines = relabel_rows(lines)
+    gender_race = first_line(lines, "gender_race")
+    parsed = {
+        "name": fp.parse_name(first_line(lines, "name")),
+        "gender": fp.parse_gender(gender_race),
+        "race": fp.parse_race(gender_race),
+        "birth": fp.parse_birth(first_line(lines, "birth")),
+        "address": fp.parse_address(lines.get("address", [])),
+        "id_no": fp.parse_id_number(first_line(lines, "id_no")),
+    }
+    return fp.reconcile_front(parsed)
+
+
+def parse_back(lines: dict[str, list[TextLine]]) -> dict[str, fp.Field]:
+    return {
+        "issued_by": fp.parse_issuer(first_line(lines, "issued_by")),
+        "valid_date": fp.parse_validity(first_line(lines, "valid_date")),
+    }
+
+
+def parse_rows(side: str, lines: dict[str, list[TextLine]]) -> dict[str, fp.Field]:
+    """The side's fields from its rows' lines."""
+    return parse_front(lines) if side == "front" else parse_back(lines)
+
+
+def looks_like_card(parsed: dict[str, fp.Field], lines: dict[str, list[TextLine]]) -> bool:
+    """Whether what was read is evidence of an ID card rather than a document, a bank card or
+    a texture whose text happened to fall into the card's rows: at least one field with a
+    real check (not name or address, which most Chinese text passes) passed its validation,
+    or (front) two of the printed labels were read. Otherwise the answer is 201
+    (no card), not a field code for a card that is not there."""
+    if any(f.ok for name, f in parsed.items() if name not in fp.WEAK_FIELDS):
+        return True
+    text = "".join(line.text.replace(" ", "") for found in lines.values() for line in found)
+    return sum(label in text for label in FRONT_LABELS) >= 2
