@@ -176,7 +176,7 @@ def pipeline_crops(model_dir: Path, count: int, seed: int) -> list[np.ndarray]:
     generated scenes (scan, photo and hard in turn, from ``seed``), as (1, 3, 48, W) inputs:
     calibration that sees what serving sees (labels, squeezed digit rows, blur, glare)."""
     scenes = importlib.import_module("synthcards.scenes")
-    from processor.decode import decode_image  # noqa: PLC0415 - the processor is optional here
+    from processor.io.decode import decode_image  # noqa: PLC0415 - the processor is optional here
     from processor.ocr.models import load_verified  # noqa: PLC0415
     from processor.ocr.recognize import TextRecognizer  # noqa: PLC0415
     from processor.read.engine import OcrEngine  # noqa: PLC0415

@@ -16,8 +16,8 @@ from .settings import Settings
 
 def _recognize(args: argparse.Namespace) -> int:
     from .batch import BatchError, discover, output_format, slim  # noqa: PLC0415
-    from .client import decode_response  # noqa: PLC0415
-    from .extras import parse_options  # noqa: PLC0415
+    from .io.request import parse_options  # noqa: PLC0415
+    from .io.response import decode_response  # noqa: PLC0415
     from .service import OcrService  # noqa: PLC0415
 
     logging.basicConfig(level=logging.WARNING)

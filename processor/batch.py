@@ -23,8 +23,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from .client import decode_response
 from .errors import Code
+from .io.response import decode_response
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif", ".tif", ".tiff"})
 FIELDS = ("type", "name", "gender", "race", "birth", "address", "id_no", "issued_by", "valid_date")

@@ -11,22 +11,12 @@ default) or as an object.
 from __future__ import annotations
 
 import base64
-import json
 from pathlib import Path
 from typing import Any
 
 import requests
 
-
-def decode_response(text: str | bytes) -> dict[str, Any]:
-    """base64(JSON) envelope -> dict, with ``data`` always a dict."""
-    result: dict[str, Any] = json.loads(base64.b64decode(text).decode("utf-8"))
-    data = result.get("data")
-    if isinstance(data, str):
-        result["data"] = json.loads(data) if data else {}
-    elif data is None:
-        result["data"] = {}
-    return result
+from .io.response import decode_response
 
 
 def recognize(

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .errors import ApiError, Code
-from .response import error_body
+from .io.response import error_body
 from .settings import Settings
 
 log = logging.getLogger("idcard_ocr.server")

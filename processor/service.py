@@ -16,21 +16,20 @@ import logging
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from .decode import decode_image_with_transform
 from .errors import ApiError, Code
-from .extras import build_extras, parse_options
+from .extras.build import build_extras
+from .io.decode import decode_image_with_transform
+from .io.request import parse_request
+from .io.response import NO_CARD, Answer, card_answer, encode, encode_card_image, error_body
 from .ocr.models import ModelError
 from .ocr.recognize import load_recognizer
 from .ocr.runtime import cpu_flags, rec_model
 from .read.engine import OcrEngine
 from .read.locate import DET_SIZE
 from .read.pipeline import read_card
-from .request import parse_request
-from .response import card_outcome, encode_card_image, envelope, error_body
 from .settings import Settings
 
 log = logging.getLogger("idcard_ocr")
@@ -113,8 +112,8 @@ class OcrService:
         started = time.perf_counter()
         fmt = self.settings.data_format
         try:
-            code, message, data = self._run_with_deadline(body)
-            response = Response(envelope(code, message, data, data_format=fmt), 200, code.value)
+            answer = self._run_with_deadline(body)
+            response = Response(encode(answer, data_format=fmt), 200, answer.code.value)
         except ApiError as exc:
             response = Response(error_body(exc, data_format=fmt), exc.http_status, exc.code.value)
         except Exception:  # the boundary: log the type and stack, never the request
@@ -130,7 +129,7 @@ class OcrService:
         )
         return response
 
-    def _run_with_deadline(self, body: bytes) -> tuple[Code, str, dict[str, Any]]:
+    def _run_with_deadline(self, body: bytes) -> Answer:
         with self._lock:
             if self._inflight >= self._capacity:
                 raise ApiError(
@@ -153,26 +152,23 @@ class OcrService:
                 self._inflight -= 1
 
     # -- the pipeline ----------------------------------------------------------------
-    def recognize(self, body: bytes) -> tuple[Code, str, dict[str, Any]]:
-        """decode -> pipeline -> outcome (+ the requested extras); raises ApiError for bad
-        input."""
+    def recognize(self, body: bytes) -> Answer:
+        """decode -> pipeline -> the answer (with the extras asked for); raises ApiError for
+        bad input."""
         s = self.settings
         today = dt.date.today()  # the request date, for the validity warning
         request = parse_request(body, max_base64_bytes=s.max_base64_bytes)
-        options = parse_options(request.options) if request.options else ()
         image, transform = decode_image_with_transform(
             request.image, max_pixels=s.max_pixels, min_side=s.min_side
         )
         result = read_card(image, self.engine_for(self.inflight))
         if result is None:
-            return Code.NO_CARD, Code.NO_CARD.message, {}
+            return NO_CARD
         card_b64 = encode_card_image(
             result.card_image, width=s.card_image_width, quality=s.card_image_quality
         )
-        code, message, data = card_outcome(result, card_b64)
-        if options:
-            data.update(build_extras(options, result, data, image, transform, today=today))
-        return code, message, data
+        extras = build_extras(request.options, result, image, transform, today=today)
+        return card_answer(result.side, result.values, card_b64, extras)
 
     def engine_for(self, inflight: int) -> OcrEngine:
         """The solo sessions for a request alone in the server (``inflight`` counts it: it

@@ -41,6 +41,10 @@ class Box:
     def scaled(self, sx: float, sy: float) -> Box:
         return Box(self.x0 * sx, self.y0 * sy, self.x1 * sx, self.y1 * sy, self.score)
 
+    def corners(self) -> list[tuple[float, float]]:
+        """Top-left, top-right, bottom-right, bottom-left."""
+        return [(self.x0, self.y0), (self.x1, self.y0), (self.x1, self.y1), (self.x0, self.y1)]
+
 
 @dataclasses.dataclass(frozen=True)
 class Quad:

@@ -19,7 +19,7 @@ import pytest
 
 from processor import batch
 from processor.errors import Code
-from processor.response import envelope
+from processor.io.response import envelope
 from processor.service import Response
 from tests.conftest import GOLDEN, ROOT
 

@@ -17,12 +17,9 @@ import pytest
 from PIL import Image
 
 from bench.service import form_body
-from processor.decode import decode_image, decode_image_with_transform
 from processor.errors import ApiError, Code
-from processor.extras import OPTIONS, parse_options
-from processor.read.pipeline import read_card
-from processor.request import parse_request
-from processor.response import card_outcome, encode_card_image, envelope
+from processor.io.decode import decode_image_with_transform
+from processor.io.request import OPTIONS, parse_options, parse_request
 from processor.service import OcrService
 from synthcards import card_height, defects
 from tests.conftest import GOLDEN, Running, decode
@@ -50,9 +47,12 @@ def _imdecode(data: bytes) -> np.ndarray:
     return np.asarray(image, np.uint8)
 
 
+def _options_body(image: bytes, options: str) -> bytes:
+    return json.dumps({"data": base64.b64encode(image).decode(), "options": options}).encode()
+
+
 def _ask(processor: Any, image: bytes, options: str) -> dict[str, Any]:
-    body = json.dumps({"data": base64.b64encode(image).decode(), "options": options}).encode()
-    response = _service(processor).handle(body)
+    response = _service(processor).handle(_options_body(image, options))
     assert response.status == 200
     return decode(response.body)
 
@@ -74,9 +74,9 @@ def test_parse_options() -> None:
 def test_options_in_every_body_format(scan_front: bytes) -> None:
     b64 = base64.b64encode(scan_front).decode()
     form = urllib.parse.urlencode({"info": "x", "data": b64, "options": "warnings"}).encode()
-    assert parse_request(form, max_base64_bytes=8 * MIB).options == "warnings"
+    assert parse_request(form, max_base64_bytes=8 * MIB).options == ("warnings",)
     as_json = json.dumps({"data": b64, "options": ["confidence", "location"]}).encode()
-    assert parse_request(as_json, max_base64_bytes=8 * MIB).options == "confidence,location"
+    assert parse_request(as_json, max_base64_bytes=8 * MIB).options == ("confidence", "location")
     boundary = "XyZ"
     multipart = (
         (
@@ -88,9 +88,9 @@ def test_options_in_every_body_format(scan_front: bytes) -> None:
         + f"\r\n--{boundary}--\r\n".encode()
     )
     parsed = parse_request(multipart, max_base64_bytes=8 * MIB)
-    assert parsed.options == "portrait"
+    assert parsed.options == ("portrait",)
     assert parsed.image == scan_front
-    assert parse_request(scan_front, max_base64_bytes=8 * MIB).options == ""
+    assert parse_request(scan_front, max_base64_bytes=8 * MIB).options == ()
     with pytest.raises(ApiError):
         parse_request(json.dumps({"data": b64, "options": 3}).encode(), max_base64_bytes=MIB * 8)
 
@@ -109,20 +109,16 @@ def test_unknown_option_is_a_bad_request(server: Running, scan_front: bytes) -> 
 
 
 # -- the default response stays the documented one ----------------------------------------
-def _pre_options_response(processor: Any, body: bytes) -> bytes:
-    """The response as the service built it before options existed (the same stages, chained
-    as ``OcrService.recognize`` chained them, with no options parsing at all)."""
-    s = _service(processor).settings
-    request = parse_request(body, max_base64_bytes=s.max_base64_bytes)
-    image = decode_image(request.image, max_pixels=s.max_pixels, min_side=s.min_side)
-    result = read_card(image, _service(processor).engine)
-    if result is None:
-        return envelope(Code.NO_CARD, Code.NO_CARD.message, {}, data_format=s.data_format)
-    card_b64 = encode_card_image(
-        result.card_image, width=s.card_image_width, quality=s.card_image_quality
-    )
-    code, message, data = card_outcome(result, card_b64)
-    return envelope(code, message, data, data_format=s.data_format)
+#: The keys the extras add to ``data``.
+EXTRA_KEYS = {"confidence", "location", "portrait", "warnings"}
+
+
+def _documented_envelope(code: str, message: str, data: dict[str, Any]) -> bytes:
+    """The envelope as the API document defines it: base64 of the UTF-8 JSON object whose
+    ``data`` is itself a JSON string."""
+    inner = json.dumps(data, ensure_ascii=False)
+    outer = {"code": code, "message": message, "data": inner}
+    return base64.b64encode(json.dumps(outer, ensure_ascii=False).encode("utf-8"))
 
 
 #: Every golden image: cards of each scene, failures (202-209) and negatives (201).
@@ -132,10 +128,16 @@ BYTE_IDENTICAL = sorted(LABELS)
 @pytest.mark.e2e
 @pytest.mark.parametrize("name", BYTE_IDENTICAL)
 def test_default_response_is_byte_identical(processor: Any, name: str) -> None:
+    """Without options the answer is the one with every extra, less the extras' keys: the
+    extras add keys after the documented ones and change nothing else, byte for byte."""
     image = _golden(name)
-    body = form_body(image)
-    default = processor.process(body)[0]
-    assert default == _pre_options_response(processor, body)
+    default = processor.process(form_body(image))[0]
+    everything = decode(processor.process(_options_body(image, "all"))[0])
+    documented = {k: v for k, v in everything["data"].items() if k not in EXTRA_KEYS}
+    expected = _documented_envelope(everything["code"], everything["message"], documented)
+    assert default == expected
+    if everything["data"]:
+        assert list(everything["data"])[-4:] == ["confidence", "location", "portrait", "warnings"]
     # an empty options field is no option at all
     empty = urllib.parse.urlencode({"data": base64.b64encode(image), "options": ""}).encode()
     assert processor.process(empty)[0] == default

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from processor.card.layout import FieldRegions
-from processor.decode import decode_image
+from processor.io.decode import decode_image
 from processor.ocr.recognize import deal_lanes
 from processor.ocr.runtime import REC_FP32, REC_INT8, cpu_flags, rec_model
 from processor.read.engine import OcrEngine

@@ -84,7 +84,7 @@ def test_object_data_format(processor: IdCardProcessor) -> None:
 def test_a_request_alone_runs_on_the_solo_engine_which_reads_the_same(
     processor: IdCardProcessor, scan_front: bytes
 ) -> None:
-    from processor.decode import decode_image
+    from processor.io.decode import decode_image
     from processor.read.pipeline import read_card
 
     service = processor.service

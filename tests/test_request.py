@@ -9,7 +9,7 @@ import urllib.parse
 import pytest
 
 from processor.errors import ApiError, Code
-from processor.request import decode_base64, is_image, parse_request
+from processor.io.request import decode_base64, is_image, parse_request
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4  # '+' and '/' appear in its base64
 B64 = base64.b64encode(PNG)

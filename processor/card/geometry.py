@@ -6,11 +6,12 @@ to the edges around it.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import cv2
 import numpy as np
 
-from ..values import Quad
+from ..values import Box, Quad
 from .template import CARD_ASPECT
 
 #: Refinement works on a copy whose long side is this many pixels.
@@ -43,6 +44,28 @@ def rectify(image: np.ndarray, quad: Quad, width: int, height: int | None = None
     return cv2.warpPerspective(
         image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
     )
+
+
+def card_homography(quad: Quad) -> np.ndarray:
+    """The perspective transform from the unit square (the upright card, 0..1 in x and y) to
+    ``quad`` (its corner 0 the card's top-left)."""
+    unit = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], dtype=np.float32)
+    return np.asarray(cv2.getPerspectiveTransform(unit, quad.array()), np.float64)
+
+
+def map_points(matrix: np.ndarray, points: Sequence[tuple[float, float]]) -> np.ndarray:
+    """``points`` through the perspective transform ``matrix``, as an (N, 2) array."""
+    pts = np.asarray(points, dtype=np.float64).reshape(-1, 1, 2)
+    return np.asarray(cv2.perspectiveTransform(pts, matrix), np.float64).reshape(-1, 2)
+
+
+def crop_box(image: np.ndarray, box: Box) -> np.ndarray:
+    """The part of ``image`` under ``box`` (normalised to the image), pixels it touches
+    included."""
+    h, w = image.shape[:2]
+    x0, x1 = max(0, int(box.x0 * w)), min(w, math.ceil(box.x1 * w))
+    y0, y1 = max(0, int(box.y0 * h)), min(h, math.ceil(box.y1 * h))
+    return image[y0:y1, x0:x1]
 
 
 def full_frame_quad(shape: tuple[int, ...]) -> Quad:

@@ -35,15 +35,26 @@ _DOTS = re.compile(r"[.．・•∙⋅°·]")
 #: dashes after a Chinese character, before another one or at the line's end, is 一.
 _DASHES_AS_YI = re.compile(rf"(?<=[{HAN}])[—―─－\-_~]+(?=[{HAN}]|$)")
 _PUNCT = re.compile(r"[\s,，.。:：;；'\"“”‘’`~!！?？、|｜_\-—()（）\[\]【】<>《》]")
+#: What the recogniser returns for an id number's digits and X that is never anything else in
+#: that row: an id number as read (:func:`id_as_read`) maps these and no more.
+_ID_LOOKALIKES = {
+    "O": "0",
+    "o": "0",
+    "D": "0",
+    "Q": "0",
+    "I": "1",
+    "l": "1",
+    "|": "1",
+    "x": "X",
+    "×": "X",
+    "Ⅹ": "X",
+}
+_ID_AS_READ = str.maketrans(_ID_LOOKALIKES)
+#: ... and what it may also return for them, which the parser maps where the check character
+#: then confirms the number.
 _ID_CONFUSIONS = str.maketrans(
     {
-        "O": "0",
-        "o": "0",
-        "D": "0",
-        "Q": "0",
-        "I": "1",
-        "l": "1",
-        "|": "1",
+        **_ID_LOOKALIKES,
         "i": "1",
         "Z": "2",
         "z": "2",
@@ -53,9 +64,6 @@ _ID_CONFUSIONS = str.maketrans(
         "b": "6",
         "G": "6",
         "g": "9",
-        "x": "X",
-        "×": "X",
-        "Ⅹ": "X",
         "K": "X",
         "T": "7",
     }
@@ -260,6 +268,15 @@ def parse_id_number(line: TextLine | None) -> Field:
     return MISSING
 
 
+def id_as_read(line: TextLine | None) -> str:
+    """The id number as ``line`` reads: its digits and X, the unambiguous look-alikes mapped,
+    nothing checked or corrected ("" without a line)."""
+    if line is None:
+        return ""
+    text = line.text.translate(_ID_AS_READ)
+    return "".join(c for c in text if c.isascii() and (c.isdigit() or c == "X"))
+
+
 def _id_chars(chars: Sequence[CharCandidate]) -> list[CharCandidate]:
     out = []
     for cand in chars:
@@ -328,6 +345,7 @@ __all__ = [
     "MISSING",
     "WEAK_FIELDS",
     "Field",
+    "id_as_read",
     "parse_address",
     "parse_birth",
     "parse_gender",

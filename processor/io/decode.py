@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .errors import bad_request, too_large
+from ..errors import bad_request, too_large
 
 #: Decoded images are reduced (never enlarged) so that the long side is at most this.
 TARGET_LONG_SIDE = 2048

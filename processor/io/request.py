@@ -18,7 +18,7 @@ import urllib.parse
 
 import multipart
 
-from .errors import bad_request, too_large
+from ..errors import bad_request, too_large
 
 IMAGE_MAGIC: tuple[bytes, ...] = (
     b"\xff\xd8\xff",  # JPEG
@@ -36,16 +36,20 @@ _B64_NORMALISE = bytes.maketrans(b" -_", b"++/")
 _B64_DROP = b"\t\n\r\f\v"
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _MULTIPART_BOUNDARY = re.compile(rb"^--([^\r\n]{1,200})\r?\n")
+#: The extras a request may ask for in its ``options`` field, in the order their keys are
+#: added to ``data`` (see :mod:`processor.extras`).
+OPTIONS = ("confidence", "location", "portrait", "warnings")
+_OPTIONS_SPLIT = re.compile(r"[\s,;|+]+")
 
 
 @dataclasses.dataclass(frozen=True)
 class Request:
     """What the client asked for: the image file bytes, the free-text ``info`` and the
-    optional ``options`` text (comma-separated extras, see :mod:`processor.extras`)."""
+    extras it asked for (:data:`OPTIONS` names, in that order; none by default)."""
 
     image: bytes
     info: str = ""
-    options: str = ""
+    options: tuple[str, ...] = ()
 
 
 def is_image(data: bytes) -> bool:
@@ -80,12 +84,28 @@ def parse_request(body: bytes, *, max_base64_bytes: int) -> Request:
     if is_image(data):  # a multipart file upload carries the image itself
         if len(data) > max_raw:
             raise too_large(f"image larger than {max_raw // (1024 * 1024)} MiB")
-        return Request(image=data, info=info_text, options=options_text)
-    return Request(
-        image=decode_base64(data, max_base64_bytes=max_base64_bytes),
-        info=info_text,
-        options=options_text,
-    )
+        image = data
+    else:
+        image = decode_base64(data, max_base64_bytes=max_base64_bytes)
+    # the options last: a body that is wrong is reported as such before an unknown option
+    return Request(image=image, info=info_text, options=parse_options(options_text))
+
+
+def parse_options(text: str) -> tuple[str, ...]:
+    """``"warnings, confidence"`` -> the known names in :data:`OPTIONS` order; ``all`` = every
+    one. An unknown name is a bad request (code -1, HTTP 400) naming it."""
+    if len(text) > 200:
+        raise bad_request("field 'options' is too long")
+    names = {n.lower() for n in _OPTIONS_SPLIT.split(text.strip()) if n}
+    if "all" in names:
+        names = (names - {"all"}) | set(OPTIONS)
+    unknown = sorted(names - set(OPTIONS))
+    if unknown:
+        raise bad_request(
+            f"unknown option {', '.join(repr(n) for n in unknown)} in field 'options'; "
+            f"known: {', '.join(OPTIONS)}, all"
+        )
+    return tuple(o for o in OPTIONS if o in names)
 
 
 def decode_base64(text: bytes, *, max_base64_bytes: int) -> bytes:

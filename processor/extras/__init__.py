@@ -1,0 +1,1 @@
+"""Opt-in extras (``options``): confidence, location, portrait and warnings for a read card."""

@@ -1,0 +1,1 @@
+"""The wire: request bodies in, image bytes decoded to pixels, answers encoded out."""
