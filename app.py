@@ -1,6 +1,6 @@
 """EAS ``processor_entry``: ``python app.py`` serves locally, EAS imports and runs it."""
 
-from processor.eas import IdCardProcessor
+from processor.serve.eas import IdCardProcessor
 
 if __name__ == "__main__":
     import os

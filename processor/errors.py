@@ -2,7 +2,7 @@
 
 Every failure that reaches a client is an :class:`ApiError`. Stages translate foreign
 exceptions where they happen (``raise ApiError(...) from exc``); exactly one boundary,
-:func:`processor.service.handle`, turns errors into responses.
+:meth:`processor.serve.service.OcrService.handle`, turns errors into responses.
 """
 
 from __future__ import annotations

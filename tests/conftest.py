@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from processor.eas import IdCardProcessor
-from processor.server import make_server
+from processor.serve.eas import IdCardProcessor
+from processor.serve.server import make_server
 from processor.settings import Settings
 from processor.values import Quad
 

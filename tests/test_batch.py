@@ -1,6 +1,6 @@
 """The batch CLI: discovery, JSONL and CSV output, resuming, progress and the code summary.
 
-Most tests drive :func:`processor.batch.run` with a stand-in service (no models); one runs
+Most tests drive :func:`processor.serve.batch.run` with a stand-in service (no models); one runs
 the real command on golden images."""
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from processor import batch
 from processor.errors import Code
 from processor.io.response import envelope
-from processor.service import Response
+from processor.serve import batch
+from processor.serve.service import Response
 from tests.conftest import GOLDEN, ROOT
 
 

@@ -10,7 +10,7 @@ import requests
 import tomllib
 
 from bench.service import form_body
-from processor.server import DEMO_PAGE
+from processor.serve.server import DEMO_PAGE
 from tests.conftest import ROOT, Running, decode
 
 pytestmark = pytest.mark.server

@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 
 from bench.service import form_body
-from processor.eas import IdCardProcessor
-from processor.service import OcrService
+from processor.serve.eas import IdCardProcessor
+from processor.serve.service import OcrService
 from processor.settings import Settings
 from synthcards import make_identity, render_card
 from tests.conftest import GOLDEN, Running, decode

@@ -20,7 +20,7 @@ from bench.service import form_body
 from processor.errors import ApiError, Code
 from processor.io.decode import decode_image_with_transform
 from processor.io.request import OPTIONS, parse_options, parse_request
-from processor.service import OcrService
+from processor.serve.service import OcrService
 from synthcards import card_height, defects
 from tests.conftest import GOLDEN, Running, decode
 

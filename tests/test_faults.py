@@ -15,8 +15,8 @@ import pytest
 import requests
 
 from bench.service import ServerProcess, form_body
-from processor.eas import IdCardProcessor
-from processor.service import OcrService
+from processor.serve.eas import IdCardProcessor
+from processor.serve.service import OcrService
 from processor.settings import Settings
 from synthcards import make_sample
 

@@ -17,7 +17,7 @@ from PIL import Image
 
 from bench.service import form_body
 from bench.soak import DOCUMENTED, _bomb_png
-from processor.eas import IdCardProcessor
+from processor.serve.eas import IdCardProcessor
 
 from .conftest import FIGURES, decode
 

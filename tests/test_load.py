@@ -13,8 +13,8 @@ import pytest
 
 from bench.service import ServerProcess, form_body
 from bench.soak import mix, rss_bytes, run, warm_up
-from processor.eas import IdCardProcessor
-from processor.service import OcrService
+from processor.serve.eas import IdCardProcessor
+from processor.serve.service import OcrService
 from processor.settings import Settings
 
 from .conftest import FIGURES

@@ -13,8 +13,8 @@ import pytest
 from PIL import Image
 
 from bench.service import form_body
-from processor.eas import IdCardProcessor
 from processor.errors import Code
+from processor.serve.eas import IdCardProcessor
 from tests.conftest import decode
 
 DOCUMENTED = {c.value for c in Code}
@@ -70,7 +70,7 @@ def test_envelope_is_always_base64_json(processor: IdCardProcessor) -> None:
 
 
 def test_object_data_format(processor: IdCardProcessor) -> None:
-    from processor.service import OcrService
+    from processor.serve.service import OcrService
     from processor.settings import Settings
 
     service = OcrService(Settings.from_env({}, data_format="object"), processor.service.engine)
@@ -100,7 +100,7 @@ def test_a_request_alone_runs_on_the_solo_engine_which_reads_the_same(
 
 
 def test_one_set_of_sessions_without_solo_spin(processor: IdCardProcessor) -> None:
-    from processor.service import OcrService
+    from processor.serve.service import OcrService
     from processor.settings import Settings
 
     settings = Settings.from_env({"IDCARD_SOLO_SPIN": "0"})

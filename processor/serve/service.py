@@ -19,18 +19,18 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ApiError, Code
-from .extras.build import build_extras
-from .io.decode import decode_image_with_transform
-from .io.request import parse_request
-from .io.response import NO_CARD, Answer, card_answer, encode, encode_card_image, error_body
-from .ocr.models import ModelError
-from .ocr.recognize import load_recognizer
-from .ocr.runtime import cpu_flags, rec_model
-from .read.engine import OcrEngine
-from .read.locate import DET_SIZE
-from .read.pipeline import read_card
-from .settings import Settings
+from ..errors import ApiError, Code
+from ..extras.build import build_extras
+from ..io.decode import decode_image_with_transform
+from ..io.request import parse_request
+from ..io.response import NO_CARD, Answer, card_answer, encode, encode_card_image, error_body
+from ..ocr.models import ModelError
+from ..ocr.recognize import load_recognizer
+from ..ocr.runtime import cpu_flags, rec_model
+from ..read.engine import OcrEngine
+from ..read.locate import DET_SIZE
+from ..read.pipeline import read_card
+from ..settings import Settings
 
 log = logging.getLogger("idcard_ocr")
 

@@ -9,15 +9,15 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from ..settings import Settings
 from .service import OcrService
-from .settings import Settings
 
 try:  # Alibaba's SDK, present on EAS processor images
     from allspark import BaseProcessor  # type: ignore[import-not-found, unused-ignore]
 
     USING_ALLSPARK = True
 except ImportError:
-    from ._standin import BaseProcessor
+    from .standin import BaseProcessor
 
     USING_ALLSPARK = False
 

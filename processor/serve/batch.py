@@ -1,7 +1,7 @@
 """Batch recognition: ``python -m processor recognize DIR_OR_FILES --out results.jsonl``.
 
 Images (files, or directories searched recursively for image suffixes) are read by
-``--workers`` threads sharing one :class:`~processor.service.OcrService` (onnxruntime
+``--workers`` threads sharing one :class:`~processor.serve.service.OcrService` (onnxruntime
 releases the GIL), through the same ``handle`` as the server, so every record is what the
 HTTP API would answer. Records are appended as they finish (JSON lines, or CSV when the
 output's name ends in ``.csv``), so an interrupted run resumes where it stopped: files already
@@ -23,8 +23,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from .errors import Code
-from .io.response import decode_response
+from ..errors import Code
+from ..io.response import decode_response
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif", ".tif", ".tiff"})
 FIELDS = ("type", "name", "gender", "race", "birth", "address", "id_no", "issued_by", "valid_date")

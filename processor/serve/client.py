@@ -1,6 +1,6 @@
 """A small Python client: sends the documented request, returns the decoded result.
 
->>> from processor.client import recognize_file
+>>> from processor.serve.client import recognize_file
 >>> result = recognize_file("card.jpg", "http://127.0.0.1:8080/api/predict/idcard_ocr")
 >>> result["code"], result["data"].get("name")
 
@@ -16,7 +16,7 @@ from typing import Any
 
 import requests
 
-from .io.response import decode_response
+from ..io.response import decode_response
 
 
 def recognize(

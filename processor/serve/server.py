@@ -19,12 +19,11 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any, Protocol
 
-from .errors import ApiError, Code
-from .io.response import error_body
-from .settings import Settings
+from ..errors import ApiError, Code
+from ..io.response import error_body
+from ..settings import PACKAGE_DIR, Settings
 
 log = logging.getLogger("idcard_ocr.server")
 
@@ -39,7 +38,7 @@ _REASONS = {
     500: "Internal Server Error",
 }
 _CHUNK = 64 * 1024
-DEMO_PAGE = Path(__file__).resolve().parent / "static" / "demo.html"
+DEMO_PAGE = PACKAGE_DIR / "static" / "demo.html"
 #: The page may load nothing from elsewhere and talk to this server only.
 _PAGE_CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
@@ -199,8 +198,16 @@ def _envelope_channel(data_format: str) -> type:
     return EnvelopeChannel
 
 
-def make_server(processor: Processor, settings: Settings, *, port: int | None = None) -> Any:
-    """A waitress server (not yet serving); ``port=0`` picks a free port.
+def make_server(
+    processor: Processor,
+    settings: Settings,
+    *,
+    port: int | None = None,
+    connections: dict[int, Any] | None = None,
+) -> Any:
+    """A waitress server (not yet serving); ``port=0`` picks a free port. ``connections``:
+    the socket map its loop keeps the listener and every open connection in (see
+    :func:`drain`); a fresh one when not given.
 
     waitress reads a request's body before the app runs; it stops at the body limit (so a
     huge upload is refused while reading) and keeps bodies in memory (no temporary files).
@@ -209,6 +216,7 @@ def make_server(processor: Processor, settings: Settings, *, port: int | None = 
 
     server = create_server(
         App(processor, settings),
+        map={} if connections is None else connections,
         host=settings.host,
         port=settings.port if port is None else port,
         # waiting threads are cheap: enough for the busy check to answer beyond the workers
@@ -227,16 +235,17 @@ def make_server(processor: Processor, settings: Settings, *, port: int | None = 
 DRAIN_GRACE_S = 2.0
 
 
-def drain(server: Any, service: Any, timeout: float) -> None:
+def drain(server: Any, connections: dict[int, Any], service: Any, timeout: float) -> None:
     """Stop accepting connections, let the requests in flight finish and their answers go
-    out (up to ``timeout`` seconds), then close every connection so that ``run()`` returns."""
+    out (up to ``timeout`` seconds), then close every connection so that ``run()`` returns.
+    ``connections`` is the socket map ``server`` was made with."""
     from waitress import wasyncore  # noqa: PLC0415
 
     wasyncore.dispatcher.close(server)  # the listening socket only; the loop keeps running
     deadline = time.monotonic() + timeout
     idle_since: float | None = None
     while time.monotonic() < deadline:
-        channels = [ch for ch in list(server._map.values()) if hasattr(ch, "requests")]
+        channels = [ch for ch in list(connections.values()) if hasattr(ch, "requests")]
         pending = any(ch.requests or ch.total_outbufs_len for ch in channels)
         if pending or (service is not None and service.inflight):
             idle_since = None
@@ -250,10 +259,10 @@ def drain(server: Any, service: Any, timeout: float) -> None:
     log.info(
         "drained in %.1f s; closing %d connection(s)",
         timeout - (deadline - time.monotonic()),
-        len([ch for ch in list(server._map.values()) if hasattr(ch, "requests")]),
+        len([ch for ch in list(connections.values()) if hasattr(ch, "requests")]),
     )
     server.task_dispatcher.shutdown(timeout=1)
-    wasyncore.close_all(server._map)
+    wasyncore.close_all(connections)
 
 
 def serve_processor(processor: Any) -> None:
@@ -262,11 +271,17 @@ def serve_processor(processor: Any) -> None:
     if processor.endpoint:
         host, _, port = str(processor.endpoint).rpartition(":")
         settings = Settings.from_env(host=host or settings.host, port=int(port))
-    server = make_server(processor, settings)
+    connections: dict[int, Any] = {}
+    server = make_server(processor, settings, connections=connections)
     stop = threading.Event()
     drainer = threading.Thread(
         target=drain,
-        args=(server, getattr(processor, "service", None), settings.request_timeout + 5),
+        args=(
+            server,
+            connections,
+            getattr(processor, "service", None),
+            settings.request_timeout + 5,
+        ),
         daemon=True,
     )
 
@@ -293,7 +308,7 @@ def serve_processor(processor: Any) -> None:
             # connections still open until the drain is done with them
             if not stop.is_set():
                 raise
-            if not drainer.is_alive() and not server._map:  # waitress keeps no public list
+            if not drainer.is_alive() and not connections:
                 break
     if drainer.is_alive():
         drainer.join()

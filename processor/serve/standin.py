@@ -4,7 +4,7 @@ The real SDK is not on PyPI (the PyPI package of that name is unrelated). Contra
 ``BaseProcessor(worker_threads=5, io_threads=4, worker_processes=1, endpoint=None)``;
 ``initialize()`` runs once before the port opens; ``process(data: bytes)`` returns
 ``(body, status)`` where status 0 or 200 means HTTP 200; ``run()`` serves. Here ``run``
-serves through :mod:`processor.server` (waitress).
+serves through :mod:`processor.serve.server` (waitress).
 """
 
 from __future__ import annotations
