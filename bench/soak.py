@@ -4,7 +4,7 @@
 serve``, warms it up, then sends the mix for the given time (or ``--requests`` in all) and
 prints: inputs tried, requests served, errors (unexpected 5xx, dropped connections, answers that
 are not a well-formed envelope), latency p50/p99 and the server's RSS before and after. The
-bounded load test of the suite (tests/test_load.py) runs the same code for a fixed count.
+bounded load test of the suite (tests/serve/test_load.py) runs the same code for a fixed count.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ class Body:
     statuses: frozenset[int]
 
 
-def _bomb_png(width: int = 50_000, height: int = 50_000) -> bytes:
+def bomb_png(width: int = 50_000, height: int = 50_000) -> bytes:
     """A tiny PNG whose header declares ``width`` x ``height`` pixels."""
 
     def chunk(tag: bytes, data: bytes) -> bytes:
@@ -72,7 +72,7 @@ def mix(seed: int = 11) -> list[Body]:
         Body("noise-image", form_body(noise.getvalue()), ok),  # a decodable image, no card: 201
         Body("random-bytes", rng.bytes(2048), bad),
         Body("truncated-jpeg", form_body(cards[0][: len(cards[0]) // 3]), frozenset({200, 400})),
-        Body("bomb-png", form_body(_bomb_png()), bad),
+        Body("bomb-png", form_body(bomb_png()), bad),
         Body("garbage-base64", b"info=x&data=%%%not-base64***", bad),
         Body("empty", b"", bad),
         Body("wrong-field", b"info=x&image=" + base64.b64encode(cards[0])[:64], bad),

@@ -11,4 +11,4 @@ chromium: ## install Debian's chromium and chromium-driver (apt; as root or with
 
 # REQUIRE_BROWSER_TEST=1: here a missing browser is a failure, not a skip.
 test-browser: setup chromium ## run the demo page's end-to-end test in headless Chromium
-	REQUIRE_BROWSER_TEST=1 $(PY) -m pytest -m browser -ra tests/test_browser.py
+	REQUIRE_BROWSER_TEST=1 $(PY) -m pytest -m browser -ra tests/serve/test_browser.py

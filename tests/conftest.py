@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 import threading
 from collections.abc import Iterator
@@ -14,11 +15,12 @@ import cv2
 import numpy as np
 import pytest
 from hypothesis import settings as hypothesis_settings
+from PIL import Image
 
 from processor.serve.eas import IdCardProcessor
 from processor.serve.server import make_server
 from processor.settings import Settings
-from processor.values import Quad
+from processor.values import CharCandidate, Quad, TextLine
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
@@ -110,3 +112,47 @@ def corner_error(quad: Quad, truth: np.ndarray) -> float:
         float(np.linalg.norm(np.roll(quad.array(), k, axis=0) - truth, axis=1).mean())
         for k in range(4)
     )
+
+
+def exif_jpeg(upright: np.ndarray, orientation: int, scale: float = 1.0) -> bytes:
+    """``upright`` stored so that EXIF ``orientation`` (1, 3, 6 or 8) shows it upright."""
+    turn = {3: cv2.ROTATE_180, 6: cv2.ROTATE_90_COUNTERCLOCKWISE, 8: cv2.ROTATE_90_CLOCKWISE}
+    stored = cv2.rotate(upright, turn[orientation]) if orientation in turn else upright
+    if scale != 1.0:
+        stored = cv2.resize(stored, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    pil = Image.fromarray(stored[:, :, ::-1])
+    exif = pil.getexif()
+    exif[0x0112] = orientation
+    buf = io.BytesIO()
+    pil.save(buf, "JPEG", quality=92, exif=exif.tobytes())
+    return buf.getvalue()
+
+
+def stored_point(u: float, v: float, w: int, h: int, orientation: int) -> tuple[float, float]:
+    """A point of the upright image (w x h) in the stored grid of :func:`exif_jpeg`."""
+    return {1: (u, v), 3: (w - u, h - v), 6: (v, w - u), 8: (h - v, u)}[orientation]
+
+
+def card_on_desk(angle: float) -> tuple[np.ndarray, np.ndarray]:
+    """A light card with dark 'text' bars on a dark textured desk, rotated by ``angle``."""
+    rng = np.random.default_rng(0)
+    frame = rng.integers(40, 90, (600, 800, 3), dtype=np.uint8)
+    card = np.full((270, 428, 3), 225, np.uint8)
+    for y in range(40, 240, 40):
+        card[y : y + 14, 40:300] = 30
+    matrix = cv2.getRotationMatrix2D((214, 135), 0, 1.0)
+    matrix[:, 2] += (186, 165)
+    rot = cv2.getRotationMatrix2D((400, 300), angle, 1.0)
+    full = np.vstack([rot, [0, 0, 1]]) @ np.vstack([matrix, [0, 0, 1]])
+    warped = cv2.warpAffine(card, full[:2], (800, 600))
+    mask = cv2.warpAffine(np.full((270, 428), 255, np.uint8), full[:2], (800, 600))
+    frame[mask > 0] = warped[mask > 0]
+    corners = np.array([[0, 0, 1], [428, 0, 1], [428, 270, 1], [0, 270, 1]]) @ full[:2].T
+    return frame, corners
+
+
+def text_line(text: str, prob: float = 0.99, alts: dict[int, str] | None = None) -> TextLine:
+    """A recognised line of ``text``, every character at ``prob``, runner-ups from ``alts``."""
+    alts = alts or {}
+    chars = tuple(CharCandidate(c, prob, alts.get(i, ""), 0.01) for i, c in enumerate(text))
+    return TextLine(text, prob, chars)

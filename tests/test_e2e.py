@@ -27,10 +27,6 @@ from tests.conftest import GOLDEN, Running, decode
 
 pytestmark = pytest.mark.e2e
 
-#: Golden images the pipeline does not read exactly yet (cluttered or degraded photos:
-#: issue #5). Strict: when one starts passing, the test fails until it is removed here.
-KNOWN_MISSES: set[str] = set()
-
 
 def _desk_photo(card: np.ndarray, angle: float, tilt: float, seed: int) -> bytes:
     """The card on a plain dark desk, turned by ``angle`` degrees, with a little perspective."""
@@ -93,19 +89,7 @@ def _golden() -> list[dict[str, Any]]:
     return labels
 
 
-@pytest.mark.parametrize(
-    "label",
-    [
-        pytest.param(
-            item,
-            id=item["name"],
-            marks=[pytest.mark.xfail(strict=True, reason="issue #5")]
-            if item["name"] in KNOWN_MISSES
-            else [],
-        )
-        for item in _golden()
-    ],
-)
+@pytest.mark.parametrize("label", [pytest.param(item, id=item["name"]) for item in _golden()])
 def test_golden(processor: IdCardProcessor, label: dict[str, Any]) -> None:
     out, status = processor.process((GOLDEN / label["file"]).read_bytes())
     result = decode(out)
@@ -137,7 +121,7 @@ def test_golden_at_each_precision(precision_service: OcrService) -> None:
             data.get(k) != v for k, v in label["expected"].items()
         ):
             wrong.append(label["name"])
-    assert wrong == sorted(KNOWN_MISSES), f"misread: {wrong}"
+    assert wrong == [], f"misread: {wrong}"
 
 
 def test_upside_down_image_is_returned_upright(processor: IdCardProcessor) -> None:
@@ -176,7 +160,7 @@ def _run_reference_client(url: str, img_path: str) -> str:
     token = ""
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
-        # ---- from spec/idcard_ocr_api.md ("调用示例 Python") ----
+        # ---- from the API document's example ("调用示例 Python") ----
         img_data = open(img_path, "rb").read()  # noqa: SIM115
 
         image_base64 = base64.b64encode(img_data)

@@ -37,7 +37,7 @@ def _ramp(x: float, lo: float, hi: float) -> float:
     return max(0.0, min(1.0, (x - lo) / (hi - lo)))
 
 
-#: Thresholds, calibrated on synthetic cards (tests/test_extras.py has the positive and
+#: Thresholds, calibrated on synthetic cards (tests/extras/test_extras.py has the positive and
 #: negative examples): a warning's value is ``score >= 0.5``.
 BLUR_SHARP, BLUR_SOFT = 0.42, 0.30  # text edge steepness (99th pct gradient / contrast)
 GLARE_CLEAN, GLARE_BAD = 0.05, 0.2  # share of a field's character cells washed out

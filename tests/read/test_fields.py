@@ -5,14 +5,7 @@ from __future__ import annotations
 import pytest
 
 from processor.read import fields as fp
-from processor.read.rows import looks_like_card, relabel_rows
-from processor.values import CharCandidate, TextLine
-
-
-def line(text: str, prob: float = 0.99, alts: dict[int, str] | None = None) -> TextLine:
-    alts = alts or {}
-    chars = tuple(CharCandidate(c, prob, alts.get(i, ""), 0.01) for i, c in enumerate(text))
-    return TextLine(text, prob, chars)
+from tests.conftest import text_line as line
 
 
 @pytest.mark.parametrize(
@@ -132,6 +125,21 @@ def test_parse_id_number(text: str, expected: str | None) -> None:
     assert fp.parse_id_number(line(text)).value == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("11010519491231002X", "11010519491231002X"),
+        ("公民身份号码 110105 19491231 002x", "11010519491231002X"),
+        ("1I0lO5l949|231OO2×", "11010519491231002X"),  # the look-alikes never anything else
+        ("S1010519491231002X", "1010519491231002X"),  # not these: the parser's business
+        ("", ""),
+    ],
+)
+def test_id_as_read(text: str, expected: str) -> None:
+    assert fp.id_as_read(line(text)) == expected
+    assert fp.id_as_read(None) == ""
+
+
 def test_parse_id_number_corrects_with_runner_up_when_unambiguous() -> None:
     # position 9 read as 3 with runner-up 4: only the runner-up makes the check valid
     read = "11010519391231002X"
@@ -205,29 +213,6 @@ def test_reconcile_front_leaves_fields_alone_without_a_valid_number() -> None:
     assert fp.reconcile_front(fields) == fields
 
 
-# --- card evidence: what turns a layout match into a card, or into 201 ------------------------
-
-_OK, _BAD = fp.Field("x"), fp.MISSING
-
-
-@pytest.mark.parametrize(
-    ("parsed", "texts", "expected"),
-    [
-        ({"issued_by": _OK, "valid_date": _BAD}, [], True),
-        ({"issued_by": _BAD, "valid_date": _BAD}, ["VISA 4000 1234"], False),
-        ({"name": _BAD, "id_no": _BAD}, ["姓名 张三", "性别 男 民族 汉"], True),
-        ({"name": _BAD, "id_no": _BAD}, ["姓名 张三"], False),
-        ({"name": _BAD, "id_no": _OK}, [], True),
-        ({"name": _OK, "address": _OK, "id_no": _BAD}, ["本公司定于下周"], False),
-        ({"name": _BAD}, ["住 址 某地", "出生 1990"], True),
-        ({}, [], False),
-    ],
-)
-def test_looks_like_card(parsed: dict[str, fp.Field], texts: list[str], expected: bool) -> None:
-    lines = {"row": [line(t) for t in texts]}
-    assert looks_like_card(parsed, lines) is expected
-
-
 @pytest.mark.parametrize(
     ("text", "label", "expected"),
     [
@@ -260,22 +245,3 @@ def test_strip_label(text: str, label: str, expected: str) -> None:
 )
 def test_parse_race_runner_up(text: str, alts: dict[int, str], race: str | None) -> None:
     assert fp.parse_race(line(text, alts=alts)).value == race
-
-
-def test_relabel_rows_moves_labelled_lines() -> None:
-
-    rows = {
-        "name": [line("")],
-        "gender_race": [line("姓名 东方振晓")],
-        "birth": [line("性别男民族汉")],
-        "address": [line("出生1965年5月30日"), line("住址福建省福州市"), line("南路687号")],
-        "id_no": [line("350102196505308090")],
-    }
-    got = {row: [x.text for x in found] for row, found in relabel_rows(rows).items()}
-    assert got == {
-        "name": ["姓名 东方振晓", ""],
-        "gender_race": ["性别男民族汉"],
-        "birth": ["出生1965年5月30日"],
-        "address": ["住址福建省福州市", "南路687号"],
-        "id_no": ["350102196505308090"],
-    }

@@ -20,7 +20,7 @@ from processor.serve.service import OcrService
 from processor.settings import Settings
 from synthcards import make_sample
 
-from .conftest import FIGURES
+from tests.conftest import FIGURES
 
 pytestmark = pytest.mark.slow
 

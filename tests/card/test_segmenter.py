@@ -15,8 +15,7 @@ from processor.card.geometry import refine_quad
 from processor.card.segmenter import MODEL_NAME, CardSegmenter, quads_from_mask
 from processor.ocr.models import read_manifest, sha256_of
 from processor.values import Quad
-
-from .conftest import MODELS, corner_error, generated_photo
+from tests.conftest import MODELS, corner_error, generated_photo
 
 
 def _quad_corners(cx: float, cy: float, w: float, h: float, angle: float) -> np.ndarray:

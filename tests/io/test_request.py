@@ -1,4 +1,5 @@
-"""Request decoding: every accepted body format, base64 variant and limit (no models)."""
+"""Request decoding: every accepted body format, base64 variant, limit and the options field
+(no models)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import urllib.parse
 import pytest
 
 from processor.errors import ApiError, Code
-from processor.io.request import decode_base64, is_image, parse_request
+from processor.io.request import OPTIONS, decode_base64, is_image, parse_options, parse_request
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4  # '+' and '/' appear in its base64
 B64 = base64.b64encode(PNG)
@@ -115,3 +116,41 @@ def test_error_messages_never_echo_input() -> None:
 )
 def test_is_image(head: bytes, expected: bool) -> None:
     assert is_image(head) is expected
+
+
+# -- the options field --------------------------------------------------------------------
+def test_parse_options() -> None:
+    assert parse_options("") == ()
+    assert parse_options("warnings, confidence") == ("confidence", "warnings")
+    assert parse_options("LOCATION;portrait location") == ("location", "portrait")
+    assert parse_options("all") == OPTIONS
+    with pytest.raises(ApiError) as info:
+        parse_options("confidence,colour")
+    assert info.value.code is Code.ERROR
+    assert info.value.http_status == 400
+    assert "'colour'" in info.value.message
+    assert "known: confidence, location, portrait, warnings" in info.value.message
+
+
+def test_options_in_every_body_format(scan_front: bytes) -> None:
+    b64 = base64.b64encode(scan_front).decode()
+    form = urllib.parse.urlencode({"info": "x", "data": b64, "options": "warnings"}).encode()
+    assert parse_request(form, max_base64_bytes=LIMIT).options == ("warnings",)
+    as_json = json.dumps({"data": b64, "options": ["confidence", "location"]}).encode()
+    assert parse_request(as_json, max_base64_bytes=LIMIT).options == ("confidence", "location")
+    boundary = "XyZ"
+    multipart = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="options"\r\n\r\nportrait\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="data"; filename="c.jpg"\r\n'
+            "Content-Type: image/jpeg\r\n\r\n"
+        ).encode()
+        + scan_front
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    parsed = parse_request(multipart, max_base64_bytes=LIMIT)
+    assert parsed.options == ("portrait",)
+    assert parsed.image == scan_front
+    assert parse_request(scan_front, max_base64_bytes=LIMIT).options == ()
+    with pytest.raises(ApiError):
+        parse_request(json.dumps({"data": b64, "options": 3}).encode(), max_base64_bytes=LIMIT)

@@ -16,8 +16,7 @@ from bench.soak import mix, rss_bytes, run, warm_up
 from processor.serve.eas import IdCardProcessor
 from processor.serve.service import OcrService
 from processor.settings import Settings
-
-from .conftest import FIGURES
+from tests.conftest import FIGURES
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import io
 import json
 import urllib.parse
 from typing import Any
@@ -14,17 +13,12 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
-from PIL import Image
 
 from bench.service import form_body
-from processor.errors import ApiError, Code
-from processor.io.decode import decode_image_with_transform
-from processor.io.request import OPTIONS, parse_options, parse_request
 from processor.serve.service import OcrService
 from synthcards import card_height, defects
-from tests.conftest import GOLDEN, Running, decode
+from tests.conftest import GOLDEN, Running, decode, exif_jpeg, stored_point
 
-MIB = 1024 * 1024
 DOCUMENTED = {
     "front": {"type", "name", "gender", "race", "birth", "address", "id_no", "idcard_image"},
     "back": {"type", "issued_by", "valid_date", "idcard_image"},
@@ -55,44 +49,6 @@ def _ask(processor: Any, image: bytes, options: str) -> dict[str, Any]:
     response = _service(processor).handle(_options_body(image, options))
     assert response.status == 200
     return decode(response.body)
-
-
-# -- the options field --------------------------------------------------------------------
-def test_parse_options() -> None:
-    assert parse_options("") == ()
-    assert parse_options("warnings, confidence") == ("confidence", "warnings")
-    assert parse_options("LOCATION;portrait location") == ("location", "portrait")
-    assert parse_options("all") == OPTIONS
-    with pytest.raises(ApiError) as info:
-        parse_options("confidence,colour")
-    assert info.value.code is Code.ERROR
-    assert info.value.http_status == 400
-    assert "'colour'" in info.value.message
-    assert "known: confidence, location, portrait, warnings" in info.value.message
-
-
-def test_options_in_every_body_format(scan_front: bytes) -> None:
-    b64 = base64.b64encode(scan_front).decode()
-    form = urllib.parse.urlencode({"info": "x", "data": b64, "options": "warnings"}).encode()
-    assert parse_request(form, max_base64_bytes=8 * MIB).options == ("warnings",)
-    as_json = json.dumps({"data": b64, "options": ["confidence", "location"]}).encode()
-    assert parse_request(as_json, max_base64_bytes=8 * MIB).options == ("confidence", "location")
-    boundary = "XyZ"
-    multipart = (
-        (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="options"\r\n\r\nportrait\r\n'
-            f'--{boundary}\r\nContent-Disposition: form-data; name="data"; filename="c.jpg"\r\n'
-            "Content-Type: image/jpeg\r\n\r\n"
-        ).encode()
-        + scan_front
-        + f"\r\n--{boundary}--\r\n".encode()
-    )
-    parsed = parse_request(multipart, max_base64_bytes=8 * MIB)
-    assert parsed.options == ("portrait",)
-    assert parsed.image == scan_front
-    assert parse_request(scan_front, max_base64_bytes=8 * MIB).options == ()
-    with pytest.raises(ApiError):
-        parse_request(json.dumps({"data": b64, "options": 3}).encode(), max_base64_bytes=MIB * 8)
 
 
 @pytest.mark.server
@@ -200,51 +156,18 @@ def test_location_of_a_turned_card_and_a_back(processor: Any) -> None:
     assert "confidence" not in data and "warnings" not in data
 
 
-def _exif_jpeg(upright: np.ndarray, orientation: int, scale: float = 1.0) -> bytes:
-    """``upright`` stored so that EXIF ``orientation`` (1, 3, 6 or 8) shows it upright."""
-    turn = {3: cv2.ROTATE_180, 6: cv2.ROTATE_90_COUNTERCLOCKWISE, 8: cv2.ROTATE_90_CLOCKWISE}
-    stored = cv2.rotate(upright, turn[orientation]) if orientation in turn else upright
-    if scale != 1.0:
-        stored = cv2.resize(stored, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-    pil = Image.fromarray(stored[:, :, ::-1])
-    exif = pil.getexif()
-    exif[0x0112] = orientation
-    buf = io.BytesIO()
-    pil.save(buf, "JPEG", quality=92, exif=exif.tobytes())
-    return buf.getvalue()
-
-
-def _stored_point(u: float, v: float, w: int, h: int, orientation: int) -> tuple[float, float]:
-    """A point of the upright image (w x h) in the stored grid of :func:`_exif_jpeg`."""
-    return {1: (u, v), 3: (w - u, h - v), 6: (v, w - u), 8: (h - v, u)}[orientation]
-
-
-def test_transform_back_to_the_stored_grid() -> None:
-    """A dot in every EXIF orientation, and through the reduced decode of a large JPEG."""
-    upright = np.full((600, 900, 3), 255, np.uint8)
-    upright[100:110, 200:210] = 0  # centre (205, 105)
-    for orientation, scale in ((1, 1.0), (3, 1.0), (6, 1.0), (8, 1.0), (6, 3.0), (1, 3.5)):
-        data = _exif_jpeg(upright, orientation, scale)
-        image, transform = decode_image_with_transform(data, max_pixels=10**8, min_side=64)
-        assert max(image.shape) <= 2048
-        ys, xs = np.nonzero(image[:, :, 0] < 100)
-        x, y = transform.to_original(float(xs.mean()) + 0.5, float(ys.mean()) + 0.5)
-        ex, ey = _stored_point(205, 105, 900, 600, orientation)
-        assert abs(x - ex * scale) < 2 * scale and abs(y - ey * scale) < 2 * scale, orientation
-
-
 @pytest.mark.e2e
 @pytest.mark.parametrize(("orientation", "scale"), [(6, 1.0), (1, 2.5)])
 def test_location_in_the_original_file(processor: Any, orientation: int, scale: float) -> None:
     """EXIF-rotated, and larger than the decoder's 2048 px: corners in the file's own pixels."""
     upright = _imdecode(_golden("scan-0000-front"))
     h, w = upright.shape[:2]
-    data = _ask(processor, _exif_jpeg(upright, orientation, scale), "location")["data"]
+    data = _ask(processor, exif_jpeg(upright, orientation, scale), "location")["data"]
     assert data["name"] == LABELS["scan-0000-front"]["expected"]["name"]
     loc = data["location"]
     assert loc["image"]["orientation"] == orientation
     expected = [
-        [c * scale for c in _stored_point(u, v, w, h, orientation)]
+        [c * scale for c in stored_point(u, v, w, h, orientation)]
         for u, v in LABELS["scan-0000-front"]["corners"]
     ]
     assert all(_near(a, b, 30 * scale) for a, b in zip(loc["card"], expected, strict=True))
