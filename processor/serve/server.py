@@ -236,9 +236,9 @@ DRAIN_GRACE_S = 2.0
 
 
 def drain(server: Any, connections: dict[int, Any], service: Any, timeout: float) -> None:
-    """Stop accepting connections, let the requests in flight finish and their answers go
-    out (up to ``timeout`` seconds), then close every connection so that ``run()`` returns.
-    ``connections`` is the socket map ``server`` was made with."""
+    """Stop accepting connections, let the requests in flight (received in part or whole)
+    finish and their answers go out (up to ``timeout`` seconds), then close every connection
+    so that ``run()`` returns. ``connections`` is the socket map ``server`` was made with."""
     from waitress import wasyncore  # noqa: PLC0415
 
     wasyncore.dispatcher.close(server)  # the listening socket only; the loop keeps running
@@ -246,7 +246,11 @@ def drain(server: Any, connections: dict[int, Any], service: Any, timeout: float
     idle_since: float | None = None
     while time.monotonic() < deadline:
         channels = [ch for ch in list(connections.values()) if hasattr(ch, "requests")]
-        pending = any(ch.requests or ch.total_outbufs_len for ch in channels)
+        # in flight: a request still arriving (its body uploading), queued or being
+        # processed, or an answer not yet sent
+        pending = any(
+            ch.request is not None or ch.requests or ch.total_outbufs_len for ch in channels
+        )
         if pending or (service is not None and service.inflight):
             idle_since = None
         else:
