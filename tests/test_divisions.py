@@ -128,3 +128,48 @@ def test_known_rows(row: Row) -> None:
 @pytest.mark.parametrize("code", ["830000", "990000", "710100", "820001", "000000", "411399"])
 def test_codes_that_are_not_divisions_are_absent(code: str) -> None:
     assert code not in ROWS
+
+
+PERIODS = Path(__file__).resolve().parent.parent / "processor" / "data" / "name_periods.tsv"
+
+
+def _periods() -> list[tuple[str, str, str]]:
+    lines = PERIODS.read_bytes().decode("utf-8").split("\n")
+    assert lines[0] == "code\tname\tuntil"
+    assert lines[-1] == ""
+    out = []
+    for line in lines[1:-1]:
+        code, name, until = line.split("\t")
+        out.append((code, name, until))
+    return out
+
+
+def test_name_periods_refer_to_table_codes() -> None:
+    periods = _periods()
+    assert len(periods) == len(set(periods))
+    for code, name, until in periods:
+        assert code in ROWS, code
+        assert name, code
+        assert until == "" or (until.isdigit() and 1980 <= int(until) <= 2025), (code, until)
+    historical = {c for c, *_rest, s in ROWS.values() if s == "historical"}
+    named = {c for c, _n, _u in periods}
+    # every historical place (not the GB/T 2260 summary codes such as 市辖区) says when it stopped
+    summary = {"市辖区", "市区", "县", "市", "林区", "省直辖县级行政单位", "省直辖行政单位"}
+    summary |= {"自治区直辖县级行政单位"}
+    places = {c for c in historical if not {ROWS[c][2], ROWS[c][3]} & summary}
+    assert len(places) > 3_000
+    assert places <= named
+
+
+@pytest.mark.parametrize(
+    "period",
+    [
+        ("110103", "崇文区", "2009"),
+        ("130502", "桥东区", "2019"),
+        ("420600", "襄樊市", "2009"),
+        ("341422", "无为县", "2010"),
+        ("110203", "通县", "1981"),
+    ],
+)
+def test_known_name_periods(period: tuple[str, str, str]) -> None:
+    assert period in _periods()
