@@ -15,6 +15,7 @@ commands:
   fold      fold PP-LCNetV3's affine layers and hard-swish into fewer ops, parity-checked
   package   build the deployable EAS processor package dist/idcard_ocr-<version>.tar.gz
   cardseg   card-segmentation model: render data, train (torch), export to ONNX + manifest
+  places    compile processor/data/divisions.tsv from the pinned division-code wheels
 """
 
 
@@ -43,6 +44,10 @@ def _command(name: str) -> Callable[[list[str] | None], int]:
         from .cardseg import main as cardseg_main  # noqa: PLC0415
 
         return cardseg_main
+    if name == "places":
+        from .places import main as places_main  # noqa: PLC0415
+
+        return places_main
     raise KeyError(name)
 
 
