@@ -33,6 +33,7 @@ LAYERS = {
 PURE = (
     "processor.values",
     "processor.card.facts",
+    "processor.card.places",
     "processor.card.template",
     "processor.card.geometry",
     "processor.card.layout",
