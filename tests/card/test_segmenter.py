@@ -106,6 +106,7 @@ MIN_WITHIN_2_PERCENT = 3
 PHOTOS = 10
 
 
+@pytest.mark.e2e
 def test_segmenter_finds_the_corners_of_generated_photos(segmenter: CardSegmenter) -> None:
     errors = []
     for index in range(PHOTOS):
@@ -118,10 +119,12 @@ def test_segmenter_finds_the_corners_of_generated_photos(segmenter: CardSegmente
     assert within >= MIN_WITHIN_2_PERCENT, [round(e, 3) for e in errors]
 
 
+@pytest.mark.e2e
 def test_segmenter_on_a_blank_image(segmenter: CardSegmenter) -> None:
     assert segmenter(np.full((600, 800, 3), 40, np.uint8)) == []
 
 
+@pytest.mark.e2e
 def test_corrupt_card_seg_model_fails_loudly(tmp_path: Path) -> None:
     from processor.ocr.models import ModelError
     from processor.read.engine import OcrEngine

@@ -130,6 +130,7 @@ def _models_or_skip() -> dict[str, object]:
     return dict(entries)
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("kind", ["det", "rec"])
 def test_served_model_is_its_source_folded(kind: str, tmp_path: Path) -> None:
     _models_or_skip()
@@ -154,6 +155,7 @@ def test_served_model_is_its_source_folded(kind: str, tmp_path: Path) -> None:
         )
 
 
+@pytest.mark.e2e
 def test_fetch_rebuilds_a_missing_folded_model_and_checks_it(tmp_path: Path) -> None:
     _models_or_skip()
     for entry in read_manifest(MODELS).values():

@@ -42,6 +42,7 @@ def test_cli_help(command: str) -> None:
     assert "usage" in out.stdout.lower()
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("kind", ["det", "rec"])
 def test_optimize_shipped_model(kind: str, tmp_path: Path) -> None:
     from model_export.optimize import optimize
@@ -60,6 +61,7 @@ def test_optimize_shipped_model(kind: str, tmp_path: Path) -> None:
         assert meta["character"] == original["character"]
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(not HAS_ONNX, reason="quantisation needs onnx (dev/export extra)")
 def test_quantize_rec_dynamic_and_parity_gate(tmp_path: Path) -> None:
     from model_export.optimize import OptimizeError, optimize
@@ -85,6 +87,7 @@ def _quantised_convs(path: Path) -> set[str]:
     return {n.name for n in graph.node if n.op_type == "Conv" and n.input[1] in dequantised}
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(not HAS_ONNX, reason="quantisation needs onnx (dev/export extra)")
 def test_quantize_rec_static_pointwise_per_channel(tmp_path: Path) -> None:
     """The recipe of the served int8 recogniser, on fewer crops: only the backbone's pointwise
@@ -124,6 +127,7 @@ def test_quantize_rec_static_pointwise_per_channel(tmp_path: Path) -> None:
     assert "character" in ort.InferenceSession(str(out)).get_modelmeta().custom_metadata_map
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(not HAS_ONNX, reason="quantisation needs onnx (dev/export extra)")
 def test_served_int8_recogniser_follows_its_recipe() -> None:
     """models/ch_PP-OCRv4_rec_int8.onnx (committed; `make quantize` remakes it) quantises what

@@ -66,6 +66,7 @@ def _line_crops(card_image: np.ndarray, regions: FieldRegions) -> list[np.ndarra
     ]
 
 
+@pytest.mark.e2e
 def test_lanes_read_what_one_run_reads(
     engines: tuple[OcrEngine, OcrEngine], scan_front: bytes
 ) -> None:
@@ -91,6 +92,7 @@ def int8_engines(engines: tuple[OcrEngine, OcrEngine]) -> tuple[OcrEngine, OcrEn
     )
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("solo", [False, True])
 def test_exact_crops_are_read_by_the_fp32_model(
     engines: tuple[OcrEngine, OcrEngine],
@@ -116,6 +118,7 @@ def test_exact_crops_are_read_by_the_fp32_model(
     assert all_int8 != [t.score for t in fp32.recognizer(crops)]
 
 
+@pytest.mark.e2e
 def test_int8_recogniser_reads_what_fp32_reads(
     engines: tuple[OcrEngine, OcrEngine],
     int8_engines: tuple[OcrEngine, OcrEngine],

@@ -17,6 +17,8 @@ from processor.errors import Code
 from processor.serve.eas import IdCardProcessor
 from tests.conftest import decode
 
+pytestmark = pytest.mark.e2e
+
 DOCUMENTED = {c.value for c in Code}
 
 
