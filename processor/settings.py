@@ -40,21 +40,18 @@ class Settings:
     data_format: Literal["string", "object"] = "string"
     #: HTTP worker threads of the local server (requests processed at once).
     worker_threads: int = 2
-    #: onnxruntime intra-op threads per session run. 2 workers x 2 threads on 2 cores (the
-    #: pools do not spin) cut one client's latency by ~20% for ~10% less peak throughput
-    #: than 2 x 1 (make bench).
+    #: onnxruntime intra-op threads per session run (the pools do not spin; the figures
+    #: behind the defaults are in docs/decisions.md).
     intra_op_threads: int = 2
     #: A request alone in the server runs on a second set of det and card_seg sessions tuned
-    #: for it: their pools spin within a run (and stop at its end) instead of sleeping, ~10%
-    #: less latency for one client. Concurrent requests keep the sleeping pools, which leave
-    #: the cores to each other (spinning ones cost ~25% of throughput at 4 clients). Both
+    #: for it: their pools spin within a run (and stop at its end) instead of sleeping.
+    #: Concurrent requests keep the sleeping pools, which leave the cores to each other. Both
     #: share one recogniser (single-threaded sessions, a card's batches in
-    #: ``intra_op_threads`` lanes at once). Off: one set of sessions, ~30 MiB less memory.
+    #: ``intra_op_threads`` lanes at once). Off: one set of sessions, less memory.
     solo_spin: bool = True
     #: The recogniser's weights: ``int8`` (its backbone's pointwise convs quantised per
-    #: channel; ~30% less recognition time for the same cards on seed 0), ``fp32``, or
-    #: ``auto``: int8 where the CPU has VNNI dot products (x86 avx512_vnni / avx_vnni), fp32
-    #: elsewhere (without VNNI onnxruntime's u8s8 kernels can saturate and ran slower).
+    #: channel), ``fp32``, or ``auto``: int8 where the CPU has VNNI dot products (x86
+    #: avx512_vnni / avx_vnni), fp32 elsewhere (without VNNI int8 can be the slower).
     rec_precision: Literal["auto", "fp32", "int8"] = "auto"
     #: Connections the local server queues beyond the busy workers before it answers "busy".
     max_queue: int = 32

@@ -1,4 +1,4 @@
-"""Draw the front and back of a synthetic resident identity card (layout per DESIGN.md §4).
+"""Draw the front and back of a synthetic resident identity card, from the renderer's own layout.
 
 Everything is drawn in code: a guilloche-like background, a synthetic head-and-shoulders
 silhouette (no real face), an abstract emblem, CJK text from system fonts and the id number in

@@ -36,8 +36,8 @@ MAX_BOXES = 16
 MAX_ASPECT = 18.0
 #: Only the first this-many line heights of a box are read (the id number is ~10).
 READ_WINDOW = 16.0
-#: A box read with at least this mean confidence is the right way round (the wrong way
-#: scores at most ~0.5 on generated photos, the right way ~0.95 and more).
+#: A box read with at least this mean confidence is the right way round (text read the
+#: wrong way round scores far lower).
 SURE_SCORE = 0.8
 #: What an id number cut short by the read window looks like.
 _CUT_ID = re.compile(r"^\d{12,17}$")
@@ -256,8 +256,7 @@ def _read_anchors(
     image: np.ndarray, boxes: Sequence[np.ndarray], recognizer: TextRecognizer
 ) -> dict[str, list[AnchorMatch]]:
     """Read each box the way round its text runs more to the right, then, where that read
-    is not sure, turned half a turn: text read the wrong way round scores at most ~0.5,
-    the right way ~0.95 and more, so most boxes are read once."""
+    is not sure (:data:`SURE_SCORE`), turned half a turn: most boxes are read once."""
     ahead = [rightwards(box) for box in boxes]
     lines = _read_lines(image, ahead, recognizer)
     turned = [

@@ -77,7 +77,7 @@ def error_body(error: ApiError, *, data_format: str) -> bytes:
 
 #: The card is rectified at 1280 px for OCR and returned at ~856: a reduction this mild is
 #: interpolated linearly (a pixel of the result still falls within about two of the source);
-#: area averaging adds nothing visible at this factor and is ~8x slower (2.7 vs 0.3 ms).
+#: area averaging adds nothing visible at this factor and costs more (docs/decisions.md).
 LINEAR_DOWNSCALE_MIN = 0.5
 
 

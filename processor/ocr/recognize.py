@@ -168,10 +168,10 @@ def deal_lanes(batches: list[list[int]], widths: list[int], lanes: int) -> list[
 def load_recognizer(model_dir: Path, rec: str = REC_FP32, *, lanes: int = 1) -> TextRecognizer:
     """The recogniser named ``rec`` in the manifest (see :func:`rec_model`) on single-threaded
     sessions, a call's batches run in ``lanes`` lanes at once: a card's batches are
-    independent, and lanes beat splitting each op between threads (36 vs 40 ms for a front's
-    crops). One recogniser serves both engines of a service (their sessions would only differ
-    in spinning, which lanes do not need). With the int8 recogniser the fp32 one is loaded
-    too, for the crops a call flags as exact."""
+    independent, and lanes beat splitting each op between threads. One recogniser serves both
+    engines of a service (their sessions would only differ in spinning, which lanes do not
+    need). With the int8 recogniser the fp32 one is loaded too, for the crops a call flags as
+    exact."""
     parallel = (
         concurrent.futures.ThreadPoolExecutor(lanes - 1, thread_name_prefix="rec-lane")
         if lanes > 1

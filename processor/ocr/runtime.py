@@ -35,7 +35,7 @@ def session_options(intra_op_threads: int, *, spin: bool = False) -> ort.Session
     options.enable_cpu_mem_arena = False
     if intra_op_threads > 1:
         # Requests run at once share the cores: a pool that spins waiting for work burns the
-        # CPU another request's run needs. Alone, spinning only within a run is ~10% faster.
+        # CPU another request's run needs; a request alone gains by spinning within a run.
         options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
         if spin:
             options.add_session_config_entry("session.force_spinning_stop", "1")

@@ -33,9 +33,8 @@ def row_crops(card: np.ndarray, regions: FieldRegions) -> list[tuple[str, np.nda
 
 
 #: Rows of digits (the id number, the birth date with its 年/月/日) are read squeezed to this
-#: share of their width: they are about 45% of a front's recognition columns, and the
-#: recogniser reads them as well narrower (seed 0, 200 per scene: the same cards at 0.65; on
-#: held-out seeds 7 and 11 two more cards at 0.7).
+#: share of their width: they are much of a front's recognition columns, and the recogniser
+#: reads them as well narrower (docs/decisions.md).
 DIGIT_ROWS = frozenset({"id_no", "birth"})
 DIGIT_SQUEEZE = 0.7
 

@@ -23,8 +23,8 @@ from .rows import looks_like_card, parse_rows, relabel_rows
 REC_CARD_WIDTH = 1280
 #: Rows read by the fp32 recogniser where the served one is int8 (``IDCARD_REC_PRECISION``):
 #: nothing checks a name (an address at least has its place names), and person names run to
-#: the dictionary's rare characters, where int8 flipped the only readings it changed (two
-#: names in 1,100 held-out and benchmark cards: 钧 -> 钓). One short crop per front.
+#: the dictionary's rare characters, the only readings int8 was seen to change (see
+#: docs/decisions.md). One short crop per front.
 EXACT_ROWS = frozenset({"name"})
 
 
