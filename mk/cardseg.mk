@@ -1,4 +1,4 @@
-# The card-segmentation model (processor/cardseg.py, models/card_seg.onnx): render training
+# The card-segmentation model (processor/card/segmenter.py, models/card_seg.onnx): render training
 # data from synthcards, train with torch in its own virtualenv, export to ONNX + manifest.
 # Included by the main Makefile (`-include mk/*.mk`); uses its $(PYTHON).
 .PHONY: train-cardseg

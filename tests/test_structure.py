@@ -21,6 +21,7 @@ LAYERS = {
     "values": 0,
     "errors": 0,
     "settings": 0,
+    "places": 0,
     "io": 1,
     "ocr": 2,
     "card": 3,
@@ -33,7 +34,7 @@ LAYERS = {
 PURE = (
     "processor.values",
     "processor.card.facts",
-    "processor.card.places",
+    "processor.places",
     "processor.card.template",
     "processor.card.geometry",
     "processor.card.layout",

@@ -1,6 +1,6 @@
 """The committed administrative-division table (processor/data/divisions.tsv) is well-formed.
 
-Read straight from the file, not through processor.card.places, so that an error in the loader
+Read straight from the file, not through processor.places, so that an error in the loader
 cannot hide one in the data.
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-TABLE = Path(__file__).resolve().parents[2] / "processor" / "data" / "divisions.tsv"
+TABLE = Path(__file__).resolve().parent.parent / "processor" / "data" / "divisions.tsv"
 HEADER = "code\tprovince\tprefecture\tcounty\tstatus"
 MUNICIPALITIES = ("11", "12", "31", "50")
 
@@ -130,7 +130,7 @@ def test_codes_that_are_not_divisions_are_absent(code: str) -> None:
     assert code not in ROWS
 
 
-PERIODS = Path(__file__).resolve().parents[2] / "processor" / "data" / "name_periods.tsv"
+PERIODS = Path(__file__).resolve().parent.parent / "processor" / "data" / "name_periods.tsv"
 
 
 def _periods() -> list[tuple[str, str, str]]:

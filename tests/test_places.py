@@ -1,4 +1,4 @@
-"""processor.card.places: division lookups, issuing authorities, corrections from runner-ups.
+"""processor.places: division lookups, issuing authorities, corrections from runner-ups.
 
 Pure and fast: the packaged table, no models. The recogniser's candidates are written out per
 case: the text read, with the top probability and the runner-ups of the positions in doubt.
@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 
 import pytest
 
-from processor.card import places
+from processor import places
 
 SURE_PROB = 0.99  # a position read without doubt
 
