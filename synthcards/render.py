@@ -23,7 +23,7 @@ from .identity import Identity
 U8 = npt.NDArray[np.uint8]
 F32 = npt.NDArray[np.float32]
 
-CARD_ASPECT: Final = 54.0 / 85.6  # height / width
+CARD_HEIGHT_PER_WIDTH: Final = 54.0 / 85.6  # the card is 85.6 x 54 mm
 CORNER_RADIUS_MM: Final = 3.18
 SIDES: Final = ("front", "back")
 
@@ -46,7 +46,7 @@ _CENTRE_ABOVE_BASELINE: Final = 0.37
 
 
 def card_height(width: int) -> int:
-    return round(width * CARD_ASPECT)
+    return round(width * CARD_HEIGHT_PER_WIDTH)
 
 
 @lru_cache(maxsize=1024)

@@ -13,7 +13,7 @@ import numpy.typing as npt
 
 from . import clutter
 from .identity import Identity, make_identity
-from .render import CARD_ASPECT, card_height, render_card_rgba
+from .render import CARD_HEIGHT_PER_WIDTH, card_height, render_card_rgba
 
 U8 = npt.NDArray[np.uint8]
 Quad = npt.NDArray[np.float64]
@@ -160,7 +160,7 @@ def _pose(
 def _render_width(quad: Quad) -> int:
     edge = max(float(np.linalg.norm(quad[1] - quad[0])), float(np.linalg.norm(quad[2] - quad[3])))
     side = max(float(np.linalg.norm(quad[3] - quad[0])), float(np.linalg.norm(quad[2] - quad[1])))
-    need = max(edge, side / CARD_ASPECT) * 1.1
+    need = max(edge, side / CARD_HEIGHT_PER_WIDTH) * 1.1
     return int(min(MAX_RENDER_WIDTH, max(360, math.ceil(need))))
 
 
@@ -292,7 +292,7 @@ def _photo(
         rng,
         fw,
         fh,
-        CARD_ASPECT,
+        CARD_HEIGHT_PER_WIDTH,
         rotation=opts.rotation,
         edge_px=edge_px,
         frac=(0.3, 0.85),
@@ -352,7 +352,7 @@ def _negative(rng: np.random.Generator, opts: _Options, meta: dict[str, object])
             clutter.paste_quad(frame, page, quad)
     else:
         frame = _scene_background(rng, fw, fh)
-        aspect = 0.6 if kind == "business" else CARD_ASPECT
+        aspect = 0.6 if kind == "business" else CARD_HEIGHT_PER_WIDTH
         quad = _pose(rng, fw, fh, aspect)
         width = _render_width(quad)
         maker = {
