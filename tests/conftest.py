@@ -6,7 +6,7 @@ import base64
 import io
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -144,6 +144,26 @@ def corner_error(quad: Quad, truth: np.ndarray) -> float:
         float(np.linalg.norm(np.roll(quad.array(), k, axis=0) - truth, axis=1).mean())
         for k in range(4)
     )
+
+
+def placement_errors(
+    find: Callable[[int, np.ndarray, np.ndarray, float], list[Quad]],
+    *,
+    seed: int,
+    count: int,
+    best_of: int = 1,
+) -> list[float]:
+    """For the first ``count`` generated photos of ``seed``: how far the best of the first
+    ``best_of`` quads ``find(index, image, truth, diagonal)`` returns is from the card's true
+    corners (:func:`corner_error`), as a share of the card's diagonal. ``find`` must return
+    at least one quad."""
+    errors = []
+    for index in range(count):
+        image, truth, diag = generated_photo(index, seed=seed)
+        found = find(index, image, truth, diag)
+        assert found, f"photo {index}: no card found"
+        errors.append(min(corner_error(quad, truth) for quad in found[:best_of]) / diag)
+    return errors
 
 
 def exif_jpeg(upright: np.ndarray, orientation: int, scale: float = 1.0) -> bytes:

@@ -15,6 +15,9 @@ from ..ocr.runtime import REC_FP32, open_session
 
 @dataclasses.dataclass(frozen=True)
 class OcrEngine:
+    """The models of one set of sessions, loaded once and shared by every request (their
+    runs are thread-safe; nothing here keeps per-request state)."""
+
     detector: TextDetector
     recognizer: TextRecognizer
     #: The learned card localiser; None: classical candidates only.
@@ -34,7 +37,7 @@ class OcrEngine:
         model named ``rec``) and card_seg when the manifest lists it (each sha256-checked).
 
         ``solo``: for a request that has the machine to itself: the det and card_seg pools
-        spin within a run (:func:`session_options`)."""
+        spin within a run (:func:`~processor.ocr.runtime.session_options`)."""
         detector = TextDetector(open_session(model_dir, "det", intra_op_threads, spin=solo))
         if recognizer is None:
             recognizer = load_recognizer(model_dir, rec, lanes=intra_op_threads)

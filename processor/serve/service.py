@@ -37,12 +37,17 @@ log = logging.getLogger("idcard_ocr")
 
 @dataclasses.dataclass(frozen=True)
 class Response:
+    """What the boundary hands the transport (EAS or the local server)."""
+
     body: bytes  # base64 of the UTF-8 JSON envelope
     status: int  # HTTP status
     code: str  # API code, for logs and metrics
 
 
 class OcrService:
+    """Request bytes -> response bytes: the models, a bounded pool with a deadline per request,
+    and the one place where errors become answers."""
+
     def __init__(
         self, settings: Settings, engine: OcrEngine, solo_engine: OcrEngine | None = None
     ) -> None:

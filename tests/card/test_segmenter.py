@@ -15,7 +15,7 @@ from processor.card.geometry import refine_quad
 from processor.card.segmenter import MODEL_NAME, CardSegmenter, quads_from_mask
 from processor.ocr.models import read_manifest, sha256_of
 from processor.values import Quad
-from tests.conftest import MODELS, corner_error, generated_photo
+from tests.conftest import MODELS, placement_errors
 
 
 def _quad_corners(cx: float, cy: float, w: float, h: float, angle: float) -> np.ndarray:
@@ -108,13 +108,8 @@ PHOTOS = 10
 
 @pytest.mark.e2e
 def test_segmenter_finds_the_corners_of_generated_photos(segmenter: CardSegmenter) -> None:
-    errors = []
-    for index in range(PHOTOS):
-        # seed 777: not the benchmark's, the golden set's or the training data's
-        image, truth, diag = generated_photo(index, seed=777)
-        quads = segmenter(image)
-        assert quads, f"photo {index}: no card found"
-        errors.append(corner_error(quads[0], truth) / diag)
+    # seed 777: not the benchmark's, the golden set's or the training data's
+    errors = placement_errors(lambda _, image, *__: segmenter(image), seed=777, count=PHOTOS)
     within = sum(e < 0.02 for e in errors)
     assert within >= MIN_WITHIN_2_PERCENT, [round(e, 3) for e in errors]
 
