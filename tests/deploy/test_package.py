@@ -1,6 +1,7 @@
 """`make build`'s package, end to end: unpacked into an empty directory, installed into a fresh
 virtualenv from its own requirements.txt, served by `python app.py` with no repository on the
-path, answering a synthetic card and its own warm-up request."""
+path, answering a synthetic card and its own warm-up request; and its batch CLI reading the
+golden set there."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = ROOT / "tests" / "golden"
 
 
 @dataclass(frozen=True)
@@ -76,17 +78,20 @@ def unpacked(tmp_path_factory: pytest.TempPathFactory) -> Unpacked:
     return Unpacked(archive, root, python)
 
 
-@pytest.fixture(scope="session")
-def served(unpacked: Unpacked) -> Iterator[Served]:
-    port = _free_port()
-    env = {
+def _bare_env(unpacked: Unpacked) -> dict[str, str]:
+    """An environment with nothing of the repository's or the user's on the path."""
+    return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(unpacked.root),
         "PYTHONPATH": "",
         "PYTHONNOUSERSITE": "1",
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
     }
+
+
+@pytest.fixture(scope="session")
+def served(unpacked: Unpacked) -> Iterator[Served]:
+    port = _free_port()
+    env = {**_bare_env(unpacked), "HOST": "127.0.0.1", "PORT": str(port)}
     proc = subprocess.Popen(
         [str(unpacked.python), "app.py"],
         cwd=unpacked.root,
@@ -114,6 +119,9 @@ def served(unpacked: Unpacked) -> Iterator[Served]:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait(timeout=30)
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 def _post(url: str, body: bytes) -> tuple[int, dict[str, Any]]:
@@ -129,7 +137,7 @@ def test_package_contents(unpacked: Unpacked) -> None:
     names = {p.relative_to(unpacked.root).as_posix() for p in unpacked.root.rglob("*")}
     assert {
         "app.py",
-        "processor/eas.py",
+        "processor/serve/eas.py",
         "processor/static/demo.html",
         "models/manifest.json",
         "requirements.txt",
@@ -179,3 +187,43 @@ def test_warmup_requests_succeed(served: Served) -> None:
     for line in lines:
         status, result = _post(served.url, line.encode())
         assert (status, result["code"]) == (200, "200"), result.get("message")
+
+
+def test_batch_cli_reads_the_golden_set_in_the_package_alone(
+    unpacked: Unpacked, tmp_path: Path
+) -> None:
+    """``python -m processor recognize DIR --out out.jsonl`` with the package's runtime
+    requirements only (no ``requests``: that is the client's)."""
+    env = _bare_env(unpacked)
+    no_requests = subprocess.run(
+        [str(unpacked.python), "-c", "import requests"],
+        cwd=unpacked.root,
+        env=env,
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )
+    assert no_requests.returncode != 0, "requests is installed: the test proves nothing"
+    out = tmp_path / "out.jsonl"
+    run = subprocess.run(
+        [str(unpacked.python), "-m", "processor", "recognize", str(GOLDEN), "--out", str(out)],
+        cwd=unpacked.root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    assert run.returncode == 0, run.stderr[-4000:]
+    records = {
+        Path(r["file"]).relative_to(GOLDEN).as_posix(): r
+        for r in map(json.loads, out.read_text("utf-8").splitlines())
+    }
+    labels: list[dict[str, Any]] = json.loads((GOLDEN / "labels.json").read_text("utf-8"))
+    assert sorted(records) == sorted(label["file"] for label in labels)
+    for label in labels:
+        record = records[label["file"]]
+        assert record["code"] == label["expected_code"], (label["name"], record["message"])
+        found = {k: record["data"].get(k) for k in label["expected"]}
+        assert found == label["expected"], label["name"]
+    assert f"processed {len(labels)} image(s)" in run.stderr
