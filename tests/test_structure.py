@@ -190,6 +190,26 @@ def test_only_the_client_imports_requests() -> None:
         assert users == allowed
 
 
+def _imported_modules(tree: str) -> set[tuple[str, str]]:
+    """(importing file, imported module) for every absolute import under ``tree``."""
+    found = set()
+    for path in sorted((ROOT / tree).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {(path.name, alias.name) for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                found.add((path.name, node.module))
+    return found
+
+
+def test_the_renderer_and_the_reader_keep_their_own_geometry() -> None:
+    """The renderer may use the card's facts, never the reader's template or geometry, and
+    the reader never imports the renderer: an error in one shows against the other."""
+    renderer = {m for _, m in _imported_modules("synthcards") if m.split(".")[0] == "processor"}
+    assert renderer <= {"processor.card.facts"}
+    assert not {m for _, m in _imported_modules("processor") if m.split(".")[0] == "synthcards"}
+
+
 def _fresh(code: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", code],

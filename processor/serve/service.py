@@ -24,7 +24,6 @@ from ..extras.build import build_extras
 from ..io.decode import decode_image_with_transform
 from ..io.request import parse_request
 from ..io.response import NO_CARD, Answer, card_answer, encode, encode_card_image, error_body
-from ..ocr.models import ModelError
 from ..ocr.recognize import load_recognizer
 from ..ocr.runtime import cpu_flags, rec_model
 from ..read.engine import OcrEngine
@@ -65,7 +64,8 @@ class OcrService:
 
     @classmethod
     def create(cls, settings: Settings, model_dir: Path | None = None) -> OcrService:
-        """Load and verify the models, then warm them up; raises ModelError naming the file."""
+        """Load and verify the models, then warm them up; raises
+        :class:`~processor.ocr.models.ModelError` naming the file."""
         directory = model_dir or settings.model_dir
         started = time.perf_counter()
         threads = settings.intra_op_threads
@@ -181,6 +181,3 @@ class OcrService:
         if self.solo_engine is not None and inflight <= 1:
             return self.solo_engine
         return self.engine
-
-
-__all__ = ["ModelError", "OcrService", "Response"]
