@@ -133,6 +133,7 @@ def test_corrupt_card_seg_model_fails_loudly(tmp_path: Path) -> None:
         OcrEngine.load(tmp_path)
 
 
+@pytest.mark.e2e
 def test_fetch_never_downloads_the_committed_model(tmp_path: Path) -> None:
     from model_export.fetch import fetch
 
