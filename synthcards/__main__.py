@@ -63,6 +63,14 @@ def cmd_golden(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cases(args: argparse.Namespace) -> int:
+    from .cases import write_cases  # noqa: PLC0415 - only this command needs it
+
+    labels = write_cases(Path(args.outdir))
+    print(f"wrote {len(labels)} failure-class cases to {args.outdir}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m synthcards", description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -77,6 +85,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     g = sub.add_parser("golden", help="write the fixed golden set plus labels.json")
     g.add_argument("outdir")
     g.set_defaults(func=cmd_golden)
+    c = sub.add_parser("cases", help="write the failure-class cases of issue 16 plus labels.json")
+    c.add_argument("outdir")
+    c.set_defaults(func=cmd_cases)
     args = p.parse_args(argv)
     rc: int = args.func(args)
     return rc
