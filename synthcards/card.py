@@ -54,6 +54,7 @@ class RenderedCard:
     bgra: U8
     texts: tuple[DrawnText, ...]
     style: CardStyle
+    portrait: tuple[int, int, int, int] | None = None  # the photo's box on a front
 
     def field_text(self, field: str) -> str:
         """The field's value as drawn (address lines joined)."""
@@ -284,7 +285,14 @@ def _front(
     # Name.
     label("name", label_x, ys["name"], lab_sp)
     nsize = round(val * L["name_scale"])
-    box = pen.run("name", value_x, ys["name"], ident.name, f.name, nsize, p.ink, max(val_sp, 0.0))
+    name_sp = max(val_sp, 0.0)
+    name_room = px0 - 0.012 * W - value_x
+    while pen.width(ident.name, f.name, nsize, name_sp) > name_room and nsize > 8:
+        if name_sp > 0:  # a long (transliterated) name is set tighter, then smaller
+            name_sp = max(0.0, name_sp - 0.03)
+        else:
+            nsize = round(nsize * 0.95)
+    box = pen.run("name", value_x, ys["name"], ident.name, f.name, nsize, p.ink, name_sp)
     minority("name", value_x, ys["name"], nsize, mwords(2), right=box[2], room=px0 - value_x)
     # Gender and ethnicity.
     label("gender", label_x, ys["gender"], lab_sp)
@@ -471,4 +479,4 @@ def render_styled(
     out = np.empty((h, w, 4), np.uint8)
     out[..., :3] = rgb[..., ::-1]
     out[..., 3] = rounded_mask(w, h, CORNER_RADIUS_MM / 54.0 * h)
-    return RenderedCard(out, tuple(pen.texts), style)
+    return RenderedCard(out, tuple(pen.texts), style, holo_boxes[0] if holo_boxes else None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import colorsys
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -409,6 +410,25 @@ def test_labels_say_what_is_drawn(family: str, seed: int) -> None:
         for i, a in enumerate(chinese):
             for b in chinese[i + 1 :]:
                 assert not _overlap(a.box, b.box), (a.role, a.text, b.role, b.text)
+        if side == "front":
+            assert card.portrait is not None
+            for t in card.texts:  # the photo is drawn over its box: no text may be there
+                assert not _overlap(t.box, card.portrait), (t.role, t.text)
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_a_long_name_is_set_tighter_not_into_the_photo(family: str) -> None:
+    rng = np.random.default_rng(9)
+    person = draw_person(rng)
+    ident = dataclasses.replace(person.identity, name="阿不都热合曼·买买提", race="维吾尔")
+    for seed in range(6):
+        r = np.random.default_rng(seed)
+        st = sample_style(r, family, "front")
+        card = render_styled(ident, st, width=800, rng=r)
+        assert card.field_text("name") == "阿不都热合曼·买买提"
+        assert card.portrait is not None
+        assert card.boxes("name")[0][2] < card.portrait[0]
+        assert card.boxes("race")[0][2] < card.portrait[0]
 
 
 @pytest.mark.parametrize("family", FAMILIES)
