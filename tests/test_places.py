@@ -1,0 +1,270 @@
+"""processor.places: division lookups, issuing authorities, corrections from runner-ups.
+
+Pure and fast: the packaged table, no models. The recogniser's candidates are written out per
+case: the text read, with the top probability and the runner-ups of the positions in doubt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pytest
+
+from processor import places
+
+SURE_PROB = 0.99  # a position read without doubt
+
+
+def cands(
+    text: str, doubts: Mapping[int, Sequence[tuple[str, float]]] | None = None
+) -> list[list[tuple[str, float]]]:
+    """Candidates for ``text``: ``doubts`` maps a position to its (char, prob) list, the read
+    character first; every other position is read with SURE_PROB and a negligible runner-up."""
+    doubts = doubts or {}
+    out: list[list[tuple[str, float]]] = []
+    for i, char in enumerate(text):
+        if i in doubts:
+            assert doubts[i][0][0] == char, "the first candidate is the character read"
+            out.append(list(doubts[i]))
+        else:
+            out.append([(char, SURE_PROB), ("口", 0.0004)])
+    return out
+
+
+# ---- lookups ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("411326", places.Division("411326", "河南省", "南阳市", "淅川县", True)),
+        ("110105", places.Division("110105", "北京市", "", "朝阳区", True)),
+        ("411300", places.Division("411300", "河南省", "南阳市", "", True)),
+        ("410000", places.Division("410000", "河南省", "", "", True)),
+        ("110103", places.Division("110103", "北京市", "", "崇文区", False)),
+        ("341422", places.Division("341422", "安徽省", "巢湖市", "无为县", False)),
+        ("830000", None),
+        ("999999", None),
+        ("41132", None),
+        ("4113260", None),
+        ("4113a6", None),
+        ("", None),
+    ],
+)
+def test_by_code(code: str, expected: places.Division | None) -> None:
+    assert places.by_code(code) == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "level", "name"),
+    [("411326", 3, "淅川县"), ("411300", 2, "南阳市"), ("410000", 1, "河南省")],
+)
+def test_division_level_and_name(code: str, level: int, name: str) -> None:
+    division = places.by_code(code)
+    assert division is not None
+    assert (division.level, division.name) == (level, name)
+
+
+@pytest.mark.parametrize(
+    ("code", "known"),
+    [
+        ("411326", True),  # 淅川县
+        ("341302", True),  # 埇桥区
+        ("441900", True),  # 东莞市: a prefecture-level city without counties
+        ("110103", True),  # 崇文区, merged into 东城区 in 2010: old numbers keep it
+        ("110203", True),  # 通县 of 1981
+        ("130101", True),  # 石家庄市 市辖区: a summary code old numbers carry
+        ("830000", False),  # Taiwan residents' residence permits: not a division
+        ("411399", False),
+        ("000000", False),
+        ("12345", False),
+    ],
+)
+def test_region_known(code: str, known: bool) -> None:
+    assert places.region_known(code) is known
+
+
+# ---- issuing authorities -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("411326", ("淅川县公安局",)),
+        ("130131", ("平山县公安局",)),
+        ("130121", ("井陉县公安局",)),
+        ("152921", ("阿拉善左旗公安局",)),
+        ("522301", ("兴义市公安局",)),
+        ("320102", ("南京市公安局玄武分局", "南京市公安局玄武区分局")),
+        ("110105", ("北京市公安局朝阳分局", "北京市公安局朝阳区分局")),
+        ("310115", ("上海市公安局浦东分局", "上海市公安局浦东新区分局")),
+        ("341204", ("阜阳市公安局颍泉分局", "阜阳市公安局颍泉区分局")),
+        ("140302", ("阳泉市公安局城区分局",)),  # the stem 城 alone is no name
+        ("500237", ("巫山县公安局", "重庆市巫山县公安局")),
+        ("429021", ("神农架林区公安局",)),  # a 林区, not a district
+        ("520203", ("六枝特区公安局",)),  # a 特区, not a district
+        ("441900", ("东莞市公安局",)),
+        ("110103", ("北京市公安局崇文分局", "北京市公安局崇文区分局")),  # until 2010
+        # renamed in 2020 under the same code: cards of 2004-2019 print the old name
+        (
+            "130502",
+            (
+                "邢台市公安局襄都分局",
+                "邢台市公安局襄都区分局",
+                "邢台市公安局桥东分局",
+                "邢台市公安局桥东区分局",
+            ),
+        ),
+        ("410000", ()),  # a province
+        ("130101", ()),  # 市辖区: a summary code, no bureau
+        ("110223", ()),  # 通县, gone in 1997: never on a second-generation card
+        ("999999", ()),
+    ],
+)
+def test_authorities_for(code: str, expected: tuple[str, ...]) -> None:
+    assert places.authorities_for(code) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "known"),
+    [
+        ("淅川县公安局", True),
+        ("南京市公安局玄武分局", True),
+        ("南京市公安局玄武区分局", True),
+        ("深圳市公安局", True),  # a prefecture-level city's own bureau
+        ("浙川县公安局", False),
+        ("颖泉县公安局", False),
+        ("通县公安局", False),
+        ("南京市公安局", True),
+        ("南京市公安局长安分局", False),
+        ("", False),
+    ],
+)
+def test_authority_known(text: str, known: bool) -> None:
+    assert places.authority_known(text) is known
+
+
+@pytest.mark.parametrize(
+    ("read", "doubts", "expected"),
+    [
+        # known as read: unchanged
+        ("淅川县公安局", {}, "淅川县公安局"),
+        ("南京市公安局玄武分局", {}, "南京市公安局玄武分局"),
+        ("北京市公安局朝阳分局", {}, "北京市公安局朝阳分局"),
+        ("上海市公安局浦东分局", {}, "上海市公安局浦东分局"),
+        ("南京市公安局玄武区分局", {}, "南京市公安局玄武区分局"),
+        # a known authority wins even when a runner-up would make another one
+        ("通山县公安局", {1: [("山", 0.6), ("城", 0.35)]}, "通山县公安局"),  # 通城县 too
+        # rare characters read as their common look-alikes, the right one the runner-up
+        ("浙川县公安局", {0: [("浙", 0.62), ("淅", 0.31)]}, "淅川县公安局"),
+        ("激浦县公安局", {0: [("激", 0.55), ("溆", 0.4)]}, "溆浦县公安局"),
+        ("阜阳市公安局颖泉分局", {6: [("颖", 0.7), ("颍", 0.25)]}, "阜阳市公安局颍泉分局"),
+        ("南京市公安局玄式分局", {7: [("式", 0.5), ("武", 0.45)]}, "南京市公安局玄武分局"),
+        # several positions in doubt, one place fits
+        (
+            "淅州县公安局",
+            {0: [("淅", 0.5), ("浙", 0.4)], 1: [("州", 0.5), ("川", 0.3)]},
+            "淅川县公安局",
+        ),
+        # a sure read is kept even for a known place; a real runner-up is used anyway
+        ("浙川县公安局", {0: [("浙", 0.97), ("淅", 0.02)]}, None),
+        ("浙川县公安局", {0: [("浙", 0.93), ("淅", 0.06)]}, "淅川县公安局"),
+        # noise is no alternative, even where the read is in doubt
+        ("浙川县公安局", {0: [("浙", 0.5), ("淅", 0.0005)]}, None),
+        # never a character no candidate offered
+        ("浙川县公安局", {0: [("浙", 0.6), ("湖", 0.3)]}, None),
+        # a dropped character cannot be recovered (埇 lost from 宿州市公安局埇桥分局)
+        ("宿州市公安局桥分局", {6: [("桥", 0.8), ("侨", 0.1)]}, None),
+        ("桥区公安局", {0: [("桥", 0.8), ("侨", 0.1)]}, None),
+        # two places fit: 南京市 and 徐州市 both have a 鼓楼区
+        (
+            "南州市公安局鼓楼分局",
+            {0: [("南", 0.5), ("徐", 0.4)], 1: [("州", 0.5), ("京", 0.4)]},
+            None,
+        ),
+        ("南州市公安局鼓楼分局", {1: [("州", 0.5), ("京", 0.4)]}, "南京市公安局鼓楼分局"),
+        # a well-formed authority we do not know (a town's 分局): kept by the caller
+        ("东莞市公安局长安分局", {}, None),
+        ("", {}, None),
+    ],
+)
+def test_correct_authority(
+    read: str, doubts: Mapping[int, Sequence[tuple[str, float]]], expected: str | None
+) -> None:
+    assert places.correct_authority(cands(read, doubts)) == expected
+
+
+# ---- addresses ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("read", "doubts", "expected"),
+    [
+        # a known place as read: unchanged
+        ("河北省石家庄市平山县平山镇", {}, "河北省石家庄市平山县平山镇"),
+        ("北京市朝阳区建国路88号", {}, "北京市朝阳区建国路88号"),
+        ("河南省淅川县上集镇", {}, "河南省淅川县上集镇"),
+        ("南阳市淅川县上集镇", {}, "南阳市淅川县上集镇"),
+        ("广东省东莞市长安镇", {}, "广东省东莞市长安镇"),
+        ("湖北省仙桃市沙嘴街道", {}, "湖北省仙桃市沙嘴街道"),
+        # rare characters read as their look-alikes
+        (
+            "河南省南阳市浙川县上集镇",
+            {6: [("浙", 0.62), ("淅", 0.31)]},
+            "河南省南阳市淅川县上集镇",
+        ),
+        ("河南省浙川县上集镇", {3: [("浙", 0.62), ("淅", 0.31)]}, "河南省淅川县上集镇"),
+        ("南阳市浙川县上集镇", {3: [("浙", 0.62), ("淅", 0.31)]}, "南阳市淅川县上集镇"),
+        (
+            "湖南省怀化市激浦县卢峰镇",
+            {6: [("激", 0.55), ("溆", 0.4)]},
+            "湖南省怀化市溆浦县卢峰镇",
+        ),
+        (
+            "安徽省阜阳市颖泉区中市街道",
+            {6: [("颖", 0.7), ("颍", 0.25)]},
+            "安徽省阜阳市颍泉区中市街道",
+        ),
+        # only the place names are corrected: the rest stays as read
+        (
+            "河南省南阳市浙川县上集镇6-6-403",
+            {6: [("浙", 0.62), ("淅", 0.31)], 11: [("镇", 0.6), ("填", 0.3)]},
+            "河南省南阳市淅川县上集镇6-6-403",
+        ),
+        # a dropped character cannot be recovered
+        ("安徽省宿州市桥区道东街道", {6: [("桥", 0.8), ("侨", 0.1)]}, None),
+        # a sure read is kept
+        ("河南省南阳市浙川县上集镇", {6: [("浙", 0.97), ("淅", 0.02)]}, None),
+        # a county name alone is no address beginning (朝阳区: 北京市 and 长春市)
+        ("朝阳区建国路", {}, None),
+        ("朝限区建国路", {1: [("限", 0.5), ("阳", 0.4)]}, None),
+        # the province must fit the county: 朝阳区 is in 北京市 and in 吉林省 长春市
+        ("北京市朝限区建国路", {4: [("限", 0.5), ("阳", 0.4)]}, "北京市朝阳区建国路"),
+        (
+            "吉林省长春市朝限区",
+            {7: [("限", 0.5), ("阳", 0.4)]},
+            "吉林省长春市朝阳区",
+        ),
+        # 鼓楼区 is in 南京市 and 徐州市: both fit when both cities are offered
+        (
+            "南州市鼓楼区中山路",
+            {0: [("南", 0.5), ("徐", 0.4)], 1: [("州", 0.5), ("京", 0.4)]},
+            None,
+        ),
+        ("南州市鼓楼区中山路", {1: [("州", 0.5), ("京", 0.4)]}, "南京市鼓楼区中山路"),
+        # the longest place wins: 巢湖市 (county-level today) inside 巢湖市无为县 (until 2011)
+        ("安徽省巢湖市无力县", {7: [("力", 0.5), ("为", 0.4)]}, "安徽省巢湖市无为县"),
+        # not a known beginning at all
+        ("苏州工业园区星海街", {}, None),
+        ("", {}, None),
+    ],
+)
+def test_correct_address_prefix(
+    read: str, doubts: Mapping[int, Sequence[tuple[str, float]]], expected: str | None
+) -> None:
+    assert places.correct_address_prefix(cands(read, doubts)) == expected
+
+
+def test_runner_up_of_several_characters_is_ignored() -> None:
+    read = cands("浙川县公安局", {0: [("浙", 0.6), ("淅川", 0.3)]})
+    assert places.correct_authority(read) is None
