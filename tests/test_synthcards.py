@@ -501,6 +501,16 @@ def test_division_table_covers_every_county_and_only_the_mainland() -> None:
     assert d.historical_codes and not set(d.historical_codes) & set(codes)
 
 
+def test_authorities_agree_with_the_readers_place_table() -> None:
+    """The renderer's authorities (its own rules) against processor.places (the reader's,
+    written separately): an error in either shows up here instead of hiding in both."""
+    from processor.places import authority_known
+
+    unknown = {authority(p) for p in divisions().places if not authority_known(authority(p))}
+    # 清新区: the renderer drops 区 (清新分局), the reader's table keeps it (清新区分局)
+    assert unknown <= {"清远市公安局清新分局"}
+
+
 def test_rare_characters() -> None:
     assert len(gb2312_level2()) == 3008
     assert is_rare("淅") and is_rare("颍") and is_rare("埇") and is_rare("昶")
