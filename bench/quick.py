@@ -79,6 +79,23 @@ def run(
     return out
 
 
+def record(style: str, r: SampleResult) -> dict[str, Any]:
+    """One sample's outcome as a JSON-able record (synthetic data only)."""
+    return {
+        "style": style,
+        "scene": r.scene,
+        "name": r.name,
+        "code": r.code,
+        "expected_code": r.expected_code,
+        "passed": r.passed,
+        "wrong": r.wrong_fields(),
+        "expected": r.expected,
+        "data": r.data,
+        "ms": round(r.latency_ms, 1),
+        "meta": r.meta,
+    }
+
+
 def summary_table(scores: dict[str, dict[str, Any]]) -> str:
     """Per scene: n, code accuracy, answered 200, whole card, each field, ms per image."""
     fields = [f for f in FIELDS if any(f in s["fields"] for s in scores.values())]
@@ -108,6 +125,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--jobs", type=int, default=2, help="processes rendering the samples")
     p.add_argument("--out", type=Path, default=OUT_DIR, help="dataset cache directory")
     p.add_argument("--json", type=Path, default=None, help="also write the scores here")
+    p.add_argument(
+        "--records",
+        type=Path,
+        default=None,
+        help="also write one JSON line per sample (expected, answer, meta) here",
+    )
     args = p.parse_args(argv)
     styles = ["tuned", "heldout"] if args.style == "both" else args.style.split(",")
     scenes = [s.strip() for s in args.scenes.split(",") if s.strip()]
@@ -165,6 +188,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         print(f"  - {format_failure(rec)}")
     if args.json is not None:
         args.json.write_text(json.dumps(all_scores, ensure_ascii=False, indent=1) + "\n")
+    if args.records is not None:
+        with args.records.open("w", encoding="utf-8") as fh:
+            for style, results in all_results.items():
+                for rs in results.values():
+                    for r in rs:
+                        fh.write(json.dumps(record(style, r), ensure_ascii=False) + "\n")
     return 0
 
 

@@ -385,12 +385,14 @@ def portrait_blob(
         cv2.ellipse(a, centre, axes, 0, arc[0], arc[1], 1.0, -1, cv2.LINE_AA)
 
     sh_top = int(ph * rng.uniform(0.74, 0.8))
+    if gender == "女" and rng.random() < 0.75:  # long hair: behind the shoulders and neck
+        top, bottom = hy - ay // 2, min(ph - 1, hy + int(ay * 1.7))
+        cv2.rectangle(layer, (cx - int(ax * 1.2), top), (cx + int(ax * 1.2), bottom), hair, -1)
+        cv2.rectangle(a, (cx - int(ax * 1.2), top), (cx + int(ax * 1.2), bottom), 1.0, -1)
     ellipse((cx, ph + ph // 6), (int(pw * 0.52), ph + ph // 6 - sh_top), (180, 360), cloth)
-    nw = int(ax * 0.5)
+    nw = int(ax * 0.62)
     cv2.rectangle(layer, (cx - nw, hy + ay // 2), (cx + nw, sh_top + ph // 20), skin, -1)
     cv2.rectangle(a, (cx - nw, hy + ay // 2), (cx + nw, sh_top + ph // 20), 1.0, -1)
-    if gender == "女" and rng.random() < 0.75:
-        ellipse((cx, hy + ay // 3), (int(ax * 1.25), int(ay * 1.45)), (0, 360), hair)
     ellipse((cx, hy), (ax, ay), (0, 360), skin)
     ellipse((cx, hy - ay // 4), (int(ax * 1.06), int(ay * 0.85)), (180, 360), hair)
     k = max(3, (pw // 40) | 1)

@@ -202,8 +202,8 @@ def _front(
     vertical = bil and script in bilingual.VERTICAL
     above = bil and not vertical
     shrink = 0.86 if above else 1.0
-    lab = round(L["label_size"] * H * shrink)
     val = round(L["value_size"] * H * shrink)
+    lab = round(min(L["label_size"], 0.97 * L["value_size"]) * H * shrink)  # labels print smaller
     msize = round(val * float(rng.uniform(0.55, 0.68)))
     lab_sp = L["label_spacing"]
     val_sp = L["value_spacing"]
@@ -399,7 +399,7 @@ def _back(
         minority("title:country", b1, bilingual.label(st.script, "country"))
         minority("title:card", b2, bilingual.label(st.script, "card"))
 
-    lab = round(L["label_size"] * H * (0.9 if bil else 1.0))
+    lab = round(min(L["label_size"], 0.97 * L["value_size"]) * H * (0.9 if bil else 1.0))
     val = round(L["value_size"] * H * (0.9 if bil else 1.0))
     lsp = float(rng.uniform(0.0, 0.25))
     lx = L["back_label_x"] * W
