@@ -105,19 +105,22 @@ def hologram(
     size = max(6, round(h * float(rng.uniform(0.03, 0.05))))
     maker = _pattern_tiles if kind == "tiles" else _pattern_seal
     pattern = maker(w, h, size, faces, rng).astype(np.float32) / 255.0
-    region = np.zeros((h, w), np.float32)
+    # Where the sheen shows: the boxes, feathered (drawn and blurred at a quarter size).
+    q = 4
+    region = np.zeros((max(1, h // q), max(1, w // q)), np.float32)
     if rng.random() < 0.25:
         region[:] = 0.6
     pad = 0.02 * w
     for x0, y0, x1, y1 in boxes:
         cv2.rectangle(
             region,
-            (int(x0 - pad), int(y0 - pad)),
-            (int(x1 + pad), int(y1 + pad)),
+            (int((x0 - pad) / q), int((y0 - pad) / q)),
+            (int((x1 + pad) / q), int((y1 + pad) / q)),
             1.0,
             -1,
         )
-    region = np.asarray(cv2.GaussianBlur(region, (0, 0), 0.02 * w), np.float32)
+    region = np.asarray(cv2.GaussianBlur(region, (0, 0), 0.02 * w / q), np.float32)
+    region = np.asarray(cv2.resize(region, (w, h), interpolation=cv2.INTER_LINEAR), np.float32)
     alpha = (strength * pattern * region)[..., None]
     colour = _rainbow(h, w, rng, kind)
     out = rgb.astype(np.float32)
@@ -198,7 +201,7 @@ def _seven_segment(
 
 
 def date_stamp(frame: U8, kind: str, rng: np.random.Generator) -> str:
-    """A camera date stamp in the lower right (orange, slightly glowing); returns its text."""
+    """A camera date stamp at the bottom right (orange, slightly glowing); returns its text."""
     h, w = frame.shape[:2]
     year = int(rng.integers(2008, 2026))
     month, day = int(rng.integers(1, 13)), int(rng.integers(1, 29))
@@ -209,17 +212,21 @@ def date_stamp(frame: U8, kind: str, rng: np.random.Generator) -> str:
         text = f"{year}/{month:02d}/{day:02d} {hh:02d}:{mm:02d}"
     height = max(8, round(min(w, h) * float(rng.uniform(0.03, 0.05))))
     colour = (0, int(rng.integers(110, 170)), 255)  # BGR orange
-    layer = np.zeros_like(frame)
     x = int(w * float(rng.uniform(0.5, 0.7)))
-    y = int(h * float(rng.uniform(0.85, 0.92)))
+    # Cameras print it near the bottom edge: on a card that fills the frame that is below
+    # the number row (which ends by 0.91 H), so the card stays readable to a person.
+    y = int(h * float(rng.uniform(0.965, 0.985)))
+    # Work in the stamp's own strip of the frame (a 12 MP frame is mostly untouched).
+    y0, y1 = max(0, y - 2 * height), min(h, y + height)
+    layer = np.zeros((y1 - y0, w, 3), np.uint8)
     if kind == "segments":
-        _seven_segment(layer, x, y - height, text, height=height, colour=colour)
+        _seven_segment(layer, x, y - y0 - height, text, height=height, colour=colour)
     else:
         scale = height / 22.0
         cv2.putText(
             layer,
             text,
-            (x, y),
+            (x, y - y0),
             cv2.FONT_HERSHEY_DUPLEX,
             scale,
             colour,
@@ -227,8 +234,9 @@ def date_stamp(frame: U8, kind: str, rng: np.random.Generator) -> str:
             cv2.LINE_AA,
         )
     glow = cv2.GaussianBlur(layer, (0, 0), max(1.0, height / 10))
-    out = cv2.addWeighted(frame, 1.0, glow, 0.6, 0)
+    strip = frame[y0:y1]
+    out = cv2.addWeighted(strip, 1.0, glow, 0.6, 0)
     mask = layer.max(axis=2) > 0
     out[mask] = layer[mask]
-    frame[:] = out
+    strip[:] = out
     return text
