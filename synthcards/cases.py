@@ -50,6 +50,21 @@ def _style(rng: np.random.Generator, side: str, **changes: object) -> CardStyle:
     return dataclasses.replace(style, **changes)  # type: ignore[arg-type]
 
 
+def _plain_address(rng: np.random.Generator, place: Place) -> str:
+    """An address of ``place`` without hyphens (so a case shows one failure class only)."""
+    address = draw_address(rng, place)
+    while "-" in address:
+        address = draw_address(rng, place)
+    return address
+
+
+def _without_hyphen(person: Person, rng: np.random.Generator) -> Person:
+    if "-" not in person.identity.address:
+        return person
+    ident = dataclasses.replace(person.identity, address=_plain_address(rng, person.place))
+    return dataclasses.replace(person, identity=ident)
+
+
 def _card_image(
     person: Person,
     style: CardStyle,
@@ -88,11 +103,13 @@ def _sample(
 # --- the cases ---------------------------------------------------------------------------
 
 
-def front_typeface() -> Sample:
+def front_typeface(n: int = 10, width: int = 900) -> Sample:
     """A clean, upright tight crop of a front set in WenQuanYi Zen Hei with blue labels
-    (class 1: such fronts were taken for an upside-down back and answered 201)."""
-    rng = _rng(1)
+    (class 1: such fronts were taken for an upside-down back and answered 201; seed 10 is
+    one of the two of the first 24 that the service at 5d50ab8 answers 201)."""
+    rng = _rng(n)
     person = draw_person(rng, rare=False)
+    person = _without_hyphen(person, rng)  # keep this case about the typeface alone
     style = _style(
         rng,
         "front",
@@ -104,7 +121,7 @@ def front_typeface() -> Sample:
     style = dataclasses.replace(
         style, palette=dataclasses.replace(style.palette, label=(24, 120, 196))
     )
-    frame, quad = _card_image(person, style, rng, width=900)
+    frame, quad = _card_image(person, style, rng, width=width)
     note = "front in another typeface (Zen Hei), blue labels, tight crop, upright"
     return _sample(
         "case-front-typeface", "front", person, _jpeg(frame, 92), quad=quad, note=note, style=style
@@ -191,15 +208,18 @@ def hologram_number() -> Sample:
     )
 
 
-def patterned_back() -> Sample:
-    """A back on a dense pale guilloche, scanned edge to edge (class 5: the learned outline
-    came back inside the card and the validity line was not read)."""
-    rng = _rng(7)
+def patterned_back(n: int = 7, background: str = "lattice", strength: float = 0.8) -> Sample:
+    """A back on a dense pale guilloche, scanned edge to edge (class 5: on a real back the
+    learned outline came back inside the card and the validity line was not read; none of 80
+    variants of this drawing made the service at 5d50ab8 fail, so it guards, not reproduces)."""
+    rng = _rng(n)
     person = draw_person(rng, rare=False)
-    style = _style(rng, "back", art={"background": "lattice"}, script=None)
+    style = _style(rng, "back", art={"background": background}, script=None)
     style = dataclasses.replace(
         style,
-        palette=dataclasses.replace(style.palette, line_strength=0.8, accent_strength=0.6),
+        palette=dataclasses.replace(
+            style.palette, line_strength=strength, accent_strength=0.75 * strength
+        ),
     )
     frame, quad = _card_image(person, style, rng, width=1100, bg=(250, 250, 250))
     frame = clutter.add_noise(frame, 1.0, rng)
@@ -212,7 +232,7 @@ def patterned_back() -> Sample:
 def watermark_stamp() -> Sample:
     """A front with a diagonal site watermark across the card and a camera date stamp."""
     rng = _rng(8)
-    person = draw_person(rng, rare=False)
+    person = _without_hyphen(draw_person(rng, rare=False), rng)
     style = _style(rng, "front", script=None)
     frame, quad = _card_image(person, style, rng, width=900)
     text = overlays.watermark(frame, ("noto_sans_bold",), rng)
@@ -232,7 +252,7 @@ def rare_name_front() -> Sample:
     ident = dataclasses.replace(
         person.identity,
         name=person.identity.name[0] + "昶琰",
-        address=draw_address(rng, place),
+        address=_plain_address(rng, place),
         issued_by=authority(place),
     )
     person = dataclasses.replace(person, identity=ident, place=place, area=None)

@@ -245,7 +245,10 @@ def _rural(rng: np.random.Generator) -> str:
     if u < 0.85:
         side = _pick(rng, ("东", "西", "南", "北", "前", "后"))
         return f"{town}{village}村{side}街{_n(rng, 1, 99)}号"
-    return f"{town}{village}{_pick(rng, ('屯', '庄', '寨', '坪'))}{_n(rng, 1, 200)}号"
+    suffix = _pick(rng, ("屯", "庄", "寨", "坪"))
+    if village.endswith(suffix):  # 刘庄 + 庄
+        suffix = ""
+    return f"{town}{village}{suffix}{_n(rng, 1, 200)}号"
 
 
 def em_width(text: str) -> float:
