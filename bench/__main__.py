@@ -1,6 +1,12 @@
 """``python -m bench``: accuracy, latency, throughput, memory and cold start of the service,
 against a RapidOCR-plus-regex baseline on the same synthetic images.
 
+Every card scene is rendered in two style families (``synthcards.styles``): ``tuned``, the
+styles the service is trained and tuned on, and ``heldout``, fonts, artwork and colours no
+model, threshold or template ever saw; the gap between the two is the team's own measure of
+generalisation. ``rare`` is a scene of fronts whose name or address has a GB2312 level-2
+character; ``negative`` (images without a card) is rendered once.
+
 Steps: render (or reuse) the dataset; start ``python -m processor serve`` on a free loopback
 port and time its cold start; send every image once with one client, in a fixed order (the
 accuracy figures come from this pass only, so they do not depend on timing); the paired
@@ -26,12 +32,27 @@ from processor.settings import Settings
 
 from . import OUT_DIR, ROOT
 from .baseline import Baseline
-from .dataset import BenchSample, Dataset, load_dataset
+from .dataset import BenchSample, load_dataset
 from .metrics import SampleResult, failures, format_failure, score
 from .report import git_commit, machine, render, update_readme, utc_now
 from .service import ServerError, ServerProcess, run_paired, run_sequential, run_throughput
 
-ALL_SCENES = ("scan", "photo", "hard", "negative")
+ALL_SCENES = ("scan", "photo", "hard", "rare", "negative")
+ALL_STYLES = ("tuned", "heldout")
+#: Scenes rendered once, in the tuned family only (no card, so no style to compare).
+STYLELESS = frozenset({"negative"})
+HELDOUT_PREFIX = "heldout/"
+
+
+def set_key(style: str, scene: str) -> str:
+    """The results key of one (style, scene) set: ``scan`` for tuned, ``heldout/scan``."""
+    return scene if style == "tuned" else f"{style}/{scene}"
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """``heldout/scan`` -> ("heldout", "scan"); ``scan`` -> ("tuned", "scan")."""
+    style, _, scene = key.rpartition("/")
+    return style or "tuned", scene
 
 
 def _int_env(name: str, default: int) -> int:
@@ -50,6 +71,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--count", type=int, default=200, help="images per scene")
     p.add_argument("--seed", type=int, default=0, help="dataset seed")
     p.add_argument("--scenes", default=",".join(ALL_SCENES), help="comma-separated scenes")
+    p.add_argument(
+        "--styles",
+        default=",".join(ALL_STYLES),
+        help="style families to render each card scene in (tuned, heldout)",
+    )
     p.add_argument(
         "--baseline-count", type=int, default=30, help="baseline images per scene (0: skip)"
     )
@@ -89,6 +115,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     bad = [s for s in args.scene_list if s not in ALL_SCENES]
     if bad or not args.scene_list:
         p.error(f"unknown scene(s) {bad}; choose from {', '.join(ALL_SCENES)}")
+    args.style_list = [s.strip() for s in args.styles.split(",") if s.strip()]
+    bad = [s for s in args.style_list if s not in ALL_STYLES]
+    if bad or not args.style_list:
+        p.error(f"unknown style(s) {bad}; choose from {', '.join(ALL_STYLES)}")
     try:
         args.client_levels = [int(x) for x in args.throughput_clients.split(",") if x.strip()]
     except ValueError:
@@ -119,19 +149,46 @@ class Progress:
 
 
 def _warmup_images(seed: int) -> list[bytes]:
-    """Clean scans outside the dataset's index range, for the cold start and warm-ups."""
+    """Clean scans outside the dataset's index range, for the cold start and warm-ups: in the
+    classic style, so that "first code 200" times the start, not the reader's accuracy."""
     from synthcards import make_sample  # noqa: PLC0415
 
-    return [make_sample("scan", 1_000_000 + i, seed).image for i in range(4)]
+    return [make_sample("scan", 1_000_000 + i, seed, style="classic").image for i in range(4)]
 
 
 def _cycle(samples: Sequence[BenchSample], n: int) -> list[bytes]:
     return [samples[i % len(samples)].image() for i in range(n)] if samples else []
 
 
+def load_sets(
+    args: argparse.Namespace, progress: Progress
+) -> tuple[dict[str, list[BenchSample]], dict[str, Any]]:
+    """Every (style, scene) set in report order, and how the rendering went."""
+    sets: dict[str, list[BenchSample]] = {}
+    info: dict[str, Any] = {"generated": 0, "seconds": 0.0, "directories": {}}
+    for style in args.style_list:
+        scenes = [s for s in args.scene_list if style == args.style_list[0] or s not in STYLELESS]
+        if not scenes:
+            continue
+        data = load_dataset(scenes, args.count, args.seed, args.out, workers=args.jobs, style=style)
+        info["generated"] += data.generated
+        info["seconds"] += data.seconds
+        info["directories"][style] = str(data.directory)
+        for scene, samples in data.samples.items():
+            sets[set_key(style, scene)] = samples
+        if data.generated:
+            progress.say(
+                f"{style}: rendered {data.generated} images in {data.seconds:.1f} s "
+                f"({1000 * data.seconds / data.generated:.0f} ms/image, {args.jobs} processes)"
+            )
+        else:
+            progress.say(f"{style}: dataset from cache {data.directory}")
+    return sets, info
+
+
 def measure_service(
     args: argparse.Namespace,
-    data: Dataset,
+    data: dict[str, list[BenchSample]],
     warmups: list[bytes],
     progress: Progress,
     baseline: Baseline | None = None,
@@ -157,8 +214,8 @@ def measure_service(
         )
         started = time.perf_counter()
         results: dict[str, list[SampleResult]] = {}
-        for scene, samples in data.samples.items():
-            results[scene] = run_sequential(server, samples, progress.counter(f"service {scene}"))
+        for key, samples in data.items():
+            results[key] = run_sequential(server, samples, progress.counter(f"service {key}"))
         out["pass_seconds"] = time.perf_counter() - started
         out["results"] = results
         if baseline is not None:
@@ -171,12 +228,12 @@ def measure_service(
                     progress.counter(f"paired {scene}"),
                     server.check_alive,
                 )
-                for scene, samples in data.samples.items()
+                for scene, samples in data.items()
             }
             out["paired_seconds"] = time.perf_counter() - started
         levels = []
         started = time.perf_counter()
-        tp_samples = data.samples.get(args.throughput_scene, [])
+        tp_samples = data.get(args.throughput_scene, [])
         if args.throughput_count > 0 and tp_samples:
             images = _cycle(tp_samples, args.throughput_count)
             for clients in args.client_levels:
@@ -243,6 +300,7 @@ def _sample_records(system: str, results: dict[str, list[SampleResult]]) -> list
                 "system": system,
                 "name": r.name,
                 "scene": r.scene,
+                "style": split_key(key)[0],
                 "code": r.code,
                 "expected_code": r.expected_code,
                 "passed": r.passed,
@@ -252,9 +310,21 @@ def _sample_records(system: str, results: dict[str, list[SampleResult]]) -> list
             ensure_ascii=False,
             sort_keys=True,
         )
-        for rs in results.values()
+        for key, rs in results.items()
         for r in rs
     ]
+
+
+def split_scores(scores: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """(tuned scores by scene, held-out scores by scene, gap in points by scene)."""
+    tuned = {k: v for k, v in scores.items() if split_key(k)[0] == "tuned"}
+    held = {split_key(k)[1]: v for k, v in scores.items() if split_key(k)[0] == "heldout"}
+    gaps = {
+        scene: 100 * (tuned[scene]["exact"] - h["exact"])
+        for scene, h in held.items()
+        if scene in tuned and tuned[scene]["exact"] is not None and h["exact"] is not None
+    }
+    return tuned, held, gaps
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -263,15 +333,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     t_start = time.perf_counter()
     args.out.mkdir(parents=True, exist_ok=True)
 
-    progress.say(f"dataset: {args.count} per scene, seed {args.seed}, scenes {args.scenes}")
-    data = load_dataset(args.scene_list, args.count, args.seed, args.out, workers=args.jobs)
-    if data.generated:
-        progress.say(
-            f"rendered {data.generated} images in {data.seconds:.1f} s "
-            f"({1000 * data.seconds / data.generated:.0f} ms/image, {args.jobs} processes)"
-        )
-    else:
-        progress.say(f"dataset from cache {data.directory}")
+    progress.say(
+        f"dataset: {args.count} per scene, seed {args.seed}, scenes {args.scenes}, "
+        f"styles {args.styles}"
+    )
+    data, rendering = load_sets(args, progress)
     warmups = _warmup_images(args.seed)
 
     baseline, base = load_baseline(args, warmups, progress)
@@ -287,7 +353,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     base_results: dict[str, list[SampleResult]] = base.pop("results", {})
 
-    scores = {scene: score(rs) for scene, rs in ours.items()}
+    all_scores = {key: score(rs) for key, rs in ours.items()}
+    scores, heldout_scores, gaps = split_scores(all_scores)
     n_images = sum(len(rs) for rs in ours.values())
     n_base = sum(len(rs) for rs in base_results.values())
     total = time.perf_counter() - t_start
@@ -299,16 +366,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             "seed": args.seed,
             "count": args.count,
             "scenes": args.scene_list,
+            "styles": args.style_list,
             "worker_threads": args.worker_threads,
             "intra_op_threads": args.intra_op_threads,
-            "dataset": str(data.directory),
+            "dataset": rendering["directories"],
         },
         "timing": {
             "total_s": total,
-            "generation_s": data.seconds,
-            "generated_images": data.generated,
-            "generation_ms_per_image": 1000 * data.seconds / data.generated
-            if data.generated
+            "generation_s": rendering["seconds"],
+            "generated_images": rendering["generated"],
+            "generation_ms_per_image": 1000 * rendering["seconds"] / rendering["generated"]
+            if rendering["generated"]
             else None,
             "service_pass_s": svc["pass_seconds"],
             "service_ms_per_image": 1000 * svc["pass_seconds"] / n_images if n_images else None,
@@ -323,12 +391,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             "peak_rss_mib": svc["peak_rss_mib"],
             "exit_status": svc["exit_status"],
             "scenes": scores,
+            "heldout": heldout_scores,
+            "gap_points": gaps,
         },
         "throughput": {"scene": args.throughput_scene, "levels": svc["throughput"]}
         if svc["throughput"]
         else None,
         "baseline": base,
-        "failures": {scene: failures(rs, args.keep_failures) for scene, rs in ours.items()},
+        "failures": {key: failures(rs, args.keep_failures) for key, rs in ours.items()},
         "baseline_failures": {
             scene: failures(rs, args.keep_failures) for scene, rs in base_results.items()
         },

@@ -1,7 +1,8 @@
 """The benchmark set: synthetic samples rendered deterministically and cached on disk.
 
-The cache lives in ``bench/out/data-<seed>-<count>-<hash>/<scene>/`` where ``hash`` covers
-the ``synthcards`` sources, so a change to the generator never reuses stale images. Each scene
+The cache lives in ``bench/out/data-<style>-<seed>-<count>-<hash>/<scene>/`` where ``hash``
+covers the ``synthcards`` sources, so a change to the generator never reuses stale images;
+``style`` is the card style family (``tuned``, ``heldout``). Each scene
 directory holds the image files plus ``labels.jsonl``, written last (its presence marks a
 complete scene). Rendering uses worker processes; ``Pool.map`` keeps the order, and each
 sample depends only on (scene, index, seed), so the output is identical for any worker count.
@@ -34,6 +35,7 @@ class BenchSample:
     expected: dict[str, str]
     path: Path
     meta: dict[str, Any] = field(default_factory=dict)
+    style: str = "tuned"
 
     def image(self) -> bytes:
         return self.path.read_bytes()
@@ -43,6 +45,7 @@ class BenchSample:
 class Dataset:
     samples: dict[str, list[BenchSample]]  # scene -> samples in index order
     directory: Path
+    style: str = "tuned"
     generated: int = 0  # samples rendered by this run (0: all from the cache)
     seconds: float = 0.0  # time spent rendering and writing them
 
@@ -70,11 +73,12 @@ def _init_worker() -> None:
 
 
 def _render(
-    job: tuple[str, int, int],
+    job: tuple[str, int, int, str],
 ) -> tuple[str, str | None, str, dict[str, str], bytes, dict[str, Any]]:
     from synthcards import make_sample  # noqa: PLC0415
 
-    s = make_sample(*job)
+    scene, index, seed, style = job
+    s = make_sample(scene, index, seed, style)
     return s.name, s.side, s.expected_code, dict(s.expected), s.image, dict(s.meta)
 
 
@@ -82,7 +86,7 @@ def _ext(image: bytes) -> str:
     return "png" if image[:8] == b"\x89PNG\r\n\x1a\n" else "jpg"
 
 
-def _load_scene(scene_dir: Path, scene: str) -> list[BenchSample]:
+def _load_scene(scene_dir: Path, scene: str, style: str) -> list[BenchSample]:
     out = []
     with (scene_dir / "labels.jsonl").open(encoding="utf-8") as fh:
         for line in fh:
@@ -96,16 +100,23 @@ def _load_scene(scene_dir: Path, scene: str) -> list[BenchSample]:
                     rec["expected"],
                     scene_dir / rec["file"],
                     rec.get("meta", {}),
+                    style,
                 )
             )
     return out
 
 
 def _generate_scene(
-    scene_dir: Path, scene: str, count: int, seed: int, pool: ProcessPoolExecutor | None
+    scene_dir: Path,
+    scene: str,
+    count: int,
+    seed: int,
+    pool: ProcessPoolExecutor | None,
+    *,
+    style: str,
 ) -> list[BenchSample]:
     scene_dir.mkdir(parents=True, exist_ok=True)
-    jobs = [(scene, i, seed) for i in range(count)]
+    jobs = [(scene, i, seed, style) for i in range(count)]
     rendered = pool.map(_render, jobs, chunksize=2) if pool is not None else map(_render, jobs)
     lines = []
     for name, side, code, expected, image, meta in rendered:
@@ -123,7 +134,7 @@ def _generate_scene(
     tmp = scene_dir / "labels.jsonl.tmp"
     tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
     tmp.replace(scene_dir / "labels.jsonl")
-    return _load_scene(scene_dir, scene)
+    return _load_scene(scene_dir, scene, style)
 
 
 def load_dataset(
@@ -133,9 +144,11 @@ def load_dataset(
     out_dir: Path,
     *,
     workers: int | None = None,
+    style: str = "tuned",
 ) -> Dataset:
-    """The samples of ``scenes`` (``count`` each), from the cache or freshly rendered."""
-    directory = out_dir / f"data-{seed}-{count}-{generator_hash()}"
+    """The samples of ``scenes`` (``count`` each) in ``style``, from the cache or freshly
+    rendered."""
+    directory = out_dir / f"data-{style}-{seed}-{count}-{generator_hash()}"
     missing = [s for s in scenes if not (directory / s / "labels.jsonl").exists()]
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     samples: dict[str, list[BenchSample]] = {}
@@ -148,12 +161,12 @@ def load_dataset(
         for scene in scenes:
             scene_dir = directory / scene
             if scene in missing:
-                samples[scene] = _generate_scene(scene_dir, scene, count, seed, pool)
+                samples[scene] = _generate_scene(scene_dir, scene, count, seed, pool, style=style)
             else:
-                samples[scene] = _load_scene(scene_dir, scene)
+                samples[scene] = _load_scene(scene_dir, scene, style)
     finally:
         if pool is not None:
             pool.shutdown()
     elapsed = time.perf_counter() - started if missing else 0.0
     generated = count * len(missing)
-    return Dataset(samples, directory, generated, elapsed)
+    return Dataset(samples, directory, style, generated, elapsed)

@@ -94,6 +94,7 @@ def score(results: Sequence[SampleResult]) -> dict[str, Any]:
     - ``exact``: whole-card exact match over the card samples (None without cards);
     - ``fields[f]``: value equal, over the card samples that expect ``f`` (fronts for front
       fields, backs for back fields, all cards for ``type``);
+    - ``answered_200``: the share of card samples answered with code 200 (right or wrong);
     - ``codes``: how often each answer code occurred.
     """
     cards = [r for r in results if r.is_card]
@@ -108,6 +109,7 @@ def score(results: Sequence[SampleResult]) -> dict[str, Any]:
         codes[r.code] = codes.get(r.code, 0) + 1
     code_ok = sum(r.code_ok for r in results)
     exact = sum(r.exact for r in cards)
+    answered = sum(r.code == "200" for r in cards)
     return {
         "n": len(results),
         "cards": len(cards),
@@ -116,10 +118,25 @@ def score(results: Sequence[SampleResult]) -> dict[str, Any]:
         "code_acc": _ratio(code_ok, len(results)),
         "exact_correct": exact,
         "exact": _ratio(exact, len(cards)),
+        "answered_200": _ratio(answered, len(cards)),
         "fields": fields,
         "codes": dict(sorted(codes.items())),
         "latency": latency_summary([r.latency_ms for r in results]),
     }
+
+
+def worst_fields(scores: Iterable[dict[str, Any]], n: int = 3) -> list[tuple[str, float, int]]:
+    """The ``n`` fields with the lowest accuracy over several scored groups (pooled), as
+    (field, accuracy, wrong count); ``type`` included, fields never expected left out."""
+    correct: dict[str, int] = {}
+    total: dict[str, int] = {}
+    for sc in scores:
+        for f, v in sc["fields"].items():
+            correct[f] = correct.get(f, 0) + v["correct"]
+            total[f] = total.get(f, 0) + v["total"]
+    rows = [(f, correct[f] / total[f], total[f] - correct[f]) for f in FIELDS if total.get(f)]
+    rows.sort(key=lambda r: (r[1], FIELDS.index(r[0])))
+    return [r for r in rows if r[2] > 0][:n]
 
 
 def accuracy_only(scored: dict[str, Any]) -> dict[str, Any]:

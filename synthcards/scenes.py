@@ -11,17 +11,31 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from . import clutter
+from . import clutter, effects, overlays
+from .card import RenderedCard, render_styled
 from .identity import Identity, make_identity
+from .people import Person, draw_person, has_rare
 from .render import CARD_HEIGHT_PER_WIDTH, card_height, render_card_rgba
+from .styles import DEFAULT_STYLE, SPECS, check_style, sample_style
 
 U8 = npt.NDArray[np.uint8]
 Quad = npt.NDArray[np.float64]
 
-SCENES: Final = ("scan", "photo", "hard", "negative")
+SCENES: Final = ("scan", "photo", "hard", "negative", "rare")
+#: The scenes of the first renderer (the classic style has no ``rare`` scene).
+CLASSIC_SCENES: Final = ("scan", "photo", "hard", "negative")
 NEGATIVE_KINDS: Final = ("texture", "document", "blank", "bank", "business", "badge", "shapes")
 _NEG_P: Final = (0.14, 0.18, 0.1, 0.18, 0.14, 0.1, 0.16)
 HARD_EFFECTS: Final = ("blur", "noise", "jpeg", "light", "glare", "small")
+#: Hard effects of the randomised styles: the classic ones plus photocopies, screen photos,
+#: strong lamination glare, watermarks and date stamps.
+STYLED_HARD_EFFECTS: Final = (*HARD_EFFECTS, "copy", "screen", "sheen", "watermark", "stamp")
+#: Scan captures of the randomised styles and their shares: flatbed scans with a margin,
+#: tight crops (the image is the card), small web images, photocopies.
+SCAN_KINDS: Final = ("flatbed", "tight", "web", "copy")
+_SCAN_P: Final = (0.5, 0.25, 0.15, 0.10)
+#: Share of phone-sized frames (12 MP, 3-5 MB JPEG) in the randomised photo scene.
+PHONE_SHARE: Final = 0.15
 MAX_RENDER_WIDTH: Final = 1712
 
 
@@ -370,12 +384,268 @@ def _negative(rng: np.random.Generator, opts: _Options, meta: dict[str, object])
     return _jpeg(frame, q)
 
 
+# --- the randomised styles --------------------------------------------------------------
+
+
+def _styled_card(
+    person: Person,
+    side: str,
+    family: str,
+    rng: np.random.Generator,
+    *,
+    width: int,
+    meta: dict[str, object],
+) -> RenderedCard:
+    """The card in a freshly sampled style of ``family`` (bilingual in its area, mostly)."""
+    script = person.area if person.area is not None and rng.random() < 0.75 else None
+    style = sample_style(rng, family, side, script=script)
+    card = render_styled(person.identity, style, width=width, rng=rng)
+    meta.update(
+        family=family,
+        value_face=style.faces.value[0],
+        number_face=style.faces.number[0],
+        artwork=style.art.background,
+        bilingual=style.script,
+        hologram=style.art.hologram,
+    )
+    return card
+
+
+def _encode(
+    frame: U8, rng: np.random.Generator, lo: int, hi: int, meta: dict[str, object]
+) -> bytes:
+    q = int(rng.integers(lo, hi + 1))
+    meta["format"] = f"jpeg{q}"
+    return _jpeg(frame, q)
+
+
+def _tight(card: U8, rng: np.random.Generator, bg: tuple[int, int, int]) -> tuple[U8, Quad]:
+    """The image is the card: each edge cut or padded by up to two pixels; the rounded
+    corners show ``bg``."""
+    h, w = card.shape[:2]
+    a = card[..., 3:4].astype(np.float32) / 255.0
+    flat = card[..., :3].astype(np.float32) * a + np.array(bg, np.float32) * (1 - a)
+    cut = [int(rng.integers(-2, 3)) for _ in range(4)]  # left, top, right, bottom (+ = cut)
+    pad = max(0, -min(cut))
+    canvas = np.empty((h + 2 * pad, w + 2 * pad, 3), np.float32)
+    canvas[:] = np.array(bg, np.float32)
+    canvas[pad : pad + h, pad : pad + w] = flat
+    x0, y0 = pad + cut[0], pad + cut[1]
+    x1, y1 = pad + w - cut[2], pad + h - cut[3]
+    img = np.ascontiguousarray(np.clip(canvas[y0:y1, x0:x1] + 0.5, 0, 255).astype(np.uint8))
+    quad = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float64) + np.array([pad - x0, pad - y0])
+    return img, quad
+
+
+def _scan_styled(
+    person: Person,
+    side: str,
+    family: str,
+    rng: np.random.Generator,
+    meta: dict[str, object],
+    *,
+    kind: str | None = None,
+) -> tuple[bytes, Quad]:
+    kind = kind or SCAN_KINDS[int(rng.choice(len(SCAN_KINDS), p=_SCAN_P))]
+    meta["capture"] = kind
+    if kind == "tight":
+        width = int(rng.integers(450, 1401))
+        card = _styled_card(person, side, family, rng, width=width, meta=meta)
+        bg = (255, 255, 255) if rng.random() < 0.6 else clutter.color(rng, 40, 230)
+        frame, quad = _tight(card.bgra, rng, bg)
+        frame = clutter.add_noise(frame, float(rng.uniform(0.3, 1.5)), rng)
+        meta.update(width=frame.shape[1], height=frame.shape[0])
+        if rng.random() < 0.2:
+            meta["format"] = "png"
+            return _png(frame), quad
+        return _encode(frame, rng, 80, 95, meta), quad
+    if kind == "web":
+        width = int(rng.integers(300, 521))
+        render_w = min(MAX_RENDER_WIDTH, width * int(rng.integers(2, 4)))
+        card = _styled_card(person, side, family, rng, width=render_w, meta=meta)
+        bg = (255, 255, 255) if rng.random() < 0.7 else clutter.color(rng, 40, 230)
+        big, quad = _tight(card.bgra, rng, bg)
+        scale = width / big.shape[1]
+        frame = np.asarray(
+            cv2.resize(big, (width, round(big.shape[0] * scale)), interpolation=cv2.INTER_AREA),
+            np.uint8,
+        )
+        quad = quad * scale
+        if rng.random() < 0.4:
+            meta["watermark"] = overlays.watermark(frame, family_overlay(family, rng), rng)
+        meta.update(width=frame.shape[1], height=frame.shape[0])
+        return _encode(frame, rng, 60, 92, meta), quad
+    # Flatbed scan (also the photocopy): the card on the glass with a margin.
+    img_w = int(rng.integers(700, 1401))
+    ml, mr, mt, mb = (float(v) for v in rng.uniform(0, 0.04, 4))
+    if kind == "copy":
+        ml, mr, mt, mb = (float(v) for v in rng.uniform(0.03, 0.3, 4))
+    card_w = round(img_w / (1 + ml + mr))
+    card_h = card_height(card_w)
+    img_h = round(card_h * (1 + mt + mb))
+    bed = np.full((img_h, img_w, 3), int(rng.integers(215, 256)), np.uint8)
+    frame = np.ascontiguousarray(
+        np.clip(bed.astype(np.int16) + rng.integers(-4, 5, 3).astype(np.int16), 0, 255).astype(
+            np.uint8
+        )
+    )
+    angle = math.radians(float(rng.uniform(-1.0, 1.0))) if rng.random() < 0.3 else 0.0
+    cx = img_w * ml / (1 + ml + mr) + card_w / 2
+    cy = img_h * mt / (1 + mt + mb) + card_h / 2
+    quad = clutter.rect_quad(cx, cy, card_w, card_h, angle)
+    if quad.min() < 0 or (quad[:, 0] > img_w).any() or (quad[:, 1] > img_h).any():
+        quad = clutter.rect_quad(cx, cy, card_w, card_h, 0.0)
+    card = _styled_card(person, side, family, rng, width=card_w, meta=meta)
+    clutter.paste_quad(frame, card.bgra, quad)
+    if kind == "copy":
+        frame = effects.photocopy(frame, rng)
+    else:
+        gain, bias = float(rng.uniform(0.95, 1.06)), float(rng.uniform(-8, 6))
+        frame = np.asarray(cv2.convertScaleAbs(frame, alpha=gain, beta=bias), np.uint8)
+        frame = clutter.add_noise(frame, float(rng.uniform(0.3, 1.8)), rng)
+    meta.update(width=img_w, height=img_h, skew_deg=round(math.degrees(angle), 3))
+    if kind == "flatbed" and rng.random() < 0.2:
+        meta["format"] = "png"
+        return _png(frame), quad
+    return _encode(frame, rng, 82, 95, meta), quad
+
+
+def family_overlay(family: str, rng: np.random.Generator) -> tuple[str, ...]:
+    """A face chain for frame overlays (watermarks) owned by ``family``."""
+    pool = SPECS[family].overlay_text
+    return pool[int(rng.integers(len(pool)))]
+
+
+def _photo_styled(
+    person: Person,
+    side: str,
+    family: str,
+    rng: np.random.Generator,
+    meta: dict[str, object],
+    *,
+    hard: bool,
+    effects_: tuple[str, ...] | None = None,
+) -> tuple[bytes, Quad]:
+    fx: tuple[str, ...] = ()
+    if hard:
+        if effects_ is not None:
+            fx = effects_
+        else:
+            n = 1 if rng.random() < 0.55 else 2
+            idx = rng.choice(len(STYLED_HARD_EFFECTS), size=n, replace=False)
+            fx = tuple(STYLED_HARD_EFFECTS[int(i)] for i in sorted(idx))
+    phone = not hard and rng.random() < PHONE_SHARE
+    if phone:
+        fw, fh = (4000, 3000) if rng.random() < 0.5 else (3000, 4000)
+    else:
+        fw, fh = _frame_size(rng, 1000, 2000, 0.0 if hard else 0.08, None)
+    edge_px = float(rng.uniform(330, 450)) if "small" in fx else None
+    min_edge = float(rng.uniform(450, 650) if hard else rng.uniform(520, 800))
+    if phone:
+        min_edge = float(rng.uniform(1100, 2400))
+    quad = _pose(
+        rng, fw, fh, CARD_HEIGHT_PER_WIDTH, edge_px=edge_px, frac=(0.3, 0.85), min_edge=min_edge
+    )
+    frame = _scene_background(rng, fw, fh)
+    card = _styled_card(person, side, family, rng, width=_render_width(quad), meta=meta)
+    clutter.drop_shadow(frame, quad, rng, float(rng.uniform(0.15, 0.5)))
+    clutter.paste_quad(frame, card.bgra, quad)
+    edge = float(np.linalg.norm(quad[1] - quad[0]))
+    if "glare" in fx:
+        _glare(frame, quad, rng)
+    if "sheen" in fx:
+        effects.sheen(frame, quad, rng, float(rng.uniform(0.45, 0.75)))
+    elif rng.random() < 0.25:
+        effects.sheen(frame, quad, rng, float(rng.uniform(0.15, 0.4)))
+        meta["sheen"] = True
+    if "light" in fx:
+        frame = clutter.apply_light(frame, rng, float(rng.uniform(0.35, 0.6)))
+        frame = clutter.vignette(frame, float(rng.uniform(0.25, 0.55)))
+    else:
+        frame = clutter.apply_light(frame, rng, float(rng.uniform(0.05, 0.22)))
+    if "screen" in fx:
+        frame = effects.screen_photo(frame, rng)
+    if "copy" in fx:
+        frame = effects.photocopy(frame, rng)
+    if "blur" in fx:
+        frame = _blur(frame, edge, rng, meta)
+    if "watermark" in fx:
+        meta["watermark"] = overlays.watermark(frame, family_overlay(family, rng), rng)
+    if "stamp" in fx or (not hard and rng.random() < 0.08):
+        meta["date_stamp"] = overlays.date_stamp(frame, card.style.art.stamp, rng)
+    if "noise" in fx:
+        sigma = float(rng.uniform(6, 14))
+        meta["noise_sigma"] = round(sigma, 1)
+        frame = clutter.add_noise(frame, sigma, rng)
+    elif phone:
+        # Sensor noise at the strength that gives a phone's 3-5 MB JPEG at quality 93-95.
+        frame = clutter.add_noise(frame, float(rng.uniform(4.5, 6.0)), rng)
+    elif max(fw, fh) <= 2400:
+        frame = clutter.add_noise(frame, float(rng.uniform(0.5, 2.5)), rng)
+    meta.update(width=fw, height=fh, card_edge_px=round(edge, 1), effects=list(fx), phone=phone)
+    if phone:
+        return _encode(frame, rng, 93, 95, meta), quad
+    if "jpeg" in fx:
+        return _encode(frame, rng, 30, 60, meta), quad
+    return _encode(frame, rng, 80, 92, meta), quad
+
+
+def _build_styled(
+    scene: str, index: int, seed: int, family: str, *, opts: _Options, name: str | None
+) -> Sample:
+    rng = np.random.default_rng([seed, SCENES.index(scene), index, 1 + FAMILY_INDEX[family]])
+    meta: dict[str, object] = {"seed": seed, "index": index, "style": family}
+    if scene == "negative":
+        image = _negative(rng, opts, meta)
+        return Sample(name or f"negative-{index:04d}", scene, None, image, "201", {}, None, meta)
+    side = "front" if scene == "rare" or index % 2 == 0 else "back"
+    person = draw_person(rng, rare=True if scene == "rare" else None)
+    ident = person.identity
+    meta["rare"] = (
+        has_rare(ident.name + ident.address) if side == "front" else has_rare(ident.issued_by)
+    )
+    if scene in ("scan", "rare"):
+        kind = None if scene == "scan" else ("flatbed" if rng.random() < 0.6 else "tight")
+        image, quad = _scan_styled(person, side, family, rng, meta, kind=kind)
+    else:
+        image, quad = _photo_styled(
+            person, side, family, rng, meta, hard=scene == "hard", effects_=opts.effects
+        )
+    fields = ident.front_fields() if side == "front" else ident.back_fields()
+    return Sample(
+        name or f"{scene}-{index:04d}-{side}",
+        scene,
+        side,
+        image,
+        "200",
+        {"type": side, **fields},
+        _corners(quad),
+        meta,
+    )
+
+
+FAMILY_INDEX: Final = {"tuned": 0, "heldout": 1}
+
+
 # --- public ------------------------------------------------------------------------------
 
 
-def _build(scene: str, index: int, seed: int, opts: _Options, name: str | None = None) -> Sample:
+def _build(
+    scene: str,
+    index: int,
+    seed: int,
+    opts: _Options,
+    name: str | None = None,
+    *,
+    style: str = "classic",
+) -> Sample:
     if scene not in SCENES:
         raise ValueError(f"unknown scene {scene!r}; expected one of {SCENES}")
+    check_style(style)
+    if style != "classic":
+        return _build_styled(scene, index, seed, style, opts=opts, name=name)
+    if scene not in CLASSIC_SCENES:
+        raise ValueError(f"the classic style has no {scene!r} scene")
     rng = np.random.default_rng([seed, SCENES.index(scene), index])
     meta: dict[str, object] = {"seed": seed, "index": index}
     if scene == "negative":
@@ -401,21 +671,29 @@ def _build(scene: str, index: int, seed: int, opts: _Options, name: str | None =
     )
 
 
-def make_sample(scene: str, index: int, seed: int = 0) -> Sample:
-    """One sample, deterministic from (scene, index, seed). Even index: front, odd: back."""
-    return _build(scene, index, seed, _Options())
+def make_sample(scene: str, index: int, seed: int = 0, style: str = DEFAULT_STYLE) -> Sample:
+    """One sample, deterministic from (scene, index, seed, style). Even index: front, odd:
+    back (``rare``: always a front whose name or address has a GB2312 level-2 character).
+
+    ``style`` is ``tuned`` (the default, for training and tuning), ``heldout`` (never for
+    tuning: the generalisation split) or ``classic`` (the first renderer, unchanged)."""
+    return _build(scene, index, seed, _Options(), style=style)
 
 
-def iter_samples(scene: str, count: int, seed: int = 0) -> Iterator[Sample]:
+def iter_samples(
+    scene: str, count: int, seed: int = 0, style: str = DEFAULT_STYLE
+) -> Iterator[Sample]:
     for i in range(count):
-        yield make_sample(scene, i, seed)
+        yield make_sample(scene, i, seed, style)
 
 
 GOLDEN_SEED: Final = 20240601
 
 
 def golden_samples() -> list[Sample]:
-    """The small fixed golden set: scan/photo/hard fronts and backs, rotations, negatives."""
+    """The small fixed golden set: scan/photo/hard fronts and backs, rotations, negatives.
+
+    Drawn in the classic style, so ``make golden`` reproduces the committed set exactly."""
     s = GOLDEN_SEED
     cap = _Options(max_long=1280)
     out = [_build("scan", 0, s, _Options(max_long=1000, png=True))]

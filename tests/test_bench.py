@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 import requests
 
-from bench.__main__ import parse_args
+from bench.__main__ import parse_args, set_key, split_key, split_scores
 from bench.baseline import parse_lines
-from bench.dataset import load_dataset
+from bench.dataset import BenchSample, load_dataset
 from bench.metrics import (
     SampleResult,
     accuracy_only,
@@ -27,8 +27,19 @@ from bench.metrics import (
     format_failure,
     percentile,
     score,
+    worst_fields,
 )
-from bench.report import accuracy_table, render, replace_block, table, update_readme
+from bench.quick import ask as quick_ask
+from bench.quick import request_body
+from bench.report import (
+    accuracy_table,
+    gap_table,
+    points,
+    render,
+    replace_block,
+    table,
+    update_readme,
+)
 from bench.service import call, decode_answer, form_body, run_paired, run_throughput
 
 FRONT = {
@@ -99,6 +110,51 @@ def test_score_code_whole_card_and_fields(table_rows: list[SampleResult]) -> Non
     assert s["codes"] == {"200": 3, "201": 2, "203": 1}
     assert s["latency"]["p50_ms"] == 100.0
     assert "latency" not in accuracy_only(s)
+
+
+def test_answered_200_counts_cards_answered_200_right_or_wrong(
+    table_rows: list[SampleResult],
+) -> None:
+    # cards: a (200, right), b (200, wrong name), c (203), d (201): two of four answered 200
+    assert score(table_rows)["answered_200"] == 0.5
+    assert score([res("n", {}, "200", {"type": "back"})])["answered_200"] is None
+
+
+def test_worst_fields_pools_groups_and_skips_perfect_fields(
+    table_rows: list[SampleResult],
+) -> None:
+    a = score(table_rows)
+    b = score([res("x", FRONT, "200", {**FRONT, "address": "北京市"})])
+    worst = worst_fields([a, b], n=2)
+    # valid_date 0/1; then name 2/4 and address 2/4 tie: FIELDS order breaks it (name first)
+    assert worst == [("valid_date", 0.0, 1), ("name", 0.5, 2)]
+    assert worst_fields([score([res("ok", FRONT, "200", dict(FRONT))])]) == []
+
+
+def test_set_keys_and_split_scores(table_rows: list[SampleResult]) -> None:
+    assert set_key("tuned", "scan") == "scan"
+    assert set_key("heldout", "scan") == "heldout/scan"
+    assert split_key("heldout/photo") == ("heldout", "photo")
+    assert split_key("negative") == ("tuned", "negative")
+    good = score([res("a", FRONT, "200", dict(FRONT))] * 4)
+    half = score([res("a", FRONT, "200", dict(FRONT)), res("b", FRONT, "201", {})] * 2)
+    neg = score([res("n", {}, "201", {})])
+    tuned, held, gaps = split_scores(
+        {"scan": good, "negative": neg, "heldout/scan": half, "heldout/photo": half}
+    )
+    assert list(tuned) == ["scan", "negative"] and list(held) == ["scan", "photo"]
+    assert gaps == {"scan": 50.0}  # photo has no tuned counterpart
+
+
+def test_gap_table_rows() -> None:
+    good = score([res("a", FRONT, "200", dict(FRONT))] * 4)
+    half = score([res("a", FRONT, "200", dict(FRONT)), res("b", FRONT, "201", {})] * 2)
+    lines = gap_table({"scan": good, "photo": half}, {"scan": half}).splitlines()
+    assert len(lines) == 3  # header, rule, scan only
+    assert lines[2] == (
+        "| scan | 4 / 4 | 100.0% | 50.0% | +50.0 | 100.0% / 50.0% | 100.0% / 50.0% |"
+    )
+    assert points(0.9, 0.95) == "-5.0" and points(None, 0.5) == "–"
 
 
 def test_score_without_cards_has_no_whole_card_figure() -> None:
@@ -218,6 +274,18 @@ def _results(table_rows: list[SampleResult]) -> dict[str, Any]:
     }
 
 
+def test_markdown_report_with_the_held_out_split(table_rows: list[SampleResult]) -> None:
+    results = _results(table_rows)
+    cards = [r for r in table_rows if r.expected]
+    results["service"]["heldout"] = {"photo": score(cards[:1])}
+    md = render(results)
+    assert "Held-out style family" in md
+    # tuned photo: code 50%, answered 200 2/4, whole card 1/4; held-out photo: the one right card
+    assert "| photo | 6 | 50.0% | 50.0% | 25.0% |" in md
+    assert "| photo | 1 | 100.0% | 100.0% | 100.0% |" in md
+    assert "| photo | 6 / 1 | 25.0% | 100.0% | -75.0 |" in md
+
+
 def test_markdown_report(table_rows: list[SampleResult]) -> None:
     md = render(_results(table_rows))
     first = md.splitlines()[0]
@@ -259,10 +327,13 @@ def test_readme_block_replacement(tmp_path: Path) -> None:
 def test_cli_defaults_and_errors() -> None:
     args = parse_args([])
     assert (args.count, args.seed, args.baseline_count, args.throughput_count) == (200, 0, 30, 40)
-    assert args.scene_list == ["scan", "photo", "hard", "negative"]
+    assert args.scene_list == ["scan", "photo", "hard", "rare", "negative"]
+    assert args.style_list == ["tuned", "heldout"]
     assert args.client_levels == [1, 2, 4]
     with pytest.raises(SystemExit):
         parse_args(["--scenes", "scan,nope"])
+    with pytest.raises(SystemExit):
+        parse_args(["--styles", "tuned,classic"])
 
 
 # --- HTTP client helpers against a fake server ----------------------------------------------
@@ -309,6 +380,39 @@ def fake_url() -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+class _Recorder:
+    """A processor stand-in that checks the request body and answers like the service's
+    envelope (the quick command's own decoding is what is tested here)."""
+
+    def __init__(self) -> None:
+        self.images: list[bytes] = []
+
+    def process(self, data: bytes) -> tuple[bytes, int]:
+        body = json.loads(data)
+        image = base64.b64decode(body["data"])
+        self.images.append(image)
+        if image.startswith(b"\x89PNG"):
+            return _envelope("200", json.dumps({"type": "back", "issued_by": "x"})), 200
+        return b"%%% not base64", 200
+
+
+def test_quick_asks_with_the_json_body_and_decodes_the_answer(tmp_path: Path) -> None:
+    assert json.loads(request_body(b"abc")) == {"data": "YWJj"}
+    png, other = tmp_path / "a.png", tmp_path / "b.jpg"
+    png.write_bytes(b"\x89PNG fake")
+    other.write_bytes(b"jpeg")
+    rec = _Recorder()
+
+    def sample(path: Path) -> BenchSample:
+        return BenchSample(path.stem, "scan", "back", "200", {"type": "back"}, path)
+
+    good = quick_ask(rec, sample(png))
+    assert (good.code, good.data, good.exact) == ("200", {"type": "back", "issued_by": "x"}, True)
+    bad = quick_ask(rec, sample(other))
+    assert bad.code == "exception" and not bad.passed
+    assert rec.images == [b"\x89PNG fake", b"jpeg"]
 
 
 def test_decode_answer_accepts_string_and_object_data() -> None:
@@ -362,6 +466,10 @@ def test_dataset_is_deterministic_and_cached(tmp_path: Path) -> None:
     again = load_dataset(["scan"], 3, 5, tmp_path / "a", workers=2)
     assert again.generated == 0
     assert [s.image() for s in again.samples["scan"]] == [s.image() for s in serial.samples["scan"]]
+    held = load_dataset(["scan"], 3, 5, tmp_path / "a", workers=1, style="heldout")
+    assert held.generated == 3 and held.directory != serial.directory
+    assert all(s.style == "heldout" and s.meta["family"] == "heldout" for s in held.samples["scan"])
+    assert [s.image() for s in held.samples["scan"]] != [s.image() for s in serial.samples["scan"]]
 
 
 @pytest.mark.skipif(
