@@ -89,12 +89,21 @@ class Quad:
 
 @dataclasses.dataclass(frozen=True)
 class CharCandidate:
-    """One recognised character, with the recogniser's runner-up at the same position."""
+    """One recognised character, with the recogniser's runner-ups at the same position."""
 
     char: str
     prob: float
     alt: str
     alt_prob: float
+    #: Where it was read: the centre of its first time step, as a fraction of the line's width.
+    x: float = 0.0
+    #: Every runner-up at that time step, best first (``alt`` is the first), with probabilities.
+    alts: tuple[tuple[str, float], ...] = ()
+
+    def ranked(self) -> list[tuple[str, float]]:
+        """What was read and its runner-ups, best first."""
+        rest = self.alts or ((self.alt, self.alt_prob),)
+        return [(self.char, self.prob), *((c, p) for c, p in rest if c)]
 
 
 @dataclasses.dataclass(frozen=True)

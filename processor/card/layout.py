@@ -1,5 +1,5 @@
-"""Judging a rectified card by its text boxes: which side and which way up it is, and where
-each field's text lines are.
+"""A rectified card's text boxes as a layout: how much they look like either side either way
+up (a prior, before anything is read), and the rows and segments they form.
 
 Works on text boxes normalised to the card (0..1 in x and y), so it is testable without
 models. The positions are the template's (:mod:`processor.card.template`).
@@ -12,16 +12,7 @@ from collections.abc import Sequence
 
 from ..values import Box
 from .template import (
-    BACK_FALLBACK,
-    BACK_ROWS,
-    BACK_SEPARATE_X,
-    BACK_VALUE_X,
-    FRONT_FALLBACK,
-    FRONT_ROW_X,
-    FRONT_ROWS,
-    ID_LABEL_END_X,
-    ID_MIN_WIDTH,
-    ID_VALUE_X,
+    CARD_ASPECT,
     PORTRAIT_NO_TEXT,
 )
 
@@ -64,16 +55,18 @@ def _lines_in(
 def score_front(boxes: Sequence[Box]) -> float:
     """How much upright normalised ``boxes`` look like the front's text."""
     score = 0.0
-    id_line = [
-        b for b in boxes if 0.76 <= b.cy <= 0.92 and b.x1 > 0.7 and b.width > 0.3 and b.x0 > 0.2
-    ]
+    # the number's boxes together (the detector may break it, at the hologram or a wide gap)
+    pieces = [b for b in boxes if 0.76 <= b.cy <= 0.92 and b.x0 > 0.2 and b.height < 0.13]
+    id_line = bool(pieces) and max(b.x1 for b in pieces) > 0.7
+    id_line = id_line and max(b.x1 for b in pieces) - min(b.x0 for b in pieces) > 0.3
     score += 3.0 if id_line else 0.0
     score += 0.5 * min(
         5, len([b for b in boxes if b.x0 < 0.15 and 0.1 <= b.cy <= 0.9 and b.height < 0.12])
     )
     score += 0.4 * min(5, _lines_in(boxes, 0.1, 0.75, x1_min=0.2))
-    score -= 1.0 * sum(
-        1 for b in boxes if _in(b, PORTRAIT_NO_TEXT) and b.width < 0.25 and b.x0 > 0.6
+    # the portrait is no text (a real photo's edges may be taken for some: at most 2 count)
+    score -= 1.0 * min(
+        2, sum(1 for b in boxes if _in(b, PORTRAIT_NO_TEXT) and b.width < 0.25 and b.x0 > 0.6)
     )
     # nothing is printed across the portrait: a line running into it is not this card's
     score -= 1.0 * sum(1 for b in boxes if 0.2 < b.cy < 0.7 and b.x0 < 0.5 and b.x1 > 0.75)
@@ -127,64 +120,77 @@ class FieldRegions:
     rows: dict[str, tuple[Box, ...]]
 
 
-def _row_boxes(boxes: Sequence[Box], band: tuple[float, float]) -> list[Box]:
-    return [b for b in boxes if band[0] <= b.cy < band[1]]
+# -- rows -------------------------------------------------------------------------------
+#: Two boxes share a row when their vertical overlap is at least this share of the taller one.
+ROW_OVERLAP = 0.45
+#: Boxes of a row closer than this many row heights are one segment.
+SEGMENT_GAP = 1.2
 
 
-def _union(boxes: Sequence[Box], x0: float, x1_max: float = 1.0) -> Box | None:
-    boxes = [b for b in boxes if b.x1 > x0 + 0.02]
-    if not boxes:
-        return None
+@dataclasses.dataclass(frozen=True)
+class Row:
+    """A line of print on the card: its segments left to right, each the union of the boxes
+    of a run of text with no gap wider than a few character heights (a label and its value
+    usually form one segment; 公民身份号码 and the number, or 性别 男 and 民族 汉, two)."""
+
+    segments: tuple[Box, ...]
+
+    @property
+    def box(self) -> Box:
+        return union(self.segments)
+
+    @property
+    def cy(self) -> float:
+        return self.box.cy
+
+    @property
+    def height(self) -> float:
+        return sorted(s.height for s in self.segments)[len(self.segments) // 2]
+
+
+def union(boxes: Sequence[Box]) -> Box:
+    """The smallest box holding ``boxes`` (the best score of theirs)."""
     return Box(
-        max(x0, min(b.x0 for b in boxes)),
+        min(b.x0 for b in boxes),
         min(b.y0 for b in boxes),
-        min(x1_max, max(b.x1 for b in boxes)),
+        max(b.x1 for b in boxes),
         max(b.y1 for b in boxes),
+        max(b.score for b in boxes),
     )
 
 
-def id_value_x0(boxes: Sequence[Box]) -> float:
-    """Where the id number's crop starts: ``ID_VALUE_X``, or a little before a number box
-    found starting left of it (an outline a little off would cut its first digits), but not
-    so far left that the label 公民身份号码 comes in (a box starting there is the label, or
-    the label merged with the number)."""
-    starts = [b.x0 for b in boxes if b.width >= ID_MIN_WIDTH and b.x0 >= ID_LABEL_END_X]
-    return min(ID_VALUE_X, min(starts) - 0.01) if starts else ID_VALUE_X
+def _overlap(a: Box, b: Box) -> float:
+    """Vertical overlap of two boxes as a share of the taller one's height."""
+    inter = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return inter / max(a.height, b.height, 1e-6)
 
 
-def front_regions(boxes: Sequence[Box]) -> FieldRegions:
-    usable = [
-        b for b in boxes if not (_in(b, PORTRAIT_NO_TEXT) and b.x0 > PORTRAIT_NO_TEXT.x0 - 0.02)
-    ]
-    rows: dict[str, tuple[Box, ...]] = {}
-    for row, band in FRONT_ROWS.items():
-        found = _row_boxes(usable, band)
-        if row == "address":
-            lines = [
-                _union(line, FRONT_ROW_X, PORTRAIT_NO_TEXT.x0 + 0.02)
-                for line in _split_lines(found)
-            ]
-            rows[row] = tuple(b for b in lines[:3] if b is not None and b.width > 0.02)
-            continue
-        if row == "id_no":
-            union = _union(found, id_value_x0(found))
+def group_rows(boxes: Sequence[Box]) -> list[Row]:
+    """Rows top to bottom. A box joins the row it overlaps most (at least ``ROW_OVERLAP`` with
+    each of the row's boxes), so that a tall box does not chain two rows."""
+    rows: list[list[Box]] = []
+    for box in sorted(boxes, key=lambda b: (b.cy, b.x0)):
+        best, best_overlap = None, ROW_OVERLAP
+        for row in rows:
+            overlap = min(_overlap(box, other) for other in row)
+            if overlap >= best_overlap:
+                best, best_overlap = row, overlap
+        if best is None:
+            rows.append([box])
         else:
-            union = _union(found, FRONT_ROW_X, PORTRAIT_NO_TEXT.x0 + 0.02)
-        if union is None:
-            fx0, fx1, fy0, fy1 = FRONT_FALLBACK[row]
-            union = Box(fx0, fy0, fx1, fy1, 0.0)
-        rows[row] = (union,)
-    return FieldRegions(rows)
+            best.append(box)
+    return sorted((Row(_segments(row)) for row in rows), key=lambda r: r.cy)
 
 
-def back_regions(boxes: Sequence[Box]) -> FieldRegions:
-    rows: dict[str, tuple[Box, ...]] = {}
-    for row, band in BACK_ROWS.items():
-        found = _row_boxes(boxes, band)
-        values = [b for b in found if b.x0 >= BACK_SEPARATE_X]
-        union = _union(values, BACK_SEPARATE_X) if values else _union(found, BACK_VALUE_X)
-        if union is None:
-            fx0, fx1, fy0, fy1 = BACK_FALLBACK[row]
-            union = Box(fx0, fy0, fx1, fy1, 0.0)
-        rows[row] = (union,)
-    return FieldRegions(rows)
+def _segments(boxes: list[Box]) -> tuple[Box, ...]:
+    ordered = sorted(boxes, key=lambda b: b.x0)
+    # heights are fractions of the card's height, gaps of its width
+    height = sorted(b.height for b in ordered)[len(ordered) // 2] / CARD_ASPECT
+    runs: list[list[Box]] = [[ordered[0]]]
+    for box in ordered[1:]:
+        end = max(b.x1 for b in runs[-1])
+        if box.x0 - end <= SEGMENT_GAP * height:
+            runs[-1].append(box)
+        else:
+            runs.append([box])
+    return tuple(union(run) for run in runs)

@@ -27,10 +27,6 @@ PORTRAIT_NO_TEXT: Final = Box(0.62, 0.12, 0.95, 0.78)
 #: photo (x 53.5-79.2 mm, y 7.6-41.0 mm).
 PORTRAIT_CROP: Final = Box(0.625, 0.14, 0.925, 0.76)
 
-#: Left edge of the front's rows (2.6 mm). Detection merges a label with its value
-#: (姓名 张三), and the gap between them is no wider than the gap inside the spaced labels,
-#: so rows are read whole, labels included, and the parser strips the labels.
-FRONT_ROW_X: Final = 0.03
 #: Left edge of the front's values (14.1 mm): the labels stand left of it.
 FRONT_VALUE_X: Final = 0.165
 #: Right edge of the gender's value (21.4 mm) and left edge of the 民族 value (33.0 mm).
@@ -41,20 +37,6 @@ FRONT_TEXT_END_X: Final = 0.615
 
 #: Left edge of the id number crop (24.8 mm; the label 公民身份号码 ends before it).
 ID_VALUE_X: Final = 0.29
-#: A box in the id row at least this wide is the number (34.2 mm; 18 digits, ~0.59 of the card).
-ID_MIN_WIDTH: Final = 0.4
-#: The label 公民身份号码 ends near 0.27 (23.4 mm): a number box starts right of this (17.1 mm).
-ID_LABEL_END_X: Final = 0.2
-
-#: Vertical bands (upright card) of each front row: name (5.4-12.7 mm), gender and nation
-#: (12.7-19.2 mm), birth (19.2-25.1 mm), address (25.1-41.3 mm), id number (41.3-50.2 mm).
-FRONT_ROWS: Final[dict[str, tuple[float, float]]] = {
-    "name": (0.10, 0.235),
-    "gender_race": (0.235, 0.355),
-    "birth": (0.355, 0.465),
-    "address": (0.465, 0.765),
-    "id_no": (0.765, 0.93),
-}
 #: Where to crop a front row when detection found nothing there: x0, x1 and the band.
 FRONT_FALLBACK: Final[dict[str, tuple[float, float, float, float]]] = {
     "name": (0.06, 0.55, 0.13, 0.215),  # x 5.1-47.1 mm, y 7.0-11.6 mm
@@ -65,12 +47,54 @@ FRONT_FALLBACK: Final[dict[str, tuple[float, float, float, float]]] = {
 
 #: The labels printed on the front, in reading order.
 FRONT_LABELS: Final = ("姓名", "性别", "民族", "出生", "住址")
-#: The front's rows by the label a line of theirs starts with (民族 stands mid-row).
-ROW_OF_LABEL: Final[dict[str, str]] = {
-    "姓名": "name",
-    "性别": "gender_race",
-    "出生": "birth",
-    "住址": "address",
+
+#: Text whose box starts right of this (51.4 mm), at the portrait's height (y 6.5-42.1 mm),
+#: is no row of the card's: the photo's edges, hair, a hologram over it.
+PORTRAIT_TEXT_X0: Final = 0.60
+
+# -- the fields' rows, for matching the rows read to fields ------------------------------
+#: Per side, each field top to bottom: how many rows it may take, where its first row's
+#: centre is (fraction of the height) and the pitch of its next rows. Only a prior: the
+#: labels and what the rows say decide (positions on the physical card).
+FIELD_ROWS: Final[dict[str, tuple[tuple[str, int, float, float], ...]]] = {
+    "front": (
+        ("name", 1, 0.17, 0.0),  # 9.2 mm
+        # 民族 may stand on a row of its own, right of and a little below 性别 (a card read
+        # a little off level)
+        ("gender_race", 2, 0.30, 0.0),  # 16.2 mm
+        ("birth", 1, 0.41, 0.0),  # 22.1 mm
+        ("address", 3, 0.53, 0.085),  # 28.6 mm, lines 4.6 mm apart
+        ("id_no", 1, 0.83, 0.0),  # 44.8 mm
+    ),
+    "back": (
+        ("title", 1, 0.20, 0.0),  # 中华人民共和国, 10.8 mm
+        ("subtitle", 1, 0.38, 0.0),  # 居民身份证, 20.5 mm
+        ("issued_by", 1, 0.71, 0.0),  # 38.3 mm
+        ("valid_date", 1, 0.83, 0.0),  # 44.8 mm
+    ),
+}
+#: The label each field's first row starts with (the titles are their own labels).
+FIELD_LABELS: Final[dict[str, tuple[str, ...]]] = {
+    "name": ("姓名",),
+    "gender_race": ("性别", "民族"),
+    "birth": ("出生",),
+    "address": ("住址",),
+    "id_no": ("公民身份号码",),
+    "title": ("中华人民共和国",),
+    "subtitle": ("居民身份证",),
+    "issued_by": ("签发机关",),
+    "valid_date": ("有效期限",),
+}
+#: How far right a field's value may run (the front's stop before the portrait;
+#: the number's and the back's near the card's right edge, 81.3 mm and 77.0 mm).
+VALUE_END_X: Final[dict[str, float]] = {
+    "name": FRONT_TEXT_END_X,
+    "gender_race": FRONT_TEXT_END_X,
+    "birth": FRONT_TEXT_END_X,
+    "address": FRONT_TEXT_END_X,
+    "id_no": 0.95,
+    "issued_by": 0.9,
+    "valid_date": 0.9,
 }
 
 # -- back --------------------------------------------------------------------------------
@@ -78,15 +102,6 @@ ROW_OF_LABEL: Final[dict[str, str]] = {
 EMBLEM: Final = Box(0.0, 0.0, 0.24, 0.50)
 #: Left edge of the back's values (30.8 mm; 签发机关 / 有效期限 stand left of it).
 BACK_VALUE_X: Final = 0.36
-#: A back box starting right of this (24.0 mm) is a value on its own (the labels start near
-#: 0.19): it is read from where it starts, so that a card outline a little off does not cut
-#: its head.
-BACK_SEPARATE_X: Final = 0.28
-#: Vertical bands of the back's rows: issuing authority (34.0-41.9 mm), validity (41.9-50.2 mm).
-BACK_ROWS: Final[dict[str, tuple[float, float]]] = {
-    "issued_by": (0.63, 0.775),
-    "valid_date": (0.775, 0.93),
-}
 #: Where to crop a back row when detection found nothing there: x0, x1 and the band.
 BACK_FALLBACK: Final[dict[str, tuple[float, float, float, float]]] = {
     "issued_by": (BACK_VALUE_X, 0.95, 0.67, 0.75),  # x 30.8-81.3 mm, y 36.2-40.5 mm

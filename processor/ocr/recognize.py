@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import math
 import unicodedata
 from collections.abc import Sequence
@@ -95,8 +96,9 @@ class TextRecognizer:
             resized = cv2.resize(crops[i], (widths[i], REC_HEIGHT), interpolation=cv2.INTER_LINEAR)
             blob[row, :, :, : widths[i]] = resized.transpose(2, 0, 1) * (2.0 / 255.0) - 1.0
         probs = session.run(None, {self._input: blob})[0]
+        step = max_w / probs.shape[1]  # model pixels per time step
         for row, i in enumerate(batch):
-            results[i] = self._decode(probs[row])
+            results[i] = self._decode(probs[row], step / widths[i])
 
     def _batches(self, order: list[int], widths: list[int]) -> list[list[int]]:
         """Split width-sorted crops into batches whose widths differ by at most
@@ -120,21 +122,23 @@ class TextRecognizer:
         h, w = crop.shape[:2]
         return int(min(REC_MAX_WIDTH, max(16, math.ceil(REC_HEIGHT * w / max(h, 1)))))
 
-    def _decode(self, probs: np.ndarray) -> TextLine:
+    def _decode(self, probs: np.ndarray, step: float = 0.0) -> TextLine:
         """Greedy CTC decoding. Classes that are the same character under NFKC (the
         dictionary holds both ``3`` and fullwidth ``３``) are folded into one, their
-        probabilities added; each character keeps the runner-up of its best time step."""
+        probabilities added; each character keeps the runner-ups of its best time step, and
+        where it starts (``step``: the line's width per time step, as a fraction of it)."""
         best = probs.argmax(axis=1)
         chars: list[CharCandidate] = []
         prev = 0
         for t, best_idx in enumerate(best):
             idx = int(best_idx)
             if idx not in (0, prev):
-                chars.append(self._candidate(probs[t]))
+                x = min(1.0, (t + 0.5) * step)
+                chars.append(dataclasses.replace(self._candidate(probs[t]), x=x))
             elif idx != 0 and chars:
                 cand = self._candidate(probs[t])
                 if cand.char == chars[-1].char and cand.prob > chars[-1].prob:
-                    chars[-1] = cand
+                    chars[-1] = dataclasses.replace(cand, x=chars[-1].x)
             prev = idx
         text = "".join(c.char for c in chars)
         score = float(np.mean([c.prob for c in chars])) if chars else 0.0
@@ -150,7 +154,7 @@ class TextRecognizer:
             folded[char] = folded.get(char, 0.0) + float(row[int(j)])
         ranked = [*sorted(folded.items(), key=lambda kv: -kv[1]), ("", 0.0)]
         (char, prob), (alt, alt_prob) = ranked[0], ranked[1]
-        return CharCandidate(char, prob, alt, alt_prob)
+        return CharCandidate(char, prob, alt, alt_prob, alts=tuple(ranked[1:-1]))
 
 
 def deal_lanes(batches: list[list[int]], widths: list[int], lanes: int) -> list[list[list[int]]]:

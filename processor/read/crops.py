@@ -1,50 +1,45 @@
-"""Cutting a card's row crops for the recogniser: a little padding, a name or address line
-run on as far as its ink goes, and the digit rows squeezed."""
+"""Cutting a card's text for the recogniser: a segment with a little blank around it, a name
+or address line run on as far as its ink goes."""
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
 
-from ..card.layout import FieldRegions
-from ..card.template import FRONT_TEXT_END_X
+from ..values import Box
 
 #: A crop reaches this share of its box's height above and below the box.
 ROW_PAD = 0.08
+#: ... and this share of its height of blank either side (the recogniser often drops a
+#: character that touches the crop's edge).
+SIDE_PAD = 0.25
 
 
-def row_crops(card: np.ndarray, regions: FieldRegions) -> list[tuple[str, np.ndarray]]:
-    """Each recognisable box of ``regions`` cut from the upright ``card``, with its row's
-    name, in the order of the rows and their boxes (boxes under 4 px are left out)."""
+def segment_crop(card: np.ndarray, box: Box, x1_extra: int = 0) -> np.ndarray | None:
+    """The normalised ``box`` of the upright ``card`` as the recogniser reads it (``x1_extra``
+    more pixels on its right); None for a box under 4 px."""
     h, w = card.shape[:2]
-    out: list[tuple[str, np.ndarray]] = []
-    for row, boxes in regions.rows.items():
-        for box in boxes:
-            pad = box.height * ROW_PAD
-            x0, x1 = int(max(0, box.x0 * w)), int(min(w, box.x1 * w))
-            y0, y1 = int(max(0, (box.y0 - pad) * h)), int(min(h, (box.y1 + pad) * h))
-            if x1 - x0 < 4 or y1 - y0 < 4:
-                continue
-            if row in TRAIL_ROWS:
-                limit = int(min(w, max(x1, FRONT_TEXT_END_X * w), x1 + TRAIL * w))
-                x1 += trailing_ink(card[y0:y1, x0:limit], x1 - x0)
-            out.append((row, squeezed(row, card[y0:y1, x0:x1])))
-    return out
+    pad = box.height * ROW_PAD
+    y0, y1 = int(max(0, (box.y0 - pad) * h)), int(min(h, (box.y1 + pad) * h))
+    side = round(SIDE_PAD * (y1 - y0))
+    x0 = int(max(0, box.x0 * w - side))
+    x1 = int(min(w, box.x1 * w + side + x1_extra))
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return None
+    return card[y0:y1, x0:x1]
 
 
-#: Rows of digits (the id number, the birth date with its 年/月/日) are read squeezed to this
-#: share of their width: they are much of a front's recognition columns, and the recogniser
-#: reads them as well narrower (docs/decisions.md).
-DIGIT_ROWS = frozenset({"id_no", "birth"})
-DIGIT_SQUEEZE = 0.7
-
-
-def squeezed(row: str, crop: np.ndarray) -> np.ndarray:
-    """``crop`` as the recogniser gets it: narrowed by DIGIT_SQUEEZE for the digit rows."""
-    if row not in DIGIT_ROWS:
-        return crop
-    h, w = crop.shape[:2]
-    return cv2.resize(crop, (max(4, round(w * DIGIT_SQUEEZE)), h), interpolation=cv2.INTER_AREA)
+def ink_past(card: np.ndarray, box: Box, end_x: float) -> int:
+    """How many pixels the text of the normalised ``box`` runs on past its right edge
+    (:func:`trailing_ink`), at most one character and not past ``end_x``."""
+    h, w = card.shape[:2]
+    x0, x1 = int(max(0, box.x0 * w)), int(min(w, box.x1 * w))
+    pad = box.height * ROW_PAD
+    y0, y1 = int(max(0, (box.y0 - pad) * h)), int(min(h, (box.y1 + pad) * h))
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return 0
+    limit = int(min(w, max(x1, end_x * w), x1 + TRAIL * w))
+    return trailing_ink(card[y0:y1, x0:limit], x1 - x0)
 
 
 #: Rows whose crop may run on past the detected text, as far as ink continues: the
@@ -52,7 +47,7 @@ def squeezed(row: str, crop: np.ndarray) -> np.ndarray:
 #: line). Not into blank space: the recogniser reads a blank tail with the card's guilloche
 #: as a character (号).
 TRAIL_ROWS = frozenset({"name", "address"})
-#: How far (card widths, about one character); not past the template's FRONT_TEXT_END_X.
+#: How far (card widths, about one character).
 TRAIL = 0.035
 #: A tail whose own contrast is this fraction of the text's holds text, however faded.
 FADED_INK = 0.45

@@ -27,6 +27,7 @@ from ..card.facts import (
     gender_from_id,
     id_number_valid,
 )
+from ..places import authority_known, correct_address_prefix, correct_authority
 from ..values import CharCandidate, TextLine
 
 _NAME_RE = re.compile(rf"^[{HAN}]+(?:{MIDDLE_DOT}[{HAN}]+)*$")
@@ -94,8 +95,30 @@ WEAK_FIELDS = frozenset({"name", "address"})
 
 
 def strip_label(text: str, *labels: str) -> str:
-    """Remove a leading printed label (and fragments of it that the recogniser merged)."""
-    text = _PUNCT.sub("", text)
+    """Remove a leading printed label (and fragments of it that the recogniser merged), and
+    every space and punctuation mark."""
+    return _PUNCT.sub("", label_value(text, *labels))
+
+
+#: What the recogniser reads the blank between a label and its value as.
+GAP_CHARS = " \t—―─－-_~.,，:：·/\\|｜"
+
+
+def label_value(text: str, *labels: str) -> str:
+    """``text`` after a leading printed label (or fragments of it that the recogniser merged)
+    and the blank after it, every character of the value kept as read."""
+    kept = [i for i, c in enumerate(text) if not _PUNCT.fullmatch(c)]
+    compact = "".join(text[i] for i in kept)
+    rest = _after_label(compact, labels)
+    cut = len(compact) - len(rest)
+    if cut == 0:
+        return text.lstrip(GAP_CHARS) if not kept or kept[0] > 0 else text
+    start = kept[cut] if cut < len(kept) else len(text)
+    return text[start:].lstrip(GAP_CHARS)
+
+
+def _after_label(text: str, labels: Sequence[str]) -> str:
+    """The suffix of ``text`` (no spaces or punctuation) after a leading label."""
     for label in labels:
         n = len(label)
         if MIDDLE_DOT in text[:n]:  # a speck read inside the spaced label (住·址)
@@ -114,6 +137,13 @@ def strip_label(text: str, *labels: str) -> str:
             return text[n:]
         if n >= 4 and len(text) > 2 and text[1] == label[-1]:  # its tail, misread (几关)
             return text[2:]
+        # a long label with one character misread (签发机美)
+        if (
+            n >= 4
+            and len(text) > n
+            and sum(a != b for a, b in zip(text[:n], label, strict=True)) <= 1
+        ):
+            return text[n:]
     return text
 
 
@@ -172,13 +202,15 @@ def parse_race(line: TextLine | None) -> Field:
     """民族 value: one of the 56, an old alias, or a clean non-list value (e.g. 穿青人)."""
     if line is None:
         return MISSING
-    text = strip_label(line.text, "民族")
+    # a speck inside the spaced label is read as a dot (民·族); no ethnicity has one
+    text = strip_label(line.text.replace(MIDDLE_DOT, ""), "民族")
     if "民族" not in text:
         # the label's 族 misread (民旅): a look-alike, or a character with 族 as runner-up
         misread = {c.char for c in line.chars if c.alt == "族"} | _LOOKS_LIKE_ZU
         chars = "".join(re.escape(c) for c in sorted(misread))
         text = re.sub(f"民[{chars}]", "民族", text, count=1)
-    if "民族" in text:
+    labelled = "民族" in text
+    if labelled:
         text = text.split("民族", 1)[1]
     if len(text) > 1 and text.endswith("族"):
         text = text[:-1]
@@ -190,7 +222,26 @@ def parse_race(line: TextLine | None) -> Field:
         return Field(known, line.score)
     if _RACE_PASSTHROUGH.match(text) and line.score >= _MIN_CLEAN_SCORE:
         return Field(text, line.score)
+    if not labelled:
+        # the label itself unreadable (民族 read as 健旗): the row ends with the value, so
+        # the longest ethnicity that ends it, after the gender and at least a character
+        ending = _ethnicity_ending(strip_label(line.text, "性别")[1:])
+        if ending is not None:
+            return Field(ending, line.score * UNLABELLED)
     return MISSING
+
+
+#: A value found without its label is trusted this much less.
+UNLABELLED = 0.8
+
+
+def _ethnicity_ending(text: str) -> str | None:
+    """The longest of the 56 that ends ``text`` with at least one character before it."""
+    for size in range(min(4, len(text) - 1), 0, -1):
+        tail = text[-size:]
+        if tail in ETHNICITIES:
+            return tail
+    return None
 
 
 def _runner_up_reading(text: str, chars: Sequence[CharCandidate]) -> str | None:
@@ -225,21 +276,68 @@ def parse_birth(line: TextLine | None) -> Field:
 ADDRESS_MISREADS = (("白治", "自治"),)
 
 
+#: Dashes as the recogniser reads them; between two digits or letters they are a printed
+#: hyphen (``3-2-401``, ``39-13号``), kept as ``-``.
+_DASHES = "—―─－\\-_~"
+_HYPHEN = re.compile(rf"(?<=[0-9A-Za-z])\s*[{_DASHES}]+\s*(?=[0-9A-Za-z])")
+_WRAPPED_HYPHEN = re.compile(rf"(?<=[0-9A-Za-z])\s*[{_DASHES}]+\s*$")
+_ADDRESS_DROP = re.compile(rf"[\s,，.。:：;；'\"“”‘’`!！?？、|｜\[\]【】<>《》{_DASHES}]")
+
+
+def address_text(text: str) -> str:
+    """One address line as printed: 一 read as a dash restored, hyphens between digits kept,
+    spaces and marks that are not printed dropped."""
+    text = _HYPHEN.sub("\x00", _yi(text))
+    # a hyphen at the end of a line, after a digit, wrapped with its number (18-5-|1202)
+    text = _WRAPPED_HYPHEN.sub("\x00", text)
+    return _ADDRESS_DROP.sub("", text).replace("\x00", "-")
+
+
+#: A dash read less surely than this is a speck or a line of the artwork, not a hyphen.
+HYPHEN_MIN_PROB = 0.5
+
+
+def _sure_text(line: TextLine) -> str:
+    """``line``'s text without the dashes read in doubt."""
+    if not line.chars:
+        return line.text
+    return "".join(
+        c.char for c in line.chars if not (c.char in _DASHES and c.prob < HYPHEN_MIN_PROB)
+    )
+
+
 def parse_address(lines: Sequence[TextLine]) -> Field:
-    parts = [_PUNCT.sub("", _yi(ln.text)) for ln in lines]
+    parts = [_sure_text(ln) for ln in lines]
     # the label starts the address: what a row off put before it is another row's
-    labelled = [i for i, part in enumerate(parts) if "住址" in part]
+    labelled = [i for i, part in enumerate(parts) if "住址" in part.replace(" ", "")]
     if labelled:
         parts = parts[labelled[-1] :]
-        parts[0] = parts[0][parts[0].find("住址") :]
+        head = parts[0]
+        compact = [i for i, c in enumerate(head) if c != " "]
+        at = "".join(head[i] for i in compact).find("住址")
+        parts[0] = head[compact[at] :]
     if parts:
-        parts[0] = strip_label(parts[0], "住址")
-    text = "".join(parts)
+        parts[0] = label_value(parts[0], "住址")
+    text = "".join(address_text(part) for part in parts)
     for wrong, right in ADDRESS_MISREADS:
         text = text.replace(wrong, right)
     if len(text) < 2 or not re.search(f"[{HAN}]", text):
         return MISSING
-    return Field(text, min(ln.score for ln in lines))
+    score = min(ln.score for ln in lines)
+    chars = chars_of(join_chars(lines), text)
+    if chars is not None:
+        # the province, prefecture and county the runner-ups make of the beginning, where
+        # exactly one real place fits (颖泉区 -> 颍泉区)
+        fixed = correct_address_prefix(_candidates(text, chars))
+        if fixed is not None and fixed != text:
+            return Field(fixed, CORRECTED)
+    return Field(text, score)
+
+
+def join_chars(lines: Sequence[TextLine]) -> TextLine:
+    """``lines`` as one line (for matching a value that runs over several)."""
+    chars = tuple(c for ln in lines for c in ln.chars)
+    return TextLine("".join(c.char for c in chars), 0.0, chars)
 
 
 def parse_id_number(line: TextLine | None) -> Field:
@@ -288,14 +386,63 @@ def _id_chars(chars: Sequence[CharCandidate]) -> list[CharCandidate]:
 
 
 def parse_issuer(line: TextLine | None) -> Field:
+    """签发机关: a known authority as read, else the one known authority the recogniser's
+    runner-ups make of it (浙川县 -> 淅川县), else the read when it has an authority's shape."""
     if line is None:
         return MISSING
-    raw = _PUNCT.sub("", _yi(line.text))
+    raw = line.text.replace(" ", "")
     # 关岭 (a county in Guizhou) starts like the label's last character; keep it whole.
-    text = raw if raw.startswith("关岭") else strip_label(raw, "签发机关")
+    value = raw if _PUNCT.sub("", raw).startswith("关岭") else label_value(raw, "签发机关")
+    # no place name starts with 一: one there is the blank after the label, read as a stroke
+    text = _PUNCT.sub("", _yi(value)).lstrip("一")
+    # a label read only in part leaves its cut in doubt (发机玛沁县…: 签 and 关 lost): where a
+    # known authority starts within the label's length, that is the value
+    compact = _PUNCT.sub("", _yi(raw))
+    for start in range(len("签发机关") + 2):
+        if authority_known(compact[start:]):
+            text = compact[start:]
+            break
+    chars = chars_of(line, text)
+    if chars is not None:
+        known = correct_authority(_candidates(text, chars))
+        if known is not None:
+            return Field(known, line.score if known == text else CORRECTED)
     if not ISSUER_RE.match(text):
         return MISSING
     return Field(text, line.score)
+
+
+#: The confidence of a value corrected from the recogniser's runner-ups.
+CORRECTED = 0.5
+
+
+def chars_of(line: TextLine, text: str) -> list[CharCandidate] | None:
+    """The characters of ``line`` that ``text`` (its value, as parsed: a suffix of what was
+    read, marks dropped) was made of, matched from the end; None when they do not match."""
+    read = [c for c in line.chars if c.char.strip()]
+    out: list[CharCandidate] = []
+    i = len(read) - 1
+    for want in reversed(text):
+        while i >= 0 and not _same(read[i].char, want):
+            if not _PUNCT.fullmatch(read[i].char) and read[i].char not in _DASHES:
+                return None
+            i -= 1
+        if i < 0:
+            return None
+        out.append(read[i])
+        i -= 1
+    return out[::-1]
+
+
+def _candidates(text: str, chars: Sequence[CharCandidate]) -> list[list[tuple[str, float]]]:
+    """Per character of the parsed ``text``: it (as parsed) and the runner-ups of the
+    character it was read as, best first."""
+    return [[(want, c.prob), *c.ranked()[1:]] for want, c in zip(text, chars, strict=True)]
+
+
+def _same(read: str, want: str) -> bool:
+    """Whether a character read becomes ``want`` in a parsed value (a dash -> 一 or -)."""
+    return read == want or (read in _DASHES and want in "一-")
 
 
 def parse_validity(line: TextLine | None) -> Field:
@@ -342,6 +489,7 @@ def reconcile_front(fields: dict[str, Field]) -> dict[str, Field]:
 
 
 __all__ = [
+    "CORRECTED",
     "MISSING",
     "WEAK_FIELDS",
     "Field",

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..card.candidates import LEARNED_MIN_SCORE, find_card_candidates
 from ..card.geometry import rectify
-from ..card.layout import MIN_LAYOUT_SCORE, Hypothesis, classify, flip
+from ..card.layout import Hypothesis, classify, flip
 from ..card.register import register, register_near
 from ..values import Box, Quad
 from .engine import OcrEngine
@@ -23,6 +23,11 @@ from .engine import OcrEngine
 DET_SIZE = (512, 320)
 #: A layout score at which a candidate is taken without trying the rest.
 CONFIDENT_SCORE = 6.0
+#: An outline whose layout scores this much (some text where a card's would be) is read, and
+#: what its text says decides whether it is a card: the layout score is only a prior (it
+#: reaches 6 on some images without a card, and stays below 4 on cards whose photo or
+#: hologram the detector takes for text).
+TEXT_CHECK_SCORE = 1.0
 #: When no outline is confident, registration is also tried around this many of them, those
 #: whose layout scored at least NEAR_MIN_SCORE (some text where a card's would be).
 NEAR_CANDIDATES = 2
@@ -88,8 +93,8 @@ class RequestCache:
 
 
 def locate(cache: RequestCache) -> Candidate | None:
-    """The card's outline (upright corner order), side and normalised text boxes; None when
-    no outline's layout passes."""
+    """The outline most like a card's (upright corner order as its layout suggests), with its
+    normalised text boxes; None when no outline has text where a card's would be."""
     best: Candidate | None = None
     segmenter = cache.engine.segmenter
     learned = segmenter(cache.image) if segmenter is not None else []
@@ -118,7 +123,7 @@ def locate(cache: RequestCache) -> Candidate | None:
                 break
             for found in cache.register_near(candidate.quad):
                 best = better(best, cache.verify(found))
-    if best is None or best.score < MIN_LAYOUT_SCORE:
+    if best is None or best.score < TEXT_CHECK_SCORE:
         return None
     return best.upright()
 

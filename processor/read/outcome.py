@@ -33,9 +33,8 @@ class CardReading:
     ``card_image`` is the upright card as rectified for recognition; ``quad`` its outline in
     the decoded image's pixels (corner 0 the card's printed top-left); ``regions`` the boxes
     recognised, normalised to the upright card, by row; ``lines`` the recogniser's lines, by
-    row, in the order of the boxes. ``aligned`` is False when lines had to be moved to the
-    row their printed label names: the outline is a row off, and a line may have fallen out
-    of the crops (an address's last).
+    row, in the order of the boxes. ``aligned`` is False when some field's row was not found
+    on the card (the outline may be off, or cut a row).
     """
 
     side: str
@@ -54,7 +53,7 @@ class CardReading:
 
     @property
     def complete(self) -> bool:
-        """Every field valid, on an outline whose rows were where their labels say."""
+        """Every field valid, on an outline where every field's rows were found."""
         return self.aligned and all(f.ok for f in self.fields.values())
 
     @property

@@ -1,20 +1,37 @@
 """The recognition pipeline: a decoded image -> the card's side, fields and upright image.
 
 Locate the card (outline candidates, each rectified small and judged by its text layout;
-registration from printed anchors when no outline passes), read it on that outline
-(rectified at full resolution, its rows recognised in one batch, parsed and validated), and
-when a field fails read it again on registered outlines, keeping the best reading. Stateless:
+registration from printed anchors when no outline passes), read it on that outline (what
+its text says decides its side, which way up and which row is which), and when a field
+fails read it again on the image's frame (a tight crop) and on registered outlines, keeping
+the best reading. Stateless:
 everything expensive lives in the :class:`~processor.read.engine.OcrEngine`.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from ..card.geometry import full_frame_quad
+from ..card.template import CARD_ASPECT
+from ..values import Quad
 from .engine import OcrEngine
 from .locate import RequestCache, locate
 from .outcome import CardReading
 from .reading import best_reading, completed, is_complete, read_more, read_outline
+
+#: An image whose aspect is within this (log ratio) of the card's may be the card alone.
+TIGHT_ASPECT = 0.08
+
+
+def tight_crop(shape: tuple[int, ...]) -> Quad | None:
+    """The image's frame as the card's outline, when the image has the card's shape."""
+    h, w = shape[:2]
+    if abs(abs(math.log(w / h)) - math.log(CARD_ASPECT)) > TIGHT_ASPECT:
+        return None
+    return full_frame_quad(shape)
 
 
 def read_card(image: np.ndarray, engine: OcrEngine) -> CardReading | None:
@@ -35,6 +52,11 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardReading | None:
     if is_complete(first):
         return first
     readings = [first] if first is not None else []
+    # an image of the card's own shape is most likely the card cropped tight: its frame is
+    # the outline (a learned outline may have cut a corner off a card that fills the image)
+    tight = tight_crop(image.shape)
+    if tight is not None and tight != located.quad:
+        read_more(readings, cache, lambda: [tight])
     read_more(readings, cache, lambda: cache.register_near(located.quad))
     read_more(readings, cache, cache.register)
     best = best_reading(readings)

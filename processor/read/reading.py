@@ -1,23 +1,48 @@
-"""Reading the card on one outline (rectify, crop its rows, recognise them in one batch,
-parse), and choosing among the readings of one image."""
+"""Reading the card on one outline, from what it says, and choosing among the readings of one
+image.
+
+On an outline: rectify the card, read every row's segments in one batch, decide the side and
+which way up from the printed labels and titles (reading the card turned round when they do
+not show), match the rows to the side's fields (:mod:`processor.read.assign`), read the name
+and address rows again with their tails, parse and validate.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
+import cv2
 import numpy as np
 
 from ..card.geometry import rectify
-from ..card.layout import MIN_LAYOUT_SCORE, FieldRegions, back_regions, front_regions
+from ..card.layout import MIN_LAYOUT_SCORE, FieldRegions, Row, flip, group_rows
+from ..card.template import (
+    BACK_FALLBACK,
+    FIELD_LABELS,
+    FRONT_FALLBACK,
+    PORTRAIT_NO_TEXT,
+    PORTRAIT_TEXT_X0,
+    VALUE_END_X,
+)
 from ..ocr.recognize import TextRecognizer
-from ..values import Quad, TextLine
+from ..values import Box, Quad, TextLine
 from . import fields as fp
-from .crops import row_crops
+from .assign import (
+    SIDES,
+    Assignment,
+    ReadRow,
+    assign,
+    content_score,
+    mean_score,
+    side_evidence,
+    value_box,
+)
+from .crops import TRAIL_ROWS, ink_past, segment_crop
 from .engine import OcrEngine
 from .locate import Candidate, RequestCache
 from .outcome import CardReading
-from .rows import looks_like_card, parse_rows, relabel_rows
+from .rows import looks_like_card, parse_rows
 
 #: Width of the rectified card the recogniser crops from (text ~44 px high).
 REC_CARD_WIDTH = 1280
@@ -26,47 +51,151 @@ REC_CARD_WIDTH = 1280
 #: the dictionary's rare characters, the only readings int8 was seen to change (see
 #: docs/decisions.md). One short crop per front.
 EXACT_ROWS = frozenset({"name"})
+#: Evidence (:func:`~processor.read.assign.side_evidence`) at which an orientation is taken
+#: without reading the card turned round.
+SURE_EVIDENCE = 2.5
+#: Evidence at which what was read is a card even when no checked field is valid (two
+#: labels, or a label and the number's shape).
+CARD_EVIDENCE = 2.0
+#: Text read the right way round scores ~0.95 and more, upside down ~0.5: rows read this
+#: surely are upright whatever they say (no need to read them turned round).
+UPRIGHT_SCORE = 0.88
+#: Fields whose area is their whole rows (two values, or a value continued on the next rows).
+WHOLE_ROWS = frozenset({"gender_race", "address"})
+#: The fields a side's rows must all be found for (else the outline may be a row off).
+REQUIRED = {
+    "front": ("name", "gender_race", "birth", "address", "id_no"),
+    "back": ("issued_by", "valid_date"),
+}
 
 
 def read_outline(image: np.ndarray, located: Candidate, engine: OcrEngine) -> CardReading | None:
-    """The card read on the upright outline ``located``; None when what it reads is no
-    evidence of an ID card (see :func:`~processor.read.rows.looks_like_card`)."""
-    side = located.hypothesis.side
-    card = rectify(image, located.quad, REC_CARD_WIDTH)
-    regions = front_regions(located.boxes) if side == "front" else back_regions(located.boxes)
-    lines = recognise_rows(card, regions, engine.recognizer)
+    """The card read on the upright outline ``located``; None when what it says is no evidence
+    of an ID card (see :func:`~processor.read.rows.looks_like_card`)."""
+    quad, boxes = located.quad, located.boxes
+    card = rectify(image, quad, REC_CARD_WIDTH)
+    rows = read_rows(card, boxes, engine.recognizer)
+    evidence = side_evidence(rows)
+    if max(evidence.values()) < SURE_EVIDENCE and mean_score(rows) < UPRIGHT_SCORE:
+        turned = cv2.rotate(card, cv2.ROTATE_180)
+        turned_boxes = tuple(flip(b) for b in boxes)
+        other = read_rows(turned, turned_boxes, engine.recognizer)
+        other_evidence = side_evidence(other)
+        if max(other_evidence.values()) > max(evidence.values()):
+            card, rows, evidence, quad = turned, other, other_evidence, quad.rotated(2)
+    side = max(SIDES, key=lambda s: (evidence[s], s == located.hypothesis.side))
+    assignment = assign(side, rows)
+    lines = field_lines(card, assignment, engine.recognizer)
     parsed = parse_rows(side, lines)
-    if not looks_like_card(parsed, lines):
+    if not looks_like_card(parsed, lines) and evidence[side] < CARD_EVIDENCE:
         return None
-    aligned = side != "front" or relabel_rows(lines) == lines
     return CardReading(
         side,
         parsed,
         card,
-        located.quad,
+        quad,
         located.score,
-        regions=regions,
+        regions=field_regions(assignment, parsed),
         lines=lines,
-        aligned=aligned,
+        aligned=all(assignment.rows[name] for name in REQUIRED[side]),
     )
 
 
-def recognise_rows(
-    card: np.ndarray, regions: FieldRegions, recognizer: TextRecognizer
+def read_rows(card: np.ndarray, boxes: Sequence[Box], recognizer: TextRecognizer) -> list[ReadRow]:
+    """Every row of the upright ``card`` (``boxes``: its text, normalised), each segment read,
+    in one call; text in the portrait's place is no row of the card's."""
+    usable = [b for b in boxes if not (b.x0 > PORTRAIT_TEXT_X0 and _beside_portrait(b))]
+    rows = group_rows(usable) if usable else []
+    crops: list[np.ndarray] = []
+    owners: list[int] = []
+    for i, row in enumerate(rows):
+        for segment in row.segments:
+            crop = segment_crop(card, segment)
+            if crop is not None:
+                crops.append(crop)
+                owners.append(i)
+    found = recognizer(crops) if crops else []
+    per_row: list[list[TextLine]] = [[] for _ in rows]
+    for i, line in zip(owners, found, strict=True):
+        per_row[i].append(line)
+    # a row whose segments were all too small to read is left out
+    return [
+        ReadRow(row, tuple(lines))
+        for row, lines in zip(rows, per_row, strict=True)
+        if len(lines) == len(row.segments)
+    ]
+
+
+def _beside_portrait(box: Box) -> bool:
+    return PORTRAIT_NO_TEXT.y0 < box.cy < PORTRAIT_NO_TEXT.y1
+
+
+def field_lines(
+    card: np.ndarray, assignment: Assignment, recognizer: TextRecognizer
 ) -> dict[str, list[TextLine]]:
-    """The lines of every row of ``regions``, recognised in one call (the name by the exact
-    model, see :data:`EXACT_ROWS`), by row in the order of its boxes."""
-    crops = row_crops(card, regions)
-    out: dict[str, list[TextLine]] = {row: [] for row in regions.rows}
-    exact = [row in EXACT_ROWS for row, _ in crops]
-    found = recognizer([crop for _, crop in crops], exact) if crops else []
-    for (row, _), line in zip(crops, found, strict=True):
-        out[row].append(line)
+    """Each field's lines: its rows as read, a field without a row read where the template
+    places it (kept when it reads like that field), and the rows whose text may run on past
+    the detected box (:data:`~processor.read.crops.TRAIL_ROWS`; names by the exact model)
+    read again with their tail."""
+    out: dict[str, list[TextLine]] = {
+        name: [r.line for r in rows] for name, rows in assignment.rows.items()
+    }
+    again: list[tuple[str, int, np.ndarray]] = []
+    for name, rows in assignment.rows.items():
+        if name not in TRAIL_ROWS:
+            continue
+        for k, row in enumerate(rows):
+            box = row.row.box
+            extra = ink_past(card, box, VALUE_END_X[name])
+            crop = segment_crop(card, box, extra)
+            if crop is not None and (extra or name in EXACT_ROWS or len(row.row.segments) > 1):
+                again.append((name, k, crop))
+    fallbacks = _FALLBACK[assignment.side]
+    missing = [name for name in fallbacks if not assignment.rows.get(name)]
+    for name in missing:
+        x0, x1, y0, y1 = fallbacks[name]
+        crop = segment_crop(card, Box(x0, y0, x1, y1))
+        if crop is not None:
+            again.append((name, -1, crop))
+    if not again:
+        return out
+    found = recognizer([crop for _, _, crop in again], [n in EXACT_ROWS for n, _, _ in again])
+    for (name, k, _), line in zip(again, found, strict=True):
+        if k >= 0:
+            out[name][k] = line
+        elif _reads_as(name, line):
+            out[name] = [line]
     return out
 
 
+_FALLBACK = {"front": FRONT_FALLBACK, "back": BACK_FALLBACK}
+
+
+def _reads_as(name: str, line: TextLine) -> bool:
+    """Whether a line read where the template places field ``name`` reads like it."""
+    return content_score(name, ReadRow(Row((Box(0, 0, 1, 1),)), (line,))) > 0
+
+
+def field_regions(assignment: Assignment, parsed: dict[str, fp.Field]) -> FieldRegions:
+    """Each field's value area: its rows without their labels (whole rows for two-value and
+    several-row fields), widened to where its value may run for a field that failed (text
+    not found may be washed out by glare, or faint)."""
+    out: dict[str, tuple[Box, ...]] = {}
+    for name, found in assignment.rows.items():
+        if name not in VALUE_END_X:
+            continue
+        boxes = [
+            r.row.box if name in WHOLE_ROWS else value_box(r, FIELD_LABELS[name]) for r in found
+        ]
+        failed = name in parsed and not parsed[name].ok
+        out[name] = tuple(
+            dataclasses.replace(b, x1=max(b.x1, VALUE_END_X[name])) if failed else b for b in boxes
+        )
+    return FieldRegions(out)
+
+
 def is_complete(reading: CardReading | None) -> bool:
-    """A reading with every field valid, on an outline whose rows were where their labels say."""
+    """A reading with every field valid, on an outline where every field's rows were found."""
     return reading is not None and reading.complete
 
 

@@ -1,11 +1,12 @@
-"""A card's rows as read: relabelled by the printed labels they start with, parsed into the
-side's fields, and judged as evidence of an ID card."""
+"""A card's fields from the lines of their rows, and whether what was read is evidence of an
+ID card."""
 
 from __future__ import annotations
 
-from ..card.template import FRONT_LABELS, ROW_OF_LABEL
+from ..card.template import FRONT_LABELS
 from ..values import TextLine
 from . import fields as fp
+from .assign import join_lines
 
 
 def first_line(lines: dict[str, list[TextLine]], row: str) -> TextLine | None:
@@ -14,25 +15,9 @@ def first_line(lines: dict[str, list[TextLine]], row: str) -> TextLine | None:
     return found[0] if found else None
 
 
-def relabel_rows(lines: dict[str, list[TextLine]]) -> dict[str, list[TextLine]]:
-    """Put each line that starts with a printed label into that label's row, ahead of the
-    row's unlabelled lines: when rectification is off by a row's height, the text itself
-    still says which row it is (an address's continuation lines keep their place)."""
-    labelled: dict[str, list[TextLine]] = {row: [] for row in lines}
-    rest: dict[str, list[TextLine]] = {row: [] for row in lines}
-    for row, found in lines.items():
-        for line in found:
-            target = ROW_OF_LABEL.get(line.text.replace(" ", "")[:2])
-            if target is not None and target in labelled:
-                labelled[target].append(line)
-            else:
-                rest[row].append(line)
-    return {row: labelled[row] + rest[row] for row in lines}
-
-
 def parse_front(lines: dict[str, list[TextLine]]) -> dict[str, fp.Field]:
-    lines = relabel_rows(lines)
-    gender_race = first_line(lines, "gender_race")
+    found = lines.get("gender_race") or []
+    gender_race = join_lines(found) if found else None  # 民族 may be on a row of its own
     parsed = {
         "name": fp.parse_name(first_line(lines, "name")),
         "gender": fp.parse_gender(gender_race),

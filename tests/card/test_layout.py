@@ -1,18 +1,12 @@
-"""Side, orientation and field rows judged from normalised text boxes, without models."""
+"""The layout of normalised text boxes, without models: side and orientation as a prior, and
+the rows and segments the boxes form."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from processor.card.layout import (
-    MIN_LAYOUT_SCORE,
-    back_regions,
-    classify,
-    flip,
-    front_regions,
-    id_value_x0,
-)
+from processor.card.layout import MIN_LAYOUT_SCORE, classify, flip, group_rows
 from processor.values import Box
 
 FRONT = [
@@ -63,28 +57,32 @@ def test_classify_rejects_non_cards(boxes: list[Box]) -> None:
     assert classify(boxes).score < MIN_LAYOUT_SCORE
 
 
-def test_front_regions_rows() -> None:
-    rows = front_regions(FRONT).rows
-    assert rows["name"][0].x0 == pytest.approx(0.07)
-    assert len(rows["address"]) == 2
-    assert rows["id_no"][0].x0 >= 0.29  # the label is left out of the number's crop
+def test_classify_still_sees_a_front_whose_number_is_broken_and_photo_busy() -> None:
+    # the hologram breaks the number in two; a real photo's edges read as small boxes
+    broken = [*FRONT[:-1], Box(0.35, 0.79, 0.62, 0.86), Box(0.66, 0.79, 0.95, 0.86)]
+    busy = [Box(0.66 + 0.05 * i, 0.2 + 0.1 * i, 0.7 + 0.05 * i, 0.25 + 0.1 * i) for i in range(5)]
+    hyp = classify(broken + busy)
+    assert (hyp.side, hyp.flipped) == ("front", False)
 
 
-@pytest.mark.parametrize(
-    ("boxes", "x0"),
-    [
-        ([Box(0.08, 0.8, 0.27, 0.86), Box(0.36, 0.8, 0.94, 0.86)], 0.29),  # label | number
-        ([Box(0.02, 0.8, 0.2, 0.86), Box(0.25, 0.8, 0.85, 0.86)], 0.24),  # outline off: cut
-        ([Box(0.08, 0.8, 0.94, 0.86)], 0.29),  # label and number in one box
-        ([], 0.29),
-    ],
-)
-def test_id_value_x0(boxes: list[Box], x0: float) -> None:
-    assert id_value_x0(boxes) == pytest.approx(x0)
+# -- rows -------------------------------------------------------------------------------
+def test_group_rows_splits_lines_and_segments() -> None:
+    boxes = [
+        Box(0.07, 0.13, 0.30, 0.21),  # 姓名 张三
+        Box(0.07, 0.26, 0.22, 0.34),  # 性别 男
+        Box(0.29, 0.26, 0.44, 0.34),  # 民族 汉: a gap of ~1.5 row heights
+        Box(0.07, 0.49, 0.58, 0.56),  # 住址 ... first line
+        Box(0.17, 0.57, 0.40, 0.64),  # its second line, close below
+        Box(0.07, 0.79, 0.28, 0.86),  # 公民身份号码
+        Box(0.35, 0.79, 0.62, 0.86),  # the number, broken in two by the detector
+        Box(0.625, 0.79, 0.96, 0.86),
+    ]
+    rows = group_rows(boxes)
+    assert [len(r.segments) for r in rows] == [1, 2, 1, 1, 2]
+    assert rows[-1].segments[1] == Box(0.35, 0.79, 0.96, 0.86, 1.0)
+    assert rows[1].box == Box(0.07, 0.26, 0.44, 0.34, 1.0)
 
 
-def test_regions_fall_back_to_template_bands() -> None:
-    rows = front_regions([]).rows
-    assert rows["name"][0].score == 0.0 and rows["address"] == ()
-    back = back_regions([]).rows
-    assert set(back) == {"issued_by", "valid_date"}
+def test_group_rows_does_not_chain_rows_through_a_tall_box() -> None:
+    boxes = [Box(0.1, 0.10, 0.3, 0.16), Box(0.1, 0.20, 0.3, 0.26), Box(0.5, 0.08, 0.55, 0.28)]
+    assert len(group_rows(boxes)) == 3

@@ -1,11 +1,12 @@
-"""Row crops without models: a line run on as far as its ink goes, digit rows squeezed."""
+"""Crops without models: a segment with blank around it, a line run on as far as its ink goes."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from processor.read.crops import squeezed, trailing_ink
+from processor.read.crops import segment_crop, trailing_ink
+from processor.values import Box
 
 
 def _line_image(tail: str) -> tuple[np.ndarray, int]:
@@ -37,20 +38,23 @@ def test_trailing_ink(tail: str, runs_on: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("row", "width", "expected"),
+    ("box", "extra", "expected"),
     [
-        ("id_no", 780, 546),  # 0.7 of the width
-        ("birth", 535, 374),
-        ("name", 298, 298),
-        ("address", 636, 636),
-        ("gender_race", 471, 471),
-        ("id_no", 3, 4),  # never below 4 columns
+        # 1280 x 807 card; a box 0.06 high reads 0.08 of that above and below (y 238-294)
+        # and a quarter of the crop's 56 px height either side (14 px)
+        (Box(0.10, 0.30, 0.40, 0.36), 0, (238, 294, 114, 526)),
+        (Box(0.10, 0.30, 0.40, 0.36), 30, (238, 294, 114, 556)),  # its ink runs on
+        (Box(0.00, 0.30, 1.00, 0.36), 0, (238, 294, 0, 1280)),  # clipped to the card
+        (Box(0.50, 0.30, 0.501, 0.301), 0, None),  # under 4 px high
     ],
 )
-def test_digit_rows_are_read_squeezed(row: str, width: int, expected: int) -> None:
-    crop = np.full((67, width, 3), 255, np.uint8)
-    crop[20:45, : width // 2] = 0
-    out = squeezed(row, crop)
-    assert out.shape == (67, expected, 3)
-    if expected == width:
-        assert out is crop
+def test_segment_crop(box: Box, extra: int, expected: tuple[int, int, int, int] | None) -> None:
+    card = np.arange(807 * 1280, dtype=np.int64).reshape(807, 1280)
+    crop = segment_crop(np.dstack([card] * 3), box, extra)
+    if expected is None:
+        assert crop is None
+        return
+    assert crop is not None
+    y0, y1, x0, x1 = expected
+    assert crop.shape[:2] == (y1 - y0, x1 - x0)
+    assert crop[0, 0, 0] == y0 * 1280 + x0  # the crop's top-left pixel is (x0, y0)

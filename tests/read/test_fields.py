@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from processor.read import fields as fp
+from processor.values import CharCandidate, TextLine
 from tests.conftest import text_line as line
 
 
@@ -48,9 +49,40 @@ def test_parse_name_recovers_the_thin_and_the_missing(
 @pytest.mark.parametrize(
     ("lines", "expected"),
     [
+        # hyphens are printed on real cards and kept (they were deleted: 6-6-403 -> 66403)
+        (["住址辽宁省大连市中山区人民路6-6-403"], "辽宁省大连市中山区人民路6-6-403"),
+        (["住址江苏省南京市鼓楼区中山路39-13号"], "江苏省南京市鼓楼区中山路39-13号"),
+        (["住址四川省成都市武侯区", "科华路1-4-4号"], "四川省成都市武侯区科华路1-4-4号"),
+        (["住址湖北省武汉市江岸区解放路3—2—401"], "湖北省武汉市江岸区解放路3-2-401"),
+        (["住址上海市黄浦区南京路1 - 2号"], "上海市黄浦区南京路1-2号"),
+        # the blank between the label and the value is no hyphen
+        (["住址—北京市东城区和平路1号"], "北京市东城区和平路1号"),
+        (["住址 A-3栋201室"], "A-3栋201室"),
+    ],
+)
+def test_parse_address_keeps_printed_hyphens(lines: list[str], expected: str) -> None:
+    assert fp.parse_address([line(t) for t in lines]).value == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("签发机关—于都县公安局", "于都县公安局"),  # the gap after the label read as a dash
+        ("签发机关 一天津市公安局和平分局", "天津市公安局和平分局"),
+        ("签发机关关岭布依族苗族自治县公安局", "关岭布依族苗族自治县公安局"),
+        ("签发机美温州市公安局鹿城分局", "温州市公安局鹿城分局"),  # one label character misread
+    ],
+)
+def test_parse_issuer_drops_the_gap_after_its_label(text: str, expected: str) -> None:
+    assert fp.parse_issuer(line(text)).value == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
         (["住址浙江省温州市鹿城区八—", "路766号"], "浙江省温州市鹿城区八一路766号"),
         (["住址河南省郑州市五——东路1号"], "河南省郑州市五一东路1号"),
-        (["住址北京市朝阳区8-2号"], "北京市朝阳区82号"),  # between digits: not 一
+        (["住址北京市朝阳区8-2号"], "北京市朝阳区8-2号"),  # between digits: a printed hyphen
         (["住址广西壮族白治区南宁市"], "广西壮族自治区南宁市"),
         (["二月15日2住址云南省昆明市", "五华区"], "云南省昆明市五华区"),  # a row off
         (["住址二月15日2", "住址云南省昆明市", "五华区"], "云南省昆明市五华区"),
@@ -65,7 +97,11 @@ def test_parse_address_reads_dashes_after_chinese_as_yi(lines: list[str], expect
     [
         ("男民族汉", "男", "汉"),
         ("别女民旅汉", "女", "汉"),  # 族 misread as a look-alike
-        ("女民]汉", "女", None),  # a misread that is no look-alike: not taken as the label
+        # the label unreadable: the row still ends with the value (trusted less, see below)
+        ("女民]汉", "女", "汉"),
+        ("性别女健旗汉", "女", "汉"),
+        ("性别男民旗土家", "男", "土家"),
+        ("性别男民旗火星", "男", None),
         ("女 民族 维吾尔", "女", "维吾尔"),
         ("性别女民族蒙古", "女", "蒙古"),
         ("男民族汉族", "男", "汉"),
@@ -83,8 +119,9 @@ def test_parse_gender_and_race(text: str, gender: str | None, race: str | None) 
 
 
 def test_parse_race_label_misread_with_zu_as_runner_up() -> None:
-    assert fp.parse_race(line("女民挟汉", alts={2: "族"})).value == "汉"
-    assert fp.parse_race(line("女民挟汉")).value is None
+    assert fp.parse_race(line("女民挟汉", alts={2: "族"})) == fp.Field("汉", 0.99)
+    # without the runner-up the label is unread: the value found without it counts less
+    assert fp.parse_race(line("女民挟汉")) == fp.Field("汉", 0.99 * fp.UNLABELLED)
 
 
 def test_parse_race_passthrough_needs_a_clean_read() -> None:
@@ -245,3 +282,73 @@ def test_strip_label(text: str, label: str, expected: str) -> None:
 )
 def test_parse_race_runner_up(text: str, alts: dict[int, str], race: str | None) -> None:
     assert fp.parse_race(line(text, alts=alts)).value == race
+
+
+@pytest.mark.parametrize(
+    ("text", "alts", "expected", "confidence"),
+    [
+        # the one real county the runner-up makes of it (淅 is missing from a small dictionary)
+        ("签发机关浙川县公安局", {4: "淅"}, "淅川县公安局", 0.5),
+        ("签发机关激浦县公安局", {4: "溆"}, "溆浦县公安局", 0.5),
+        ("签发机关阜阳市公安局颖泉分局", {10: "颍"}, "阜阳市公安局颍泉分局", 0.5),
+        # a known authority as read stays, whatever its runner-ups say
+        ("签发机关淅川县公安局", {4: "浙"}, "淅川县公安局", 0.6),
+        # an authority not in the table but of the right shape is kept as read
+        ("签发机关东莞市公安局长安分局", None, "东莞市公安局长安分局", 0.6),
+        # no runner-up that makes a real place of it: kept as read, never guessed
+        ("签发机关浙川县公安局", None, "浙川县公安局", 0.6),
+    ],
+)
+def test_parse_issuer_corrects_from_known_places(
+    text: str, alts: dict[int, str] | None, expected: str, confidence: float
+) -> None:
+    field = fp.parse_issuer(line(text, 0.6, alts))
+    assert (field.value, field.confidence) == (expected, confidence)
+
+
+@pytest.mark.parametrize(
+    ("lines", "alts", "expected"),
+    [
+        (["住址安徽省阜阳市颖泉区人民路1号"], {8: "颍"}, "安徽省阜阳市颍泉区人民路1号"),
+        (["住址河南省南阳市浙川县", "城关镇1-2号"], {8: "淅"}, "河南省南阳市淅川县城关镇1-2号"),
+        # the beginning is a real place already: nothing changes
+        (["住址河南省南阳市淅川县城关镇"], {8: "浙"}, "河南省南阳市淅川县城关镇"),
+    ],
+)
+def test_parse_address_corrects_the_place_prefix(
+    lines: list[str], alts: dict[int, str], expected: str
+) -> None:
+    first = line(lines[0], 0.6, alts)
+    rest = [line(t, 0.6) for t in lines[1:]]
+    assert fp.parse_address([first, *rest]).value == expected
+
+
+def test_parse_address_keeps_a_hyphen_at_a_line_break() -> None:
+    got = fp.parse_address([line("住址辽宁省沈阳市于洪区翠微大街968号18-5-"), line("1202")])
+    assert got.value == "辽宁省沈阳市于洪区翠微大街968号18-5-1202"
+
+
+def test_parse_address_drops_a_dash_read_in_doubt() -> None:
+    first = TextLine(
+        "住址安徽省滁州市琅琊区庆春大街99-",
+        0.95,
+        tuple(
+            CharCandidate(c, 0.33 if c == "-" else 0.99, "", 0.0)
+            for c in "住址安徽省滁州市琅琊区庆春大街99-"
+        ),
+    )
+    assert fp.parse_address([first, line("6号40栋")]).value == "安徽省滁州市琅琊区庆春大街996号40栋"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("发机玛沁县公安局", "玛沁县公安局"),  # 签 lost and 关 misread: the known place decides
+        ("签发机关玛沁县公安局", "玛沁县公安局"),
+        ("机关关岭布依族苗族自治县公安局", "关岭布依族苗族自治县公安局"),
+    ],
+)
+def test_parse_issuer_cuts_a_half_read_label_where_a_known_authority_starts(
+    text: str, expected: str
+) -> None:
+    assert fp.parse_issuer(line(text)).value == expected

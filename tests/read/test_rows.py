@@ -1,12 +1,12 @@
-"""A card's rows as read, without models: relabelled by their printed labels, and judged as
-evidence of a card (or of none: 201)."""
+"""A card's rows as read, without models: parsed into fields, and judged as evidence of a card
+(or of none: 201)."""
 
 from __future__ import annotations
 
 import pytest
 
 from processor.read import fields as fp
-from processor.read.rows import looks_like_card, relabel_rows
+from processor.read.rows import looks_like_card, parse_front
 from tests.conftest import text_line as line
 
 _OK, _BAD = fp.Field("x"), fp.MISSING
@@ -30,19 +30,13 @@ def test_looks_like_card(parsed: dict[str, fp.Field], texts: list[str], expected
     assert looks_like_card(parsed, lines) is expected
 
 
-def test_relabel_rows_moves_labelled_lines() -> None:
-    rows = {
-        "name": [line("")],
-        "gender_race": [line("姓名 东方振晓")],
-        "birth": [line("性别男民族汉")],
-        "address": [line("出生1965年5月30日"), line("住址福建省福州市"), line("南路687号")],
-        "id_no": [line("350102196505308090")],
+def test_parse_front_reads_nation_from_a_row_of_its_own() -> None:
+    lines = {
+        "name": [line("姓名宋宁超")],
+        "gender_race": [line("性别男"), line("民族苗")],
+        "birth": [line("出生1970年2月7日")],
+        "address": [line("住址山西省忻州市静乐县")],
+        "id_no": [line("公民身份号码14092619700207697X")],
     }
-    got = {row: [x.text for x in found] for row, found in relabel_rows(rows).items()}
-    assert got == {
-        "name": ["姓名 东方振晓", ""],
-        "gender_race": ["性别男民族汉"],
-        "birth": ["出生1965年5月30日"],
-        "address": ["住址福建省福州市", "南路687号"],
-        "id_no": ["350102196505308090"],
-    }
+    parsed = parse_front(lines)
+    assert (parsed["gender"].value, parsed["race"].value) == ("男", "苗")

@@ -1,0 +1,364 @@
+"""What a rectified card says decides what it is: its side, which way up, which row is which.
+
+Pure functions over recognised rows (:class:`ReadRow`, text lines with their boxes on the
+upright card); no models, no images. The printed labels and titles (姓名 … 公民身份号码 on the
+front, 中华人民共和国, 居民身份证, 签发机关, 有效期限 on the back) and the shapes of what only
+an ID card prints (an 18-character id number whose check character holds, a validity range, an
+authority ending in 公安局) are the evidence; the card's template only says where a row is
+expected, a weak prior that breaks ties. Rows are matched to the side's fields in order, top to
+bottom (:func:`assign`), so a card whose rows sit elsewhere than ours still reads, and a row
+that is not a field (a minority-script line, a watermark, a date stamp) is left out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from collections.abc import Mapping, Sequence
+
+from ..card.facts import ETHNICITIES, id_number_valid
+from ..card.layout import Row, union
+from ..card.template import CARD_ASPECT, FIELD_LABELS, FIELD_ROWS
+from ..values import Box, CharCandidate, TextLine
+
+#: The printed labels and titles, by side: (key, text).
+FRONT_LABELS: tuple[tuple[str, str], ...] = (
+    ("name", "姓名"),
+    ("gender", "性别"),
+    ("race", "民族"),
+    ("birth", "出生"),
+    ("address", "住址"),
+    ("id_no", "公民身份号码"),
+)
+BACK_LABELS: tuple[tuple[str, str], ...] = (
+    ("title", "中华人民共和国"),
+    ("subtitle", "居民身份证"),
+    ("issued_by", "签发机关"),
+    ("valid_date", "有效期限"),
+)
+SIDES = ("front", "back")
+
+
+@dataclasses.dataclass(frozen=True)
+class FieldSpec:
+    """A field's rows in printing order: how many rows it may take, where the template expects
+    its first row (fraction of the card's height) and the pitch of the next ones."""
+
+    name: str
+    rows: int
+    cy: float
+    pitch: float = 0.0
+
+
+#: The fields of each side top to bottom, as the template places them (a prior).
+FIELDS: dict[str, tuple[FieldSpec, ...]] = {
+    side: tuple(FieldSpec(*spec) for spec in specs) for side, specs in FIELD_ROWS.items()
+}
+_ALL_LABELS = tuple(dict.fromkeys(t for _, t in (*FRONT_LABELS, *BACK_LABELS)))
+
+
+@dataclasses.dataclass(frozen=True)
+class ReadRow:
+    """A row of the card and what its segments read (one line per segment, left to right)."""
+
+    row: Row
+    lines: tuple[TextLine, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(line.text for line in self.lines)
+
+    @property
+    def line(self) -> TextLine:
+        """The row's segments as one line (segments joined by a space)."""
+        return join_lines(self.lines)
+
+
+def join_lines(lines: Sequence[TextLine]) -> TextLine:
+    chars: list[CharCandidate] = []
+    for i, line in enumerate(lines):
+        if i:
+            chars.append(CharCandidate(" ", 1.0, "", 0.0))
+        chars.extend(line.chars)
+    text = " ".join(line.text for line in lines)
+    scored = [c.prob for c in chars if c.char.strip()]
+    return TextLine(text, sum(scored) / len(scored) if scored else 0.0, tuple(chars))
+
+
+_NOT_TEXT = re.compile(r"[\s,，.。:：;；'\"“”‘’`!！?？、|｜_\-—()（）\[\]【】<>《》·]")
+
+
+def _compact(chars: Sequence[CharCandidate]) -> list[CharCandidate]:
+    return [c for c in chars if not _NOT_TEXT.fullmatch(c.char or " ")]
+
+
+def label_match(line: TextLine, label: str, starts: Sequence[int] = (0, 1)) -> float:
+    """How surely ``line`` starts with the printed ``label``: the share of the label's
+    characters found in order (the recogniser's runner-up counts for a character in doubt)
+    at the line's start, 0 when fewer than a whole short label or most of a long one are
+    there. The match starts at the line's first or second character (a speck before it)."""
+    chars = _compact(line.chars)
+    n = len(label)
+    found = max(_in_order(chars[start : start + n + 1], label) for start in starts)
+    needed = n if n <= 2 else max(2, n - n // 3)
+    return found / n if found >= needed else 0.0
+
+
+def _is(c: CharCandidate, char: str) -> bool:
+    return c.char == char or (c.alt == char and c.prob < 0.9)
+
+
+def _in_order(chars: Sequence[CharCandidate], label: str) -> int:
+    """How many of ``label``'s characters ``chars`` holds in order, the first of ``chars``
+    being one of the label's first two (the longest common subsequence, so anchored)."""
+    if not chars or not any(_is(chars[0], ch) for ch in label[:2]):
+        return 0
+    table = [[0] * (len(label) + 1) for _ in range(len(chars) + 1)]
+    for i, c in enumerate(chars):
+        for j, ch in enumerate(label):
+            table[i + 1][j + 1] = (
+                table[i][j] + 1 if _is(c, ch) else max(table[i][j + 1], table[i + 1][j])
+            )
+    return table[-1][-1]
+
+
+def row_label(row: ReadRow) -> tuple[str, float] | None:
+    """The printed label that starts one of ``row``'s segments (its best match), if any."""
+    best: tuple[str, float] | None = None
+    for line in row.lines:
+        for label in _ALL_LABELS:
+            strength = label_match(line, label)
+            if strength and (best is None or strength > best[1]):
+                best = (label, strength)
+    return best
+
+
+_ID_READS = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "x": "X"})
+
+
+def id_like(text: str) -> str:
+    """The id-number characters of ``text`` (common misreads mapped), CJK dropped."""
+    mapped = text.translate(_ID_READS)
+    return "".join(c for c in mapped if c.isascii() and (c.isdigit() or c == "X"))
+
+
+_BIRTH = re.compile(r"\d{4}\s*年?\s*\D{0,2}\d{1,2}\s*\D{0,2}\d{1,2}")
+_VALIDITY = re.compile(r"\d{4}\D?\d{2}\D?\d{2}\s*[-—–一~]+\s*(?:\d{4}|长期)")
+_AUTHORITY = re.compile(r"公安局|分局")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_PLACE_WORDS = re.compile(r"[省市区县镇乡村路街道号室组栋幢楼单元弄巷里旗盟州]")
+
+
+def content_score(field: str, row: ReadRow, index: int = 0) -> float:
+    """How much what ``row`` reads looks like ``field``'s value (its ``index``-th row)."""
+    text = row.text.replace(" ", "")
+    digits = id_like(text)
+    cjk = len(_CJK.findall(text))
+    if field == "id_no":
+        if len(digits) == 18 and id_number_valid(digits):
+            return 5.0
+        return 3.0 if len(digits) >= 15 else 0.0
+    if len(digits) >= 15:  # an id number is never another field
+        return -3.0
+    if field == "name":
+        return 1.0 if 1 <= cjk <= 12 and len(digits) == 0 else 0.0
+    if field == "gender_race":
+        score = 1.5 if re.search("[男女]", text) else 0.0
+        return score + (1.0 if any(e in text for e in ETHNICITIES if len(e) > 1) else 0.0)
+    if field == "birth":
+        return 2.5 if _BIRTH.search(text) else 0.0
+    if field == "address":
+        if cjk < 2 and index == 0:
+            return 0.0
+        return (0.5 if cjk >= 4 else 0.0) + (1.0 if _PLACE_WORDS.search(text) else 0.0)
+    if field == "issued_by":
+        return 2.5 if _AUTHORITY.search(text) else 0.0
+    if field == "valid_date":
+        return 3.0 if _VALIDITY.search(text) else 0.0
+    if field in ("title", "subtitle"):
+        return 0.0
+    raise ValueError(f"unknown field {field!r}")
+
+
+#: Weight of a printed label at a row's start, for its own field and against another's.
+LABEL_WEIGHT = 4.0
+OTHER_LABEL_PENALTY = 3.0
+#: The template prior: a row this far (card heights) from where its field is expected costs 1.
+PRIOR_SIGMA = 0.09
+PRIOR_MAX_COST = 3.0
+#: A row counts for a field only when its score reaches this (else it is left out).
+MIN_ROW_SCORE = 0.5
+
+
+def row_score(
+    spec: FieldSpec,
+    index: int,
+    row: ReadRow,
+    label: tuple[str, float] | None,
+    previous: ReadRow | None = None,
+) -> float:
+    """How well ``row`` fits the ``index``-th row of field ``spec`` (``previous``: the row
+    above it, the field's ``index - 1``-th, for a field of several rows)."""
+    if spec.name == "gender_race" and index == 1 and not (label and label[0] == "民族"):
+        return -1.0  # its second row only ever starts with 民族
+    score = content_score(spec.name, row, index)
+    own = FIELD_LABELS[spec.name]
+    if label is not None:
+        text, strength = label
+        if (index == 0 or spec.name == "gender_race") and text in own:
+            score += LABEL_WEIGHT * strength
+        elif text != "民族" or spec.name != "gender_race":
+            score -= OTHER_LABEL_PENALTY * strength
+    expected = spec.cy if previous is None else previous.row.cy + spec.pitch
+    if previous is not None and _continues(previous, row):
+        score += CONTINUATION
+    score -= min(PRIOR_MAX_COST, ((row.row.cy - expected) / PRIOR_SIGMA) ** 2)
+    return score
+
+
+#: A row that starts where the previous row's value started continues it (an address's last
+#: line may be a few digits: 504, 02室).
+CONTINUATION = 1.5
+
+
+def _continues(previous: ReadRow, row: ReadRow) -> bool:
+    start = (
+        value_box(previous, FIELD_LABELS["address"]).x0 if previous.lines else previous.row.box.x0
+    )
+    step = row.row.cy - previous.row.cy
+    return abs(row.row.box.x0 - start) < 0.04 and 0 < step < 2.2 * previous.row.height
+
+
+@dataclasses.dataclass(frozen=True)
+class Assignment:
+    """Which rows hold which field (top to bottom) and the evidence the side rests on."""
+
+    side: str
+    rows: Mapping[str, tuple[ReadRow, ...]]
+    score: float
+
+
+def assign(side: str, rows: Sequence[ReadRow]) -> Assignment:
+    """The rows of each field of ``side``: the best order-preserving match of rows (top to
+    bottom) to the fields, each row taken by one field or left out, a field taking at most its
+    number of rows. Exhaustive over the few rows a card has (a dynamic programme over rows,
+    fields and the field's last row). Labels printed off their value's line are joined to it
+    first (:func:`join_labels`)."""
+    specs = FIELDS[side]
+    rows = join_labels(rows)
+    labels = [row_label(r) for r in rows]
+    n = len(rows)
+
+    @functools.cache
+    def best(i: int, k: int, used: int, last: int) -> tuple[float, tuple[tuple[int, int], ...]]:
+        """From row ``i`` on, field ``k`` having ``used`` rows so far, the last being row
+        ``last``: (score, [(row, field)])."""
+        if i == n or k == len(specs):
+            return 0.0, ()
+        options = [best(i + 1, k, used, last)]  # row i is no field
+        for kk in range(k, len(specs)):
+            u = used if kk == k else 0
+            if u >= specs[kk].rows:
+                continue
+            previous = rows[last] if u else None
+            gain = row_score(specs[kk], u, rows[i], labels[i], previous)
+            if gain < MIN_ROW_SCORE:
+                continue
+            score, rest = best(i + 1, kk, u + 1, i)
+            options.append((gain + score, ((i, kk), *rest)))
+        return max(options, key=lambda o: o[0])
+
+    score, pairs = best(0, 0, 0, -1)
+    out: dict[str, list[ReadRow]] = {spec.name: [] for spec in specs}
+    for i, k in pairs:
+        out[specs[k].name].append(rows[i])
+    return Assignment(side, {k: tuple(v) for k, v in out.items()}, score)
+
+
+def _label_only(row: ReadRow) -> bool:
+    """A row of one segment that reads as a printed label or a part of one (住 of 住址)."""
+    if len(row.lines) != 1:
+        return False
+    text = "".join(c.char for c in _compact(row.lines[0].chars))
+    return 0 < len(text) <= 6 and any(
+        _in_order(_compact(row.lines[0].chars), lab) == len(text)
+        for lab in _ALL_LABELS
+        if len(text) <= len(lab)
+    )
+
+
+def join_labels(rows: Sequence[ReadRow]) -> list[ReadRow]:
+    """``rows`` with each row that is only a label (or a part of one) joined to the row beside
+    it, a little above or below, that starts right of it: a label printed off its value's
+    line (or split from it by the detector, 住 | 址江苏省...) still labels it."""
+    out = list(rows)
+    for row in rows:
+        if row not in out or not _label_only(row):
+            continue
+        near = [
+            r
+            for r in out
+            if r is not row
+            and abs(r.row.cy - row.row.cy) < 0.9 * max(r.row.height, row.row.height)
+            and r.row.box.x0 >= row.row.box.x1 - 0.01
+            and not any(label_match(r.lines[0], lab, starts=(0,)) for lab in _ALL_LABELS)
+        ]
+        if not near:
+            continue
+        value = min(near, key=lambda r: abs(r.row.cy - row.row.cy))
+        joined = ReadRow(Row((*row.row.segments, *value.row.segments)), (*row.lines, *value.lines))
+        out[out.index(value)] = joined
+        out.remove(row)
+    return out
+
+
+def side_evidence(rows: Sequence[ReadRow]) -> dict[str, float]:
+    """Per side, how much of what only that side prints was read: each label or title found
+    counts its strength, a valid id number 2 (a number-like line 1), a validity range and an
+    authority 1 each."""
+    found: dict[str, float] = {}
+    for row in rows:
+        for line in row.lines:
+            for _key, label in (*FRONT_LABELS, *BACK_LABELS):
+                found[label] = max(found.get(label, 0.0), label_match(line, label))
+    front = sum(found.get(label, 0.0) for _, label in FRONT_LABELS)
+    back = sum(found.get(label, 0.0) for _, label in BACK_LABELS)
+    texts = [row.text.replace(" ", "") for row in rows]
+    ids = [id_like(t) for t in texts]
+    if any(len(d) == 18 and id_number_valid(d) for d in ids):
+        front += 2.0
+    elif any(len(d) >= 15 for d in ids):
+        front += 1.0
+    if any(_VALIDITY.search(t) for t in texts):
+        back += 1.0
+    if any(_AUTHORITY.search(t) for t in texts):
+        back += 1.0
+    return {"front": front, "back": back}
+
+
+def value_box(row: ReadRow, labels: Sequence[str]) -> Box:
+    """Where ``row``'s value is printed: the row without a leading label (a segment that is
+    only the label, or the part of one before its value's first character, found from where
+    the recogniser read that character)."""
+    segments = list(row.row.segments)
+    for k, (seg, line) in enumerate(zip(segments, row.lines, strict=True)):
+        chars = _compact(line.chars)
+        found = max((label_match(line, label), label) for label in labels)
+        if not found[0]:
+            continue
+        head = len(found[1]) + (0 if chars and _is(chars[0], found[1][0]) else 1)
+        if head >= len(chars):  # the label alone: the value is in the segments after it
+            rest = segments[k + 1 :]
+            return union(rest) if rest else seg
+        char_w = seg.height / CARD_ASPECT  # a CJK character is about as wide as it is high
+        x0 = seg.x0 + chars[head].x * seg.width - 0.5 * char_w
+        segments[k] = Box(max(seg.x0, min(x0, seg.x1)), seg.y0, seg.x1, seg.y1, seg.score)
+        return union(segments[k:])
+    return row.row.box
+
+
+def mean_score(rows: Sequence[ReadRow]) -> float:
+    """The recogniser's mean confidence over every character read (0 when nothing was)."""
+    probs = [c.prob for row in rows for line in row.lines for c in line.chars if c.char.strip()]
+    return sum(probs) / len(probs) if probs else 0.0

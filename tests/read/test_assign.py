@@ -1,0 +1,188 @@
+"""Side and rows decided from what the card says (no models): label matching, the
+row-to-field alignment and the side evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from processor.card.layout import Row
+from processor.read.assign import ReadRow, assign, label_match, side_evidence
+from processor.values import Box, CharCandidate, TextLine
+
+
+def line(text: str, prob: float = 0.98, alts: dict[int, str] | None = None) -> TextLine:
+    alts = alts or {}
+    chars = tuple(CharCandidate(c, prob, alts.get(i, ""), 0.01) for i, c in enumerate(text))
+    return TextLine(text, prob, chars)
+
+
+def row(cy: float, *texts: str, x0: float = 0.07, h: float = 0.07, w: float = 0.25) -> ReadRow:
+    """A row at height ``cy`` whose segments (``w`` wide) read ``texts``, left to right."""
+    segments = tuple(
+        Box(x0 + 0.3 * i, cy - h / 2, x0 + 0.3 * i + w, cy + h / 2) for i in range(len(texts))
+    )
+    return ReadRow(Row(segments), tuple(line(t) for t in texts))
+
+
+def fields(side: str, rows: Sequence[ReadRow]) -> dict[str, list[str]]:
+    found = assign(side, rows).rows
+    return {name: [r.text for r in got] for name, got in found.items() if got}
+
+
+# -- labels ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "label", "alts", "expected"),
+    [
+        ("姓名张三", "姓名", None, 1.0),
+        ("姓 名 张三", "姓名", None, 1.0),
+        (".姓名张三", "姓名", None, 1.0),  # a speck before the label
+        ("生名张三", "姓名", None, 0.0),  # one of two characters is not a label
+        ("生名张三", "姓名", {0: "姓"}, 1.0),  # ... unless the runner-up says so
+        ("张三姓名", "姓名", None, 0.0),  # a label starts its segment
+        ("公民身份号码", "公民身份号码", None, 1.0),
+        ("公民身份号吗", "公民身份号码", None, 5 / 6),
+        ("公民号", "公民身份号码", None, 0.0),
+        ("中华人民共和国", "中华人民共和国", None, 1.0),
+        ("中华人民共和", "中华人民共和国", None, 6 / 7),
+        ("签发机美", "签发机关", None, 0.75),
+        ("有效期限2013.03.21-2033.03.21", "有效期限", None, 1.0),
+    ],
+)
+def test_label_match(text: str, label: str, alts: dict[int, str] | None, expected: float) -> None:
+    assert label_match(line(text, 0.7 if alts else 0.98, alts), label) == pytest.approx(expected)
+
+
+# -- the row-to-field alignment ---------------------------------------------------------------
+FRONT = [
+    row(0.17, "姓名张三"),
+    row(0.30, "性别男", "民族汉"),
+    row(0.41, "出生1982年9月25日"),
+    row(0.53, "住址浙江省杭州市西湖区文三路"),
+    row(0.615, "1-4-401室"),
+    row(0.83, "公民身份号码", "330106198209250013"),
+]
+
+
+def test_assign_reads_a_front_by_its_labels() -> None:
+    assert fields("front", FRONT) == {
+        "name": ["姓名张三"],
+        "gender_race": ["性别男 民族汉"],
+        "birth": ["出生1982年9月25日"],
+        "address": ["住址浙江省杭州市西湖区文三路", "1-4-401室"],
+        "id_no": ["公民身份号码 330106198209250013"],
+    }
+
+
+def test_assign_follows_the_labels_where_the_rows_are_not_where_our_template_puts_them() -> None:
+    # a card printed lower and with a larger row pitch than the template's
+    shifted = [
+        row(0.24, "姓名张三"),
+        row(0.38, "性别男", "民族汉"),
+        row(0.50, "出生1982年9月25日"),
+        row(0.63, "住址浙江省杭州市西湖区文三路"),
+        row(0.71, "1-4-401室"),
+        row(0.88, "公民身份号码", "330106198209250013"),
+    ]
+    assert fields("front", shifted) == fields("front", FRONT)
+
+
+def test_assign_leaves_out_rows_that_are_no_field() -> None:
+    # a bilingual card: a Zhuang line above each row; a watermark across the middle
+    bilingual = [
+        row(0.12, "Coenmingz"),
+        row(0.17, "姓名张三"),
+        row(0.25, "Singq"),
+        row(0.30, "性别男", "民族汉"),
+        row(0.41, "出生1982年9月25日"),
+        row(0.47, "样本"),
+        row(0.53, "住址浙江省杭州市西湖区文三路"),
+        row(0.615, "1-4-401室"),
+        row(0.78, "Gunghmingz"),
+        row(0.83, "公民身份号码", "330106198209250013"),
+    ]
+    got = fields("front", bilingual)
+    assert got["name"] == ["姓名张三"]
+    assert got["address"] == ["住址浙江省杭州市西湖区文三路", "1-4-401室"]
+    assert got["id_no"] == ["公民身份号码 330106198209250013"]
+
+
+def test_assign_places_unlabelled_rows_by_what_they_say() -> None:
+    # labels too faint to read: the values alone, in order
+    bare = [
+        row(0.17, "张三", x0=0.18),
+        row(0.30, "男", "汉", x0=0.18),
+        row(0.41, "1982年9月25日", x0=0.18),
+        row(0.53, "浙江省杭州市西湖区文三路", x0=0.18),
+        row(0.83, "330106198209250013", x0=0.35),
+    ]
+    assert fields("front", bare) == {
+        "name": ["张三"],
+        "gender_race": ["男 汉"],
+        "birth": ["1982年9月25日"],
+        "address": ["浙江省杭州市西湖区文三路"],
+        "id_no": ["330106198209250013"],
+    }
+
+
+def test_assign_reads_a_back() -> None:
+    back = [
+        row(0.20, "中华人民共和国", x0=0.35),
+        row(0.38, "居民身份证", x0=0.32),
+        row(0.71, "签发机关淅川县公安局", x0=0.2),
+        row(0.83, "有效期限2013.03.21-2033.03.21", x0=0.2),
+    ]
+    assert fields("back", back) == {
+        "title": ["中华人民共和国"],
+        "subtitle": ["居民身份证"],
+        "issued_by": ["签发机关淅川县公安局"],
+        "valid_date": ["有效期限2013.03.21-2033.03.21"],
+    }
+
+
+# -- side evidence ----------------------------------------------------------------------------
+def test_side_evidence_comes_from_labels_and_the_number() -> None:
+    front = side_evidence(FRONT)
+    assert front["front"] >= 7 and front["back"] == 0
+    garbage = side_evidence([row(0.3, "丨丨一"), row(0.5, "口口")])
+    assert garbage == {"front": 0.0, "back": 0.0}
+    badge = side_evidence([row(0.2, "姓名李四"), row(0.4, "部门研发部")])
+    assert badge["front"] == 1.0  # one label: not enough to be a card by itself
+
+
+def test_assign_joins_labels_printed_off_their_values_line() -> None:
+    # labels set lower than their values (and 住 split from 址 by the detector)
+    offset = [
+        row(0.146, "姓名潘宁豪"),
+        row(0.256, "男民族汉", x0=0.23),
+        row(0.308, "性别", x0=0.08, w=0.11),
+        row(0.377, "1998年12月9日", x0=0.23),
+        row(0.423, "出生", x0=0.08, w=0.11),
+        row(0.521, "址江苏省泰州市靖江市柳林", x0=0.148),
+        ReadRow(Row((Box(0.08, 0.54, 0.121, 0.58),)), (line("住"),)),
+        row(0.620, "镇杨树庄122号", x0=0.23),
+        row(0.861, "公民身份号码", "32128219981209691X"),
+    ]
+    got = fields("front", offset)
+    assert got["gender_race"] == ["性别 男民族汉"]
+    assert got["birth"] == ["出生 1998年12月9日"]
+    assert got["address"] == ["住 址江苏省泰州市靖江市柳林", "镇杨树庄122号"]
+
+
+def test_assign_takes_an_address_line_after_a_row_that_is_no_field() -> None:
+    rows = [*FRONT[:4], row(0.57, "样本", x0=0.5), FRONT[4], FRONT[5]]
+    assert fields("front", rows)["address"] == ["住址浙江省杭州市西湖区文三路", "1-4-401室"]
+
+
+def test_assign_takes_a_nation_row_of_its_own() -> None:
+    # a card a little off level: 民族 苗 falls on a row of its own, right of and below 性别
+    tilted = [
+        row(0.17, "姓名宋宁超"),
+        row(0.28, "性别男", w=0.2),
+        row(0.33, "民族苗", x0=0.32, w=0.2),
+        row(0.41, "出生1970年2月7日"),
+        row(0.53, "住址山西省忻州市静乐县"),
+        row(0.83, "公民身份号码", "14092619700207697X"),
+    ]
+    assert fields("front", tilted)["gender_race"] == ["性别男", "民族苗"]
