@@ -34,7 +34,7 @@ def _model(name: str) -> Path:
 
 
 @pytest.mark.parametrize(
-    "command", ["", "fetch", "convert", "optimize", "fold", "package", "cardseg"]
+    "command", ["", "fetch", "convert", "optimize", "fold", "dictionary", "package", "cardseg"]
 )
 def test_cli_help(command: str) -> None:
     argv = [sys.executable, "-m", "model_export", *([command] if command else []), "--help"]
