@@ -16,6 +16,7 @@ commands:
   dictionary  give a recogniser from a wheel its dictionary file in metadata (make models)
   package     build the deployable EAS processor package dist/idcard_ocr-<version>.tar.gz
   cardseg     card-segmentation model: render data, train (torch), export to ONNX + manifest
+  evaluate    candidate recognisers/detectors side by side: accuracy by field, latency, memory
 """
 
 
@@ -48,6 +49,10 @@ def _command(name: str) -> Callable[[list[str] | None], int]:
         from .cardseg import main as cardseg_main  # noqa: PLC0415
 
         return cardseg_main
+    if name == "evaluate":
+        from .evaluate import main as evaluate_main  # noqa: PLC0415
+
+        return evaluate_main
     raise KeyError(name)
 
 
