@@ -44,6 +44,7 @@ import dataclasses
 import json
 import math
 import random
+import re
 import resource
 import statistics
 import subprocess
@@ -61,7 +62,7 @@ import numpy as np
 import numpy.typing as npt
 import onnxruntime as ort
 
-from processor.cardfacts import ETHNICITIES
+from processor.cardfacts import ETHNICITIES, MIDDLE_DOT
 from processor.models import read_manifest
 
 from .decoding import ALPHABETS, CtcDecoder, charset, traditional_fold
@@ -213,9 +214,16 @@ def edit_distance(a: str, b: str) -> int:
     return prev[-1]
 
 
+#: What the processor's name parser reads as the middle dot (processor.fields).
+_DOTS: Final = re.compile(r"[.．・•∙⋅°·]")
+
+
 def normalise(text: str, cls: str) -> str:
-    """A reading as it is compared: NFKC, no spaces; the id number's x as X."""
+    """A reading as it is compared: NFKC, no spaces; the id number's x as X; in names, the
+    dot look-alikes as the middle dot (as the processor's name parser reads them)."""
     text = unicodedata.normalize("NFKC", text).replace(" ", "")
+    if cls in ("name", "name_rare"):
+        text = _DOTS.sub(MIDDLE_DOT, text)
     return text.upper() if cls == "id_no" else text
 
 

@@ -195,6 +195,7 @@ def test_scores() -> None:
     assert score.as_dict() == {"n": 3, "exact": 0.3333, "cer": 0.375}
     assert normalise("１２ 3x", "id_no") == "123X"
     assert normalise("１２ 3x", "address") == "123x"
+    assert normalise("木沙・艾山", "name_rare") == "木沙·艾山"  # U+30FB, as v6 small reads it
 
 
 def test_found() -> None:
