@@ -167,17 +167,6 @@ def batches(widths: Sequence[int]) -> list[list[int]]:
     return out
 
 
-def lanes(groups: list[list[int]], widths: Sequence[int], count: int) -> list[list[list[int]]]:
-    """Batches dealt into ``count`` lanes of about equal padded width, widest first."""
-    dealt: list[list[list[int]]] = [[] for _ in range(min(count, len(groups)))]
-    load = [0] * len(dealt)
-    for batch in sorted(groups, key=lambda b: -widths[b[-1]] * len(b)):
-        k = load.index(min(load))
-        dealt[k].append(batch)
-        load[k] += widths[batch[-1]] * len(batch)
-    return dealt
-
-
 @dataclasses.dataclass(frozen=True)
 class Score:
     """Exact lines and character errors of one model on one set of lines."""
@@ -296,29 +285,62 @@ def _median_ratio(times: dict[str, list[float]], reference: str) -> dict[str, di
     return out
 
 
-def _run_groups(
-    sess: ort.InferenceSession, blobs: list[list[F32]], pool: concurrent.futures.Executor | None
-) -> None:
-    name = sess.get_inputs()[0].name
+#: One card's work for a plan: lane groups, each a list of (session, batch input) runs.
+Lanes = list[list[tuple[ort.InferenceSession, F32]]]
 
-    def run(group: list[F32]) -> None:
-        for blob in group:
-            sess.run(None, {name: blob})
 
-    if pool is None or len(blobs) < 2:
-        for group in blobs:
+def card_lanes(
+    crops: Sequence[U8], readers: Sequence[ort.InferenceSession], lane_count: int
+) -> Lanes:
+    """A card's crops as the processor would run them, each crop on its reader: batched by
+    width per reader, the batches dealt into ``lane_count`` lanes of about equal padded
+    width, widest first."""
+    widths = [rec_width(c) for c in crops]
+    by_reader: dict[int, list[int]] = defaultdict(list)
+    for i, reader in enumerate(readers):
+        by_reader[id(reader)].append(i)
+    runs = []
+    for members in by_reader.values():
+        for batch in batches([widths[i] for i in members]):
+            runs.append([members[k] for k in batch])
+    dealt: Lanes = [[] for _ in range(min(lane_count, len(runs)))]
+    load = [0] * len(dealt)
+    for run in sorted(runs, key=lambda r: -max(widths[i] for i in r) * len(r)):
+        k = load.index(min(load))
+        dealt[k].append((readers[run[0]], rec_blob([crops[i] for i in run])))
+        load[k] += max(widths[i] for i in run) * len(run)
+    return dealt
+
+
+def run_lanes(lanes: Lanes, pool: concurrent.futures.Executor | None) -> None:
+    """The lanes at once (all but the first on ``pool``), as the processor runs a card."""
+
+    def run(group: list[tuple[ort.InferenceSession, F32]]) -> None:
+        for sess, blob in group:
+            sess.run(None, {sess.get_inputs()[0].name: blob})
+
+    if pool is None or len(lanes) < 2:
+        for group in lanes:
             run(group)
         return
-    pending = [pool.submit(run, group) for group in blobs[1:]]
-    run(blobs[0])
+    pending = [pool.submit(run, group) for group in lanes[1:]]
+    run(lanes[0])
     for future in pending:
         future.result()
 
 
-def _card_blobs(crops: Sequence[U8], lane_count: int) -> list[list[F32]]:
-    widths = [rec_width(c) for c in crops]
-    dealt = lanes(batches(widths), widths, lane_count)
-    return [[rec_blob([crops[i] for i in batch]) for batch in group] for group in dealt]
+def parse_split(text: str, models: Sequence[str]) -> dict[str, str]:
+    """``"name,address=v6_small;id_no,birth=v6_tiny"`` -> class -> model."""
+    out = {}
+    for part in text.split(";"):
+        classes, sep, model = part.partition("=")
+        if not sep or model not in models:
+            raise SystemExit(f"--split: {part!r} names no measured model ({', '.join(models)})")
+        for cls in classes.split(","):
+            if cls not in CLASSES:
+                raise SystemExit(f"--split: unknown class {cls!r}")
+            out[cls] = model
+    return out
 
 
 def latency(
@@ -329,47 +351,63 @@ def latency(
     rounds: int,
     seed: int,
     log: Callable[[str], None],
+    split: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Interleaved timings: per line at batch 1, per front in one and two lanes, per back."""
+    """Interleaved timings: per line at batch 1, per front in one and two lanes, per back.
+    ``split`` (class -> model) adds ``split``: each crop read by the model of its class."""
     by_class: dict[str, list[LineSample]] = defaultdict(list)
     for s in samples:
         by_class[s.cls].append(s)
-    lines = [rec_blob([s.clean]) for cls in CLASSES for s in by_class.get(cls, [])[:6]]
-    cards = min(len(by_class.get(c, [])) for c in (*FRONT, *BACK)) // 2
-    cards = min(cards, 12)
-    fronts = [[by_class[c][k * 2 + FRONT[:j].count(c)].clean for j, c in enumerate(FRONT)]
+    lines = [s for cls in CLASSES for s in by_class.get(cls, [])[:6]]
+    cards = min(12, min(len(by_class.get(c, [])) for c in (*FRONT, *BACK)) // 2)
+    fronts = [[by_class[c][k * 2 + FRONT[:j].count(c)] for j, c in enumerate(FRONT)]
               for k in range(cards)]  # fmt: skip
-    backs = [[by_class[c][k].clean for c in BACK] for k in range(cards)]
+    backs = [[by_class[c][k] for c in BACK] for k in range(cards)]
     sessions = {m: session(p) for m, p in models.items()}
+    names = [*sessions, *(["split"] if split else [])]
+
+    def reader(model: str, sample: LineSample) -> ort.InferenceSession:
+        if model == "split" and split:
+            return sessions[split.get(sample.cls, reference)]
+        return sessions[model]
+
     pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="lane")
-    # each plan: the cards (or single lines) it runs, as lane groups of batches, and its lanes
-    singles = [[[blob]] for blob in lines]
-    plans: dict[str, tuple[list[list[list[F32]]], concurrent.futures.Executor | None]] = {
-        "line_b1": (singles, None),
-        "front_1lane": ([_card_blobs(f, 1) for f in fronts], None),
-        "front_2lanes": ([_card_blobs(f, 2) for f in fronts], pool),
-        "back_1lane": ([_card_blobs(b, 1) for b in backs], None),
+
+    def units(cards_: list[list[LineSample]], lane_count: int) -> dict[str, list[Lanes]]:
+        return {
+            m: [
+                card_lanes([s.clean for s in c], [reader(m, s) for s in c], lane_count)
+                for c in cards_
+            ]
+            for m in names
+        }
+
+    plans: dict[str, tuple[dict[str, list[Lanes]], concurrent.futures.Executor | None]] = {
+        "line_b1": (units([[s] for s in lines], 1), None),
+        "front_1lane": (units(fronts, 1), None),
+        "front_2lanes": (units(fronts, 2), pool),
+        "back_1lane": (units(backs, 1), None),
     }
 
-    def run(plan: str, sess: ort.InferenceSession) -> None:
-        units, lane_pool = plans[plan]
-        for unit in units:
-            _run_groups(sess, unit, lane_pool)
+    def run(plan: str, model: str) -> None:
+        work, lane_pool = plans[plan]
+        for lanes in work[model]:
+            run_lanes(lanes, lane_pool)
 
-    for sess in sessions.values():  # warm-up: first runs allocate and pick kernels
+    for model in names:  # warm-up: first runs allocate and pick kernels
         for plan in plans:
-            run(plan, sess)
-    order = list(sessions)
+            run(plan, model)
+    order = list(names)
     shuffle = random.Random(seed)
     times: dict[str, dict[str, list[float]]] = {p: defaultdict(list) for p in plans}
     t_start = time.perf_counter()
     for _ in range(rounds):
-        for plan in plans:
+        for plan, (work, _) in plans.items():
             shuffle.shuffle(order)
             for model in order:
                 t0 = time.perf_counter()
-                run(plan, sessions[model])
-                times[plan][model].append((time.perf_counter() - t0) / len(plans[plan][0]))
+                run(plan, model)
+                times[plan][model].append((time.perf_counter() - t0) / len(work[model]))
     pool.shutdown()
     log(f"  latency: {rounds} rounds in {time.perf_counter() - t_start:.0f} s")
     return {
@@ -381,6 +419,7 @@ def latency(
         },
         "cards": cards,
         "lines": len(lines),
+        "split": split or {},
         **{p: _median_ratio(dict(t), reference) for p, t in times.items()},
     }
 
@@ -632,8 +671,7 @@ def _pct(x: float) -> str:
     return f"{100 * x:5.1f}"
 
 
-def print_rec(result: dict[str, Any], out: Callable[[str], None]) -> None:
-    scores = result["accuracy"]["scores"]
+def print_accuracy(scores: dict[str, Any], out: Callable[[str], None]) -> None:
     models = list(scores)
     out("\nexact lines % clean / degraded [CER % degraded]; rows: plain argmax, then")
     out("constrained to the field's alphabet (c) and traditional folded to simplified (s)")
@@ -661,14 +699,21 @@ def print_rec(result: dict[str, Any], out: Callable[[str], None]) -> None:
             for m in models
         ]
         out(f"{kind:14s} " + " ".join(f"{_pct(x):>10s}" for x in row))
+
+
+def print_rec(result: dict[str, Any], out: Callable[[str], None]) -> None:
+    if "accuracy" in result:
+        print_accuracy(result["accuracy"]["scores"], out)
     lat = result.get("latency")
     if lat:
         out(f"\nlatency, ms (median of {lat['rounds']} interleaved rounds) and ratio to "
             f"{lat['reference']} (median of the per-round ratios)")  # fmt: skip
+        if lat["split"]:
+            out(f"  split: {lat['split']}")
         for plan, unit in lat["units"].items():
             timed = " ".join(
                 f"{m}: {lat[plan][m]['ms']:.1f} (x{lat[plan][m]['ratio']:.2f})"
-                for m in models
+                for m in [*result["models"], "split"]
                 if m in lat[plan]
             )
             out(f"  {unit:32s} {timed}")
@@ -749,6 +794,13 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "rec":
             p.add_argument("--classes", default=",".join(CLASSES))
             p.add_argument("--no-latency", dest="latency", action="store_false")
+            p.add_argument("--no-accuracy", dest="accuracy", action="store_false")
+            p.add_argument(
+                "--split",
+                help="also time fronts and backs read by a model per class, e.g. "
+                "'name,name_rare,address,authority,ethnicity=v6_small;"
+                "gender,birth,id_no,validity=v6_tiny'",
+            )
             p.add_argument("--memory", action="store_true", help="also measure peak memory")
             p.add_argument(
                 "--digit-squeeze",
@@ -792,11 +844,19 @@ def main(argv: list[str] | None = None) -> int:
         samples = make_samples(args.count, args.seed, classes, args.digit_squeeze)
         log(f"rendered {len(samples)} lines x2 in {time.perf_counter() - t0:.0f} s")
         result["count"] = args.count
-        fold = read_traditional_fold(args.t2s) if args.t2s else None
-        result["accuracy"] = accuracy(samples, models, fold=fold, log=log)
+        if args.accuracy:
+            fold = read_traditional_fold(args.t2s) if args.t2s else None
+            result["accuracy"] = accuracy(samples, models, fold=fold, log=log)
         if args.latency and args.reference in models:
+            split = parse_split(args.split, list(models)) if args.split else None
             result["latency"] = latency(
-                samples, models, args.reference, rounds=args.rounds, seed=args.seed, log=log
+                samples,
+                models,
+                args.reference,
+                rounds=args.rounds,
+                seed=args.seed,
+                log=log,
+                split=split,
             ) | {"rounds": args.rounds, "reference": args.reference}
         if args.memory:
             result["memory"] = memory(models, args.seed)

@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import onnxruntime as ort
 import pytest
+from onnx import TensorProto, helper
 
 from model_export.decoding import ALPHABETS, CtcDecoder, charset, traditional_fold
 from model_export.evaluate import (
@@ -17,12 +19,15 @@ from model_export.evaluate import (
     Score,
     accuracy,
     batches,
+    card_lanes,
     db_boxes,
     edit_distance,
     found,
     ink_lines,
     model_paths,
     normalise,
+    parse_split,
+    run_lanes,
 )
 from model_export.lines import (
     CLASSES,
@@ -276,3 +281,37 @@ def test_cli_coverage(tmp_path: Path) -> None:
         len(cov["v6_small"]["gb2312_l2_missing"]) == 60
         and "垅" in cov["v6_small"]["gb2312_l2_missing"]
     )
+
+
+def _identity_session() -> ort.InferenceSession:
+    graph = helper.make_graph(
+        [helper.make_node("Identity", ["x"], ["y"])],
+        "identity",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, 3, 48, None])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [None, 3, 48, None])],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    return ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+
+
+def test_card_lanes_batch_per_reader_and_deal_by_width() -> None:
+    a, b = _identity_session(), _identity_session()
+    crops = [np.zeros((48, w, 3), np.uint8) for w in (100, 110, 400, 420, 100)]
+    lanes = card_lanes(crops, [a, a, b, b, b], 2)
+    # b's two wide crops (cost 2 x 420) fill one lane; a's pair (2 x 110) and b's narrow one
+    # the other
+    assert [[(reader is a, blob.shape) for reader, blob in lane] for lane in lanes] == [
+        [(False, (2, 3, 48, 420))],
+        [(True, (2, 3, 48, 110)), (False, (1, 3, 48, 100))],
+    ]
+    run_lanes(lanes, None)  # the batches run as they are
+
+
+def test_parse_split() -> None:
+    split = parse_split("name,address=v6_small;id_no=v6_tiny", ["v4", "v6_small", "v6_tiny"])
+    assert split == {"name": "v6_small", "address": "v6_small", "id_no": "v6_tiny"}
+    with pytest.raises(SystemExit, match="names no measured model"):
+        parse_split("name=v9", ["v4"])
+    with pytest.raises(SystemExit, match="unknown class"):
+        parse_split("surname=v4", ["v4"])

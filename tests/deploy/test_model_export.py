@@ -125,6 +125,30 @@ def test_quantize_rec_static_pointwise_per_channel(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not HAS_ONNX, reason="quantisation needs onnx (dev/export extra)")
+@pytest.mark.parametrize(("name", "count"), [("rec_v6_tiny", 18), ("rec_v6_small", 26)])
+def test_pointwise_convs_of_the_v6_recognisers(name: str, count: int) -> None:
+    """PP-OCRv6: the backbone runs past PP-HGNetV2's stem MaxPool (small) to its closing
+    AveragePool; the squeeze-excitation convs (fed by a ReduceMean through an Identity, or by
+    the Relu between the two) stay out."""
+    onnx = importlib.import_module("onnx")
+    from model_export.optimize import pointwise_convs
+
+    model = onnx.load(str(_model(name)))
+    found = pointwise_convs(model)
+    assert len(found) == count
+    producer = {o: n for n in model.graph.node for o in n.output}
+    nodes = {n.name: n for n in model.graph.node}
+    for conv in found:
+        feeder = producer.get(nodes[conv].input[0])
+        while feeder is not None and feeder.op_type == "Identity":
+            feeder = producer.get(feeder.input[0])
+        assert feeder is None or feeder.op_type not in ("ReduceMean", "Relu")
+    order = [n.name for n in model.graph.node]
+    pool = next(i for i, n in enumerate(model.graph.node) if n.op_type == "AveragePool")
+    assert max(order.index(c) for c in found) < pool
+
+
+@pytest.mark.skipif(not HAS_ONNX, reason="quantisation needs onnx (dev/export extra)")
 def test_served_int8_recogniser_follows_its_recipe() -> None:
     """models/ch_PP-OCRv4_rec_int8.onnx (committed; `make quantize` remakes it) quantises what
     mk/deploy.mk's recipe says, and its manifest entry says so."""
