@@ -1,17 +1,20 @@
 """Measure the candidate recognisers and detectors side by side, in one process, interleaved.
 
 ``python -m model_export evaluate rec``: every recogniser reads the same ID-card-style lines
-(``model_export.lines``: names common and rare, addresses, issuing authorities, the ``民族``
-row, the ``性别`` row, id numbers, birth rows, validity periods; clean and degraded, cropped as
-the processor crops them), batched by width as the processor batches them, on one intra-op
-thread. Per model and class: exact lines and character error rate, clean and degraded, with
-the plain argmax and with constrained decoding (``model_export.decoding``: an argmax over the
-field's alphabet only) where the field has one; the lines holding a character outside GB2312
-level 1; each degradation. Then latency, interleaved (each round runs every model in a
-shuffled order on the same inputs; the ratio to the reference model is taken per round and its
-median reported, which is what holds on a shared machine): per line at batch 1, per front
-(name, gender, ethnicity, birth, two address lines, id number) in one lane and in two lanes
-(two single-threaded runs at once, as the processor runs a card's batches), per back.
+(``model_export.lines``: names common and rare, addresses, issuing authorities, the ``民族`` row,
+the ``性别`` row, id numbers, birth rows, validity periods; clean and degraded, cropped as the
+processor crops them), batched by width as the processor batches them, on one intra-op thread.
+Per model and class: exact lines and character error rate, clean and degraded, with the plain
+argmax, with constrained decoding (``model_export.decoding``: an argmax over the field's
+alphabet only) where the field has one, and (``--t2s``, OpenCC's tables) with traditional-only
+characters counted as their simplified form; the lines holding a character outside GB2312 level
+1; each degradation. ``--digit-squeeze`` changes the processor's 0.7 squeeze of the id number
+and birth crops. Then latency, interleaved (each round runs every model in a shuffled order on
+the same inputs; the ratio to the reference model is taken per round and its median reported,
+which is what holds on a shared machine): per line at batch 1, per front (name, gender,
+ethnicity, birth, two address lines, id number) in one lane and in two lanes (two single-
+threaded runs at once, as the processor runs a card's batches), per back; with ``--split``,
+also a reader that reads each class with its own model.
 
 ``python -m model_export evaluate det``: detectors on cards rendered by ``synthcards``, resized
 to 512x320 (the processor's detector input) and 1024x640, clean and degraded, each with the
@@ -19,7 +22,7 @@ processor's input normalisation ((x/255 - 0.5) / 0.5) and PaddleOCR's (ImageNet 
 on the BGR image, as the v6 models were trained), post-processed as the processor does (DB
 threshold 0.3, box score 0.5, unclip 1.6). The printed lines are found from the ink itself
 (dark values and titles, blue labels); a line counts as found when boxes that sit on it (not
-spanning two lines) cover 90% of its width. Recall, spurious boxes and latency.
+spanning two lines) cover 90% of its width. Recall, boxes per card and latency.
 
 ``python -m model_export evaluate coverage``: which GB2312 level-1 and level-2 characters, and
 which characters of the 56 ethnicities, each recogniser's dictionary lacks (``--markdown``).
@@ -33,6 +36,8 @@ every figure as JSON. Rendering is deterministic from ``--seed``. Examples::
 
     python -m model_export evaluate rec --count 300 --out /tmp/rec.json
     python -m model_export evaluate rec --count 40 --models v4,v6_tiny --extra t8=/tmp/t8.onnx
+    python -m model_export evaluate rec --no-accuracy --count 40 --models v4,v6_tiny,v6_small \
+        --split "name,name_rare,address,authority,ethnicity=v6_small;gender,birth,id_no=v6_tiny"
     python -m model_export evaluate det --count 60
 """
 
