@@ -92,6 +92,7 @@ REC_MODELS: Final = {
     "v4_int8": "rec_int8",
     "v6_tiny": "rec_v6_tiny",
     "v6_small": "rec_v6_small",
+    "v6_small_int8": "rec_v6_small_int8",
     "v5": "rec_v5",
 }
 DET_MODELS: Final = {"v4": "det", "v6_tiny": "det_v6_tiny", "v6_small": "det_v6_small"}
