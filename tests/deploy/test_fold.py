@@ -8,6 +8,7 @@ import collections
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import onnx
@@ -113,6 +114,70 @@ def test_fold_is_exact_on_an_lcnet_block(
     assert _ops(model)["Conv"] == ops["Conv"]
 
 
+def _v5_block() -> onnx.ModelProto:
+    """PP-OCRv5's export of the same block: the conv's bias as a per-channel Add, an Identity
+    after every op, the native HardSwish, then the activation affine and a 1x1 conv."""
+    rng = np.random.default_rng(RNG_SEED)
+    inits = [
+        numpy_helper.from_array(rng.normal(size=(6, 4, 3, 3)).astype(np.float32), "w1"),
+        numpy_helper.from_array(rng.normal(size=(1, 6, 1, 1)).astype(np.float32), "b1"),
+        numpy_helper.from_array(rng.normal(size=(5, 6, 1, 1)).astype(np.float32), "w2"),
+        numpy_helper.from_array(rng.normal(size=(1, 5, 1, 1)).astype(np.float32), "b2"),
+        *(numpy_helper.from_array(np.array([v], np.float32), n) for n, v in _V5_SCALARS),
+    ]
+    chain: list[tuple[str, list[str], dict[str, Any]]] = [
+        ("Conv", ["x", "w1"], {"pads": [1, 1, 1, 1]}),
+        ("Add", ["b1"], {}),
+        ("Mul", ["a"], {}),
+        ("Add", ["b"], {}),
+        ("HardSwish", [], {}),
+        ("Mul", ["c"], {}),
+        ("Add", ["d"], {}),
+        ("Conv", ["w2"], {}),
+        ("Add", ["b2"], {}),
+    ]
+    nodes: list[onnx.NodeProto] = []
+    last = ""
+    for k, (op, operands, attrs) in enumerate(chain):
+        inputs = operands if op == "Conv" and k == 0 else [last, *operands]
+        if op == "Mul":
+            inputs = inputs[::-1]  # paddle2onnx writes the scalar first
+        nodes.append(helper.make_node(op, inputs, [f"t{k}"], **attrs))
+        last = f"t{k}"
+        if k < len(chain) - 1:
+            nodes.append(helper.make_node("Identity", [last], [f"i{k}"]))
+            last = f"i{k}"
+    nodes.append(helper.make_node("Identity", [last], ["y"]))
+    out = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, None, None, None])
+    graph = helper.make_graph(
+        nodes,
+        "v5_block",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, 9, 11])],
+        [out],
+        inits,
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)])
+
+
+_V5_SCALARS = (("a", 0.6), ("b", 0.2), ("c", 0.05), ("d", -0.3))
+
+
+def test_fold_is_exact_on_a_v5_block() -> None:
+    model = _v5_block()
+    folded, stats = fold_model(model)
+    x = np.random.default_rng(1).normal(scale=2.0, size=(1, 4, 9, 11)).astype(np.float32)
+    np.testing.assert_allclose(_run(folded, x), _run(model, x), rtol=1e-5, atol=1e-4)
+    # every Identity but the one writing the graph output; both bias adds; the conv affine;
+    # the activation affine into the unpadded 1x1 conv
+    assert (stats.identity, stats.conv_bias, stats.conv_affine, stats.affine_into_conv) == (
+        8,
+        2,
+        2,
+        1,
+    )
+    assert _ops(folded) == collections.Counter({"Conv": 2, "HardSwish": 1, "Identity": 1})
+
+
 def test_fold_leaves_a_graph_without_the_pattern_alone() -> None:
     x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2])
     y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2])
@@ -131,18 +196,18 @@ def _models_or_skip() -> dict[str, object]:
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("kind", ["det", "rec"])
-def test_served_model_is_its_source_folded(kind: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("name", "kind"), [("det", "det"), ("rec", "rec"), ("rec_v5", "rec")])
+def test_served_model_is_its_source_folded(name: str, kind: str, tmp_path: Path) -> None:
     _models_or_skip()
     entries = read_manifest(MODELS)
-    served, source = entries[kind], entries[f"{kind}_source"]
+    served, source = entries[name], entries[f"{name}_source"]
     assert served.folded_from == source.name
     for entry in (served, source):
         shutil.copy(MODELS / entry.file, tmp_path / entry.file)
     shutil.copy(MODELS / "manifest.json", tmp_path / "manifest.json")
     (tmp_path / served.file).unlink()
     # reproducible: folding the source again gives the manifest's bytes
-    assert sha256_of(rebuild(tmp_path, kind, source.name)) == served.sha256
+    assert sha256_of(rebuild(tmp_path, name, source.name)) == served.sha256
     # and it computes what the source computes
     result = fold(MODELS / source.file, kind, tmp_path / "again.onnx", samples=3, manifest=False)
     assert result.parity.max_abs_diff <= 1e-3 and result.parity.agreement >= 0.999

@@ -18,7 +18,7 @@ import numpy as np
 import onnxruntime as ort
 import pytest
 
-from processor.ocr.models import load_verified, read_manifest
+from processor.ocr.models import load_verified, read_manifest, sha256_of
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = ROOT / "models"
@@ -34,7 +34,7 @@ def _model(name: str) -> Path:
 
 
 @pytest.mark.parametrize(
-    "command", ["", "fetch", "convert", "optimize", "fold", "package", "cardseg"]
+    "command", ["", "fetch", "convert", "optimize", "fold", "dictionary", "package", "cardseg"]
 )
 def test_cli_help(command: str) -> None:
     argv = [sys.executable, "-m", "model_export", *([command] if command else []), "--help"]
@@ -129,6 +129,30 @@ def test_quantize_rec_static_pointwise_per_channel(tmp_path: Path) -> None:
 
 @pytest.mark.e2e
 @pytest.mark.skipif(not HAS_ONNX, reason="quantisation needs onnx (dev/export extra)")
+@pytest.mark.parametrize(("name", "count"), [("rec_v6_tiny", 18), ("rec_v6_small", 26)])
+def test_pointwise_convs_of_the_v6_recognisers(name: str, count: int) -> None:
+    """PP-OCRv6: the backbone runs past PP-HGNetV2's stem MaxPool (small) to its closing
+    AveragePool; the squeeze-excitation convs (fed by a ReduceMean through an Identity, or by
+    the Relu between the two) stay out."""
+    onnx = importlib.import_module("onnx")
+    from model_export.optimize import pointwise_convs
+
+    model = onnx.load(str(_model(name)))
+    found = pointwise_convs(model)
+    assert len(found) == count
+    producer = {o: n for n in model.graph.node for o in n.output}
+    nodes = {n.name: n for n in model.graph.node}
+    for conv in found:
+        feeder = producer.get(nodes[conv].input[0])
+        while feeder is not None and feeder.op_type == "Identity":
+            feeder = producer.get(feeder.input[0])
+        assert feeder is None or feeder.op_type not in ("ReduceMean", "Relu")
+    order = [n.name for n in model.graph.node]
+    pool = next(i for i, n in enumerate(model.graph.node) if n.op_type == "AveragePool")
+    assert max(order.index(c) for c in found) < pool
+
+
+@pytest.mark.skipif(not HAS_ONNX, reason="quantisation needs onnx (dev/export extra)")
 def test_served_int8_recogniser_follows_its_recipe() -> None:
     """models/ch_PP-OCRv4_rec_int8.onnx (committed; `make quantize` remakes it) quantises what
     mk/deploy.mk's recipe says, and its manifest entry says so."""
@@ -142,6 +166,38 @@ def test_served_int8_recogniser_follows_its_recipe() -> None:
     assert "per-channel" in entry.version and all(name in entry.source for name in excluded)
     recipe = (ROOT / "mk" / "deploy.mk").read_text("utf-8")
     assert ",".join(sorted(excluded, key=lambda n: int(n.rsplit(".", 1)[1]))) in recipe
+
+
+@pytest.mark.skipif(not HAS_ONNX, reason="quantisation needs onnx (dev/export extra)")
+def test_committed_v6_small_int8_follows_its_recipe() -> None:
+    """models/PP-OCRv6_small_rec_int8.onnx (committed; `make quantize-v6` remakes it): every
+    pointwise conv of the v6 small backbone and nothing else has per-channel int8 weights, it
+    keeps the dictionary, and mk/models.mk's recipe is the one its manifest entry names."""
+    onnx = importlib.import_module("onnx")
+    from model_export.optimize import pointwise_convs
+
+    int8 = _model("rec_v6_small_int8")
+    pointwise = set(pointwise_convs(onnx.load(str(_model("rec_v6_small")))))
+    assert len(pointwise) == 26
+    assert _quantised_convs(int8) == pointwise
+    graph = onnx.load(str(int8)).graph
+    weights = {i.name: i for i in graph.initializer}
+    scales = [
+        weights[n.input[1]]
+        for n in graph.node
+        if n.op_type == "DequantizeLinear" and n.input[0] in weights and n.input[1] in weights
+    ]
+    # a weight and a bias scale per quantised conv, one value per output channel
+    assert len(scales) == 2 * 26 and all(len(s.dims) == 1 and s.dims[0] > 1 for s in scales)
+    meta = ort.InferenceSession(str(int8)).get_modelmeta().custom_metadata_map
+    fp32 = ort.InferenceSession(str(_model("rec_v6_small"))).get_modelmeta()
+    assert meta["character"] == fp32.custom_metadata_map["character"]
+    entry = read_manifest(MODELS)["rec_v6_small_int8"]
+    assert "per-channel" in entry.version and "pointwise convs," in entry.version
+    assert sha256_of(_model("rec_v6_small"))[:16] in entry.source
+    recipe = (ROOT / "mk" / "models.mk").read_text("utf-8")
+    assert "--out models/PP-OCRv6_small_rec_int8.onnx --name rec_v6_small_int8" in recipe
+    assert "--convs pointwise --calib-pipeline models --calib-samples 120" in recipe
 
 
 def _tiny_paddle_rec(directory: Path, classes: int) -> None:
