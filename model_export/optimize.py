@@ -173,25 +173,30 @@ def sample_inputs(kind: str, count: int, calib_dir: Path | None = None) -> list[
 
 
 def pipeline_crops(model_dir: Path, count: int, seed: int) -> list[np.ndarray]:
-    """The first ``count`` line crops the processor's recogniser is handed while it reads
+    """The first ``count`` line crops the processor's recognisers are handed while they read
     generated scenes (scan, photo and hard in turn, from ``seed``), as (1, 3, 48, W) inputs:
-    calibration that sees what serving sees (labels, squeezed digit rows, blur, glare)."""
+    calibration that sees what serving sees (labels, digit rows, blur, glare)."""
     scenes = importlib.import_module("synthcards.scenes")
     from processor.io.decode import decode_image  # noqa: PLC0415 - the processor is optional here
-    from processor.ocr.models import load_verified  # noqa: PLC0415
-    from processor.ocr.recognize import TextRecognizer  # noqa: PLC0415
+    from processor.ocr.recognize import Alphabet, TextRecognizer, load_fold  # noqa: PLC0415
+    from processor.ocr.runtime import FIELD_REC_FP32, LINE_REC, open_session  # noqa: PLC0415
     from processor.read.engine import OcrEngine  # noqa: PLC0415
     from processor.read.pipeline import read_card  # noqa: PLC0415
 
     crops: list[np.ndarray] = []
 
     class Recording(TextRecognizer):
-        def __call__(self, batch: Sequence[np.ndarray], exact: Sequence[bool] = ()) -> list[Any]:
+        def __call__(
+            self, batch: Sequence[np.ndarray], alphabets: Sequence[Alphabet] = ()
+        ) -> list[Any]:
             crops.extend(batch)
-            return super().__call__(batch, exact)
+            return super().__call__(batch, alphabets)
 
-    rec = ort.InferenceSession(load_verified(model_dir, "rec"), providers=["CPUExecutionProvider"])
-    engine = OcrEngine.load(model_dir, intra_op_threads=1, recognizer=Recording(rec))
+    fold = load_fold(model_dir)
+    line, field = (
+        Recording(open_session(model_dir, n, 1), fold=fold) for n in (LINE_REC, FIELD_REC_FP32)
+    )
+    engine = OcrEngine.load(model_dir, intra_op_threads=1, recognizers=(line, field))
     index = 0
     while len(crops) < count:
         for scene in ("scan", "photo", "hard"):

@@ -1,12 +1,19 @@
-"""PP-OCR text recognition (CTC) on onnxruntime: line crops -> text with runner-up characters."""
+"""PP-OCR text recognition (CTC) on onnxruntime: line crops -> text with runner-up characters.
+
+A recogniser may be asked to read a crop within an alphabet (constrained decoding: the
+digits and X of an id number, the characters of a date), and folds what it reads: classes
+that are one character under NFKC (``3`` and fullwidth ``３``), and the traditional forms some
+models emit for a simplified character (PP-OCRv6 reads 别 as 別) into the simplified one.
+"""
 
 from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
 import math
+import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import cv2
@@ -14,14 +21,17 @@ import numpy as np
 import onnxruntime as ort
 
 from ..values import CharCandidate, TextLine
-from .models import ModelError
-from .runtime import REC_FP32, open_session
+from .models import ModelError, load_verified, read_manifest
+from .runtime import TRADITIONAL, open_session
 
 REC_HEIGHT = 48
 #: Recognition crops wider than this (in model pixels) are squeezed; ~40 CJK characters.
 REC_MAX_WIDTH = 1920
 #: Crops share a batch only when the widest is at most this much wider than the narrowest.
 PAD_TOLERANCE = 1.15
+
+#: A set of characters a crop is read within (None: every class of the model).
+Alphabet = frozenset[str] | None
 
 
 class TextRecognizer:
@@ -34,15 +44,14 @@ class TextRecognizer:
         batch_size: int = 8,
         parallel: concurrent.futures.Executor | None = None,
         lanes: int = 1,
-        exact: ort.InferenceSession | None = None,
+        fold: Mapping[str, str] | None = None,
     ) -> None:
         """``parallel`` and ``lanes`` > 1: the batches of one call are split into ``lanes``
         groups of about equal width, run at once (all but one on ``parallel``); for a
         single-threaded session, which then keeps each core busy without a hand-off at
-        every op. ``exact``: the fp32 model's session, for the crops a call flags as needing
-        it when ``session`` is the int8 one (the same dictionary)."""
+        every op. ``fold``: characters read as another (traditional -> simplified), after
+        NFKC."""
         self._session = session
-        self._exact = exact or session
         self._parallel = parallel if lanes > 1 else None
         self._lanes = lanes
         self._input = session.get_inputs()[0].name
@@ -50,27 +59,33 @@ class TextRecognizer:
         if "character" not in meta:
             raise ModelError("recognition model has no 'character' dictionary in its metadata")
         self.charset = ["", *meta["character"].splitlines(), " "]
-        self.folded = [unicodedata.normalize("NFKC", c) for c in self.charset]
+        fold = fold or {}
+        folded = [unicodedata.normalize("NFKC", c) for c in self.charset]
+        self.folded = [fold.get(c, c) for c in folded]
         self.batch_size = batch_size
+        self._masks: dict[frozenset[str], np.ndarray] = {}
+        self._masks_lock = threading.Lock()
 
-    def __call__(self, crops: Sequence[np.ndarray], exact: Sequence[bool] = ()) -> list[TextLine]:
-        """Recognise BGR line crops; the result list is in the order of ``crops``. The crops
-        flagged in ``exact`` are read by the fp32 model (where the served one is int8)."""
+    @property
+    def characters(self) -> frozenset[str]:
+        """Every character this recogniser can read (as folded)."""
+        return frozenset(c for c in self.folded if c)
+
+    def __call__(
+        self, crops: Sequence[np.ndarray], alphabets: Sequence[Alphabet] = ()
+    ) -> list[TextLine]:
+        """Recognise BGR line crops; the result list is in the order of ``crops``. A crop
+        with an alphabet in ``alphabets`` is read as the best sequence of those characters
+        only (a class outside it can never win, however likely)."""
         widths = [self._width(c) for c in crops]
-        flagged = [i < len(exact) and exact[i] for i in range(len(crops))]
+        limits = [alphabets[i] if i < len(alphabets) else None for i in range(len(crops))]
         results: list[TextLine | None] = [None] * len(crops)
-        # the two models' crops are batched apart, each kind by width
-        order = sorted(range(len(crops)), key=lambda i: (flagged[i], widths[i]))
-        batches = [
-            batch
-            for kind in (False, True)
-            for batch in self._batches([i for i in order if flagged[i] == kind], widths)
-        ]
+        order = sorted(range(len(crops)), key=lambda i: widths[i])
+        batches = self._batches(order, widths)
 
         def run(group: list[list[int]]) -> None:
             for batch in group:  # each writes only its own crops' slots of ``results``
-                session = self._exact if flagged[batch[0]] else self._session
-                self._run(session, batch, crops, widths, results)
+                self._run(batch, crops, widths, limits, results)
 
         if self._parallel is None or len(batches) < 2:
             run(batches)
@@ -82,12 +97,22 @@ class TextRecognizer:
                 future.result()
         return [r for r in results if r is not None]
 
+    def _mask(self, alphabet: frozenset[str]) -> np.ndarray:
+        """The classes ``alphabet`` allows (the blank always), made once per alphabet."""
+        mask = self._masks.get(alphabet)
+        if mask is None:
+            wanted = {unicodedata.normalize("NFKC", c) for c in alphabet}
+            mask = np.array([i == 0 or c in wanted for i, c in enumerate(self.folded)])
+            with self._masks_lock:
+                self._masks[alphabet] = mask
+        return mask
+
     def _run(
         self,
-        session: ort.InferenceSession,
         batch: list[int],
         crops: Sequence[np.ndarray],
         widths: list[int],
+        limits: Sequence[Alphabet],
         results: list[TextLine | None],
     ) -> None:
         max_w = widths[batch[-1]]
@@ -95,10 +120,12 @@ class TextRecognizer:
         for row, i in enumerate(batch):
             resized = cv2.resize(crops[i], (widths[i], REC_HEIGHT), interpolation=cv2.INTER_LINEAR)
             blob[row, :, :, : widths[i]] = resized.transpose(2, 0, 1) * (2.0 / 255.0) - 1.0
-        probs = session.run(None, {self._input: blob})[0]
+        probs = self._session.run(None, {self._input: blob})[0]
         step = max_w / probs.shape[1]  # model pixels per time step
         for row, i in enumerate(batch):
-            results[i] = self._decode(probs[row], step / widths[i])
+            alphabet = limits[i]
+            line_probs = probs[row] if alphabet is None else probs[row] * self._mask(alphabet)
+            results[i] = self._decode(line_probs, step / widths[i])
 
     def _batches(self, order: list[int], widths: list[int]) -> list[list[int]]:
         """Split width-sorted crops into batches whose widths differ by at most
@@ -123,10 +150,12 @@ class TextRecognizer:
         return int(min(REC_MAX_WIDTH, max(16, math.ceil(REC_HEIGHT * w / max(h, 1)))))
 
     def _decode(self, probs: np.ndarray, step: float = 0.0) -> TextLine:
-        """Greedy CTC decoding. Classes that are the same character under NFKC (the
-        dictionary holds both ``3`` and fullwidth ``３``) are folded into one, their
-        probabilities added; each character keeps the runner-ups of its best time step, and
-        where it starts (``step``: the line's width per time step, as a fraction of it)."""
+        """Greedy CTC decoding. Classes that are the same character as folded (NFKC: the
+        dictionary holds both ``3`` and fullwidth ``３``; traditional forms) count as one,
+        their probabilities added; each character keeps the runner-ups of its best time step,
+        and where it starts (``step``: the line's width per time step, as a fraction of it).
+        The probabilities of a constrained read are those of the allowed classes, not
+        renormalised: a character forced on an unlike glyph keeps a low one."""
         best = probs.argmax(axis=1)
         chars: list[CharCandidate] = []
         prev = 0
@@ -169,21 +198,51 @@ def deal_lanes(batches: list[list[int]], widths: list[int], lanes: int) -> list[
     return groups
 
 
-def load_recognizer(model_dir: Path, rec: str = REC_FP32, *, lanes: int = 1) -> TextRecognizer:
-    """The recogniser named ``rec`` in the manifest (see :func:`rec_model`) on single-threaded
-    sessions, a call's batches run in ``lanes`` lanes at once: a card's batches are
-    independent, and lanes beat splitting each op between threads. One recogniser serves both
-    engines of a service (their sessions would only differ in spinning, which lanes do not
-    need). With the int8 recogniser the fp32 one is loaded too, for the crops a call flags as
-    exact."""
+def traditional_fold(ts_characters: str, st_characters: str) -> dict[str, str]:
+    """Traditional-only character -> its simplified form, from OpenCC's ``TSCharacters.txt``
+    (traditional -> simplified candidates) and ``STCharacters.txt`` (simplified ->
+    traditional). A character that is itself simplified (a key of ST, e.g. 于) or one of its own
+    candidates (於 -> 于 於: a surname in simplified text too) is not folded."""
+
+    def table(text: str) -> dict[str, list[str]]:
+        out = {}
+        for line in text.splitlines():
+            key, sep, values = line.partition("\t")
+            if sep and not key.startswith("#"):
+                out[key] = values.split()
+        return out
+
+    simplified = set(table(st_characters))
+    return {
+        t: values[0]
+        for t, values in table(ts_characters).items()
+        if values and t not in simplified and t not in values and len(t) == 1
+    }
+
+
+def load_fold(model_dir: Path) -> dict[str, str]:
+    """The traditional -> simplified fold from the OpenCC tables the manifest lists (sha256
+    checked); empty where it lists none."""
+    ts_name, st_name = TRADITIONAL
+    if ts_name not in read_manifest(model_dir):
+        return {}
+    ts = load_verified(model_dir, ts_name).decode("utf-8")
+    st = load_verified(model_dir, st_name).decode("utf-8")
+    return traditional_fold(ts, st)
+
+
+def load_recognizer(
+    model_dir: Path, name: str, *, lanes: int = 1, fold: Mapping[str, str] | None = None
+) -> TextRecognizer:
+    """The recogniser named ``name`` in the manifest on a single-threaded session, a call's
+    batches run in ``lanes`` lanes at once: a card's batches are independent, and lanes beat
+    splitting each op between threads. One recogniser serves both engines of a service
+    (their sessions would only differ in spinning, which lanes do not need)."""
     parallel = (
         concurrent.futures.ThreadPoolExecutor(lanes - 1, thread_name_prefix="rec-lane")
         if lanes > 1
         else None
     )
     return TextRecognizer(
-        open_session(model_dir, rec, 1),
-        parallel=parallel,
-        lanes=lanes,
-        exact=open_session(model_dir, REC_FP32, 1) if rec != REC_FP32 else None,
+        open_session(model_dir, name, 1), parallel=parallel, lanes=lanes, fold=fold
     )

@@ -12,10 +12,19 @@ import onnxruntime as ort
 
 from .models import ModelError, load_verified, read_manifest
 
-#: Manifest entries of the recogniser: fp32, and int8 (``model_export optimize --quantize
-#: static --per-channel --convs pointwise``; see models/manifest.json).
-REC_FP32 = "rec"
-REC_INT8 = "rec_int8"
+#: Manifest entries of the served models. The recogniser every line is read by first (the
+#: layout, registration anchors, digits and dates, within their alphabets): PP-OCRv6 tiny,
+#: ~0.3x PP-OCRv4's time a line. The one that reads names, addresses, authorities and the
+#: 民族 row: PP-OCRv6 small, whose dictionary holds all but ~60 of GB2312's level-2
+#: characters and every ethnicity (v4 and v6 tiny lack ~1,300 and 仫), in fp32 or int8
+#: (static per-channel int8 of its pointwise convs: ~0.6x its fp32 time, the same reads;
+#: docs/recognisers.md).
+DETECTOR = "det"
+LINE_REC = "rec_v6_tiny"
+FIELD_REC_FP32 = "rec_v6_small"
+FIELD_REC_INT8 = "rec_v6_small_int8"
+#: OpenCC's character tables, for folding the traditional forms v6 emits (別 for 别).
+TRADITIONAL = ("t2s_ts", "t2s_st")
 #: CPU flags (Linux /proc/cpuinfo) of int8 dot-product instructions.
 VNNI_FLAGS = frozenset({"avx512_vnni", "avx_vnni"})
 
@@ -71,12 +80,13 @@ def cpu_flags(cpuinfo: Path = Path("/proc/cpuinfo")) -> frozenset[str]:
     return frozenset()
 
 
-def rec_model(precision: str, model_dir: Path, flags: frozenset[str]) -> str:
-    """The manifest entry of the recogniser to serve: ``int8`` asks for the int8 one,
+def field_rec_model(precision: str, model_dir: Path, flags: frozenset[str]) -> str:
+    """The manifest entry of the field recogniser to serve: ``int8`` asks for the int8 one,
     ``fp32`` for the fp32 one, ``auto`` for int8 where the manifest lists it and the CPU has
-    VNNI (``flags``), else fp32."""
+    VNNI (``flags``), else fp32 (without VNNI onnxruntime's u8s8 kernels can saturate and
+    int8 ran slower)."""
     if precision == "int8":
-        return REC_INT8
-    if precision == "auto" and flags & VNNI_FLAGS and REC_INT8 in read_manifest(model_dir):
-        return REC_INT8
-    return REC_FP32
+        return FIELD_REC_INT8
+    if precision == "auto" and flags & VNNI_FLAGS and FIELD_REC_INT8 in read_manifest(model_dir):
+        return FIELD_REC_INT8
+    return FIELD_REC_FP32

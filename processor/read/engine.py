@@ -1,4 +1,4 @@
-"""The bundle of every model a request uses: text detector, recogniser and card segmenter."""
+"""The bundle of every model a request uses: text detector, recognisers and card segmenter."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from ..card.segmenter import MODEL_NAME as CARD_SEG_MODEL
 from ..card.segmenter import CardSegmenter
 from ..ocr.detect import TextDetector
 from ..ocr.models import read_manifest
-from ..ocr.recognize import TextRecognizer, load_recognizer
-from ..ocr.runtime import REC_FP32, open_session
+from ..ocr.recognize import TextRecognizer, load_fold, load_recognizer
+from ..ocr.runtime import DETECTOR, FIELD_REC_FP32, LINE_REC, open_session
 
 
 @dataclasses.dataclass(frozen=True)
@@ -19,7 +19,10 @@ class OcrEngine:
     runs are thread-safe; nothing here keeps per-request state)."""
 
     detector: TextDetector
+    #: Reads every line first (what the card says, where), and digits and dates.
     recognizer: TextRecognizer
+    #: Reads the fields that run to rare characters: names, addresses, authorities, 民族.
+    field_recognizer: TextRecognizer
     #: The learned card localiser; None: classical candidates only.
     segmenter: CardSegmenter | None = None
 
@@ -30,20 +33,33 @@ class OcrEngine:
         *,
         intra_op_threads: int = 1,
         solo: bool = False,
-        rec: str = REC_FP32,
-        recognizer: TextRecognizer | None = None,
+        field_rec: str = FIELD_REC_FP32,
+        recognizers: tuple[TextRecognizer, TextRecognizer] | None = None,
     ) -> OcrEngine:
-        """The det model, a recogniser (``recognizer``, else :func:`load_recognizer` of the
-        model named ``rec``) and card_seg when the manifest lists it (each sha256-checked).
+        """The detector, the two recognisers (``recognizers``, else :func:`load_recognizers`
+        with the field recogniser ``field_rec``) and card_seg when the manifest lists it
+        (each sha256-checked).
 
         ``solo``: for a request that has the machine to itself: the det and card_seg pools
         spin within a run (:func:`~processor.ocr.runtime.session_options`)."""
-        detector = TextDetector(open_session(model_dir, "det", intra_op_threads, spin=solo))
-        if recognizer is None:
-            recognizer = load_recognizer(model_dir, rec, lanes=intra_op_threads)
+        detector = TextDetector(open_session(model_dir, DETECTOR, intra_op_threads, spin=solo))
+        if recognizers is None:
+            recognizers = load_recognizers(model_dir, field_rec, lanes=intra_op_threads)
         segmenter = (
             CardSegmenter.load(model_dir, intra_op_threads=intra_op_threads, spin=solo)
             if CARD_SEG_MODEL in read_manifest(model_dir)
             else None
         )
-        return cls(detector, recognizer, segmenter)
+        return cls(detector, *recognizers, segmenter)
+
+
+def load_recognizers(
+    model_dir: Path, field_rec: str = FIELD_REC_FP32, *, lanes: int = 1
+) -> tuple[TextRecognizer, TextRecognizer]:
+    """The line recogniser and the field recogniser ``field_rec``, both folding traditional
+    forms to simplified (:func:`~processor.ocr.recognize.load_fold`)."""
+    fold = load_fold(model_dir)
+    return (
+        load_recognizer(model_dir, LINE_REC, lanes=lanes, fold=fold),
+        load_recognizer(model_dir, field_rec, lanes=lanes, fold=fold),
+    )

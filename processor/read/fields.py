@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Sequence
+from typing import Final
 
 from ..card.facts import (
     ETHNICITIES,
@@ -29,6 +30,12 @@ from ..card.facts import (
 )
 from ..places import authority_known, correct_address_prefix, correct_authority
 from ..values import CharCandidate, TextLine
+
+#: The characters a row of each kind may hold (its label's included): what the recogniser
+#: reads it within.
+ID_ALPHABET: Final = frozenset("0123456789X公民身份号码")
+BIRTH_ALPHABET: Final = frozenset("0123456789年月日出生")
+VALIDITY_ALPHABET: Final = frozenset("0123456789.-—－~长期有效限")
 
 _NAME_RE = re.compile(rf"^[{HAN}]+(?:{MIDDLE_DOT}[{HAN}]+)*$")
 _DOTS = re.compile(r"[.．・•∙⋅°·]")
@@ -489,8 +496,11 @@ def reconcile_front(fields: dict[str, Field]) -> dict[str, Field]:
 
 
 __all__ = [
+    "BIRTH_ALPHABET",
     "CORRECTED",
+    "ID_ALPHABET",
     "MISSING",
+    "VALIDITY_ALPHABET",
     "WEAK_FIELDS",
     "Field",
     "id_as_read",

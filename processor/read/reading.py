@@ -34,6 +34,7 @@ from .assign import (
     ReadRow,
     assign,
     content_score,
+    join_lines,
     mean_score,
     side_evidence,
     value_box,
@@ -46,11 +47,19 @@ from .rows import looks_like_card, parse_rows
 
 #: Width of the rectified card the recogniser crops from (text ~44 px high).
 REC_CARD_WIDTH = 1280
-#: Rows read by the fp32 recogniser where the served one is int8 (``IDCARD_REC_PRECISION``):
-#: nothing checks a name (an address at least has its place names), and person names run to
-#: the dictionary's rare characters, the only readings int8 was seen to change (see
-#: docs/decisions.md). One short crop per front.
-EXACT_ROWS = frozenset({"name"})
+#: Which recogniser reads each field in the end, and within which alphabet (None: every
+#: character). Names, addresses, authorities and the 民族 row run to rare characters: the
+#: field recogniser, whose dictionary has them; the number and the dates are read by the
+#: line recogniser within their characters (their labels' too, which a crop may hold).
+FIELD_READS: dict[str, tuple[str, frozenset[str] | None]] = {
+    "name": ("field", None),
+    "gender_race": ("field", None),
+    "address": ("field", None),
+    "issued_by": ("field", None),
+    "id_no": ("line", fp.ID_ALPHABET),
+    "birth": ("line", fp.BIRTH_ALPHABET),
+    "valid_date": ("line", fp.VALIDITY_ALPHABET),
+}
 #: Evidence (:func:`~processor.read.assign.side_evidence`) at which an orientation is taken
 #: without reading the card turned round.
 SURE_EVIDENCE = 2.5
@@ -85,7 +94,7 @@ def read_outline(image: np.ndarray, located: Candidate, engine: OcrEngine) -> Ca
             card, rows, evidence, quad = turned, other, other_evidence, quad.rotated(2)
     side = max(SIDES, key=lambda s: (evidence[s], s == located.hypothesis.side))
     assignment = assign(side, rows)
-    lines = field_lines(card, assignment, engine.recognizer)
+    lines = field_lines(card, assignment, engine)
     parsed = parse_rows(side, lines)
     if not looks_like_card(parsed, lines) and evidence[side] < CARD_EVIDENCE:
         return None
@@ -131,41 +140,61 @@ def _beside_portrait(box: Box) -> bool:
 
 
 def field_lines(
-    card: np.ndarray, assignment: Assignment, recognizer: TextRecognizer
+    card: np.ndarray, assignment: Assignment, engine: OcrEngine
 ) -> dict[str, list[TextLine]]:
-    """Each field's lines: its rows as read, a field without a row read where the template
-    places it (kept when it reads like that field), and the rows whose text may run on past
-    the detected box (:data:`~processor.read.crops.TRAIL_ROWS`; names by the exact model)
-    read again with their tail."""
-    out: dict[str, list[TextLine]] = {
-        name: [r.line for r in rows] for name, rows in assignment.rows.items()
-    }
-    again: list[tuple[str, int, np.ndarray]] = []
+    """Each field's lines, every segment of its rows read again by the recogniser that
+    reads that field best, within the field's alphabet (:data:`FIELD_READS`); a name or
+    address line with its tail (the detector's box stops short of a thin last character);
+    a field without a row read where the template places it, kept when it reads like that
+    field."""
+    jobs: list[tuple[str, int, np.ndarray]] = []  # (field, row index or -1, crop)
     for name, rows in assignment.rows.items():
-        if name not in TRAIL_ROWS:
+        if name not in FIELD_READS:
             continue
         for k, row in enumerate(rows):
-            box = row.row.box
-            extra = ink_past(card, box, VALUE_END_X[name])
-            crop = segment_crop(card, box, extra)
-            if crop is not None and (extra or name in EXACT_ROWS or len(row.row.segments) > 1):
-                again.append((name, k, crop))
+            last = len(row.row.segments) - 1
+            for j, segment in enumerate(row.row.segments):
+                trail = j == last and name in TRAIL_ROWS
+                extra = ink_past(card, segment, VALUE_END_X[name]) if trail else 0
+                crop = segment_crop(card, segment, extra)
+                if crop is not None:
+                    jobs.append((name, k, crop))
     fallbacks = _FALLBACK[assignment.side]
-    missing = [name for name in fallbacks if not assignment.rows.get(name)]
-    for name in missing:
-        x0, x1, y0, y1 = fallbacks[name]
-        crop = segment_crop(card, Box(x0, y0, x1, y1))
-        if crop is not None:
-            again.append((name, -1, crop))
-    if not again:
-        return out
-    found = recognizer([crop for _, _, crop in again], [n in EXACT_ROWS for n, _, _ in again])
-    for (name, k, _), line in zip(again, found, strict=True):
+    for name in fallbacks:
+        if not assignment.rows.get(name):
+            x0, x1, y0, y1 = fallbacks[name]
+            crop = segment_crop(card, Box(x0, y0, x1, y1))
+            if crop is not None:
+                jobs.append((name, -1, crop))
+    found = _read_jobs(jobs, engine)
+    out: dict[str, list[TextLine]] = {name: [] for name in assignment.rows}
+    by_row: dict[tuple[str, int], list[TextLine]] = {}
+    for (name, k, _), line in zip(jobs, found, strict=True):
+        by_row.setdefault((name, k), []).append(line)
+    for (name, k), lines in by_row.items():
         if k >= 0:
-            out[name][k] = line
-        elif _reads_as(name, line):
-            out[name] = [line]
+            out[name].append(join_lines(lines))
+        elif _reads_as(name, lines[0]):
+            out[name] = [lines[0]]
     return out
+
+
+def _read_jobs(jobs: Sequence[tuple[str, int, np.ndarray]], engine: OcrEngine) -> list[TextLine]:
+    """The crops of ``jobs`` read, each by its field's recogniser within its alphabet (one
+    call per recogniser), in the order of ``jobs``."""
+    out: list[TextLine | None] = [None] * len(jobs)
+    for recognizer in (engine.recognizer, engine.field_recognizer):
+        mine = [i for i, (name, _, _) in enumerate(jobs) if _reader(name, engine) is recognizer]
+        if not mine:
+            continue
+        lines = recognizer([jobs[i][2] for i in mine], [FIELD_READS[jobs[i][0]][1] for i in mine])
+        for i, line in zip(mine, lines, strict=True):
+            out[i] = line
+    return [line for line in out if line is not None]
+
+
+def _reader(name: str, engine: OcrEngine) -> TextRecognizer:
+    return engine.field_recognizer if FIELD_READS[name][0] == "field" else engine.recognizer
 
 
 _FALLBACK = {"front": FRONT_FALLBACK, "back": BACK_FALLBACK}

@@ -24,9 +24,8 @@ from ..extras.build import build_extras
 from ..io.decode import decode_image_with_transform
 from ..io.request import parse_request
 from ..io.response import NO_CARD, Answer, card_answer, encode, encode_card_image, error_body
-from ..ocr.recognize import load_recognizer
-from ..ocr.runtime import cpu_flags, rec_model
-from ..read.engine import OcrEngine
+from ..ocr.runtime import cpu_flags, field_rec_model
+from ..read.engine import OcrEngine, load_recognizers
 from ..read.locate import DET_SIZE
 from ..read.pipeline import read_card
 from ..settings import Settings
@@ -69,18 +68,18 @@ class OcrService:
         directory = model_dir or settings.model_dir
         started = time.perf_counter()
         threads = settings.intra_op_threads
-        rec = rec_model(settings.rec_precision, directory, cpu_flags())
-        recognizer = load_recognizer(directory, rec, lanes=threads)
-        engine = OcrEngine.load(directory, intra_op_threads=threads, recognizer=recognizer)
+        rec = field_rec_model(settings.rec_precision, directory, cpu_flags())
+        recognizers = load_recognizers(directory, rec, lanes=threads)
+        engine = OcrEngine.load(directory, intra_op_threads=threads, recognizers=recognizers)
         solo = (
-            OcrEngine.load(directory, intra_op_threads=threads, solo=True, recognizer=recognizer)
+            OcrEngine.load(directory, intra_op_threads=threads, solo=True, recognizers=recognizers)
             if settings.solo_spin and threads > 1
             else None
         )
         service = cls(settings, engine, solo)
         service.warm_up()
         log.info(
-            "models loaded from %s (recogniser %r, IDCARD_REC_PRECISION=%s) and warmed up in "
+            "models loaded from %s (field recogniser %r, IDCARD_REC_PRECISION=%s) and warmed up in "
             "%.2f s",
             directory,
             rec,
@@ -97,10 +96,10 @@ class OcrService:
             engine.detector(blank)
             if engine.segmenter is not None:
                 engine.segmenter(blank)
-        # each recogniser once (create gives both engines the same one), with both of its
-        # models where names are read in fp32 (TextRecognizer's exact crops)
-        for recognizer in {id(e.recognizer): e.recognizer for e in engines}.values():
-            recognizer([blank[:48, :480], blank[:48, :160]], [False, True])
+        # each recogniser once (create gives both engines the same ones)
+        recognizers = [r for e in engines for r in (e.recognizer, e.field_recognizer)]
+        for recognizer in {id(r): r for r in recognizers}.values():
+            recognizer([blank[:48, :480], blank[:48, :160]])
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)

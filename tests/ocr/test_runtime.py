@@ -1,4 +1,4 @@
-"""Which recogniser is served (int8 or fp32), from the CPU's flags and the manifest."""
+"""Which field recogniser is served (int8 or fp32), from the CPU's flags and the manifest."""
 
 from __future__ import annotations
 
@@ -7,33 +7,33 @@ from pathlib import Path
 
 import pytest
 
-from processor.ocr.runtime import REC_FP32, REC_INT8, cpu_flags, rec_model
+from processor.ocr.runtime import FIELD_REC_FP32, FIELD_REC_INT8, cpu_flags, field_rec_model
 
 
 @pytest.mark.parametrize(
     ("precision", "flags", "listed", "served"),
     [
-        ("auto", {"avx2", "avx512_vnni"}, True, REC_INT8),
-        ("auto", {"avx2", "avx_vnni"}, True, REC_INT8),
+        ("auto", {"avx2", "avx512_vnni"}, True, FIELD_REC_INT8),
+        ("auto", {"avx2", "avx_vnni"}, True, FIELD_REC_INT8),
         # no VNNI: fp32 (u8s8 kernels can saturate and ran slower without it)
-        ("auto", {"avx2", "fma"}, True, REC_FP32),
-        ("auto", set(), True, REC_FP32),
+        ("auto", {"avx2", "fma"}, True, FIELD_REC_FP32),
+        ("auto", set(), True, FIELD_REC_FP32),
         # a model directory without the int8 recogniser
-        ("auto", {"avx512_vnni"}, False, REC_FP32),
-        ("fp32", {"avx512_vnni"}, True, REC_FP32),
-        ("int8", set(), True, REC_INT8),
+        ("auto", {"avx512_vnni"}, False, FIELD_REC_FP32),
+        ("fp32", {"avx512_vnni"}, True, FIELD_REC_FP32),
+        ("int8", set(), True, FIELD_REC_INT8),
     ],
 )
-def test_rec_model(
+def test_field_rec_model(
     precision: str, flags: set[str], listed: bool, served: str, tmp_path: Path
 ) -> None:
-    entries = {"rec": "a.onnx", **({"rec_int8": "b.onnx"} if listed else {})}
+    entries = {FIELD_REC_FP32: "a.onnx", **({FIELD_REC_INT8: "b.onnx"} if listed else {})}
     models = {
         name: {"file": file, "version": "v", "sha256": "0" * 64, "source": "s"}
         for name, file in entries.items()
     }
     (tmp_path / "manifest.json").write_text(json.dumps({"models": models}), "utf-8")
-    assert rec_model(precision, tmp_path, frozenset(flags)) == served
+    assert field_rec_model(precision, tmp_path, frozenset(flags)) == served
 
 
 @pytest.mark.parametrize(
