@@ -304,6 +304,13 @@ def correct_authority(cands: Candidates) -> str | None:
     return whole.pop() if len(whole) == 1 else None
 
 
+def address_begins_known(text: str) -> bool:
+    """Whether ``text`` begins with a known place as addresses begin with one (province +
+    prefecture + county, or one of the first two left out)."""
+    known = _known_address_prefixes()
+    return any(text[:k] in known.strings for k in range(2, min(len(text), 24) + 1))
+
+
 def correct_address_prefix(cands: Candidates) -> str | None:
     """The address the recogniser read, with its leading place names corrected.
 

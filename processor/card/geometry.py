@@ -255,3 +255,18 @@ def _intersect(
 
 def _dist(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.linalg.norm(np.asarray(b, np.float64) - np.asarray(a, np.float64)))
+
+
+def turned_quad(quad: Quad, degrees: float, size: tuple[int, int]) -> Quad:
+    """``quad`` turned so that what its rectification (``size``: width, height) shows
+    tilted by ``degrees`` (clockwise) comes out level: the rectified frame's corners turned
+    by that angle about its centre, mapped back into the image."""
+    w, h = size
+    frame = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+    to_image = cv2.getPerspectiveTransform(frame, quad.array())
+    theta = math.radians(degrees)
+    c, s = math.cos(theta), math.sin(theta)
+    centre = np.array([w / 2, h / 2], dtype=np.float32)
+    turned = (frame - centre) @ np.array([[c, s], [-s, c]], dtype=np.float32) + centre
+    pts = cv2.perspectiveTransform(turned[None].astype(np.float32), to_image)[0]
+    return Quad.from_array(pts, quad.score)

@@ -30,6 +30,16 @@ class TextDetector:
         """Detect text in a BGR image whose sides are multiples of 32."""
         return self._boxes(self._predict(image))
 
+    def detect(self, image: np.ndarray) -> tuple[list[Box], float]:
+        """Axis-aligned text boxes and the text lines' skew, from one run: the angle (degrees,
+        clockwise, -45..45) of the lines' long sides, the median of the long regions weighted
+        by length; 0 when fewer than :data:`SKEW_LINES` long regions agree within
+        :data:`SKEW_SPREAD` degrees."""
+        pred = self._predict(image)
+        mask = self._mask(pred)
+        regions = self._regions(pred, mask)
+        return self._boxes(pred, regions), line_skew([r for r, _, _ in regions])
+
     def oriented(self, image: np.ndarray) -> list[np.ndarray]:
         """Detect text lines at any angle: each a (4, 2) array of the corners of its
         rotated rectangle, in ``image`` pixels (sides multiples of 32)."""
@@ -70,10 +80,16 @@ class TextDetector:
             found.append((contour, score, area * self.unclip_ratio / max(length, 1.0)))
         return found
 
-    def _boxes(self, pred: np.ndarray) -> list[Box]:
+    def _boxes(
+        self,
+        pred: np.ndarray,
+        regions: list[tuple[np.ndarray, float, float]] | None = None,
+    ) -> list[Box]:
         h, w = pred.shape
+        if regions is None:
+            regions = self._regions(pred, self._mask(pred))
         boxes = []
-        for contour, score, d in self._regions(pred, self._mask(pred)):
+        for contour, score, d in regions:
             x, y, bw, bh = cv2.boundingRect(contour)
             boxes.append(
                 Box(
@@ -85,3 +101,41 @@ class TextDetector:
                 )
             )
         return boxes
+
+
+#: A text region whose long side is this many times its short one is a line (has a direction).
+LINE_ASPECT = 4.0
+#: At least this many lines, and half of their length within this many degrees of their
+#: median, for a skew to be measured.
+SKEW_LINES = 3
+SKEW_SPREAD = 2.0
+
+
+def line_skew(contours: list[np.ndarray]) -> float:
+    """The angle (degrees, clockwise in image coordinates, -45..45) of the long regions of
+    ``contours``: their length-weighted median, or 0 when they do not agree."""
+    angles: list[tuple[float, float]] = []
+    for contour in contours:
+        (_, _), (rw, rh), _ = rect = cv2.minAreaRect(contour)
+        long_side, short_side = max(rw, rh), min(rw, rh)
+        if short_side <= 0 or long_side < LINE_ASPECT * short_side:
+            continue
+        pts = cv2.boxPoints(rect)
+        edges = [pts[(i + 1) % 4] - pts[i] for i in range(2)]
+        dx, dy = max(edges, key=lambda e: float(np.hypot(e[0], e[1])))
+        angle = float(np.degrees(np.arctan2(dy, dx)))
+        angle = (angle + 90.0) % 180.0 - 90.0  # a direction, not a vector
+        if abs(angle) <= 45.0:
+            angles.append((angle, long_side))
+    if len(angles) < SKEW_LINES:
+        return 0.0
+    angles.sort()
+    total = sum(w for _, w in angles)
+    running, median = 0.0, 0.0
+    for angle, weight in angles:
+        running += weight
+        if running >= total / 2:
+            median = angle
+            break
+    near = sum(w for a, w in angles if abs(a - median) <= SKEW_SPREAD)
+    return median if near >= total / 2 else 0.0

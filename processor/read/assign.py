@@ -290,8 +290,9 @@ def _label_only(row: ReadRow) -> bool:
 
 def join_labels(rows: Sequence[ReadRow]) -> list[ReadRow]:
     """``rows`` with each row that is only a label (or a part of one) joined to the row beside
-    it, a little above or below, that starts right of it: a label printed off its value's
-    line (or split from it by the detector, 住 | 址江苏省...) still labels it."""
+    it, a little above or below, that has text right of it: a label printed off its value's
+    line (or split from it by the detector: 住 | 址江苏省..., 住 辽宁省... | 址) still labels
+    it. The joined row's segments are in reading order."""
     out = list(rows)
     for row in rows:
         if row not in out or not _label_only(row):
@@ -301,13 +302,17 @@ def join_labels(rows: Sequence[ReadRow]) -> list[ReadRow]:
             for r in out
             if r is not row
             and abs(r.row.cy - row.row.cy) < 0.9 * max(r.row.height, row.row.height)
-            and r.row.box.x0 >= row.row.box.x1 - 0.01
+            and any(s.x0 >= row.row.box.x1 - 0.01 for s in r.row.segments)
             and not any(label_match(r.lines[0], lab, starts=(0,)) for lab in _ALL_LABELS)
         ]
         if not near:
             continue
         value = min(near, key=lambda r: abs(r.row.cy - row.row.cy))
-        joined = ReadRow(Row((*row.row.segments, *value.row.segments)), (*row.lines, *value.lines))
+        pairs = sorted(
+            zip((*row.row.segments, *value.row.segments), (*row.lines, *value.lines), strict=True),
+            key=lambda pair: pair[0].x0,
+        )
+        joined = ReadRow(Row(tuple(s for s, _ in pairs)), tuple(line for _, line in pairs))
         out[out.index(value)] = joined
         out.remove(row)
     return out

@@ -28,7 +28,12 @@ from ..card.facts import (
     gender_from_id,
     id_number_valid,
 )
-from ..places import authority_known, correct_address_prefix, correct_authority
+from ..places import (
+    address_begins_known,
+    authority_known,
+    correct_address_prefix,
+    correct_authority,
+)
 from ..values import CharCandidate, TextLine
 
 #: The characters a row of each kind may hold (its label's included): what the recogniser
@@ -324,7 +329,7 @@ def parse_address(lines: Sequence[TextLine]) -> Field:
         at = "".join(head[i] for i in compact).find("住址")
         parts[0] = head[compact[at] :]
     if parts:
-        parts[0] = label_value(parts[0], "住址")
+        parts[0] = _address_start(parts[0])
     text = "".join(address_text(part) for part in parts)
     for wrong, right in ADDRESS_MISREADS:
         text = text.replace(wrong, right)
@@ -339,6 +344,20 @@ def parse_address(lines: Sequence[TextLine]) -> Field:
         if fixed is not None and fixed != text:
             return Field(fixed, CORRECTED)
     return Field(text, score)
+
+
+def _address_start(first: str) -> str:
+    """The address's first line without its label: where the label ends is in doubt when it
+    was read in part (住 辽宁省: 址 lost, or a stray character before it), so where a known
+    place begins within the label's length, that is the value."""
+    value = label_value(first, "住址")
+    if address_begins_known(address_text(value)):
+        return value
+    compact = first.replace(" ", "")
+    for start in range(4):
+        if address_begins_known(address_text(compact[start:])):
+            return compact[start:]
+    return value
 
 
 def join_chars(lines: Sequence[TextLine]) -> TextLine:

@@ -13,7 +13,7 @@ import dataclasses
 import numpy as np
 
 from ..card.candidates import LEARNED_MIN_SCORE, find_card_candidates
-from ..card.geometry import rectify
+from ..card.geometry import rectify, turned_quad
 from ..card.layout import Hypothesis, classify, flip
 from ..card.register import register, register_near
 from ..values import Box, Quad
@@ -21,6 +21,10 @@ from .engine import OcrEngine
 
 #: Size of the rectified card the detector sees (multiples of 32, aspect ~1.6).
 DET_SIZE = (512, 320)
+#: Text lines tilted this much (degrees) on a rectified outline are levelled (less is noise;
+#: more is no tilt of an outline a little off but text at an angle of its own).
+MIN_SKEW = 1.0
+MAX_SKEW = 15.0
 #: A layout score at which a candidate is taken without trying the rest.
 CONFIDENT_SCORE = 6.0
 #: An outline whose layout scores this much (some text where a card's would be) is read, and
@@ -64,18 +68,29 @@ class RequestCache:
 
     image: np.ndarray
     engine: OcrEngine
-    _verified: dict[Quad, Candidate] = dataclasses.field(default_factory=dict, init=False)
+    _verified: dict[tuple[Quad, bool], Candidate] = dataclasses.field(
+        default_factory=dict, init=False
+    )
     _near: dict[Quad, list[Quad]] = dataclasses.field(default_factory=dict, init=False)
     _whole: list[Quad] | None = dataclasses.field(default=None, init=False)
 
-    def verify(self, quad: Quad) -> Candidate:
-        """A candidate's layout: its rectified text boxes scored against the card's layout."""
-        if quad not in self._verified:
+    def verify(self, quad: Quad, *, level: bool = True) -> Candidate:
+        """A candidate's layout: its rectified text boxes scored against the card's layout.
+        An outline whose text comes out tilted (by 1-15 degrees: an outline a little off, a
+        registration from few anchors) is turned so that it comes out level, once."""
+        key = (quad, level)
+        if key not in self._verified:
             w, h = DET_SIZE
             small = rectify(self.image, quad, w, h)
-            boxes = tuple(b.scaled(1 / w, 1 / h) for b in self.engine.detector(small))
-            self._verified[quad] = Candidate(quad, classify(boxes), boxes)
-        return self._verified[quad]
+            found, skew = self.engine.detector.detect(small)
+            boxes = tuple(b.scaled(1 / w, 1 / h) for b in found)
+            candidate = Candidate(quad, classify(boxes), boxes)
+            if level and MIN_SKEW <= abs(skew) <= MAX_SKEW:
+                levelled = self.verify(turned_quad(quad, skew, DET_SIZE), level=False)
+                if levelled.score >= candidate.score:
+                    candidate = levelled
+            self._verified[key] = candidate
+        return self._verified[key]
 
     def register(self) -> list[Quad]:
         """Outlines registered from the printed anchors read over the whole image."""
@@ -92,17 +107,20 @@ class RequestCache:
         return self._near[quad]
 
 
-def locate(cache: RequestCache) -> Candidate | None:
-    """The outline most like a card's (upright corner order as its layout suggests), with its
-    normalised text boxes; None when no outline has text where a card's would be."""
-    best: Candidate | None = None
+def locate(cache: RequestCache) -> list[Candidate]:
+    """The outlines that may be the card, upright as their layouts suggest, most plausible
+    first: a learned outline the segmenter is sure of, then the rest by how much their text
+    boxes look like a card's; none whose layout shows no text where a card's would be. Which
+    of them is the card, what its text says decides (the layout score is only a prior)."""
     segmenter = cache.engine.segmenter
     learned = segmenter(cache.image) if segmenter is not None else []
     tried: list[Candidate] = []
+    sure: Candidate | None = None
     if learned and learned[0].score >= LEARNED_MIN_SCORE:
         # the learned outline is usually right: the classical candidates are not even computed
-        tried.append(cache.verify(learned[0]))
-        best = tried[0]
+        sure = cache.verify(learned[0])
+        tried.append(sure)
+    best = sure
     if best is None or best.score < CONFIDENT_SCORE:
         for quad in find_card_candidates(cache.image, segmenter=lambda _: learned):
             if any(quad == t.quad for t in tried):
@@ -114,18 +132,25 @@ def locate(cache: RequestCache) -> Candidate | None:
     if best is None or best.score < CONFIDENT_SCORE:
         # No outline passed: register the card from its printed anchors instead, over the
         # whole frame, then around the outlines whose text looked most like a card's.
-        for quad in cache.register():
-            best = better(best, cache.verify(quad))
         near = sorted(tried, key=lambda t: -t.score)[:NEAR_CANDIDATES]
+        for quad in cache.register():
+            tried.append(cache.verify(quad))
+            best = better(best, tried[-1])
         for candidate in near:
             confident = best is not None and best.score >= CONFIDENT_SCORE
             if confident or candidate.score < NEAR_MIN_SCORE:
                 break
             for found in cache.register_near(candidate.quad):
-                best = better(best, cache.verify(found))
-    if best is None or best.score < TEXT_CHECK_SCORE:
-        return None
-    return best.upright()
+                tried.append(cache.verify(found))
+                best = better(best, tried[-1])
+    ranked = sorted(tried, key=lambda t: -t.score)
+    if sure is not None:
+        ranked = [sure, *(t for t in ranked if t is not sure)]
+    unique: list[Candidate] = []
+    for candidate in ranked:
+        if candidate.score >= TEXT_CHECK_SCORE and all(candidate.quad != u.quad for u in unique):
+            unique.append(candidate)
+    return [candidate.upright() for candidate in unique]
 
 
 def better(best: Candidate | None, new: Candidate) -> Candidate:

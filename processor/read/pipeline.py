@@ -18,10 +18,14 @@ from ..card.geometry import full_frame_quad
 from ..card.template import CARD_ASPECT
 from ..values import Quad
 from .engine import OcrEngine
-from .locate import RequestCache, locate
+from .locate import TEXT_CHECK_SCORE, Candidate, RequestCache, locate
 from .outcome import CardReading
 from .reading import best_reading, completed, is_complete, read_more, read_outline
 
+#: The card is looked for on this many of the most plausible outlines, in turn, until what
+#: one says is a card's (and, where none does, on the image's frame when it has the card's
+#: shape).
+READ_OUTLINES = 3
 #: An image whose aspect is within this (log ratio) of the card's may be the card alone.
 TIGHT_ASPECT = 0.08
 
@@ -34,10 +38,22 @@ def tight_crop(shape: tuple[int, ...]) -> Quad | None:
     return full_frame_quad(shape)
 
 
+def _first_card(
+    image: np.ndarray, outlines: list[Candidate], engine: OcrEngine
+) -> tuple[CardReading | None, Candidate | None]:
+    """The first of ``outlines`` on which what is read is a card, and that reading."""
+    for located in outlines:
+        reading = read_outline(image, located, engine)
+        if reading is not None:
+            return reading, located
+    return None, None
+
+
 def read_card(image: np.ndarray, engine: OcrEngine) -> CardReading | None:
     """Read the card in ``image``; None when no card is found.
 
-    When a field fails on the outline that was found, the card is registered from its
+    The card is read on the most plausible outlines in turn until what one says is a card's.
+    When a field fails on it, the card is read on the other outlines and registered from its
     printed anchors as well (around that outline, then over the whole frame) and the reading
     with more valid fields is kept: an outline a little off (a rounded corner, a shadow)
     shifts the field rows, anchors do not. A better reading found over the whole frame is
@@ -45,18 +61,23 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardReading | None:
     with a real check that the kept reading still misses are taken from another reading of
     the same side that validated them (and checked against the id number again)."""
     cache = RequestCache(image, engine)
-    located = locate(cache)
-    if located is None:
+    outlines = locate(cache)[:READ_OUTLINES]
+    # an image of the card's own shape is most likely the card cropped tight: its frame is
+    # the outline too (a learned outline may have cut a corner off a card filling the image)
+    tight = tight_crop(image.shape)
+    if tight is not None and all(o.quad != tight for o in outlines):
+        framed = cache.verify(tight)
+        if framed.score >= TEXT_CHECK_SCORE:
+            outlines.append(framed.upright())
+    first, located = _first_card(image, outlines, engine)
+    if first is None or located is None:
         return None
-    first = read_outline(image, located, engine)
     if is_complete(first):
         return first
-    readings = [first] if first is not None else []
-    # an image of the card's own shape is most likely the card cropped tight: its frame is
-    # the outline (a learned outline may have cut a corner off a card that fills the image)
-    tight = tight_crop(image.shape)
-    if tight is not None and tight != located.quad:
-        read_more(readings, cache, lambda: [tight])
+    readings = [first]
+    # the outlines after it (those before it read as no card)
+    rest = [o.quad for o in outlines[outlines.index(located) + 1 :]]
+    read_more(readings, cache, lambda: rest)
     read_more(readings, cache, lambda: cache.register_near(located.quad))
     read_more(readings, cache, cache.register)
     best = best_reading(readings)

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from ..card.geometry import rectify
-from ..card.layout import MIN_LAYOUT_SCORE, FieldRegions, Row, flip, group_rows
+from ..card.layout import FieldRegions, Row, flip, group_rows
 from ..card.template import (
     BACK_FALLBACK,
     FIELD_LABELS,
@@ -41,7 +41,7 @@ from .assign import (
 )
 from .crops import TRAIL_ROWS, ink_past, segment_crop
 from .engine import OcrEngine
-from .locate import Candidate, RequestCache
+from .locate import TEXT_CHECK_SCORE, Candidate, RequestCache
 from .outcome import CardReading
 from .rows import looks_like_card, parse_rows
 
@@ -237,7 +237,7 @@ def read_more(
         return
     for quad in outlines():
         candidate = cache.verify(quad)
-        if candidate.score < MIN_LAYOUT_SCORE:
+        if candidate.score < TEXT_CHECK_SCORE:
             continue
         reading = read_outline(cache.image, candidate.upright(), cache.engine)
         if reading is not None:

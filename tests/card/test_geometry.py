@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
-from processor.card.geometry import order_corners, rectify
+from processor.card.geometry import order_corners, rectify, turned_quad
 from processor.values import Quad
 from tests.conftest import card_on_desk
 
@@ -33,3 +34,26 @@ def test_rectify_maps_quad_to_canonical_card() -> None:
     assert card.shape == (270, 428, 3)
     assert card[40:54, 40:300].mean() < 60  # the first text bar is where it was drawn
     assert card[100:110, 330:420].mean() > 200
+
+
+@pytest.mark.parametrize("degrees", [3.0, -2.0, 8.0])
+def test_turned_quad_levels_a_tilted_line(degrees: float) -> None:
+    # a dark line tilted by ``degrees`` (clockwise) across a light 512 x 320 image
+    image = np.full((320, 512, 3), 230, np.uint8)
+    centre = np.array([256.0, 160.0])
+    direction = np.array([np.cos(np.radians(degrees)), np.sin(np.radians(degrees))])
+    a, b = centre - 200 * direction, centre + 200 * direction
+    cv2.line(image, tuple(int(v) for v in a), tuple(int(v) for v in b), (20, 20, 20), 9)
+    frame = Quad(((0.0, 0.0), (512.0, 0.0), (512.0, 320.0), (0.0, 320.0)))
+    level = rectify(image, turned_quad(frame, degrees, (512, 320)), 512, 320)
+    dark = np.argwhere(level[:, :, 0] < 100)
+    rows_at = {
+        int(x) // 64: float(np.mean(dark[dark[:, 1] // 64 == x // 64][:, 0])) for x in (128, 384)
+    }
+    assert abs(rows_at[2] - rows_at[6]) < 2.0  # the line's height the same left and right
+
+
+def test_turned_quad_by_nothing_is_the_quad() -> None:
+    quad = Quad(((10.0, 20.0), (510.0, 30.0), (500.0, 340.0), (5.0, 330.0)))
+    turned = turned_quad(quad, 0.0, (512, 320))
+    np.testing.assert_allclose(turned.array(), quad.array(), atol=1e-3)

@@ -186,3 +186,18 @@ def test_assign_takes_a_nation_row_of_its_own() -> None:
         row(0.83, "公民身份号码", "14092619700207697X"),
     ]
     assert fields("front", tilted)["gender_race"] == ["性别男", "民族苗"]
+
+
+def test_assign_joins_a_label_fragment_to_the_row_it_stands_in() -> None:
+    # 住 read with the value's row, 址 as a row of its own beside them
+    rows = [
+        *FRONT[:3],
+        ReadRow(
+            Row((Box(0.085, 0.564, 0.122, 0.614), Box(0.212, 0.552, 0.573, 0.623))),
+            (line("住"), line("辽宁省沈阳市于洪区")),
+        ),
+        ReadRow(Row((Box(0.114, 0.561, 0.183, 0.611),)), (line("址"),)),
+        row(0.663, "翠微大街968号", x0=0.216),
+        FRONT[5],
+    ]
+    assert fields("front", rows)["address"] == ["住 址 辽宁省沈阳市于洪区", "翠微大街968号"]

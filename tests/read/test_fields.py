@@ -352,3 +352,17 @@ def test_parse_issuer_cuts_a_half_read_label_where_a_known_authority_starts(
     text: str, expected: str
 ) -> None:
     assert fp.parse_issuer(line(text)).value == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # 址 lost from the label: 住辽 is no misread 住址, as 辽宁省 is a place
+        (["住 辽宁省沈阳市于洪区", "翠微大街968号"], "辽宁省沈阳市于洪区翠微大街968号"),
+        # the label's last character read twice, as the place's first
+        (["住址广广东省肇庆市高要区"], "广东省肇庆市高要区"),
+        (["址河南省鹤壁市淇滨区育才路"], "河南省鹤壁市淇滨区育才路"),
+    ],
+)
+def test_parse_address_starts_where_a_known_place_does(lines: list[str], expected: str) -> None:
+    assert fp.parse_address([line(t) for t in lines]).value == expected
