@@ -108,8 +108,14 @@ class CharCandidate:
 
 @dataclasses.dataclass(frozen=True)
 class TextLine:
-    """One recognised line: its text, the mean character probability and each character."""
+    """One recognised line: its text, the mean character probability and each character.
+
+    ``kept``: what the recogniser saw at each time step for the characters it keeps (those
+    a line may be read within again, :meth:`~processor.ocr.recognize.TextRecognizer.within`),
+    and ``step``, the line's width per time step; neither compares."""
 
     text: str
     score: float
     chars: tuple[CharCandidate, ...]
+    kept: np.ndarray | None = dataclasses.field(default=None, compare=False, repr=False)
+    step: float = dataclasses.field(default=0.0, compare=False, repr=False)

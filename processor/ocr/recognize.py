@@ -45,12 +45,14 @@ class TextRecognizer:
         parallel: concurrent.futures.Executor | None = None,
         lanes: int = 1,
         fold: Mapping[str, str] | None = None,
+        keep: frozenset[str] = frozenset(),
     ) -> None:
         """``parallel`` and ``lanes`` > 1: the batches of one call are split into ``lanes``
         groups of about equal width, run at once (all but one on ``parallel``); for a
         single-threaded session, which then keeps each core busy without a hand-off at
         every op. ``fold``: characters read as another (traditional -> simplified), after
-        NFKC."""
+        NFKC. ``keep``: characters a line may be read within again (:meth:`within`)
+        without running the model; each line read keeps their probabilities."""
         self._session = session
         self._parallel = parallel if lanes > 1 else None
         self._lanes = lanes
@@ -63,6 +65,10 @@ class TextRecognizer:
         folded = [unicodedata.normalize("NFKC", c) for c in self.charset]
         self.folded = [fold.get(c, c) for c in folded]
         self.batch_size = batch_size
+        wanted = {unicodedata.normalize("NFKC", c) for c in keep}
+        kept = [i for i, c in enumerate(self.folded) if i and c in wanted]
+        self._keep = np.array([0, *kept], np.int64) if kept else None
+        self._keep_classes = [self.folded[i] for i in (0, *kept)] if kept else []
         self._masks: dict[frozenset[str], np.ndarray] = {}
         self._masks_lock = threading.Lock()
 
@@ -125,7 +131,21 @@ class TextRecognizer:
         for row, i in enumerate(batch):
             alphabet = limits[i]
             line_probs = probs[row] if alphabet is None else probs[row] * self._mask(alphabet)
-            results[i] = self._decode(line_probs, step / widths[i])
+            line = self._decode(line_probs, step / widths[i], self.folded)
+            if self._keep is not None and alphabet is None:
+                kept = line_probs[:, self._keep].copy()
+                line = dataclasses.replace(line, kept=kept, step=step / widths[i])
+            results[i] = line
+
+    def within(self, line: TextLine, alphabet: frozenset[str]) -> TextLine:
+        """``line`` read again within ``alphabet`` (a part of the characters this recogniser
+        keeps) from what the model saw when it read it: what a constrained run on the same
+        crop reads, without running the model again."""
+        if line.kept is None or self._keep is None:
+            raise ValueError("the line keeps no probabilities to read it again")
+        wanted = {unicodedata.normalize("NFKC", c) for c in alphabet}
+        mask = np.array([j == 0 or c in wanted for j, c in enumerate(self._keep_classes)])
+        return self._decode(line.kept * mask, line.step, self._keep_classes)
 
     def _batches(self, order: list[int], widths: list[int]) -> list[list[int]]:
         """Split width-sorted crops into batches whose widths differ by at most
@@ -149,11 +169,12 @@ class TextRecognizer:
         h, w = crop.shape[:2]
         return int(min(REC_MAX_WIDTH, max(16, math.ceil(REC_HEIGHT * w / max(h, 1)))))
 
-    def _decode(self, probs: np.ndarray, step: float = 0.0) -> TextLine:
+    def _decode(self, probs: np.ndarray, step: float, classes: Sequence[str]) -> TextLine:
         """Greedy CTC decoding. Classes that are the same character as folded (NFKC: the
         dictionary holds both ``3`` and fullwidth ``３``; traditional forms) count as one,
         their probabilities added; each character keeps the runner-ups of its best time step,
         and where it starts (``step``: the line's width per time step, as a fraction of it).
+        ``classes``: the character of each column of ``probs`` (column 0 the blank).
         The probabilities of a constrained read are those of the allowed classes, not
         renormalised: a character forced on an unlike glyph keeps a low one."""
         best = probs.argmax(axis=1)
@@ -163,9 +184,9 @@ class TextRecognizer:
             idx = int(best_idx)
             if idx not in (0, prev):
                 x = min(1.0, (t + 0.5) * step)
-                chars.append(dataclasses.replace(self._candidate(probs[t]), x=x))
+                chars.append(dataclasses.replace(_candidate(probs[t], classes), x=x))
             elif idx != 0 and chars:
-                cand = self._candidate(probs[t])
+                cand = _candidate(probs[t], classes)
                 if cand.char == chars[-1].char and cand.prob > chars[-1].prob:
                     chars[-1] = dataclasses.replace(cand, x=chars[-1].x)
             prev = idx
@@ -173,17 +194,20 @@ class TextRecognizer:
         score = float(np.mean([c.prob for c in chars])) if chars else 0.0
         return TextLine(text, score, tuple(chars))
 
-    def _candidate(self, row: np.ndarray) -> CharCandidate:
-        top = np.argpartition(row, -5)[-5:]
-        folded: dict[str, float] = {}
-        for j in top[np.argsort(row[top])[::-1]]:
-            if int(j) == 0:
-                continue
-            char = self.folded[int(j)]
-            folded[char] = folded.get(char, 0.0) + float(row[int(j)])
-        ranked = [*sorted(folded.items(), key=lambda kv: -kv[1]), ("", 0.0)]
-        (char, prob), (alt, alt_prob) = ranked[0], ranked[1]
-        return CharCandidate(char, prob, alt, alt_prob, alts=tuple(ranked[1:-1]))
+
+def _candidate(row: np.ndarray, classes: Sequence[str]) -> CharCandidate:
+    """The best character of one time step and its runner-ups (classes that are one character
+    as folded count as one, their probabilities added)."""
+    top = np.argpartition(row, -5)[-5:] if len(row) > 5 else np.arange(len(row))
+    folded: dict[str, float] = {}
+    for j in top[np.argsort(row[top])[::-1]]:
+        if int(j) == 0:
+            continue
+        char = classes[int(j)]
+        folded[char] = folded.get(char, 0.0) + float(row[int(j)])
+    ranked = [*sorted(folded.items(), key=lambda kv: -kv[1]), ("", 0.0)]
+    (char, prob), (alt, alt_prob) = ranked[0], ranked[1]
+    return CharCandidate(char, prob, alt, alt_prob, alts=tuple(ranked[1:-1]))
 
 
 def deal_lanes(batches: list[list[int]], widths: list[int], lanes: int) -> list[list[list[int]]]:
@@ -232,7 +256,12 @@ def load_fold(model_dir: Path) -> dict[str, str]:
 
 
 def load_recognizer(
-    model_dir: Path, name: str, *, lanes: int = 1, fold: Mapping[str, str] | None = None
+    model_dir: Path,
+    name: str,
+    *,
+    lanes: int = 1,
+    fold: Mapping[str, str] | None = None,
+    keep: frozenset[str] = frozenset(),
 ) -> TextRecognizer:
     """The recogniser named ``name`` in the manifest on a single-threaded session, a call's
     batches run in ``lanes`` lanes at once: a card's batches are independent, and lanes beat
@@ -244,5 +273,5 @@ def load_recognizer(
         else None
     )
     return TextRecognizer(
-        open_session(model_dir, name, 1), parallel=parallel, lanes=lanes, fold=fold
+        open_session(model_dir, name, 1), parallel=parallel, lanes=lanes, fold=fold, keep=keep
     )

@@ -11,6 +11,7 @@ from ..ocr.detect import TextDetector
 from ..ocr.models import read_manifest
 from ..ocr.recognize import TextRecognizer, load_fold, load_recognizer
 from ..ocr.runtime import DETECTOR, FIELD_REC_FP32, LINE_REC, open_session
+from .fields import WITHIN_ALPHABETS
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,9 +58,10 @@ def load_recognizers(
     model_dir: Path, field_rec: str = FIELD_REC_FP32, *, lanes: int = 1
 ) -> tuple[TextRecognizer, TextRecognizer]:
     """The line recogniser and the field recogniser ``field_rec``, both folding traditional
-    forms to simplified (:func:`~processor.ocr.recognize.load_fold`)."""
+    forms to simplified (:func:`~processor.ocr.recognize.load_fold`); the line recogniser's
+    lines keep what any field is read within (:data:`~processor.read.fields.WITHIN_ALPHABETS`)."""
     fold = load_fold(model_dir)
     return (
-        load_recognizer(model_dir, LINE_REC, lanes=lanes, fold=fold),
+        load_recognizer(model_dir, LINE_REC, lanes=lanes, fold=fold, keep=WITHIN_ALPHABETS),
         load_recognizer(model_dir, field_rec, lanes=lanes, fold=fold),
     )

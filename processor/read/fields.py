@@ -41,6 +41,12 @@ from ..values import CharCandidate, TextLine
 ID_ALPHABET: Final = frozenset("0123456789X公民身份号码")
 BIRTH_ALPHABET: Final = frozenset("0123456789年月日出生")
 VALIDITY_ALPHABET: Final = frozenset("0123456789.-—－~长期有效限")
+GENDER_RACE_ALPHABET: Final = frozenset(
+    "性别民族男女·" + "".join(ETHNICITIES) + "".join(ETHNICITY_EXTRAS) + "".join(ETHNICITY_ALIASES)
+)
+
+#: Every character a field is read within: what a line recogniser's lines keep.
+WITHIN_ALPHABETS: Final = ID_ALPHABET | BIRTH_ALPHABET | VALIDITY_ALPHABET | GENDER_RACE_ALPHABET
 
 _NAME_RE = re.compile(rf"^[{HAN}]+(?:{MIDDLE_DOT}[{HAN}]+)*$")
 _DOTS = re.compile(r"[.．・•∙⋅°·]")
@@ -517,10 +523,12 @@ def reconcile_front(fields: dict[str, Field]) -> dict[str, Field]:
 __all__ = [
     "BIRTH_ALPHABET",
     "CORRECTED",
+    "GENDER_RACE_ALPHABET",
     "ID_ALPHABET",
     "MISSING",
     "VALIDITY_ALPHABET",
     "WEAK_FIELDS",
+    "WITHIN_ALPHABETS",
     "Field",
     "id_as_read",
     "parse_address",

@@ -23,7 +23,7 @@ from .engine import OcrEngine
 DET_SIZE = (512, 320)
 #: Text lines tilted this much (degrees) on a rectified outline are levelled (less is noise;
 #: more is no tilt of an outline a little off but text at an angle of its own).
-MIN_SKEW = 1.0
+MIN_SKEW = 1.5
 MAX_SKEW = 15.0
 #: A layout score at which a candidate is taken without trying the rest.
 CONFIDENT_SCORE = 6.0
@@ -76,7 +76,7 @@ class RequestCache:
 
     def verify(self, quad: Quad, *, level: bool = True) -> Candidate:
         """A candidate's layout: its rectified text boxes scored against the card's layout.
-        An outline whose text comes out tilted (by 1-15 degrees: an outline a little off, a
+        An outline whose text comes out tilted (by 1.5-15 degrees: an outline a little off, a
         registration from few anchors) is turned so that it comes out level, once."""
         key = (quad, level)
         if key not in self._verified:

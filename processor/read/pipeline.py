@@ -62,21 +62,26 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardReading | None:
     the same side that validated them (and checked against the id number again)."""
     cache = RequestCache(image, engine)
     outlines = locate(cache)[:READ_OUTLINES]
-    # an image of the card's own shape is most likely the card cropped tight: its frame is
-    # the outline too (a learned outline may have cut a corner off a card filling the image)
     tight = tight_crop(image.shape)
-    if tight is not None and all(o.quad != tight for o in outlines):
+    tight_untried = tight is not None and all(o.quad != tight for o in outlines)
+    first, located = _first_card(image, outlines, engine)
+    if first is None and tight is not None and tight_untried:
+        tight_untried = False
+        # an image of the card's own shape is most likely the card cropped tight: its frame
+        # is the outline too (a learned outline may cut a corner off a card filling it)
         framed = cache.verify(tight)
         if framed.score >= TEXT_CHECK_SCORE:
             outlines.append(framed.upright())
-    first, located = _first_card(image, outlines, engine)
+            first, located = _first_card(image, outlines[-1:], engine)
     if first is None or located is None:
         return None
     if is_complete(first):
         return first
     readings = [first]
-    # the outlines after it (those before it read as no card)
+    # the outlines after it (those before it read as no card), and the image's frame
     rest = [o.quad for o in outlines[outlines.index(located) + 1 :]]
+    if tight is not None and tight_untried:
+        rest.append(tight)
     read_more(readings, cache, lambda: rest)
     read_more(readings, cache, lambda: cache.register_near(located.quad))
     read_more(readings, cache, cache.register)

@@ -47,19 +47,40 @@ from .rows import looks_like_card, parse_rows
 
 #: Width of the rectified card the recogniser crops from (text ~44 px high).
 REC_CARD_WIDTH = 1280
-#: Which recogniser reads each field in the end, and within which alphabet (None: every
-#: character). Names, addresses, authorities and the 民族 row run to rare characters: the
-#: field recogniser, whose dictionary has them; the number and the dates are read by the
-#: line recogniser within their characters (their labels' too, which a crop may hold).
-FIELD_READS: dict[str, tuple[str, frozenset[str] | None]] = {
-    "name": ("field", None),
-    "gender_race": ("field", None),
-    "address": ("field", None),
-    "issued_by": ("field", None),
-    "id_no": ("line", fp.ID_ALPHABET),
-    "birth": ("line", fp.BIRTH_ALPHABET),
-    "valid_date": ("line", fp.VALIDITY_ALPHABET),
+
+
+@dataclasses.dataclass(frozen=True)
+class FieldRead:
+    """How a field is read in the end: by which recogniser (``line``: the fast one, ``field``:
+    the one with the whole dictionary), within which alphabet (None: every character), and
+    by which again when that reading does not validate (None: no second opinion)."""
+
+    reader: str
+    alphabet: frozenset[str] | None = None
+    again: str | None = None
+
+
+#: Names, addresses and authorities run to rare characters: the field recogniser, whose
+#: dictionary has them. The number and dates: the line recogniser within their characters
+#: (their labels' too, which a crop may hold). The gender and 民族 row: the line recogniser
+#: within its characters, the field one where that does not validate (仫佬, a passthrough
+#: value such as 穿青人 outside the list).
+FIELD_READS: dict[str, FieldRead] = {
+    "name": FieldRead("field"),
+    "address": FieldRead("field"),
+    "issued_by": FieldRead("field"),
+    "gender_race": FieldRead("line", fp.GENDER_RACE_ALPHABET, again="field"),
+    "id_no": FieldRead("line", fp.ID_ALPHABET),
+    "birth": FieldRead("line", fp.BIRTH_ALPHABET),
+    "valid_date": FieldRead("line", fp.VALIDITY_ALPHABET),
 }
+#: The fields a row holds (what validates them, for a second opinion).
+ROW_FIELDS = {"gender_race": ("gender", "race")}
+#: Fields whose first row is read from where its value starts (the label left out: it is
+#: known, and the field recogniser's time grows with the crop's width).
+VALUE_ONLY = frozenset({"name", "address", "issued_by"})
+
+
 #: Evidence (:func:`~processor.read.assign.side_evidence`) at which an orientation is taken
 #: without reading the card turned round.
 SURE_EVIDENCE = 2.5
@@ -96,6 +117,16 @@ def read_outline(image: np.ndarray, located: Candidate, engine: OcrEngine) -> Ca
     assignment = assign(side, rows)
     lines = field_lines(card, assignment, engine)
     parsed = parse_rows(side, lines)
+    failed = [
+        name
+        for name, read in FIELD_READS.items()
+        if read.again is not None
+        and assignment.rows.get(name)
+        and not all(parsed[f].ok for f in ROW_FIELDS.get(name, (name,)) if f in parsed)
+    ]
+    if failed:  # a second opinion on the rows that did not validate
+        lines.update(field_lines(card, assignment, engine, only=failed, again=True))
+        parsed = parse_rows(side, lines)
     if not looks_like_card(parsed, lines) and evidence[side] < CARD_EVIDENCE:
         return None
     return CardReading(
@@ -140,34 +171,56 @@ def _beside_portrait(box: Box) -> bool:
 
 
 def field_lines(
-    card: np.ndarray, assignment: Assignment, engine: OcrEngine
+    card: np.ndarray,
+    assignment: Assignment,
+    engine: OcrEngine,
+    *,
+    only: Sequence[str] | None = None,
+    again: bool = False,
 ) -> dict[str, list[TextLine]]:
-    """Each field's lines, every segment of its rows read again by the recogniser that
-    reads that field best, within the field's alphabet (:data:`FIELD_READS`); a name or
-    address line with its tail (the detector's box stops short of a thin last character);
-    a field without a row read where the template places it, kept when it reads like that
-    field."""
+    """Each field's lines (``only`` those fields), every segment of its rows read again by
+    the recogniser that reads that field best, within the field's alphabet
+    (:data:`FIELD_READS`; ``again``: by its second opinion); a name, address or authority
+    from where its value starts; a name or address line with its tail (the detector's box
+    stops short of a thin last character); a field without a row read where the template
+    places it, kept when it reads like that field."""
     jobs: list[tuple[str, int, np.ndarray]] = []  # (field, row index or -1, crop)
+    within: dict[str, list[TextLine]] = {}  # fields read again from what was seen
     for name, rows in assignment.rows.items():
-        if name not in FIELD_READS:
+        if name not in FIELD_READS or (only is not None and name not in only):
+            continue
+        read = FIELD_READS[name]
+        if read.reader == "line" and read.alphabet is not None and not again:
+            # the line recogniser read these crops already: read them within the alphabet
+            # from what it saw (what a constrained run on the same crops reads)
+            alphabet = read.alphabet
+            within[name] = [
+                join_lines([engine.recognizer.within(line, alphabet) for line in row.lines])
+                for row in rows
+            ]
             continue
         for k, row in enumerate(rows):
-            last = len(row.row.segments) - 1
-            for j, segment in enumerate(row.row.segments):
-                trail = j == last and name in TRAIL_ROWS
+            segments = list(row.row.segments)
+            if k == 0 and name in VALUE_ONLY:
+                segments = _value_segments(row, name)
+            for j, segment in enumerate(segments):
+                trail = j == len(segments) - 1 and name in TRAIL_ROWS
                 extra = ink_past(card, segment, VALUE_END_X[name]) if trail else 0
                 crop = segment_crop(card, segment, extra)
                 if crop is not None:
                     jobs.append((name, k, crop))
-    fallbacks = _FALLBACK[assignment.side]
+    fallbacks = _FALLBACK[assignment.side] if only is None else {}
     for name in fallbacks:
         if not assignment.rows.get(name):
             x0, x1, y0, y1 = fallbacks[name]
             crop = segment_crop(card, Box(x0, y0, x1, y1))
             if crop is not None:
                 jobs.append((name, -1, crop))
-    found = _read_jobs(jobs, engine)
-    out: dict[str, list[TextLine]] = {name: [] for name in assignment.rows}
+    found = _read_jobs(jobs, engine, again=again)
+    out: dict[str, list[TextLine]] = {
+        name: [] for name in assignment.rows if only is None or name in only
+    }
+    out.update(within)
     by_row: dict[tuple[str, int], list[TextLine]] = {}
     for (name, k, _), line in zip(jobs, found, strict=True):
         by_row.setdefault((name, k), []).append(line)
@@ -179,22 +232,39 @@ def field_lines(
     return out
 
 
-def _read_jobs(jobs: Sequence[tuple[str, int, np.ndarray]], engine: OcrEngine) -> list[TextLine]:
+def _value_segments(row: ReadRow, name: str) -> list[Box]:
+    """``row``'s segments from where its value starts (its label, as read, left out)."""
+    start = value_box(row, FIELD_LABELS[name])
+    if start == row.row.box:  # no label read: the whole row
+        return list(row.row.segments)
+    kept = [s for s in row.row.segments if s.x1 > start.x0]
+    if kept and kept[0].x0 < start.x0:
+        kept[0] = dataclasses.replace(kept[0], x0=start.x0)
+    return kept or list(row.row.segments)
+
+
+def _read_jobs(
+    jobs: Sequence[tuple[str, int, np.ndarray]], engine: OcrEngine, *, again: bool = False
+) -> list[TextLine]:
     """The crops of ``jobs`` read, each by its field's recogniser within its alphabet (one
-    call per recogniser), in the order of ``jobs``."""
+    call per recogniser; ``again``: by the field's second opinion, with every character), in
+    the order of ``jobs``."""
     out: list[TextLine | None] = [None] * len(jobs)
     for recognizer in (engine.recognizer, engine.field_recognizer):
-        mine = [i for i, (name, _, _) in enumerate(jobs) if _reader(name, engine) is recognizer]
+        mine = [i for i, job in enumerate(jobs) if _reader(job[0], engine, again) is recognizer]
         if not mine:
             continue
-        lines = recognizer([jobs[i][2] for i in mine], [FIELD_READS[jobs[i][0]][1] for i in mine])
+        alphabets = [None if again else FIELD_READS[jobs[i][0]].alphabet for i in mine]
+        lines = recognizer([jobs[i][2] for i in mine], alphabets)
         for i, line in zip(mine, lines, strict=True):
             out[i] = line
     return [line for line in out if line is not None]
 
 
-def _reader(name: str, engine: OcrEngine) -> TextRecognizer:
-    return engine.field_recognizer if FIELD_READS[name][0] == "field" else engine.recognizer
+def _reader(name: str, engine: OcrEngine, again: bool) -> TextRecognizer:
+    read = FIELD_READS[name]
+    which = read.again if again and read.again is not None else read.reader
+    return engine.field_recognizer if which == "field" else engine.recognizer
 
 
 _FALLBACK = {"front": FRONT_FALLBACK, "back": BACK_FALLBACK}
