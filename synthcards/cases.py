@@ -277,6 +277,29 @@ CASES: Final[dict[str, Callable[[], Sample]]] = {
 }
 
 
+def plain_card(side: str, n: int, *, race: str | None = None, place: str | None = None) -> Sample:
+    """A clean card in the tuned family (a tight crop, no hologram, no second script) whose
+    front prints ethnicity ``race`` or whose back is issued by the authority of division
+    ``place`` (a code): the rows of the reader's tables of every ethnicity and of real
+    counties."""
+    rng = _rng(1000 + n)
+    person = _without_hyphen(draw_person(rng, rare=False), rng)
+    ident = person.identity
+    if race is not None:
+        ident = dataclasses.replace(ident, race=race)
+    where = person.place
+    if place is not None:
+        where = _place(place)
+        ident = dataclasses.replace(ident, issued_by=authority(where))
+    person = dataclasses.replace(person, identity=ident, place=where, area=None)
+    style = _style(rng, side, art={"hologram": None}, script=None)
+    frame, quad = _card_image(person, style, rng, width=1000)
+    note = f"plain {side}: {race or ident.issued_by}"
+    return _sample(
+        f"plain-{side}-{n}", side, person, _jpeg(frame, 92), quad=quad, note=note, style=style
+    )
+
+
 def write_cases(outdir: Path) -> list[dict[str, object]]:
     """Every case into ``outdir`` (image files plus labels.json); returns the labels."""
     outdir.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,8 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from processor.card.facts import check_char
+
 from .identity import Identity, make_identity
 from .render import card_height, render_card
 
@@ -90,7 +92,8 @@ def cut(frame: U8, corners: npt.NDArray[np.float64], side: str, fraction: float)
 def inconsistent(ident: Identity, what: str) -> Identity:
     """The identity with one inconsistency printed on the card: ``check`` (wrong check
     character), ``birth`` (printed birth differs from the number's by years), ``gender``
-    (printed gender contradicts the number's parity)."""
+    (printed gender contradicts the number's parity), ``region`` (a valid number whose first
+    six digits, 990000, are no division code)."""
     if what == "check":
         good = ident.id_no[17]
         bad = "0" if good != "0" else "1"
@@ -101,6 +104,9 @@ def inconsistent(ident: Identity, what: str) -> Identity:
         return dataclasses.replace(ident, birth=moved)
     if what == "gender":
         return dataclasses.replace(ident, gender="女" if ident.gender == "男" else "男")
+    if what == "region":
+        first17 = "990000" + ident.id_no[6:17]
+        return dataclasses.replace(ident, id_no=first17 + check_char(first17))
     raise ValueError(f"unknown inconsistency {what!r}")
 
 

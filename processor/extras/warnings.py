@@ -18,6 +18,7 @@ import numpy as np
 from ..card.facts import LONG_TERM, birth_from_id, check_char, format_date, gender_from_id
 from ..card.geometry import crop_box, map_points, rectify
 from ..card.template import CARD_ASPECT
+from ..places import region_known
 from ..read.outcome import CardReading
 from ..values import Box
 from .location import WHOLE_CARD
@@ -136,8 +137,9 @@ def gray_score(card: np.ndarray) -> float:
 
 def id_warnings(result: CardReading) -> dict[str, dict[str, Any]]:
     """The id number against itself (check character) and against the printed birth and
-    gender, on what was read before any correction (:attr:`CardReading.as_read`); a score is
-    the confidence of the reads the inconsistency rests on."""
+    gender, on what was read before any correction (:attr:`CardReading.as_read`), and its
+    region code against the known divisions; a score is the confidence of the reads the
+    finding rests on."""
     read = result.as_read
     id_field = result.fields.get("id_no")
     raw, id_score = read["id_no"].value or "", read["id_no"].score
@@ -160,6 +162,12 @@ def id_warnings(result: CardReading) -> dict[str, dict[str, Any]]:
         gender_bad = printed_gender != gender_from_id(number)
         gender_score = min(id_score, read["gender"].score) if gender_bad else 0.0
     out["id_gender_mismatch"] = _warning(gender_bad, gender_score)
+    # the first six digits are a division code at registration (current or historical): one
+    # that no list knows is worth a look, never a rewrite
+    unknown = id_no is not None and not region_known(id_no[:6])
+    out["id_region_unknown"] = _warning(
+        unknown, id_field.confidence if unknown and id_field else 0.0
+    )
     return out
 
 

@@ -133,8 +133,7 @@ class TextRecognizer:
             line_probs = probs[row] if alphabet is None else probs[row] * self._mask(alphabet)
             line = self._decode(line_probs, step / widths[i], self.folded)
             if self._keep is not None and alphabet is None:
-                kept = line_probs[:, self._keep].copy()
-                line = dataclasses.replace(line, kept=kept, step=step / widths[i])
+                line = dataclasses.replace(line, kept=line_probs[:, self._keep].copy())
             results[i] = line
 
     def within(self, line: TextLine, alphabet: frozenset[str]) -> TextLine:
@@ -192,7 +191,7 @@ class TextRecognizer:
             prev = idx
         text = "".join(c.char for c in chars)
         score = float(np.mean([c.prob for c in chars])) if chars else 0.0
-        return TextLine(text, score, tuple(chars))
+        return TextLine(text, score, tuple(chars), step=step)
 
 
 def _candidate(row: np.ndarray, classes: Sequence[str]) -> CharCandidate:

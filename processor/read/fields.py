@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import re
 from collections.abc import Sequence
 from typing import Final
@@ -446,6 +447,55 @@ def parse_issuer(line: TextLine | None) -> Field:
 
 #: The confidence of a value corrected from the recogniser's runner-ups.
 CORRECTED = 0.5
+#: The most confidence a value may have where a character may be missing from it (a blank
+#: between two characters read, wider than a character: one the recogniser could not read).
+UNREAD = 0.3
+#: That blank, beyond the characters' own widths, in character widths.
+UNREAD_GAP = 0.8
+
+
+def _width(char: str) -> float:
+    """A character's printed width in ems (a Chinese character 1, a digit or a hyphen half)."""
+    return 1.0 if re.match(f"[{HAN}]", char) else 0.55
+
+
+def unread_gap(line: TextLine) -> bool:
+    """Whether the characters of ``line`` leave a blank between two of them wider than a
+    character (:data:`UNREAD_GAP`): a character may be there that the recogniser did not
+    read. Measured from where each was read (:attr:`CharCandidate.x`), in ems from the
+    line's own spacing of Chinese characters; a space read, or joined between segments,
+    starts a new run."""
+    if line.step <= 0:
+        return False
+    runs: list[list[CharCandidate]] = [[]]
+    for c in line.chars:
+        if c.char.strip():
+            runs[-1].append(c)
+        else:
+            runs.append([])
+    pitches = [
+        (b.x - a.x) / line.step
+        for run in runs
+        for a, b in itertools.pairwise(run)
+        if _width(a.char) == _width(b.char) == 1.0
+    ]
+    if len(pitches) < 2:
+        return False
+    em = sorted(pitches)[len(pitches) // 2]
+    for run in runs:
+        for a, b in itertools.pairwise(run):
+            expected = em * (_width(a.char) + _width(b.char)) / 2
+            if (b.x - a.x) / line.step > expected + UNREAD_GAP * em:
+                return True
+    return False
+
+
+def unless_unread(field: Field, lines: Sequence[TextLine]) -> Field:
+    """``field`` at :data:`UNREAD` confidence at most when a character may be missing from
+    one of its value's ``lines`` (lines of the value only: a spaced label has wide gaps)."""
+    if field.value is not None and any(unread_gap(line) for line in lines):
+        return Field(field.value, min(field.confidence, UNREAD))
+    return field
 
 
 def chars_of(line: TextLine, text: str) -> list[CharCandidate] | None:
@@ -526,6 +576,7 @@ __all__ = [
     "GENDER_RACE_ALPHABET",
     "ID_ALPHABET",
     "MISSING",
+    "UNREAD",
     "VALIDITY_ALPHABET",
     "WEAK_FIELDS",
     "WITHIN_ALPHABETS",
@@ -541,4 +592,6 @@ __all__ = [
     "parse_validity",
     "reconcile_front",
     "strip_label",
+    "unless_unread",
+    "unread_gap",
 ]

@@ -35,6 +35,7 @@ from .assign import (
     assign,
     content_score,
     join_lines,
+    label_match,
     mean_score,
     side_evidence,
     value_box,
@@ -129,6 +130,10 @@ def read_outline(image: np.ndarray, located: Candidate, engine: OcrEngine) -> Ca
         parsed = parse_rows(side, lines)
     if not looks_like_card(parsed, lines) and evidence[side] < CARD_EVIDENCE:
         return None
+    for name in VALUE_ONLY:  # their lines hold the value only: a blank there is a character
+        if name in parsed:
+            unlabelled = [ln for ln in lines.get(name, []) if not _starts_labelled(ln)]
+            parsed[name] = fp.unless_unread(parsed[name], unlabelled)
     return CardReading(
         side,
         parsed,
@@ -230,6 +235,10 @@ def field_lines(
         elif _reads_as(name, lines[0]):
             out[name] = [lines[0]]
     return out
+
+
+def _starts_labelled(line: TextLine) -> bool:
+    return any(label_match(line, label) for labels in FIELD_LABELS.values() for label in labels)
 
 
 def _value_segments(row: ReadRow, name: str) -> list[Box]:

@@ -139,6 +139,7 @@ def test_all_extras_on_a_front(processor: Any) -> None:
         "id_check_char",
         "id_birth_mismatch",
         "id_gender_mismatch",
+        "id_region_unknown",
     }
     assert not any(w["value"] for w in data["warnings"].values())
 
@@ -260,7 +261,12 @@ def test_expired(processor: Any) -> None:
 @pytest.mark.e2e
 @pytest.mark.parametrize(
     ("what", "warning"),
-    [("check", "id_check_char"), ("birth", "id_birth_mismatch"), ("gender", "id_gender_mismatch")],
+    [
+        ("check", "id_check_char"),
+        ("birth", "id_birth_mismatch"),
+        ("gender", "id_gender_mismatch"),
+        ("region", "id_region_unknown"),
+    ],
 )
 def test_id_number_inconsistencies(processor: Any, what: str, warning: str) -> None:
     ident = defects.identity(1)

@@ -366,3 +366,29 @@ def test_parse_issuer_cuts_a_half_read_label_where_a_known_authority_starts(
 )
 def test_parse_address_starts_where_a_known_place_does(lines: list[str], expected: str) -> None:
     assert fp.parse_address([line(t) for t in lines]).value == expected
+
+
+def _spaced(text: str, xs: list[float], step: float = 0.01) -> TextLine:
+    chars = tuple(CharCandidate(c, 0.99, "", 0.0, x=x) for c, x in zip(text, xs, strict=True))
+    return TextLine(text, 0.99, chars, step=step)
+
+
+@pytest.mark.parametrize(
+    ("text", "xs", "gap"),
+    [
+        # Chinese characters 5 time steps apart: one step of 0.01 is 1/5 of a character
+        ("北京市东城区", [0.05, 0.10, 0.15, 0.20, 0.25, 0.30], False),
+        ("北京市城区", [0.05, 0.10, 0.15, 0.25, 0.30], True),  # a character's blank
+        ("和平路1-2号", [0.05, 0.10, 0.15, 0.195, 0.22, 0.245, 0.29], False),  # half widths
+        ("和平路12号", [0.05, 0.10, 0.15, 0.245, 0.27, 0.315], True),  # 东 lost before 1
+        ("张三", [0.1, 0.15], False),  # too few to know the spacing
+    ],
+)
+def test_unread_gap(text: str, xs: list[float], gap: bool) -> None:
+    assert fp.unread_gap(_spaced(text, xs)) is gap
+
+
+def test_a_value_with_a_missing_character_is_not_returned_sure() -> None:
+    line_ = _spaced("北京市城区", [0.05, 0.10, 0.15, 0.25, 0.30])
+    field = fp.unless_unread(fp.Field("北京市城区", 0.97), [line_])
+    assert field == fp.Field("北京市城区", fp.UNREAD)
