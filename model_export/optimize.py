@@ -181,6 +181,7 @@ def pipeline_crops(model_dir: Path, count: int, seed: int) -> list[np.ndarray]:
     from processor.ocr.recognize import Alphabet, TextRecognizer, load_fold  # noqa: PLC0415
     from processor.ocr.runtime import FIELD_REC_FP32, LINE_REC, open_session  # noqa: PLC0415
     from processor.read.engine import OcrEngine  # noqa: PLC0415
+    from processor.read.fields import WITHIN_ALPHABETS  # noqa: PLC0415
     from processor.read.pipeline import read_card  # noqa: PLC0415
 
     crops: list[np.ndarray] = []
@@ -193,9 +194,8 @@ def pipeline_crops(model_dir: Path, count: int, seed: int) -> list[np.ndarray]:
             return super().__call__(batch, alphabets)
 
     fold = load_fold(model_dir)
-    line, field = (
-        Recording(open_session(model_dir, n, 1), fold=fold) for n in (LINE_REC, FIELD_REC_FP32)
-    )
+    line = Recording(open_session(model_dir, LINE_REC, 1), fold=fold, keep=WITHIN_ALPHABETS)
+    field = Recording(open_session(model_dir, FIELD_REC_FP32, 1), fold=fold)
     engine = OcrEngine.load(model_dir, intra_op_threads=1, recognizers=(line, field))
     index = 0
     while len(crops) < count:

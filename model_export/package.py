@@ -4,7 +4,8 @@ Contents, at the archive root (so ``processor_entry`` is ``./app.py``)::
 
     app.py              the processor_entry
     processor/          the package (no tests, no synthcards, no bench, no caches)
-    models/             manifest.json and every ONNX file it names, sha256-checked here
+    models/             the served models (processor.read.engine.SERVED_MODELS), sha256-checked
+                        here, and a manifest.json naming only them
     requirements.txt    pyproject's [project.dependencies] (headless OpenCV only) + setuptools<82
     warmup.txt          EAS warm-up requests: one form body ``info=warmup&data=<base64>`` a line
     BUILD_INFO.json     version, git commit, file list with sha256
@@ -34,6 +35,7 @@ import tomllib
 
 from processor import __version__
 from processor.ocr.models import MANIFEST, read_manifest, sha256_of
+from processor.read.engine import SERVED_MODELS
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRY = "app.py"
@@ -140,10 +142,21 @@ def _processor_files(root: Path) -> Iterator[Path]:
             yield path
 
 
+def served_manifest(model_dir: Path) -> bytes:
+    """``model_dir``'s manifest with the served entries only (what a deployment loads)."""
+    raw = json.loads((model_dir / MANIFEST).read_text("utf-8"))
+    raw["models"] = {n: e for n, e in raw["models"].items() if n in SERVED_MODELS}
+    return (json.dumps(raw, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
 def _model_files(model_dir: Path) -> list[Path]:
+    """The served models' files (sha256-checked), not the manifest."""
     entries = read_manifest(model_dir)
-    files = [model_dir / MANIFEST]
-    for entry in entries.values():
+    missing = [n for n in SERVED_MODELS if n not in entries]
+    if missing:
+        raise PackageError(f"{model_dir / MANIFEST} lists no {', '.join(missing)}")
+    files = []
+    for entry in (entries[n] for n in SERVED_MODELS):
         path = model_dir / entry.file
         if not path.is_file():
             hint = "run `make models`" if entry.wheel_member else "it is committed: git checkout"
@@ -185,6 +198,7 @@ def build(
     files: dict[str, bytes] = {ENTRY: (root / ENTRY).read_bytes()}
     for path in _processor_files(root):
         files[path.relative_to(root).as_posix()] = path.read_bytes()
+    files[f"models/{MANIFEST}"] = served_manifest(model_dir)
     for path in _model_files(model_dir):
         files[f"models/{path.name}"] = path.read_bytes()
     files["requirements.txt"] = requirements(root).encode()

@@ -10,8 +10,28 @@ from ..card.segmenter import CardSegmenter
 from ..ocr.detect import TextDetector
 from ..ocr.models import read_manifest
 from ..ocr.recognize import TextRecognizer, load_fold, load_recognizer
-from ..ocr.runtime import DETECTOR, FIELD_REC_FP32, LINE_REC, open_session
+from ..ocr.runtime import (
+    DETECTOR,
+    FIELD_REC_FP32,
+    FIELD_REC_INT8,
+    LINE_REC,
+    TRADITIONAL,
+    open_session,
+)
 from .fields import WITHIN_ALPHABETS
+
+#: The manifest entries the service loads (what a deployment ships): the detector, both
+#: recognisers (the field one in fp32 and int8, chosen per CPU), the card segmenter and the
+#: traditional -> simplified tables. The other entries (sources, candidates) are for
+#: model_export only.
+SERVED_MODELS: tuple[str, ...] = (
+    DETECTOR,
+    LINE_REC,
+    FIELD_REC_FP32,
+    FIELD_REC_INT8,
+    CARD_SEG_MODEL,
+    *TRADITIONAL,
+)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -153,24 +153,8 @@ def test_pointwise_convs_of_the_v6_recognisers(name: str, count: int) -> None:
 
 
 @pytest.mark.skipif(not HAS_ONNX, reason="quantisation needs onnx (dev/export extra)")
-def test_served_int8_recogniser_follows_its_recipe() -> None:
-    """models/ch_PP-OCRv4_rec_int8.onnx (committed; `make quantize` remakes it) quantises what
-    mk/deploy.mk's recipe says, and its manifest entry says so."""
-    onnx = importlib.import_module("onnx")
-    from model_export.optimize import pointwise_convs
-
-    excluded = {"p2o.Conv.2", "p2o.Conv.4", "p2o.Conv.24"}
-    pointwise = set(pointwise_convs(onnx.load(str(_model("rec")))))
-    assert _quantised_convs(_model("rec_int8")) == pointwise - excluded
-    entry = read_manifest(MODELS)["rec_int8"]
-    assert "per-channel" in entry.version and all(name in entry.source for name in excluded)
-    recipe = (ROOT / "mk" / "deploy.mk").read_text("utf-8")
-    assert ",".join(sorted(excluded, key=lambda n: int(n.rsplit(".", 1)[1]))) in recipe
-
-
-@pytest.mark.skipif(not HAS_ONNX, reason="quantisation needs onnx (dev/export extra)")
 def test_committed_v6_small_int8_follows_its_recipe() -> None:
-    """models/PP-OCRv6_small_rec_int8.onnx (committed; `make quantize-v6` remakes it): every
+    """models/PP-OCRv6_small_rec_int8.onnx (committed; `make quantize` remakes it): every
     pointwise conv of the v6 small backbone and nothing else has per-channel int8 weights, it
     keeps the dictionary, and mk/models.mk's recipe is the one its manifest entry names."""
     onnx = importlib.import_module("onnx")
@@ -195,7 +179,7 @@ def test_committed_v6_small_int8_follows_its_recipe() -> None:
     entry = read_manifest(MODELS)["rec_v6_small_int8"]
     assert "per-channel" in entry.version and "pointwise convs," in entry.version
     assert sha256_of(_model("rec_v6_small"))[:16] in entry.source
-    recipe = (ROOT / "mk" / "models.mk").read_text("utf-8")
+    recipe = (ROOT / "mk" / "deploy.mk").read_text("utf-8")
     assert "--out models/PP-OCRv6_small_rec_int8.onnx --name rec_v6_small_int8" in recipe
     assert "--convs pointwise --calib-pipeline models --calib-samples 120" in recipe
 
