@@ -12,14 +12,24 @@ import onnxruntime as ort
 
 from .models import ModelError, load_verified, read_manifest
 
-#: Manifest entries of the served models. The recogniser every line is read by first (the
+#: Manifest entries of the served models. The detector: PP-OCRv6 tiny (~0.6x PP-OCRv4's time,
+#: as many cards read on both style families; docs/recognisers.md). The recogniser every line
+#: is read by first (the
 #: layout, registration anchors, digits and dates, within their alphabets): PP-OCRv6 tiny,
 #: ~0.3x PP-OCRv4's time a line. The one that reads names, addresses, authorities and the
 #: 民族 row: PP-OCRv6 small, whose dictionary holds all but ~60 of GB2312's level-2
 #: characters and every ethnicity (v4 and v6 tiny lack ~1,300 and 仫), in fp32 or int8
 #: (static per-channel int8 of its pointwise convs: ~0.6x its fp32 time, the same reads;
 #: docs/recognisers.md).
-DETECTOR = "det"
+DETECTOR = "det_v6_tiny"
+#: How far its text regions are grown into boxes (DB's unclip ratio): 1.4, its own setting,
+#: gives the boxes PP-OCRv4's did at 1.6 (within half a pixel at 512x320), the extents the
+#: registration anchors were measured with.
+DETECTOR_UNCLIP = 1.4
+#: The detector registration reads printed anchors with (PP-OCRv4, folded): the anchors'
+#: places on the card (card.template.ANCHOR_BOXES) are its oriented boxes; v6 tiny's, at
+#: the same extent, placed one card in eight off by 14% of its diagonal (tests/card).
+ANCHOR_DETECTOR = "det"
 LINE_REC = "rec_v6_tiny"
 FIELD_REC_FP32 = "rec_v6_small"
 FIELD_REC_INT8 = "rec_v6_small_int8"

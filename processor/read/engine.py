@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from pathlib import Path
 
 from ..card.segmenter import MODEL_NAME as CARD_SEG_MODEL
@@ -11,21 +12,24 @@ from ..ocr.detect import TextDetector
 from ..ocr.models import read_manifest
 from ..ocr.recognize import TextRecognizer, load_fold, load_recognizer
 from ..ocr.runtime import (
+    ANCHOR_DETECTOR,
     DETECTOR,
+    DETECTOR_UNCLIP,
     FIELD_REC_FP32,
     FIELD_REC_INT8,
     LINE_REC,
     TRADITIONAL,
     open_session,
 )
-from .fields import WITHIN_ALPHABETS
+from .fields import NOT_PRINTED, WITHIN_ALPHABETS
 
-#: The manifest entries the service loads (what a deployment ships): the detector, both
+#: The manifest entries the service loads (what a deployment ships): the detectors, both
 #: recognisers (the field one in fp32 and int8, chosen per CPU), the card segmenter and the
 #: traditional -> simplified tables. The other entries (sources, candidates) are for
 #: model_export only.
 SERVED_MODELS: tuple[str, ...] = (
     DETECTOR,
+    ANCHOR_DETECTOR,
     LINE_REC,
     FIELD_REC_FP32,
     FIELD_REC_INT8,
@@ -40,12 +44,21 @@ class OcrEngine:
     runs are thread-safe; nothing here keeps per-request state)."""
 
     detector: TextDetector
+    #: Finds the printed anchors registration places a card by (see ``ANCHOR_DETECTOR``).
+    anchor_detector: TextDetector
     #: Reads every line first (what the card says, where), and digits and dates.
     recognizer: TextRecognizer
     #: Reads the fields that run to rare characters: names, addresses, authorities, 民族.
     field_recognizer: TextRecognizer
     #: The learned card localiser; None: classical candidates only.
     segmenter: CardSegmenter | None = None
+
+    @functools.cached_property
+    def printed(self) -> frozenset[str]:
+        """Every character the field recogniser reads that a card may print (not kana or
+        Hangul, :data:`~processor.read.fields.NOT_PRINTED`): what text fields are read
+        within."""
+        return self.field_recognizer.characters - NOT_PRINTED
 
     @classmethod
     def load(
@@ -63,7 +76,11 @@ class OcrEngine:
 
         ``solo``: for a request that has the machine to itself: the det and card_seg pools
         spin within a run (:func:`~processor.ocr.runtime.session_options`)."""
-        detector = TextDetector(open_session(model_dir, DETECTOR, intra_op_threads, spin=solo))
+        detector = TextDetector(
+            open_session(model_dir, DETECTOR, intra_op_threads, spin=solo),
+            unclip_ratio=DETECTOR_UNCLIP,
+        )
+        anchors = TextDetector(open_session(model_dir, ANCHOR_DETECTOR, intra_op_threads))
         if recognizers is None:
             recognizers = load_recognizers(model_dir, field_rec, lanes=intra_op_threads)
         segmenter = (
@@ -71,7 +88,7 @@ class OcrEngine:
             if CARD_SEG_MODEL in read_manifest(model_dir)
             else None
         )
-        return cls(detector, *recognizers, segmenter)
+        return cls(detector, anchors, *recognizers, segmenter)
 
 
 def load_recognizers(

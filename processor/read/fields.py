@@ -46,6 +46,15 @@ GENDER_RACE_ALPHABET: Final = frozenset(
     "性别民族男女·" + "".join(ETHNICITIES) + "".join(ETHNICITY_EXTRAS) + "".join(ETHNICITY_ALIASES)
 )
 
+#: Characters a mainland card never prints that PP-OCRv6's dictionary holds, read for a
+#: look-alike (ハ for 八, ロ for 口): Japanese kana (but ・, which v6 reads the middle dot as)
+#: and Hangul. Text fields are read without them.
+NOT_PRINTED: Final = frozenset(
+    chr(c)
+    for lo, hi in ((0x3041, 0x30FA), (0x30FC, 0x30FF), (0x1100, 0x11FF), (0x3130, 0x318F))
+    for c in range(lo, hi + 1)
+) | frozenset(chr(c) for c in range(0xAC00, 0xD7A4))
+
 #: Every character a field is read within: what a line recogniser's lines keep.
 WITHIN_ALPHABETS: Final = ID_ALPHABET | BIRTH_ALPHABET | VALIDITY_ALPHABET | GENDER_RACE_ALPHABET
 
@@ -576,6 +585,7 @@ __all__ = [
     "GENDER_RACE_ALPHABET",
     "ID_ALPHABET",
     "MISSING",
+    "NOT_PRINTED",
     "UNREAD",
     "VALIDITY_ALPHABET",
     "WEAK_FIELDS",

@@ -95,14 +95,14 @@ class RequestCache:
     def register(self) -> list[Quad]:
         """Outlines registered from the printed anchors read over the whole image."""
         if self._whole is None:
-            self._whole = register(self.image, self.engine.detector, self.engine.recognizer)
+            self._whole = register(self.image, self.engine.anchor_detector, self.engine.recognizer)
         return self._whole
 
     def register_near(self, quad: Quad) -> list[Quad]:
         """Outlines registered from the anchors read around the rough outline ``quad``."""
         if quad not in self._near:
             self._near[quad] = register_near(
-                self.image, quad, self.engine.detector, self.engine.recognizer
+                self.image, quad, self.engine.anchor_detector, self.engine.recognizer
             )
         return self._near[quad]
 

@@ -50,14 +50,19 @@ from .rows import looks_like_card, parse_rows
 REC_CARD_WIDTH = 1280
 
 
+#: Stands for the characters a card may print (:attr:`OcrEngine.printed`, made once).
+PRINTED: frozenset[str] = frozenset({"<printed>"})
+
+
 @dataclasses.dataclass(frozen=True)
 class FieldRead:
     """How a field is read in the end: by which recogniser (``line``: the fast one, ``field``:
-    the one with the whole dictionary), within which alphabet (None: every character), and
-    by which again when that reading does not validate (None: no second opinion)."""
+    the one with the whole dictionary), within which alphabet (:data:`PRINTED`: what a card
+    may print), and by which again when that reading does not validate (None: no second
+    opinion; a second opinion reads what a card may print)."""
 
     reader: str
-    alphabet: frozenset[str] | None = None
+    alphabet: frozenset[str] | None = PRINTED
     again: str | None = None
 
 
@@ -195,7 +200,7 @@ def field_lines(
         if name not in FIELD_READS or (only is not None and name not in only):
             continue
         read = FIELD_READS[name]
-        if read.reader == "line" and read.alphabet is not None and not again:
+        if read.reader == "line" and read.alphabet not in (None, PRINTED) and not again:
             # the line recogniser read these crops already: read them within the alphabet
             # from what it saw (what a constrained run on the same crops reads)
             alphabet = read.alphabet
@@ -263,7 +268,8 @@ def _read_jobs(
         mine = [i for i, job in enumerate(jobs) if _reader(job[0], engine, again) is recognizer]
         if not mine:
             continue
-        alphabets = [None if again else FIELD_READS[jobs[i][0]].alphabet for i in mine]
+        wanted = [PRINTED if again else FIELD_READS[jobs[i][0]].alphabet for i in mine]
+        alphabets = [engine.printed if a is PRINTED else a for a in wanted]
         lines = recognizer([jobs[i][2] for i in mine], alphabets)
         for i, line in zip(mine, lines, strict=True):
             out[i] = line

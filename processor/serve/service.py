@@ -94,6 +94,7 @@ class OcrService:
         engines = [e for e in (self.engine, self.solo_engine) if e is not None]
         for engine in engines:
             engine.detector(blank)
+            engine.anchor_detector(blank)
             if engine.segmenter is not None:
                 engine.segmenter(blank)
         # each recogniser once (create gives both engines the same ones)
