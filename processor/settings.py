@@ -46,12 +46,13 @@ class Settings:
     #: A request alone in the server runs on a second set of det and card_seg sessions tuned
     #: for it: their pools spin within a run (and stop at its end) instead of sleeping.
     #: Concurrent requests keep the sleeping pools, which leave the cores to each other. Both
-    #: share one recogniser (single-threaded sessions, a card's batches in
+    #: share the recognisers (single-threaded sessions, a card's batches in
     #: ``intra_op_threads`` lanes at once). Off: one set of sessions, less memory.
     solo_spin: bool = True
-    #: The recogniser's weights: ``int8`` (its backbone's pointwise convs quantised per
-    #: channel), ``fp32``, or ``auto``: int8 where the CPU has VNNI dot products (x86
-    #: avx512_vnni / avx_vnni), fp32 elsewhere (without VNNI int8 can be the slower).
+    #: The field recogniser's weights (PP-OCRv6 small: names, addresses, authorities):
+    #: ``int8`` (its backbone's pointwise convs quantised per channel), ``fp32``, or
+    #: ``auto``: int8 where the CPU has VNNI dot products (x86 avx512_vnni / avx_vnni), fp32
+    #: elsewhere (without VNNI int8 can be the slower).
     rec_precision: Literal["auto", "fp32", "int8"] = "auto"
     #: Connections the local server queues beyond the busy workers before it answers "busy".
     max_queue: int = 32
