@@ -468,35 +468,82 @@ def _width(char: str) -> float:
     return 1.0 if re.match(f"[{HAN}]", char) else 0.55
 
 
-def unread_gap(line: TextLine) -> bool:
-    """Whether the characters of ``line`` leave a blank between two of them wider than a
+def unread_gaps(line: TextLine) -> list[tuple[int, int, float]]:
+    """Where the characters of ``line`` leave a blank between two of them wider than a
     character (:data:`UNREAD_GAP`): a character may be there that the recogniser did not
-    read. Measured from where each was read (:attr:`CharCandidate.x`), in ems from the
-    line's own spacing of Chinese characters; a space read, or joined between segments,
-    starts a new run."""
+    read. Each as the indices in :attr:`TextLine.chars` of the characters either side and
+    the line's character pitch (as a fraction of its width). Measured from where each was
+    read (:attr:`CharCandidate.x`), in ems from the line's own spacing of Chinese characters;
+    a space the recogniser read is a blank (no card prints one inside a value), a space
+    joined between segments starts a new run."""
     if line.step <= 0:
-        return False
-    runs: list[list[CharCandidate]] = [[]]
-    for c in line.chars:
+        return []
+    runs: list[list[int]] = [[]]
+    for i, c in enumerate(line.chars):
         if c.char.strip():
-            runs[-1].append(c)
-        else:
+            runs[-1].append(i)
+        elif _joint(c):
             runs.append([])
+    chars = line.chars
     pitches = [
-        (b.x - a.x) / line.step
+        (chars[b].x - chars[a].x) / line.step
         for run in runs
         for a, b in itertools.pairwise(run)
-        if _width(a.char) == _width(b.char) == 1.0
+        if _width(chars[a].char) == _width(chars[b].char) == 1.0
     ]
     if len(pitches) < 2:
-        return False
+        return []
     em = sorted(pitches)[len(pitches) // 2]
+    gaps: list[tuple[int, int, float]] = []
     for run in runs:
         for a, b in itertools.pairwise(run):
-            expected = em * (_width(a.char) + _width(b.char)) / 2
-            if (b.x - a.x) / line.step > expected + UNREAD_GAP * em:
-                return True
-    return False
+            expected = em * (_width(chars[a].char) + _width(chars[b].char)) / 2
+            if (chars[b].x - chars[a].x) / line.step > expected + UNREAD_GAP * em:
+                gaps.append((a, b, em * line.step))
+    return gaps
+
+
+def _joint(c: CharCandidate) -> bool:
+    """Whether ``c`` is the space :func:`~processor.read.assign.join_lines` puts between the
+    lines of segments (not read: no position, no runner-up)."""
+    return c.char == " " and not c.alt and c.x == 0.0
+
+
+def unread_gap(line: TextLine) -> bool:
+    """Whether a character may be missing between two read in ``line`` (:func:`unread_gaps`)."""
+    return bool(unread_gaps(line))
+
+
+def fill_gaps(line: TextLine, other: TextLine) -> TextLine:
+    """``line`` with the blanks wider than a character that it leaves (:func:`unread_gaps`)
+    filled with what ``other``, a reading of the same crop by another recogniser, read
+    there: a recogniser may emit nothing for characters it is unsure of (CTC's blank wins)
+    where another reads them. Only characters read well inside a blank (half a character
+    from either neighbour) are taken; ``line`` as it is when there is none."""
+    gaps = unread_gaps(line)
+    if not gaps:
+        return line
+    inserts: dict[int, list[CharCandidate]] = {}
+    for a, b, pitch in gaps:
+        lo, hi = line.chars[a].x + pitch / 2, line.chars[b].x - pitch / 2
+        found = [c for c in other.chars if c.char.strip() and lo < c.x < hi]
+        if found:
+            inserts[b] = sorted(found, key=lambda c: c.x)
+    if not inserts:
+        return line
+    filled = [range(a + 1, b) for a, b, _ in gaps if b in inserts]
+    chars: list[CharCandidate] = []
+    for i, c in enumerate(line.chars):
+        chars.extend(inserts.get(i, ()))
+        if not any(i in span for span in filled):  # blanks read where characters are
+            chars.append(c)
+    scored = [c.prob for c in chars if c.char.strip()]
+    return dataclasses.replace(
+        line,
+        text="".join(c.char for c in chars),
+        score=sum(scored) / len(scored) if scored else 0.0,
+        chars=tuple(chars),
+    )
 
 
 def unless_unread(field: Field, lines: Sequence[TextLine]) -> Field:
@@ -591,6 +638,7 @@ __all__ = [
     "WEAK_FIELDS",
     "WITHIN_ALPHABETS",
     "Field",
+    "fill_gaps",
     "id_as_read",
     "parse_address",
     "parse_birth",
@@ -604,4 +652,5 @@ __all__ = [
     "strip_label",
     "unless_unread",
     "unread_gap",
+    "unread_gaps",
 ]

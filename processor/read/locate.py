@@ -73,6 +73,22 @@ class RequestCache:
     )
     _near: dict[Quad, list[Quad]] = dataclasses.field(default_factory=dict, init=False)
     _whole: list[Quad] | None = dataclasses.field(default=None, init=False)
+    _learned: list[Quad] | None = dataclasses.field(default=None, init=False)
+    _shapes: list[Quad] | None = dataclasses.field(default=None, init=False)
+
+    def learned(self) -> list[Quad]:
+        """The segmenter's outlines, surest first (none without a segmenter)."""
+        if self._learned is None:
+            segmenter = self.engine.segmenter
+            self._learned = segmenter(self.image) if segmenter is not None else []
+        return self._learned
+
+    def shapes(self) -> list[Quad]:
+        """Every outline found from the image's shapes (learned and classical), best first."""
+        if self._shapes is None:
+            learned = self.learned()
+            self._shapes = find_card_candidates(self.image, segmenter=lambda _: learned)
+        return self._shapes
 
     def verify(self, quad: Quad, *, level: bool = True) -> Candidate:
         """A candidate's layout: its rectified text boxes scored against the card's layout.
@@ -107,13 +123,17 @@ class RequestCache:
         return self._near[quad]
 
 
-def locate(cache: RequestCache) -> list[Candidate]:
+def locate(cache: RequestCache, *, registered: bool = False) -> list[Candidate]:
     """The outlines that may be the card, upright as their layouts suggest, most plausible
     first: a learned outline the segmenter is sure of, then the rest by how much their text
     boxes look like a card's; none whose layout shows no text where a card's would be. Which
-    of them is the card, what its text says decides (the layout score is only a prior)."""
-    segmenter = cache.engine.segmenter
-    learned = segmenter(cache.image) if segmenter is not None else []
+    of them is the card, what its text says decides (the layout score is only a prior).
+
+    ``registered``: when no outline's layout is confident, the card registered from its
+    printed anchors too (over the whole frame, then around the outlines whose text looked
+    most like a card's). Registration costs more than reading a card, so the pipeline asks
+    for it only when no outline found without it reads as a card."""
+    learned = cache.learned()
     tried: list[Candidate] = []
     sure: Candidate | None = None
     if learned and learned[0].score >= LEARNED_MIN_SCORE:
@@ -122,16 +142,14 @@ def locate(cache: RequestCache) -> list[Candidate]:
         tried.append(sure)
     best = sure
     if best is None or best.score < CONFIDENT_SCORE:
-        for quad in find_card_candidates(cache.image, segmenter=lambda _: learned):
+        for quad in cache.shapes():
             if any(quad == t.quad for t in tried):
                 continue
             tried.append(cache.verify(quad))
             best = better(best, tried[-1])
             if best.score >= CONFIDENT_SCORE:
                 break
-    if best is None or best.score < CONFIDENT_SCORE:
-        # No outline passed: register the card from its printed anchors instead, over the
-        # whole frame, then around the outlines whose text looked most like a card's.
+    if registered and (best is None or best.score < CONFIDENT_SCORE):
         near = sorted(tried, key=lambda t: -t.score)[:NEAR_CANDIDATES]
         for quad in cache.register():
             tried.append(cache.verify(quad))

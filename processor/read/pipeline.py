@@ -49,10 +49,17 @@ def _first_card(
     return None, None
 
 
+def _unread(found: list[Candidate], read: list[Candidate]) -> list[Quad]:
+    """The outlines of ``found`` not among those ``read``."""
+    return [f.quad for f in found if all(f.quad != r.quad for r in read)]
+
+
 def read_card(image: np.ndarray, engine: OcrEngine) -> CardReading | None:
     """Read the card in ``image``; None when no card is found.
 
-    The card is read on the most plausible outlines in turn until what one says is a card's.
+    The card is read on the most plausible outlines in turn until what one says is a card's:
+    those found from the image's shapes, then, when none is, those registered from its printed
+    anchors.
     When a field fails on it, the card is read on the other outlines and registered from its
     printed anchors as well (around that outline, then over the whole frame) and the reading
     with more valid fields is kept: an outline a little off (a rounded corner, a shadow)
@@ -73,6 +80,13 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardReading | None:
         if framed.score >= TEXT_CHECK_SCORE:
             outlines.append(framed.upright())
             first, located = _first_card(image, outlines[-1:], engine)
+    if first is None:
+        # no outline found by its shape reads as a card: register it from its printed anchors
+        registered = [
+            o for o in locate(cache, registered=True) if all(o.quad != r.quad for r in outlines)
+        ][:READ_OUTLINES]
+        outlines.extend(registered)
+        first, located = _first_card(image, registered, engine)
     if first is None or located is None:
         return None
     if is_complete(first):
@@ -84,6 +98,8 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardReading | None:
         rest.append(tight)
     read_more(readings, cache, lambda: rest)
     read_more(readings, cache, lambda: cache.register_near(located.quad))
+    # registered outlines, best layout first (those already read left out)
+    read_more(readings, cache, lambda: _unread(locate(cache, registered=True), outlines))
     read_more(readings, cache, cache.register)
     best = best_reading(readings)
     if best is not None and best.quad != located.quad and not is_complete(best):

@@ -273,7 +273,36 @@ def _read_jobs(
         lines = recognizer([jobs[i][2] for i in mine], alphabets)
         for i, line in zip(mine, lines, strict=True):
             out[i] = line
+    _fill_gaps(jobs, out, engine, again=again)
     return [line for line in out if line is not None]
+
+
+def _fill_gaps(
+    jobs: Sequence[tuple[str, int, np.ndarray]],
+    out: list[TextLine | None],
+    engine: OcrEngine,
+    *,
+    again: bool,
+) -> None:
+    """Where the field recogniser left a blank wider than a character in a name, address or
+    authority line (it emits nothing for characters it is unsure of), what the line
+    recogniser reads there on the same crop (:func:`~processor.read.fields.fill_gaps`): a
+    printed character is kept, never dropped."""
+    gapped = [
+        i
+        for i, line in enumerate(out)
+        if line is not None
+        and jobs[i][0] in VALUE_ONLY
+        and _reader(jobs[i][0], engine, again) is engine.field_recognizer
+        and fp.unread_gap(line)
+    ]
+    if not gapped:
+        return
+    others = engine.recognizer([jobs[i][2] for i in gapped], [engine.printed] * len(gapped))
+    for i, other in zip(gapped, others, strict=True):
+        line = out[i]
+        if line is not None:
+            out[i] = fp.fill_gaps(line, other)
 
 
 def _reader(name: str, engine: OcrEngine, again: bool) -> TextRecognizer:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from processor.read import fields as fp
+from processor.read.assign import join_lines
 from processor.values import CharCandidate, TextLine
 from tests.conftest import text_line as line
 
@@ -386,6 +389,61 @@ def _spaced(text: str, xs: list[float], step: float = 0.01) -> TextLine:
 )
 def test_unread_gap(text: str, xs: list[float], gap: bool) -> None:
     assert fp.unread_gap(_spaced(text, xs)) is gap
+
+
+def test_a_blank_read_inside_a_value_is_a_gap_and_a_joint_is_not() -> None:
+    # the recogniser read two spaces where 自治 are printed: a blank, not a new run
+    read = _spaced("藏族  州夏", [0.05, 0.10, 0.15, 0.2, 0.25, 0.30])
+    assert fp.unread_gap(dataclasses.replace(read, chars=read.chars[:2] + read.chars[4:]))
+    assert fp.unread_gap(read)
+    # the space join_lines puts between two segments' lines starts a new run
+    joined = join_lines([_spaced("藏族自治", [0.1, 0.15, 0.2, 0.25]), _spaced("州夏", [0.6, 0.65])])
+    assert not fp.unread_gap(dataclasses.replace(joined, step=0.01))
+
+
+@pytest.mark.parametrize(
+    ("field_read", "xs", "other_read", "other_xs", "expected"),
+    [
+        # 治州 left blank (two spaces read) by one recogniser, read by the other
+        (
+            "甘南藏族自  夏",
+            [0.05, 0.10, 0.15, 0.20, 0.25, 0.28, 0.32, 0.40],
+            "其南藏族息治州夏",
+            [0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40],
+            "甘南藏族自治州夏",
+        ),
+        # a character missing with nothing read in its place: as it was
+        (
+            "北京市城区",
+            [0.05, 0.10, 0.15, 0.25, 0.30],
+            "北京市城区",
+            [0.05, 0.10, 0.15, 0.25, 0.30],
+            "北京市城区",
+        ),
+        # no gap: the other reading is not consulted (its extra character is noise)
+        (
+            "北京市东城区",
+            [0.05, 0.10, 0.15, 0.20, 0.25, 0.30],
+            "北京市一东城区",
+            [0.05, 0.10, 0.15, 0.175, 0.20, 0.25, 0.30],
+            "北京市东城区",
+        ),
+        # what the other read next to a neighbour (within half a character) is that neighbour
+        (
+            "北京市城区",
+            [0.05, 0.10, 0.15, 0.25, 0.30],
+            "北京市市城区",
+            [0.05, 0.10, 0.15, 0.17, 0.25, 0.30],
+            "北京市城区",
+        ),
+    ],
+)
+def test_fill_gaps_keeps_what_another_recogniser_read_in_a_blank(
+    field_read: str, xs: list[float], other_read: str, other_xs: list[float], expected: str
+) -> None:
+    filled = fp.fill_gaps(_spaced(field_read, xs), _spaced(other_read, other_xs))
+    assert filled.text == expected
+    assert "".join(c.char for c in filled.chars) == expected
 
 
 def test_a_value_with_a_missing_character_is_not_returned_sure() -> None:
