@@ -350,9 +350,12 @@ def value_box(row: ReadRow, labels: Sequence[str]) -> Box:
     for k, (seg, line) in enumerate(zip(segments, row.lines, strict=True)):
         chars = _compact(line.chars)
         found = max((label_match(line, label), label) for label in labels)
-        if not found[0]:
+        if found[0]:
+            head = len(found[1]) + (0 if chars and _is(chars[0], found[1][0]) else 1)
+        elif k == 0 and _half_label(chars, labels):
+            head = 1  # 址 of 住址, its first character not read: the value starts after it
+        else:
             continue
-        head = len(found[1]) + (0 if chars and _is(chars[0], found[1][0]) else 1)
         if head >= len(chars):  # the label alone: the value is in the segments after it
             rest = segments[k + 1 :]
             return union(rest) if rest else seg
@@ -361,6 +364,13 @@ def value_box(row: ReadRow, labels: Sequence[str]) -> Box:
         segments[k] = Box(max(seg.x0, min(x0, seg.x1)), seg.y0, seg.x1, seg.y1, seg.score)
         return union(segments[k:])
     return row.row.box
+
+
+def _half_label(chars: Sequence[CharCandidate], labels: Sequence[str]) -> bool:
+    """Whether ``chars`` start with the second character of a two-character label alone (its
+    first lost to the artwork or a blur), followed by more: those labels' second characters
+    (名, 别, 生, 址) begin no value of theirs."""
+    return len(chars) > 1 and any(len(lab) == 2 and _is(chars[0], lab[1]) for lab in labels)
 
 
 def mean_score(rows: Sequence[ReadRow]) -> float:

@@ -40,7 +40,7 @@ from .assign import (
     side_evidence,
     value_box,
 )
-from .crops import TRAIL_ROWS, ink_past, segment_crop
+from .crops import TRAIL_ROWS, ink_past, printed_segments, segment_crop
 from .engine import OcrEngine
 from .locate import TEXT_CHECK_SCORE, Candidate, RequestCache
 from .outcome import CardReading
@@ -196,6 +196,7 @@ def field_lines(
     places it, kept when it reads like that field."""
     jobs: list[tuple[str, int, np.ndarray]] = []  # (field, row index or -1, crop)
     within: dict[str, list[TextLine]] = {}  # fields read again from what was seen
+    gray: np.ndarray | None = None
     for name, rows in assignment.rows.items():
         if name not in FIELD_READS or (only is not None and name not in only):
             continue
@@ -209,10 +210,14 @@ def field_lines(
                 for row in rows
             ]
             continue
-        for k, row in enumerate(rows):
-            segments = list(row.row.segments)
-            if k == 0 and name in VALUE_ONLY:
-                segments = _value_segments(row, name)
+        per_row = [
+            _value_segments(row, name) if k == 0 and name in VALUE_ONLY else list(row.row.segments)
+            for k, row in enumerate(rows)
+        ]
+        if name in VALUE_ONLY:
+            gray = gray if gray is not None else cv2.cvtColor(card, cv2.COLOR_BGR2GRAY)
+            per_row = printed_segments(gray, per_row)
+        for k, segments in enumerate(per_row):
             for j, segment in enumerate(segments):
                 trail = j == len(segments) - 1 and name in TRAIL_ROWS
                 extra = ink_past(card, segment, VALUE_END_X[name]) if trail else 0

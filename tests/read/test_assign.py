@@ -8,7 +8,8 @@ from collections.abc import Sequence
 import pytest
 
 from processor.card.layout import Row
-from processor.read.assign import ReadRow, assign, label_match, side_evidence
+from processor.card.template import CARD_ASPECT
+from processor.read.assign import ReadRow, assign, label_match, side_evidence, value_box
 from processor.values import Box, CharCandidate, TextLine
 
 
@@ -201,3 +202,24 @@ def test_assign_joins_a_label_fragment_to_the_row_it_stands_in() -> None:
         FRONT[5],
     ]
     assert fields("front", rows)["address"] == ["住 址 辽宁省沈阳市于洪区", "翠微大街968号"]
+
+
+def _placed(cy: float, text: str, x0: float, x1: float, h: float = 0.07) -> ReadRow:
+    """A row of one segment whose characters are read evenly spaced across it."""
+    chars = tuple(
+        CharCandidate(c, 0.98, "", 0.0, x=(i + 0.5) / len(text)) for i, c in enumerate(text)
+    )
+    return ReadRow(Row((Box(x0, cy - h / 2, x1, cy + h / 2),)), (TextLine(text, 0.98, chars),))
+
+
+def test_an_address_line_continues_a_row_whose_label_lost_its_first_character() -> None:
+    # 住 of 住址 not read: the value still starts after 址, where the next line starts
+    rows = [
+        *FRONT[:3],
+        _placed(0.565, "址上海市杨浦区漓江巷7号", 0.096, 0.613),
+        _placed(0.65, "阳光花园7-3-7", 0.222, 0.469),
+        FRONT[5],
+    ]
+    assert fields("front", rows)["address"] == ["址上海市杨浦区漓江巷7号", "阳光花园7-3-7"]
+    start = value_box(rows[3], ("住址",))
+    assert start.x0 == pytest.approx(0.096 + 1.5 / 12 * 0.517 - 0.5 * 0.07 / CARD_ASPECT)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from processor.read.crops import segment_crop, trailing_ink
+from processor.read.crops import ink_contrast, printed_segments, segment_crop, trailing_ink
 from processor.values import Box
 
 
@@ -58,3 +58,35 @@ def test_segment_crop(box: Box, extra: int, expected: tuple[int, int, int, int] 
     y0, y1, x0, x1 = expected
     assert crop.shape[:2] == (y1 - y0, x1 - x0)
     assert crop[0, 0, 0] == y0 * 1280 + x0  # the crop's top-left pixel is (x0, y0)
+
+
+def _card_with(inks: list[int]) -> np.ndarray:
+    """A grey card 1000 x 600 with one row of text boxes, the i-th drawn in grey ``inks[i]``
+    (strokes 10 px wide) on paper 230."""
+    card = np.full((600, 1000), 230, np.uint8)
+    for i, ink in enumerate(inks):
+        x0 = 100 + 250 * i
+        for x in range(x0 + 10, x0 + 190, 40):
+            card[310:350, x : x + 10] = ink
+    return card
+
+
+def _box(i: int) -> Box:
+    return Box((100 + 250 * i) / 1000, 0.5, (300 + 250 * i) / 1000, 0.6)
+
+
+def test_ink_contrast_is_how_much_darker_than_its_paper_the_ink_is() -> None:
+    card = _card_with([20, 180])
+    assert ink_contrast(card, _box(0)) == pytest.approx(210)
+    assert ink_contrast(card, _box(1)) == pytest.approx(50)
+    assert ink_contrast(card, Box(0.5, 0.5, 0.5005, 0.5005)) == 0.0
+
+
+def test_printed_segments_leaves_out_what_is_printed_fainter_than_the_value() -> None:
+    # black value text, a light watermark beside it, a continuation row in black
+    card = _card_with([20, 180, 40])
+    rows = [[_box(0), _box(1)], [_box(2)]]
+    assert printed_segments(card, rows) == [[_box(0)], [_box(2)]]
+    # a value alone is kept however faint; so are values printed alike
+    assert printed_segments(card, [[_box(1)]]) == [[_box(1)]]
+    assert printed_segments(card, [[_box(0)], [_box(2)]]) == [[_box(0)], [_box(2)]]
