@@ -29,6 +29,7 @@ LAYERS = {
     "extras": 5,
     "serve": 6,
     "__main__": 7,
+    "bulk": 7,  # python -m processor.bulk: an entry point, like __main__
 }
 #: Modules that must import without onnxruntime (pure code, testable and usable without it).
 PURE = (
