@@ -1,12 +1,14 @@
 """``python -m bench.capacity``: what one instance reads, for sizing (docs/DEPLOY.md, Capacity).
 
-For each configuration ``WxT`` (W images at once, each on T onnxruntime threads) a fresh
-process loads one :class:`processor.Recognizer` (as a server instance, a batch worker or a
-Ray actor does), warms it up, and reads the same ``--count`` generated cards with W threads,
-no HTTP. Per configuration: cards per second, the process's CPU milliseconds per card (all its
-threads), its resident memory after the run (VmRSS) and its high-water mark (VmHWM), and the
-instance-hours ten million cards take at that rate on this machine. The machine may be
-shared: run it twice and compare.
+For each configuration ``PxWxT`` (P processes, each reading W images at once, each image on T
+onnxruntime threads; ``WxT`` is one process) P fresh processes each load one
+:class:`processor.Recognizer` (as a server instance, a batch worker or a Ray actor does),
+warm it up, wait for the others, and read the same ``--count`` generated cards with W
+threads, no HTTP. Per configuration: cards per second (all the processes' cards over the
+longest run), CPU milliseconds per card (each process's, all its threads), resident memory
+per process after the run (VmRSS) and its high-water mark (VmHWM), and the instance-hours
+ten million cards take at that rate on this machine. The machine may be shared: run it
+twice and compare.
 """
 
 from __future__ import annotations
@@ -31,14 +33,20 @@ from .service import memory_bytes, run_inprocess
 CARDS = 10_000_000
 
 
-def parse_config(text: str) -> tuple[int, int]:
-    workers, _, threads = text.partition("x")
-    return int(workers), int(threads)
+def parse_config(text: str) -> tuple[int, int, int]:
+    """``PxWxT`` or ``WxT`` -> (processes, workers, threads)."""
+    parts = [int(x) for x in text.split("x")]
+    if len(parts) == 2:
+        return 1, parts[0], parts[1]
+    processes, workers, threads = parts
+    return processes, workers, threads
 
 
-def measure(workers: int, threads: int, paths: Sequence[Path]) -> dict[str, Any]:
-    """In this process: load a Recognizer, warm it up, read ``paths`` with ``workers``
-    threads."""
+def measure(
+    workers: int, threads: int, paths: Sequence[Path], start: Path | None = None
+) -> dict[str, Any]:
+    """In this process: load a Recognizer, warm it up, (wait for ``start`` to exist,) read
+    ``paths`` with ``workers`` threads."""
     from processor import Recognizer  # noqa: PLC0415 - loads the models
 
     images = [p.read_bytes() for p in paths]
@@ -50,6 +58,10 @@ def measure(workers: int, threads: int, paths: Sequence[Path]) -> dict[str, Any]
         load_s = time.perf_counter() - started
         for image in images[:2]:
             recognizer.recognize(image)
+        if start is not None:
+            Path(f"{start}.ready.{os.getpid()}").touch()
+            while not start.exists():
+                time.sleep(0.01)
         level = run_inprocess(recognizer, images, workers)
         pid = os.getpid()
         rss, hwm = memory_bytes(pid, "VmRSS"), memory_bytes(pid, "VmHWM")
@@ -63,19 +75,58 @@ def measure(workers: int, threads: int, paths: Sequence[Path]) -> dict[str, Any]
     }
 
 
-def run_config(workers: int, threads: int, paths: Sequence[Path]) -> dict[str, Any]:
-    """:func:`measure` in a fresh interpreter, so that each figure is one worker process's."""
-    proc = subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "bench.capacity", "--child", f"{workers}x{threads}"],
-        input="\n".join(map(str, paths)),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={k: v for k, v in os.environ.items() if not k.startswith("IDCARD_")},
-    )
-    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-    return result
+def run_config(
+    processes: int, workers: int, threads: int, paths: Sequence[Path], scratch: Path
+) -> dict[str, Any]:
+    """:func:`measure` in ``processes`` fresh interpreters at once (each figure is one worker
+    process's; throughput is theirs together)."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    start = scratch / f"start-{os.getpid()}-{time.monotonic_ns()}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IDCARD_")}
+    cmd = [sys.executable, "-m", "bench.capacity", "--child", f"{workers}x{threads}"]
+    children = [
+        subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [*cmd, "--start", str(start)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=ROOT,
+            text=True,
+            env=env,
+        )
+        for _ in range(processes)
+    ]
+    for child in children:
+        assert child.stdin is not None
+        child.stdin.write("\n".join(map(str, paths)))
+        child.stdin.close()
+    while len(list(scratch.glob(f"{start.name}.ready.*"))) < processes:
+        if any(c.poll() not in (None, 0) for c in children):
+            raise RuntimeError("a capacity worker process failed")
+        time.sleep(0.05)
+    start.touch()
+    results = []
+    for child in children:
+        assert child.stdout is not None
+        out = child.stdout.read()
+        if child.wait() != 0:
+            raise RuntimeError("a capacity worker process failed")
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    for path in scratch.glob(f"{start.name}*"):
+        path.unlink()
+    images = sum(r["images"] for r in results)
+    seconds = max(r["seconds"] for r in results)
+    first = results[0]
+    return {
+        **first,
+        "processes": processes,
+        "images": images,
+        "seconds": seconds,
+        "cards_per_s": images / seconds,
+        "cpu_ms_per_card": sum(r["cpu_ms_per_card"] * r["images"] for r in results) / images,
+        "p95_ms": max(r["p95_ms"] for r in results),
+        "rss_mib": max(r["rss_mib"] for r in results),
+        "hwm_mib": max(r["hwm_mib"] for r in results),
+    }
 
 
 def render(meta: dict[str, Any], rows: Sequence[dict[str, Any]]) -> str:
@@ -85,7 +136,7 @@ def render(meta: dict[str, Any], rows: Sequence[dict[str, Any]]) -> str:
         cps = r["cards_per_s"]
         body.append(
             [
-                f"{r['workers']} × {r['threads']}",
+                f"{r['processes']} × {r['workers']} × {r['threads']}",
                 f"{cps:.2f}",
                 f"{cps / cores:.2f}",
                 f"{r['cpu_ms_per_card']:.0f}",
@@ -95,12 +146,12 @@ def render(meta: dict[str, Any], rows: Sequence[dict[str, Any]]) -> str:
             ]
         )
     header = [
-        "workers × threads",
+        "processes × workers × threads",
         "cards/s (instance)",
         "cards/s per core",
         "CPU ms/card",
         "p50 / p95 ms",
-        "RSS / peak MiB",
+        "RSS / peak MiB per process",
         "instance-hours per 10 M",
     ]
     return (
@@ -115,14 +166,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--count", type=int, default=60, help="cards (split over the scenes)")
     p.add_argument("--scenes", default="photo", help="comma-separated synthcards scenes")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--configs", default="1x2,2x2,2x1", help="WxT: images at once x threads")
+    p.add_argument(
+        "--configs",
+        default="1x2,2x2,2x1x1",
+        help="[PxT]WxT: processes x images at once per process x onnxruntime threads",
+    )
     p.add_argument("--out", type=Path, default=OUT_DIR)
     p.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    p.add_argument("--start", type=Path, default=None, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
-        workers, threads = parse_config(args.child)
+        _, workers, threads = parse_config(args.child)
         paths = [Path(line) for line in sys.stdin.read().splitlines() if line]
-        print(json.dumps(measure(workers, threads, paths)))
+        print(json.dumps(measure(workers, threads, paths, args.start)))
         return 0
     scenes = [s for s in args.scenes.split(",") if s]
     per_scene = max(1, args.count // len(scenes))
@@ -130,8 +186,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     paths = [s.path for scene in scenes for s in data.samples[scene]]
     rows = []
     for config in args.configs.split(","):
-        workers, threads = parse_config(config)
-        row = run_config(workers, threads, paths)
+        processes, workers, threads = parse_config(config)
+        row = run_config(processes, workers, threads, paths, args.out / "capacity-run")
         print(
             f"[capacity] {config}: {row['cards_per_s']:.2f} cards/s, "
             f"{row['cpu_ms_per_card']:.0f} CPU ms/card, RSS {row['rss_mib']:.0f} MiB",
