@@ -9,7 +9,9 @@ actor) and reads its batch on ``--threads`` threads. Each record is the batch CL
 (``file``, ``code``, ``message``, ``data``: the HTTP API's answer) plus ``models``, the sha256
 of every model file it was read with. Records are appended to the JSON-lines output as they
 come back, so a run that stops resumes: the files already in the output are skipped (and a
-run with nothing left starts no Ray job at all).
+run with nothing left starts no Ray job at all). ``--parquet`` also writes every record of
+the output as one Parquet file at the end (a column per field; ``data`` and ``models`` as
+JSON text).
 
 Ray is the optional extra ``ray`` (``pip install .[ray]``), imported only here and only when
 a job runs; the serving package and image do not carry it. ``--address`` joins a running
@@ -31,7 +33,7 @@ from typing import Any, TextIO
 
 from ..settings import Settings
 from .api import Recognizer
-from .batch import Progress, Summary, Writer, batch_settings, discover, record
+from .batch import FIELDS, Progress, Summary, Writer, batch_settings, discover, record
 
 #: A name with a scheme other than ``file`` is read through ``pyarrow.fs``.
 _LOCAL_SCHEMES = ("", "file")
@@ -202,6 +204,32 @@ def run(
     return summary
 
 
+def write_parquet(jsonl: Path, parquet: Path) -> int:
+    """Every record of ``jsonl`` as one Parquet file: ``file``, ``code``, ``message``, a
+    column per field of the API (empty where absent), ``data`` and ``models`` as JSON text.
+    Returns the number of rows."""
+    import pyarrow as pa  # noqa: PLC0415 - with the ray extra only
+    from pyarrow import parquet as pq  # noqa: PLC0415
+
+    rows: dict[str, list[str]] = {n: [] for n in ("file", "code", "message", *FIELDS)}
+    rows["data"], rows["models"] = [], []
+    with jsonl.open(encoding="utf-8") as handle:
+        for line in handle:
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                continue
+            data = rec.get("data") or {}
+            for name in ("file", "code", "message"):
+                rows[name].append(str(rec[name]))
+            for name in FIELDS:
+                rows[name].append(str(data.get(name, "")))
+            rows["data"].append(json.dumps(data, ensure_ascii=False))
+            rows["models"].append(json.dumps(rec.get("models", {})))
+    pq.write_table(pa.table(rows), parquet)
+    return len(rows["file"])
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         prog="python -m processor.bulk", description=(__doc__ or "").split("\n\n")[0]
@@ -215,6 +243,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="a file of image paths or URIs, one a line (may be given more than once)",
     )
     p.add_argument("--out", type=Path, required=True, help="JSON-lines output (appends; resumes)")
+    p.add_argument(
+        "--parquet", type=Path, default=None, help="also write all the records as this .parquet"
+    )
     p.add_argument("--actors", type=int, default=2, help="Ray actors, each with its models")
     p.add_argument("--threads", type=int, default=1, help="images read at once per actor")
     p.add_argument(
@@ -289,4 +320,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             ray.shutdown()
     print(summary.text(args.out), file=sys.stderr)
+    if args.parquet is not None and args.out.exists():
+        rows = write_parquet(args.out, args.parquet)
+        print(f"wrote {rows} record(s) to {args.parquet}", file=sys.stderr)
     return 1 if summary.unreadable else 0

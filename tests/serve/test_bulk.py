@@ -108,11 +108,31 @@ def test_the_ray_job_matches_the_batch_cli_and_resumes(tmp_path: Path) -> None:
     for name, sha in models.items():
         assert manifest_json["models"][name]["sha256"] == sha
 
-    # a second run over everything processes nothing (and starts no Ray job)
-    again = _run("-m", "processor.bulk", golden, "--manifest", str(manifest), *flags)
+    # a second run over everything processes nothing (and starts no Ray job); its Parquet
+    # copy holds every record
+    parquet = tmp_path / "bulk.parquet"
+    again = _run(
+        "-m",
+        "processor.bulk",
+        golden,
+        "--manifest",
+        str(manifest),
+        *flags,
+        "--parquet",
+        str(parquet),
+    )
     assert again.returncode == 0, again.stderr
     assert "processed 0 image(s)" in again.stderr and "skipped 25 already in" in again.stderr
     assert len(out.read_text("utf-8").splitlines()) == len(IMAGES)
+    from pyarrow import parquet as pq
+
+    table = pq.read_table(parquet).to_pylist()
+    assert sorted(row["file"] for row in table) == sorted(expected)
+    for row in table:
+        rec = expected[row["file"]]
+        assert (row["code"], row["message"]) == (rec["code"], rec["message"])
+        assert json.loads(row["data"]) == rec["data"]
+        assert row["name"] == rec["data"].get("name", "")
     print(
         f"\nbulk test: batch CLI {batch_seconds:.0f} s, whole test "
         f"{time.monotonic() - started:.0f} s"
