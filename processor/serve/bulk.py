@@ -290,8 +290,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     recognizer = Recognizer(settings, threads=args.intra_op_threads)
     todo = len(files) - len(done_files(args.out).intersection(key(f) for f in files))
     if todo:
-        import ray  # noqa: PLC0415 - the optional extra
-
+        try:
+            import ray  # noqa: PLC0415 - the optional extra
+        except ImportError:
+            print(
+                "bulk: Ray is not installed: pip install '.[ray]' (see make test-ray)",
+                file=sys.stderr,
+            )
+            return 2
         ray.init(
             address=args.address,
             num_cpus=None if args.address else args.num_cpus,

@@ -52,6 +52,18 @@ def test_done_files_and_reading(tmp_path: Path) -> None:
         bulk.read_image(str(tmp_path / "missing.jpg"))
 
 
+def test_without_ray_the_command_says_how_to_get_it(tmp_path: Path) -> None:
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        pytest.skip("ray is installed here")
+    out = tmp_path / "out.jsonl"
+    assert bulk.main([str(IMAGES[0]), "--out", str(out)]) == 2
+    assert not out.exists()
+
+
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, *args],
