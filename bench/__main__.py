@@ -35,7 +35,14 @@ from .baseline import Baseline
 from .dataset import BenchSample, load_dataset
 from .metrics import SampleResult, failures, format_failure, score
 from .report import git_commit, machine, render, update_readme, utc_now
-from .service import ServerError, ServerProcess, run_paired, run_sequential, run_throughput
+from .service import (
+    ServerError,
+    ServerProcess,
+    run_inprocess,
+    run_paired,
+    run_sequential,
+    run_throughput,
+)
 
 ALL_SCENES = ("scan", "photo", "hard", "rare", "negative")
 ALL_STYLES = ("tuned", "heldout")
@@ -85,6 +92,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--throughput-clients", default="1,2,4", help="concurrency levels")
     p.add_argument("--throughput-scene", default="photo", help="scene used for throughput")
     p.add_argument(
+        "--inprocess-workers",
+        default="1,2",
+        help="in-process throughput levels (processor.Recognizer, no HTTP; empty: skip)",
+    )
+    p.add_argument(
         "--worker-threads",
         type=int,
         default=_int_env("IDCARD_WORKER_THREADS", Settings.worker_threads),
@@ -121,9 +133,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         p.error(f"unknown style(s) {bad}; choose from {', '.join(ALL_STYLES)}")
     try:
         args.client_levels = [int(x) for x in args.throughput_clients.split(",") if x.strip()]
+        args.inprocess_levels = [int(x) for x in args.inprocess_workers.split(",") if x.strip()]
     except ValueError:
-        p.error("--throughput-clients takes comma-separated integers")
-    if args.count < 1 or any(c < 1 for c in args.client_levels):
+        p.error("--throughput-clients and --inprocess-workers take comma-separated integers")
+    if args.count < 1 or any(c < 1 for c in args.client_levels + args.inprocess_levels):
         p.error("--count and client levels must be positive")
     return args
 
@@ -253,6 +266,34 @@ def measure_service(
     return out
 
 
+def measure_inprocess(
+    args: argparse.Namespace, images: list[bytes], warmups: list[bytes], progress: Progress
+) -> list[dict[str, Any]]:
+    """The throughput levels without HTTP: one :class:`processor.Recognizer` (the server's
+    settings, as many workers as the largest level) in this process, after the server has
+    stopped."""
+    from processor import Recognizer  # noqa: PLC0415 - loads the models
+
+    settings = Settings.from_env(
+        {},
+        worker_threads=max(args.inprocess_levels),
+        intra_op_threads=args.intra_op_threads,
+        request_timeout=120.0,
+    )
+    levels = []
+    with Recognizer(settings).load() as recognizer:
+        for image in warmups:
+            recognizer.recognize(image)
+        for workers in args.inprocess_levels:
+            level = run_inprocess(recognizer, images, workers)
+            progress.say(
+                f"in-process {workers} worker(s): {level['cards_per_s']:.2f} cards/s, "
+                f"{level['cpu_ms_per_card']:.0f} CPU ms/card"
+            )
+            levels.append(level)
+    return levels
+
+
 def load_baseline(
     args: argparse.Namespace, warmups: list[bytes], progress: Progress
 ) -> tuple[Baseline | None, dict[str, Any]]:
@@ -346,6 +387,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ServerError as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 1
+    images = _cycle(data.get(args.throughput_scene, []), args.throughput_count)
+    if images and args.inprocess_levels:
+        svc["throughput"] += measure_inprocess(args, images, warmups, progress)
     ours: dict[str, list[SampleResult]] = svc.pop("results")
     if baseline is not None:
         base = score_paired(

@@ -156,9 +156,11 @@ def gap_table(
 
 
 def throughput_table(levels: Sequence[Mapping[str, Any]]) -> str:
+    """HTTP levels (``clients``), then in-process ones (``path: in-process``: ``clients``
+    threads calling one Recognizer, no HTTP)."""
     rows = [
         [
-            str(t["clients"]),
+            f"{t['clients']} in-process" if t.get("path") == "in-process" else str(t["clients"]),
             str(t["images"]),
             f"{t['seconds']:.1f}",
             f"{t['cards_per_s']:.2f}",
@@ -236,7 +238,9 @@ def render(results: Mapping[str, Any]) -> str:
     if tp:
         out.append(
             f"Throughput, scene `{tp['scene']}`, {tp['levels'][0]['images']} images per level, "
-            "each client a thread with its own connection:"
+            "each client a thread with its own connection; `in-process`: that many threads "
+            "calling one `processor.Recognizer` with as many workers, no HTTP (what the server "
+            "adds is the difference):"
         )
         out += ["", throughput_table(tp["levels"]), ""]
     facts = []

@@ -1,4 +1,5 @@
-"""The service under test: a ``python -m processor serve`` subprocess, and HTTP clients for it."""
+"""The service under test: a ``python -m processor serve`` subprocess, and HTTP clients for it;
+and the same service in-process (:class:`processor.Recognizer`), to show what HTTP costs."""
 
 from __future__ import annotations
 
@@ -328,6 +329,60 @@ def run_throughput(url: str, images: Sequence[bytes], clients: int) -> dict[str,
         "images": len(images),
         "seconds": seconds,
         "cards_per_s": len(images) / seconds if seconds > 0 else 0.0,
+        "errors": errors,
+        "codes": dict(sorted(codes.items())),
+        "p50_ms": percentile(latencies, 50),
+        "p95_ms": percentile(latencies, 95),
+    }
+
+
+def run_inprocess(recognizer: Any, images: Sequence[bytes], workers: int) -> dict[str, Any]:
+    """:func:`run_throughput` without HTTP: ``workers`` threads drain a shared queue of
+    ``images`` through one in-process ``recognizer`` (:class:`processor.Recognizer`, made
+    with at least ``workers`` workers). Also the process's CPU seconds per card."""
+    work: queue.Queue[int] = queue.Queue()
+    for i in range(len(images)):
+        work.put(i)
+    latencies: list[float] = []
+    codes: dict[str, int] = {}
+    errors = 0
+    lock = threading.Lock()
+    barrier = threading.Barrier(workers + 1)
+
+    def worker() -> None:
+        nonlocal errors
+        barrier.wait()
+        while True:
+            try:
+                i = work.get_nowait()
+            except queue.Empty:
+                return
+            started = time.perf_counter()
+            answer = recognizer.recognize(images[i])
+            ms = (time.perf_counter() - started) * 1000
+            with lock:
+                latencies.append(ms)
+                codes[answer["code"]] = codes.get(answer["code"], 0) + 1
+                if answer["code"] == "-1":
+                    errors += 1
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    cpu0 = time.process_time()
+    started = time.perf_counter()
+    for t in threads:
+        t.join()
+    seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu0
+    return {
+        "clients": workers,
+        "path": "in-process",
+        "images": len(images),
+        "seconds": seconds,
+        "cards_per_s": len(images) / seconds if seconds > 0 else 0.0,
+        "cpu_ms_per_card": 1000 * cpu / len(images) if images else 0.0,
         "errors": errors,
         "codes": dict(sorted(codes.items())),
         "p50_ms": percentile(latencies, 50),

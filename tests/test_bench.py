@@ -40,7 +40,14 @@ from bench.report import (
     table,
     update_readme,
 )
-from bench.service import call, decode_answer, form_body, run_paired, run_throughput
+from bench.service import (
+    call,
+    decode_answer,
+    form_body,
+    run_inprocess,
+    run_paired,
+    run_throughput,
+)
 
 FRONT = {
     "type": "front",
@@ -264,6 +271,18 @@ def _results(table_rows: list[SampleResult]) -> dict[str, Any]:
                     "p95_ms": 300.0,
                 }
                 for c in (1, 2, 4)
+            ]
+            + [
+                {
+                    "clients": 2,
+                    "path": "in-process",
+                    "images": 40,
+                    "seconds": 8.0,
+                    "cards_per_s": 5.0,
+                    "errors": 0,
+                    "p50_ms": 200.0,
+                    "p95_ms": 260.0,
+                }
             ],
         },
         "baseline": {
@@ -294,6 +313,7 @@ def test_markdown_report(table_rows: list[SampleResult]) -> None:
     assert "| photo | 6 | 50.0% | 25.0% | 75.0% | 33.3% |" in md
     assert "| negative | 2 | 50.0% | – | –" in md
     assert "| 4 | 40 | 10.0 | 4.00 | 0 | 250 | 300 |" in md
+    assert "| 2 in-process | 40 | 8.0 | 5.00 | 0 | 200 | 260 |" in md
     assert "cold start 2.5 s" in md and "400 MiB" in md
     assert "4.0×" in md and "RapidOCR 1.4.4" in md
     assert md.endswith("\n")
@@ -440,6 +460,21 @@ def test_call_and_throughput(fake_url: str) -> None:
     assert level["images"] == 8 and level["errors"] == 2
     assert level["codes"] == {"200": 6, "exception": 2}
     assert level["cards_per_s"] > 0
+
+
+class _Answers:
+    """Answers like processor.Recognizer: b"card" -> 200, anything else -> -1."""
+
+    def recognize(self, image: bytes) -> dict[str, Any]:
+        code = "200" if image == b"card" else "-1"
+        return {"code": code, "message": "", "data": {}}
+
+
+def test_inprocess_throughput() -> None:
+    level = run_inprocess(_Answers(), [b"card"] * 5 + [b"junk"], workers=2)
+    assert (level["path"], level["clients"], level["images"]) == ("in-process", 2, 6)
+    assert level["codes"] == {"-1": 1, "200": 5} and level["errors"] == 1
+    assert level["cards_per_s"] > 0 and level["cpu_ms_per_card"] >= 0
 
 
 # --- dataset -------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ LAYERS = {
     "extras": 5,
     "serve": 6,
     "__main__": 7,
+    "bulk": 7,  # python -m processor.bulk: an entry point, like __main__
 }
 #: Modules that must import without onnxruntime (pure code, testable and usable without it).
 PURE = (
@@ -99,8 +100,10 @@ def edges() -> dict[str, set[str]]:
 
 
 def layer(name: str) -> int:
+    """A module's layer; the package itself is the facade above every stage (it exports
+    ``processor.Recognizer`` from :mod:`processor.serve.api` on first use)."""
     parts = name.split(".")
-    return LAYERS[parts[1]] if len(parts) > 1 else 0
+    return LAYERS[parts[1]] if len(parts) > 1 else max(LAYERS.values())
 
 
 def test_the_stages_are_subpackages_and_modules_are_where_the_layers_say() -> None:

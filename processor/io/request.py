@@ -91,6 +91,17 @@ def parse_request(body: bytes, *, max_base64_bytes: int) -> Request:
     return Request(image=image, info=info_text, options=parse_options(options_text))
 
 
+def image_request(image: bytes, options: str, *, max_base64_bytes: int) -> Request:
+    """An image file's bytes and the extras asked for, as a request (what an in-process
+    caller sends: no body to decode), with the limits a body carrying it would meet."""
+    if not image:
+        raise bad_request("empty image")
+    max_raw = max_base64_bytes * 3 // 4
+    if len(image) > max_raw:
+        raise too_large(f"image larger than {max_raw // (1024 * 1024)} MiB")
+    return Request(image=image, options=parse_options(options))
+
+
 def parse_options(text: str) -> tuple[str, ...]:
     """``"warnings, confidence"`` -> the known names in :data:`OPTIONS` order; ``all`` = every
     one. An unknown name is a bad request (code -1, HTTP 400) naming it."""

@@ -1,16 +1,16 @@
 """Batch recognition: ``python -m processor recognize DIR_OR_FILES --out results.jsonl``.
 
 Images (files, or directories searched recursively for image suffixes) are read by
-``--workers`` threads sharing one :class:`~processor.serve.service.OcrService` (onnxruntime
-releases the GIL), through the same ``handle`` as the server, so every record is what the
-HTTP API would answer. Records are appended as they finish (JSON lines, or CSV when the
-output's name ends in ``.csv``), so an interrupted run resumes where it stopped: files already
-in the output are skipped. A progress line on stderr, and a summary of the codes at the end.
+``--workers`` threads sharing one :class:`~processor.serve.api.Recognizer` (onnxruntime
+releases the GIL), whose answers go through the same boundary as the server's, so every
+record is what the HTTP API would answer. Records are appended as they finish (JSON lines,
+or CSV when the output's name ends in ``.csv``), so an interrupted run resumes where it
+stopped: files already in the output are skipped. A progress line on stderr, and a summary
+of the codes at the end.
 """
 
 from __future__ import annotations
 
-import base64
 import concurrent.futures
 import csv
 import dataclasses
@@ -24,12 +24,24 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..errors import Code
-from ..io.response import decode_response
+from ..settings import Settings
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif", ".tif", ".tiff"})
 FIELDS = ("type", "name", "gender", "race", "birth", "address", "id_no", "issued_by", "valid_date")
 CSV_COLUMNS = ("file", "code", "message", *FIELDS, "extras")
 _BULKY = ("idcard_image", "portrait")
+
+
+def batch_settings(workers: int) -> Settings:
+    """The settings of a batch run with ``workers`` images at once: the environment's, with a
+    deadline long enough for a loaded machine (the bulk runner uses the same)."""
+    env = Settings.from_env()
+    return Settings.from_env(
+        data_format="string",
+        worker_threads=workers,
+        max_queue=workers * 4,
+        request_timeout=max(env.request_timeout, 120.0),
+    )
 
 
 class BatchError(ValueError):
@@ -218,19 +230,18 @@ class Summary:
         return "\n".join(lines)
 
 
-def request_body(image: bytes, options: str) -> bytes:
-    payload = {"data": base64.b64encode(image).decode("ascii")}
-    if options:
-        payload["options"] = options
-    return json.dumps(payload).encode("ascii")
-
-
-def recognize_one(service: Any, path: Path, options: str, with_image: bool) -> dict[str, Any]:
-    """One file -> its record; raises OSError when the file cannot be read."""
+def recognize_one(recognizer: Any, path: Path, options: str, with_image: bool) -> dict[str, Any]:
+    """One file -> its record (``recognizer``: a :class:`~processor.serve.api.Recognizer`);
+    raises OSError when the file cannot be read."""
     raw = path.read_bytes()
-    result = decode_response(service.handle(request_body(raw, options)).body)
+    result = recognizer.recognize(raw, options)
+    return record(str(path), result, with_image=with_image)
+
+
+def record(file: str, result: dict[str, Any], *, with_image: bool) -> dict[str, Any]:
+    """The record of one file from its answer (``data`` slimmed unless ``with_image``)."""
     return {
-        "file": str(path),
+        "file": file,
         "code": result["code"],
         "message": result["message"],
         "data": slim(result["data"], with_image=with_image),
@@ -238,7 +249,7 @@ def recognize_one(service: Any, path: Path, options: str, with_image: bool) -> d
 
 
 def run(
-    service: Any,
+    recognizer: Any,
     files: Iterable[Path],
     out: Path,
     *,
@@ -260,7 +271,7 @@ def run(
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="batch")
     try:
         futures = {
-            pool.submit(recognize_one, service, path, options, with_image): path for path in todo
+            pool.submit(recognize_one, recognizer, path, options, with_image): path for path in todo
         }
         for future in concurrent.futures.as_completed(futures):
             try:

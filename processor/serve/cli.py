@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import logging
 import os
@@ -16,9 +15,8 @@ from ..settings import Settings
 
 def _recognize(args: argparse.Namespace) -> int:
     from ..io.request import parse_options  # noqa: PLC0415
-    from ..io.response import decode_response  # noqa: PLC0415
-    from .batch import BatchError, discover, output_format, slim  # noqa: PLC0415
-    from .service import OcrService  # noqa: PLC0415
+    from .api import Recognizer  # noqa: PLC0415
+    from .batch import BatchError, discover, output_format, record  # noqa: PLC0415
 
     logging.basicConfig(level=logging.WARNING)
     try:
@@ -32,9 +30,8 @@ def _recognize(args: argparse.Namespace) -> int:
     files = discover(args.images)
     if args.out is not None:
         return _batch(args, files)
-    service = OcrService.create(Settings.from_env(data_format="string"))
     worst = 0
-    try:
+    with Recognizer(Settings.from_env(data_format="string")) as recognizer:
         for path in files:
             try:
                 raw = path.read_bytes()
@@ -42,36 +39,24 @@ def _recognize(args: argparse.Namespace) -> int:
                 print(json.dumps({"file": str(path), "error": exc.strerror}, ensure_ascii=False))
                 worst = 1
                 continue
-            if args.options:
-                from .batch import request_body  # noqa: PLC0415
-
-                body = request_body(raw, args.options)
-            else:
-                body = base64.b64encode(raw)
-            result = decode_response(service.handle(body).body)
-            result["data"] = slim(result["data"], with_image=args.with_image)
-            print(json.dumps({"file": str(path), **result}, ensure_ascii=False))
-    finally:
-        service.close()
+            result = recognizer.recognize(raw, args.options)
+            print(
+                json.dumps(
+                    record(str(path), result, with_image=args.with_image), ensure_ascii=False
+                )
+            )
     return worst
 
 
 def _batch(args: argparse.Namespace, files: list[Path]) -> int:
-    from .batch import run  # noqa: PLC0415
-    from .service import OcrService  # noqa: PLC0415
+    from .api import Recognizer  # noqa: PLC0415
+    from .batch import batch_settings, run  # noqa: PLC0415
 
-    env = Settings.from_env()
     workers = args.workers or max(1, min(4, os.cpu_count() or 1))
-    settings = Settings.from_env(
-        data_format="string",
-        worker_threads=workers,
-        max_queue=workers * 4,
-        request_timeout=max(env.request_timeout, 120.0),
-    )
-    service = OcrService.create(settings)
+    recognizer = Recognizer(batch_settings(workers)).load()
     try:
         summary = run(
-            service,
+            recognizer,
             files,
             args.out,
             workers=workers,
@@ -81,7 +66,7 @@ def _batch(args: argparse.Namespace, files: list[Path]) -> int:
     except KeyboardInterrupt:
         return 130
     finally:
-        service.close()
+        recognizer.close()
     print(summary.text(args.out), file=sys.stderr)
     return 1 if summary.unreadable else 0
 

@@ -1,4 +1,5 @@
-"""The EAS processor: a thin adapter from allspark's contract to :class:`OcrService`.
+"""The EAS processor: a thin adapter from allspark's contract to the in-process API
+(:class:`~processor.serve.api.Recognizer`, whose service is the one error boundary).
 
 Usable as ``processor_entry`` (see ``app.py``). Imports Alibaba's real ``allspark`` SDK
 when it is installed, else the local stand-in with the same contract.
@@ -10,6 +11,7 @@ import logging
 from pathlib import Path
 
 from ..settings import Settings
+from .api import Recognizer
 from .service import OcrService
 
 try:  # Alibaba's SDK, present on EAS processor images
@@ -27,6 +29,7 @@ log = logging.getLogger("idcard_ocr")
 class IdCardProcessor(BaseProcessor):  # type: ignore[misc, unused-ignore]
     """``initialize()`` loads and verifies once; ``process()`` is decode -> pipeline -> encode."""
 
+    recognizer: Recognizer
     service: OcrService
 
     def initialize(self) -> None:
@@ -35,7 +38,9 @@ class IdCardProcessor(BaseProcessor):  # type: ignore[misc, unused-ignore]
             level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
         )
         self.settings = settings
-        self.service = OcrService.create(settings, self.model_dir(settings))
+        self.recognizer = Recognizer(settings, model_dir=self.model_dir(settings)).load()
+        # the server's drain watches the service's requests in flight
+        self.service = self.recognizer.service
 
     def model_dir(self, settings: Settings) -> Path:
         """``get_model_path()`` where EAS provides it, else ``_model_path``, else our setting."""
@@ -51,5 +56,5 @@ class IdCardProcessor(BaseProcessor):  # type: ignore[misc, unused-ignore]
         return settings.model_dir
 
     def process(self, data: bytes) -> tuple[bytes, int]:
-        response = self.service.handle(data)
+        response = self.recognizer.handle(data)
         return response.body, response.status

@@ -1,10 +1,13 @@
-"""The service: request bytes -> response bytes, with the one error boundary.
+"""The service: a request -> its answer, with the one error boundary.
 
 ``OcrService.create`` loads and verifies everything once (models, checksums, warm-up).
-``handle`` is the only place where exceptions become responses: an :class:`ApiError`
+``respond`` is the only place where exceptions become answers: an :class:`ApiError`
 becomes its code and message, anything else a logged -1 / HTTP 500 whose message reveals
 nothing of the request. Work runs on a bounded pool so that a request has a deadline and
-a full queue is answered at once with "busy" instead of hanging.
+a full queue is answered at once with "busy" instead of hanging. ``handle`` (request bytes
+-> the wire envelope, for EAS and the server) and
+:class:`~processor.serve.api.Recognizer` (image bytes -> the answer as a dict, in-process)
+both go through ``respond``.
 """
 
 from __future__ import annotations
@@ -15,16 +18,27 @@ import datetime as dt
 import logging
 import threading
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from ..card.segmenter import MODEL_NAME as CARD_SEG_MODEL
 from ..errors import ApiError, Code
 from ..extras.build import build_extras
 from ..io.decode import decode_image_with_transform
-from ..io.request import parse_request
-from ..io.response import NO_CARD, Answer, card_answer, encode, encode_card_image, error_body
-from ..ocr.runtime import cpu_flags, field_rec_model
+from ..io.request import Request, parse_request
+from ..io.response import NO_CARD, Answer, card_answer, encode_card_image, envelope
+from ..ocr.models import read_manifest
+from ..ocr.runtime import (
+    ANCHOR_DETECTOR,
+    DETECTOR,
+    LINE_REC,
+    TRADITIONAL,
+    cpu_flags,
+    field_rec_model,
+)
 from ..read.engine import OcrEngine, load_recognizers
 from ..read.locate import DET_SIZE
 from ..read.pipeline import read_card
@@ -40,6 +54,16 @@ class Response:
     body: bytes  # base64 of the UTF-8 JSON envelope
     status: int  # HTTP status
     code: str  # API code, for logs and metrics
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    """What the boundary decided: the API code, message and ``data``, and the HTTP status."""
+
+    code: Code
+    message: str
+    data: Mapping[str, Any]
+    status: int
 
 
 class OcrService:
@@ -60,6 +84,9 @@ class OcrService:
         self._capacity = settings.worker_threads + settings.max_queue
         self._inflight = 0
         self._lock = threading.Lock()
+        #: The manifest entries this service reads with, name -> sha256 (set by ``create``;
+        #: every file was checked against it when loaded).
+        self.models: dict[str, str] = {}
 
     @classmethod
     def create(cls, settings: Settings, model_dir: Path | None = None) -> OcrService:
@@ -77,6 +104,9 @@ class OcrService:
             else None
         )
         service = cls(settings, engine, solo)
+        manifest = read_manifest(directory)
+        served = (DETECTOR, ANCHOR_DETECTOR, LINE_REC, rec, CARD_SEG_MODEL, *TRADITIONAL)
+        service.models = {name: manifest[name].sha256 for name in served if name in manifest}
         service.warm_up()
         log.info(
             "models loaded from %s (field recogniser %r, IDCARD_REC_PRECISION=%s) and warmed up in "
@@ -113,28 +143,39 @@ class OcrService:
             return self._inflight
 
     def handle(self, body: bytes) -> Response:
-        """Answer one request. Never raises; thread-safe; keeps no per-request state."""
+        """Answer one request body with the wire envelope. Never raises; thread-safe; keeps
+        no per-request state."""
+        s = self.settings
+        outcome = self.respond(
+            lambda: parse_request(body, max_base64_bytes=s.max_base64_bytes), size=len(body)
+        )
+        wire = envelope(outcome.code, outcome.message, outcome.data, data_format=s.data_format)
+        return Response(wire, outcome.status, outcome.code.value)
+
+    def respond(self, request: Callable[[], Request], *, size: int) -> Outcome:
+        """The boundary: run ``request`` (which parses what was sent, raising ApiError for
+        bad input) and the pipeline on the pool, with the deadline; every error becomes its
+        outcome. Never raises; thread-safe. ``size``: bytes received, for the log."""
         started = time.perf_counter()
-        fmt = self.settings.data_format
         try:
-            answer = self._run_with_deadline(body)
-            response = Response(encode(answer, data_format=fmt), 200, answer.code.value)
+            answer = self._run_with_deadline(request)
+            outcome = Outcome(answer.code, answer.message, answer.data, 200)
         except ApiError as exc:
-            response = Response(error_body(exc, data_format=fmt), exc.http_status, exc.code.value)
+            outcome = Outcome(exc.code, exc.message, exc.data, exc.http_status)
         except Exception:  # the boundary: log the type and stack, never the request
             log.exception("internal error while processing a request")
             err = ApiError(Code.ERROR, "internal error", http_status=500)
-            response = Response(error_body(err, data_format=fmt), 500, err.code.value)
+            outcome = Outcome(err.code, err.message, err.data, 500)
         log.info(
             "request bytes=%d code=%s status=%d ms=%.0f",
-            len(body),
-            response.code,
-            response.status,
+            size,
+            outcome.code.value,
+            outcome.status,
             (time.perf_counter() - started) * 1000,
         )
-        return response
+        return outcome
 
-    def _run_with_deadline(self, body: bytes) -> Answer:
+    def _run_with_deadline(self, request: Callable[[], Request]) -> Answer:
         with self._lock:
             if self._inflight >= self._capacity:
                 raise ApiError(
@@ -142,7 +183,7 @@ class OcrService:
                 )
             self._inflight += 1
         try:
-            future = self._pool.submit(self.recognize, body)
+            future = self._pool.submit(lambda: self.read(request()))
             try:
                 return future.result(timeout=self.settings.request_timeout)
             except concurrent.futures.TimeoutError as exc:
@@ -158,11 +199,15 @@ class OcrService:
 
     # -- the pipeline ----------------------------------------------------------------
     def recognize(self, body: bytes) -> Answer:
-        """decode -> pipeline -> the answer (with the extras asked for); raises ApiError for
-        bad input."""
+        """request body -> decode -> pipeline -> the answer (with the extras asked for);
+        raises ApiError for bad input. No deadline, no pool: :meth:`handle` has them."""
+        return self.read(parse_request(body, max_base64_bytes=self.settings.max_base64_bytes))
+
+    def read(self, request: Request) -> Answer:
+        """A parsed request -> decode -> pipeline -> the answer (with the extras asked for);
+        raises ApiError for bad input."""
         s = self.settings
         today = dt.date.today()  # the request date, for the validity warning
-        request = parse_request(body, max_base64_bytes=s.max_base64_bytes)
         image, transform = decode_image_with_transform(
             request.image, max_pixels=s.max_pixels, min_side=s.min_side
         )

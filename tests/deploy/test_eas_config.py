@@ -1,4 +1,5 @@
-"""eas_config.json and eas_config.image.json against the schemas written from the EAS docs."""
+"""eas_config.json, eas_config.image.json and eas_config.async.json against the schemas written
+from the EAS docs."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ SCHEMAS = ROOT / "deploy" / "schema"
 CONFIGS = {
     "eas_config.json": "eas_processor_service.schema.json",
     "eas_config.image.json": "eas_image_service.schema.json",
+    "eas_config.async.json": "eas_async_service.schema.json",
 }
 
 
@@ -51,6 +53,23 @@ def test_config_matches_schema(config_name: str) -> None:
             "eas_config.image.json",
             lambda c: c["containers"][0]["readiness_check"].__setitem__("httpGet", {}),
         ),
+        ("eas_config.json", lambda c: c["autoscaler"].__setitem__("min", 0)),
+        ("eas_config.async.json", lambda c: c["metadata"].__setitem__("type", "async")),
+        ("eas_config.async.json", lambda c: c["metadata"].pop("type")),
+        ("eas_config.async.json", lambda c: c.pop("queue")),
+        ("eas_config.async.json", lambda c: c["queue"]["sink"].__setitem__("max_len", 10)),
+        ("eas_config.async.json", lambda c: c["queue"].__setitem__("max_idle_time", 60)),
+        ("eas_config.async.json", lambda c: c["autoscaler"].__setitem__("min", -1)),
+        (
+            "eas_config.async.json",
+            lambda c: c["autoscaler"]["scaleStrategies"][0].__setitem__("metricName", "backlog"),
+        ),
+        (
+            "eas_config.async.json",
+            lambda c: c["autoscaler"].__setitem__(
+                "scaleStrategies", [{"metricName": "qps", "threshold": 4}]
+            ),
+        ),
     ],
 )
 def test_schema_catches_typos(config_name: str, mutate: Any) -> None:
@@ -85,3 +104,24 @@ def test_image_config_fits_the_image() -> None:
     assert (settings.host, settings.port) == ("0.0.0.0", 8000)
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert "EXPOSE 8000" in dockerfile and "/health" in dockerfile
+
+
+def test_async_config_fits_the_package_and_the_queue() -> None:
+    """The asynchronous service runs the same package and processor as the synchronous one;
+    it scales on the queue's backlog down to no instance; its input queue takes the largest
+    body the service accepts."""
+    config = _load(ROOT / "eas_config.async.json")
+    sync = _load(ROOT / "eas_config.json")
+    from processor.settings import Settings
+
+    assert config["metadata"]["type"] == "Async"
+    for name in ("processor_type", "processor_entry", "processor_path", "model_path"):
+        assert config[name] == sync[name]
+    assert config["autoscaler"]["min"] == 0
+    assert [s["metricName"] for s in config["autoscaler"]["scaleStrategies"]] == [
+        "queue[avgbacklog]"
+    ]
+    env = {e["name"]: e["value"] for e in config["processor_envs"]}
+    settings = Settings.from_env(env)
+    assert config["queue"]["source"]["max_payload_size_kb"] * 1024 >= settings.max_body_bytes
+    assert config["metadata"]["rpc"]["keepalive"] > settings.request_timeout * 1000

@@ -1,11 +1,10 @@
 """The batch CLI: discovery, JSONL and CSV output, resuming, progress and the code summary.
 
-Most tests drive :func:`processor.serve.batch.run` with a stand-in service (no models); one runs
-the real command on golden images."""
+Most tests drive :func:`processor.serve.batch.run` with a stand-in recognizer (no models); one
+runs the real command on golden images."""
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import json
@@ -18,34 +17,29 @@ from typing import Any
 import pytest
 
 from processor.errors import Code
-from processor.io.response import envelope
 from processor.serve import batch
-from processor.serve.service import Response
 from tests.conftest import GOLDEN, ROOT
 
 
 class FakeService:
-    """Answers by file content: b"front" -> 200, b"none" -> 201, anything else -> -1."""
+    """A stand-in for :class:`processor.Recognizer`: answers by file content, b"front" ->
+    200, b"none" -> 201, anything else -> -1."""
 
     def __init__(self) -> None:
         self.seen: list[bytes] = []
         self.lock = threading.Lock()
 
-    def handle(self, body: bytes) -> Response:
-        request = json.loads(body)
-        image = base64.b64decode(request["data"])
+    def recognize(self, image: bytes, options: str = "") -> dict[str, Any]:
         with self.lock:
             self.seen.append(image)
         if image == b"front":
-            data = {"type": "front", "name": "张三", "idcard_image": "QUJD"}
-            if request.get("options"):
-                data["confidence"] = {"name": 0.9}  # type: ignore[assignment]
-            body = envelope(Code.OK, "success", data, data_format="string")
-        elif image == b"none":
-            body = envelope(Code.NO_CARD, Code.NO_CARD.message, {}, data_format="string")
-        else:
-            body = envelope(Code.ERROR, "not an image", {}, data_format="string")
-        return Response(body, 200, "x")
+            data: dict[str, Any] = {"type": "front", "name": "张三", "idcard_image": "QUJD"}
+            if options:
+                data["confidence"] = {"name": 0.9}
+            return {"code": Code.OK.value, "message": "success", "data": data}
+        if image == b"none":
+            return {"code": Code.NO_CARD.value, "message": Code.NO_CARD.message, "data": {}}
+        return {"code": Code.ERROR.value, "message": "not an image", "data": {}}
 
 
 def _tree(tmp_path: Path) -> Path:
