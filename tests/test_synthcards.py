@@ -285,12 +285,20 @@ def test_golden_set_is_consistent() -> None:
 
 @pytest.mark.skipif(not (GOLDEN / "labels.json").exists(), reason="golden set not generated")
 def test_golden_samples_reproduce_the_committed_files() -> None:
-    """``make golden`` draws the classic style: the committed set is reproduced exactly."""
+    """``make golden`` draws the classic style: the committed set is reproduced, to the
+    rounding of OpenCV's SIMD paths (which differ by CPU: a grey level on a few pixels)."""
     labels = {lab["name"]: lab for lab in json.loads((GOLDEN / "labels.json").read_text("utf-8"))}
     samples = golden_samples()
     assert [s.name for s in samples] == list(labels)
     for sample in samples[:2] + samples[-2:]:  # a scan PNG, a scan JPEG, two negatives
-        assert sample.image == (GOLDEN / labels[sample.name]["file"]).read_bytes(), sample.name
+        committed = (GOLDEN / labels[sample.name]["file"]).read_bytes()
+        if sample.image == committed:
+            continue
+        drawn = cv2.imdecode(np.frombuffer(sample.image, np.uint8), cv2.IMREAD_COLOR)
+        kept = cv2.imdecode(np.frombuffer(committed, np.uint8), cv2.IMREAD_COLOR)
+        assert drawn.shape == kept.shape, sample.name
+        diff = np.abs(drawn.astype(np.int16) - kept.astype(np.int16))
+        assert diff.max() <= 1 and (diff > 0).mean() < 1e-3, sample.name
 
 
 def test_classic_style_is_the_first_renderer() -> None:
