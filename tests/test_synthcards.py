@@ -296,6 +296,7 @@ def test_golden_samples_reproduce_the_committed_files() -> None:
             continue
         drawn = cv2.imdecode(np.frombuffer(sample.image, np.uint8), cv2.IMREAD_COLOR)
         kept = cv2.imdecode(np.frombuffer(committed, np.uint8), cv2.IMREAD_COLOR)
+        assert drawn is not None and kept is not None, sample.name
         assert drawn.shape == kept.shape, sample.name
         diff = np.abs(drawn.astype(np.int16) - kept.astype(np.int16))
         assert diff.max() <= 1 and (diff > 0).mean() < 1e-3, sample.name

@@ -309,6 +309,7 @@ ADDRESS_MISREADS = (("白治", "自治"),)
 _DASHES = "—―─－\\-_~"
 _HYPHEN = re.compile(rf"(?<=[0-9A-Za-z])\s*[{_DASHES}]+\s*(?=[0-9A-Za-z])")
 _WRAPPED_HYPHEN = re.compile(rf"(?<=[0-9A-Za-z])\s*[{_DASHES}]+\s*$")
+_LEADING_HYPHEN = re.compile(rf"\s*[{_DASHES}]+\s*(?=[0-9A-Za-z])")
 _ADDRESS_DROP = re.compile(rf"[\s,，.。:：;；'\"“”‘’`!！?？、|｜\[\]【】<>《》{_DASHES}]")
 
 
@@ -325,13 +326,32 @@ def address_text(text: str) -> str:
 HYPHEN_MIN_PROB = 0.5
 
 
+#: A dot or comma read between two digits or letters whose runner-up is a dash at least this
+#: sure is that hyphen (57-2号 read 57.2号): no address prints a decimal point.
+HYPHEN_AS_DOT_PROB = 0.2
+_MARKS = ".·,，。"
+_ALNUM = re.compile("[0-9A-Za-z]")
+
+
 def _sure_text(line: TextLine) -> str:
-    """``line``'s text without the dashes read in doubt."""
+    """``line``'s text without the dashes read in doubt, with the hyphens read as dots."""
     if not line.chars:
         return line.text
-    return "".join(
-        c.char for c in line.chars if not (c.char in _DASHES and c.prob < HYPHEN_MIN_PROB)
-    )
+    chars = [c for c in line.chars if not (c.char in _DASHES and c.prob < HYPHEN_MIN_PROB)]
+    out = []
+    for i, c in enumerate(chars):
+        if (
+            c.char in _MARKS
+            and c.alt in _DASHES
+            and c.alt_prob >= HYPHEN_AS_DOT_PROB
+            and 0 < i < len(chars) - 1
+            and _ALNUM.fullmatch(chars[i - 1].char)
+            and _ALNUM.fullmatch(chars[i + 1].char)
+        ):
+            out.append(c.alt)
+        else:
+            out.append(c.char)
+    return "".join(out)
 
 
 def parse_address(lines: Sequence[TextLine]) -> Field:
@@ -346,7 +366,13 @@ def parse_address(lines: Sequence[TextLine]) -> Field:
         parts[0] = head[compact[at] :]
     if parts:
         parts[0] = _address_start(parts[0])
-    text = "".join(address_text(part) for part in parts)
+    texts: list[str] = []
+    for part in parts:
+        text = address_text(part)
+        if texts and _ALNUM.search(texts[-1][-1:]) and _LEADING_HYPHEN.match(part):
+            text = "-" + text  # a hyphen wrapped to the start of the next line (14-|8号 as 14|-8号)
+        texts.append(text)
+    text = "".join(texts)
     for wrong, right in ADDRESS_MISREADS:
         text = text.replace(wrong, right)
     if len(text) < 2 or not re.search(f"[{HAN}]", text):

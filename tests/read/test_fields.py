@@ -450,3 +450,41 @@ def test_a_value_with_a_missing_character_is_not_returned_sure() -> None:
     line_ = _spaced("北京市城区", [0.05, 0.10, 0.15, 0.25, 0.30])
     field = fp.unless_unread(fp.Field("北京市城区", 0.97), [line_])
     assert field == fp.Field("北京市城区", fp.UNREAD)
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # a hyphen wrapped to the start of the next line, after a number
+        (["湖南省株洲市芦淞区凤起南路14", "-8号"], "湖南省株洲市芦淞区凤起南路14-8号"),
+        (
+            ["山东省青岛市崂山区望江东路896号35-5", "-2902"],
+            "山东省青岛市崂山区望江东路896号35-5-2902",
+        ),
+        # ... but a line starting with a dash after a Chinese character does not make one
+        (["湖南省株洲市芦淞区凤起南路", "-8号"], "湖南省株洲市芦淞区凤起南路8号"),
+    ],
+)
+def test_parse_address_keeps_a_hyphen_wrapped_to_the_next_line(
+    lines: list[str], expected: str
+) -> None:
+    assert fp.parse_address([line(t) for t in lines]).value == expected
+
+
+@pytest.mark.parametrize(
+    ("alt", "alt_prob", "expected"),
+    [
+        ("-", 0.41, "河北省邢台市任泽区幸福街57-2号"),  # a hyphen read as a dot
+        ("-", 0.05, "河北省邢台市任泽区幸福街572号"),  # a speck: the dash barely considered
+        (",", 0.41, "河北省邢台市任泽区幸福街572号"),  # no dash in doubt
+    ],
+)
+def test_parse_address_reads_a_dot_between_digits_as_the_hyphen_it_may_be(
+    alt: str, alt_prob: float, expected: str
+) -> None:
+    text = "河北省邢台市任泽区幸福街57.2号"
+    chars = tuple(
+        CharCandidate(c, 0.59, alt, alt_prob) if c == "." else CharCandidate(c, 0.99, "", 0.0)
+        for c in text
+    )
+    assert fp.parse_address([TextLine(text, 0.9, chars)]).value == expected
