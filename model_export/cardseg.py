@@ -21,17 +21,28 @@ import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
+
+if TYPE_CHECKING:
+    from synthcards import Sample
 
 #: Model input side (the photo is squashed to SIDE x SIDE) and the mask it predicts.
 SIDE = 256
 OPSET = 17
 MODEL_NAME = "card_seg"
 MODEL_FILE = "card_seg.onnx"
-#: Default training mix: scene -> number of samples. Seeds start at DATA_SEED.
+#: The only style family the model is trained on: the renderer's domain-randomised ``tuned``
+#: family. ``heldout`` is the generalisation split and must never be rendered for training.
+TRAIN_STYLE = "tuned"
+#: ``hard+small``: the hard scene with its ``small`` effect always on (a card of 330-450 px in a
+#: cluttered frame, alone or with one other hard effect): the shots where the mask leaked onto
+#: a phone or papers beside the card.
+SMALL_HARD = "hard+small"
+#: Default training mix: scene -> number of samples (``--mix`` may add SMALL_HARD). Seeds start
+#: at DATA_SEED.
 DEFAULT_MIX = {"photo": 1400, "hard": 1400, "scan": 300, "negative": 500}
 DATA_SEED = 1000
 SHARD = 100
@@ -46,11 +57,29 @@ def _forbidden_seed(seed: int) -> bool:
     return seed in (0, GOLDEN_SEED)
 
 
+def render_sample(scene: str, index: int, seed: int) -> Sample:
+    """The ``synthcards`` sample of a training-mix entry, always in TRAIN_STYLE."""
+    from synthcards import make_sample  # noqa: PLC0415 - dev-only dependency
+    from synthcards.scenes import STYLED_HARD_EFFECTS, _build, _Options  # noqa: PLC0415
+
+    if _forbidden_seed(seed):
+        raise ValueError(f"seed {seed} is the benchmark's or the golden set's")
+    if scene != SMALL_HARD:
+        sample = make_sample(scene, index, seed, style=TRAIN_STYLE)
+    else:
+        rng = np.random.default_rng([seed, index, 0x5A11])
+        others = [e for e in STYLED_HARD_EFFECTS if e != "small"]
+        fx = ("small",) if rng.random() < 0.5 else ("small", others[int(rng.integers(len(others)))])
+        # its own index range, so that it never repeats a sample of the plain hard scene
+        sample = _build("hard", 100_000 + index, seed, _Options(effects=fx), style=TRAIN_STYLE)
+    if sample.meta.get("style") != TRAIN_STYLE:
+        raise ValueError(f"rendered style {sample.meta.get('style')!r}, not {TRAIN_STYLE!r}")
+    return sample
+
+
 def sample_arrays(scene: str, index: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """One rendered sample as (SIDE x SIDE x 3 BGR uint8, SIDE x SIDE uint8 mask 0/1)."""
-    from synthcards import make_sample  # noqa: PLC0415
-
-    sample = make_sample(scene, index, seed)
+    sample = render_sample(scene, index, seed)
     image = cv2.imdecode(np.frombuffer(sample.image, np.uint8), cv2.IMREAD_COLOR)
     if image is None:
         raise ValueError(f"cannot decode sample {scene}/{index}/{seed}")
@@ -178,9 +207,18 @@ def _augment(
 
 
 def train(
-    data: Path, out: Path, *, epochs: int, batch: int, lr: float, seed: int, threads: int
+    data: Path,
+    out: Path,
+    *,
+    epochs: int,
+    batch: int,
+    lr: float,
+    seed: int,
+    threads: int,
+    init: Path | None = None,
 ) -> dict[str, float]:
-    """Train on the shards in ``data`` (5% held out), save the state dict to ``out``."""
+    """Train on the shards in ``data`` (5% held out), save the state dict to ``out``; from the
+    weights in ``init`` when given (a second learning-rate cycle), else from scratch."""
     import torch  # noqa: PLC0415
     from torch.nn import functional as F  # noqa: PLC0415
 
@@ -193,6 +231,8 @@ def train(
     n_val = max(16, len(images) // 20)
     val, tr = order[:n_val], order[n_val:]
     model = build_model()
+    if init is not None:
+        model.load_state_dict(torch.load(init, map_location="cpu", weights_only=True))
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     steps = epochs * (len(tr) // batch)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.1)
@@ -326,6 +366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--lr", type=float, default=4e-3)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2, help="torch threads (default 2)")
+    p.add_argument("--init", type=Path, default=None, help="start from these weights (.pt)")
     p = sub.add_parser("export", help="export to ONNX with a parity check, into the manifest")
     p.add_argument("--weights", type=Path, default=DEFAULT_WEIGHTS)
     p.add_argument("--model-dir", type=Path, default=Path("models"))
@@ -341,6 +382,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             lr=args.lr,
             seed=args.seed,
             threads=args.threads,
+            init=args.init,
         )
         print(f"saved {args.out}: {metrics}")
         return 0

@@ -253,3 +253,29 @@ def test_convert_tiny_paddle_rec(tmp_path: Path) -> None:
         convert(paddle_dir, "rec", tmp_path / "bad", dictionary=dictionary)
     assert not (tmp_path / "bad" / "manifest.json").exists()
     assert json.loads((out / "manifest.json").read_text())["models"].keys() == {"rec"}
+
+
+@pytest.mark.parametrize("scene", ["hard", "hard+small", "negative"])
+def test_cardseg_data_is_the_tuned_style(scene: str) -> None:
+    """The localiser trains on the tuned family only; ``hard+small`` always has a small card."""
+    from model_export import cardseg
+
+    sample = cardseg.render_sample(scene, 1, cardseg.DATA_SEED)
+    assert sample.meta["style"] == cardseg.TRAIN_STYLE == "tuned"
+    if scene == "hard+small":
+        effects = sample.meta["effects"]
+        assert isinstance(effects, list) and "small" in effects
+    image, mask = cardseg.sample_arrays(scene, 1, cardseg.DATA_SEED)
+    assert image.shape == (cardseg.SIDE, cardseg.SIDE, 3)
+    assert mask.shape == (cardseg.SIDE, cardseg.SIDE)
+    assert (mask.max() == 0) == (scene == "negative")
+
+
+@pytest.mark.parametrize("seed", [0, 20240601])
+def test_cardseg_data_refuses_the_benchmark_and_golden_seeds(seed: int) -> None:
+    from model_export import cardseg
+
+    with pytest.raises(ValueError, match="benchmark"):
+        cardseg.render_sample("photo", 0, seed)
+    with pytest.raises(SystemExit):
+        cardseg.make_data(Path("/nonexistent"), {"photo": 1}, seed, 1)
