@@ -19,7 +19,7 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -88,14 +88,21 @@ def done_files(out: Path, fmt: str) -> set[str]:
                 if row.get("file") and row.get("code"):
                     done.add(os.path.abspath(row["file"]))
         else:
-            for line in handle:
-                try:
-                    record = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(record, dict) and "file" in record and "code" in record:
-                    done.add(os.path.abspath(str(record["file"])))
+            for record in json_records(handle):
+                done.add(os.path.abspath(str(record["file"])))
     return done
+
+
+def json_records(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """The records of a JSON-lines output (objects with a ``file`` and a ``code``); a broken
+    line, the last one of an interrupted run, is skipped."""
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and "file" in record and "code" in record:
+            yield record
 
 
 def slim(data: dict[str, Any], *, with_image: bool) -> dict[str, Any]:

@@ -33,7 +33,16 @@ from typing import Any, TextIO
 
 from ..settings import Settings
 from .api import Recognizer
-from .batch import FIELDS, Progress, Summary, Writer, batch_settings, discover, record
+from .batch import (
+    FIELDS,
+    Progress,
+    Summary,
+    Writer,
+    batch_settings,
+    discover,
+    json_records,
+    record,
+)
 
 #: A name with a scheme other than ``file`` is read through ``pyarrow.fs``.
 _LOCAL_SCHEMES = ("", "file")
@@ -97,13 +106,8 @@ def done_files(out: Path) -> set[str]:
         return set()
     done: set[str] = set()
     with out.open(encoding="utf-8") as handle:
-        for line in handle:
-            try:
-                rec = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(rec, dict) and "file" in rec and "code" in rec:
-                done.add(key(str(rec["file"])))
+        for rec in json_records(handle):
+            done.add(key(str(rec["file"])))
     return done
 
 
@@ -214,11 +218,7 @@ def write_parquet(jsonl: Path, parquet: Path) -> int:
     rows: dict[str, list[str]] = {n: [] for n in ("file", "code", "message", *FIELDS)}
     rows["data"], rows["models"] = [], []
     with jsonl.open(encoding="utf-8") as handle:
-        for line in handle:
-            try:
-                rec = json.loads(line)
-            except ValueError:
-                continue
+        for rec in json_records(handle):
             data = rec.get("data") or {}
             for name in ("file", "code", "message"):
                 rows[name].append(str(rec[name]))
