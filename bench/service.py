@@ -15,7 +15,8 @@ import sys
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -285,106 +286,92 @@ def run_paired(
     return ours, base
 
 
-def run_throughput(url: str, images: Sequence[bytes], clients: int) -> dict[str, Any]:
-    """``clients`` threads, each with its own session, drain a shared queue of ``images``
-    (encoded before the clock starts)."""
-    bodies = [form_body(image) for image in images]
+#: One image read by a drain thread: its index -> (latency ms, API code, whether an error).
+Read = Callable[[int], tuple[float, str, bool]]
+
+
+def _drain(
+    count: int, threads: int, reader: Callable[[], AbstractContextManager[Read]]
+) -> dict[str, Any]:
+    """``threads`` threads, each with its own ``reader()`` (entered before the clock starts),
+    drain a shared queue of ``count`` image indices: wall and CPU time, codes, latencies."""
     work: queue.Queue[int] = queue.Queue()
-    for i in range(len(images)):
+    for i in range(count):
         work.put(i)
     latencies: list[float] = []
     codes: dict[str, int] = {}
     errors = 0
     lock = threading.Lock()
-    barrier = threading.Barrier(clients + 1)
+    barrier = threading.Barrier(threads + 1)
 
-    def client() -> None:
+    def drain() -> None:
         nonlocal errors
-        with requests.Session() as session:
-            with contextlib.suppress(requests.RequestException):  # connect before the clock
-                session.get(url.rsplit("/api/", 1)[0] + "/health", timeout=10)
+        with reader() as read:
             barrier.wait()
             while True:
                 try:
                     i = work.get_nowait()
                 except queue.Empty:
                     return
-                reply = call(session, url, bodies[i])
+                ms, code, error = read(i)
                 with lock:
-                    latencies.append(reply.latency_ms)
-                    codes[reply.code] = codes.get(reply.code, 0) + 1
-                    if reply.http_status != 200:
-                        errors += 1
+                    latencies.append(ms)
+                    codes[code] = codes.get(code, 0) + 1
+                    errors += error
 
-    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
-    for t in threads:
+    pool = [threading.Thread(target=drain, daemon=True) for _ in range(threads)]
+    for t in pool:
         t.start()
     barrier.wait()
+    cpu0 = time.process_time()
     started = time.perf_counter()
-    for t in threads:
+    for t in pool:
         t.join()
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu0
     return {
-        "clients": clients,
-        "images": len(images),
+        "images": count,
         "seconds": seconds,
-        "cards_per_s": len(images) / seconds if seconds > 0 else 0.0,
+        "cards_per_s": count / seconds if seconds > 0 else 0.0,
+        "cpu_ms_per_card": 1000 * cpu / count if count else 0.0,
         "errors": errors,
         "codes": dict(sorted(codes.items())),
         "p50_ms": percentile(latencies, 50),
         "p95_ms": percentile(latencies, 95),
     }
+
+
+def run_throughput(url: str, images: Sequence[bytes], clients: int) -> dict[str, Any]:
+    """``clients`` threads, each with its own session, drain a shared queue of ``images``
+    (encoded before the clock starts)."""
+    bodies = [form_body(image) for image in images]
+
+    @contextlib.contextmanager
+    def connected() -> Iterator[Read]:
+        with requests.Session() as session:
+            with contextlib.suppress(requests.RequestException):  # connect before the clock
+                session.get(url.rsplit("/api/", 1)[0] + "/health", timeout=10)
+
+            def read(i: int) -> tuple[float, str, bool]:
+                reply = call(session, url, bodies[i])
+                return reply.latency_ms, reply.code, reply.http_status != 200
+
+            yield read
+
+    level = _drain(len(images), clients, connected)
+    del level["cpu_ms_per_card"]  # the client's, not the server's
+    return {"clients": clients, **level}
 
 
 def run_inprocess(recognizer: Any, images: Sequence[bytes], workers: int) -> dict[str, Any]:
     """:func:`run_throughput` without HTTP: ``workers`` threads drain a shared queue of
     ``images`` through one in-process ``recognizer`` (:class:`processor.Recognizer`, made
     with at least ``workers`` workers). Also the process's CPU seconds per card."""
-    work: queue.Queue[int] = queue.Queue()
-    for i in range(len(images)):
-        work.put(i)
-    latencies: list[float] = []
-    codes: dict[str, int] = {}
-    errors = 0
-    lock = threading.Lock()
-    barrier = threading.Barrier(workers + 1)
 
-    def worker() -> None:
-        nonlocal errors
-        barrier.wait()
-        while True:
-            try:
-                i = work.get_nowait()
-            except queue.Empty:
-                return
-            started = time.perf_counter()
-            answer = recognizer.recognize(images[i])
-            ms = (time.perf_counter() - started) * 1000
-            with lock:
-                latencies.append(ms)
-                codes[answer["code"]] = codes.get(answer["code"], 0) + 1
-                if answer["code"] == "-1":
-                    errors += 1
+    def read(i: int) -> tuple[float, str, bool]:
+        started = time.perf_counter()
+        answer = recognizer.recognize(images[i])
+        return (time.perf_counter() - started) * 1000, answer["code"], answer["code"] == "-1"
 
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(workers)]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    cpu0 = time.process_time()
-    started = time.perf_counter()
-    for t in threads:
-        t.join()
-    seconds = time.perf_counter() - started
-    cpu = time.process_time() - cpu0
-    return {
-        "clients": workers,
-        "path": "in-process",
-        "images": len(images),
-        "seconds": seconds,
-        "cards_per_s": len(images) / seconds if seconds > 0 else 0.0,
-        "cpu_ms_per_card": 1000 * cpu / len(images) if images else 0.0,
-        "errors": errors,
-        "codes": dict(sorted(codes.items())),
-        "p50_ms": percentile(latencies, 50),
-        "p95_ms": percentile(latencies, 95),
-    }
+    level = _drain(len(images), workers, lambda: contextlib.nullcontext(read))
+    return {"clients": workers, "path": "in-process", **level}
