@@ -29,7 +29,9 @@ def request_body(image: bytes, info: str = "async") -> bytes:
 
 def decode_answer(raw: bytes) -> dict[str, Any]:
     """A sink entry's data (the processor's envelope) -> ``{"code", "message", "data"}`` with
-    ``data`` a dict, whichever ``IDCARD_DATA_FORMAT`` the service uses."""
+    ``data`` a dict, whichever ``IDCARD_DATA_FORMAT`` the service uses. The same decoding
+    as ``processor.io.response.decode_response``, written out so that this client runs with
+    the SDK alone (tests/deploy/test_examples.py checks it against the service's envelope)."""
     result: dict[str, Any] = json.loads(base64.b64decode(raw).decode("utf-8"))
     data = result.get("data")
     if isinstance(data, str):
