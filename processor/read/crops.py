@@ -43,18 +43,59 @@ def ink_contrast(gray: np.ndarray, box: Box) -> float:
 #: A value's segment whose ink contrast is under this share of the strongest of its field's
 #: is no print of the value: values are printed black, and an overlaid watermark (仅限…使用),
 #: a date stamp or a minority-script line stands out less (measured: watermark 30-46 and
-#: Tibetan 66 against values 110-175, labels 56-115).
+#: Tibetan 66 against values 110-175, labels 56-115)...
 FAINT_VALUE = 0.6
+#: ... unless it continues a line of the value printed plainly: it starts in that line's
+#: column (within this share of the line's height), is as tall (within LINE_HEIGHT_RATIO)
+#: and follows it directly above or below (a gap under this share of its height). Glare or a
+#: fade washes out one line of an address as much as a watermark is faint (contrast 35
+#: against its first line's 87); what decides is that it sits where the value's next line is
+#: printed. A minority-script line above a value starts in its column too, but is shorter.
+COLUMN_SLACK = 0.6
+LINE_HEIGHT_RATIO = 1.25
+LINE_GAP = 0.6
+
+
+def continues_line(line: Box, other: Box, size: tuple[int, int]) -> bool:
+    """Whether ``other`` is the next (or previous) line of the value printed on ``line``:
+    in its column, as tall, and directly below or above it (``size``: the card's (width,
+    height) in pixels, boxes normalised)."""
+    w, h = size
+    height, other_height = line.height * h, other.height * h
+    if not 1 / LINE_HEIGHT_RATIO <= other_height / max(height, 1e-6) <= LINE_HEIGHT_RATIO:
+        return False
+    if abs(other.x0 - line.x0) * w > COLUMN_SLACK * height:
+        return False
+    gap = max(other.y0 - line.y1, line.y0 - other.y1) * h
+    return -0.25 * height <= gap <= LINE_GAP * height
 
 
 def printed_segments(gray: np.ndarray, rows: list[list[Box]]) -> list[list[Box]]:
     """Each row's segments without those printed fainter than the field's value
-    (:data:`FAINT_VALUE`; a segment alone is kept)."""
+    (:data:`FAINT_VALUE`), but for one that continues a line of the value kept
+    (:func:`continues_line`); a segment alone is kept."""
     contrast = {s: ink_contrast(gray, s) for segments in rows for s in segments}
     if len(contrast) < 2:
         return rows
     floor = FAINT_VALUE * max(contrast.values())
-    return [[s for s in segments if contrast[s] >= floor] for segments in rows]
+    kept = {s for s in contrast if contrast[s] >= floor}
+    size = (gray.shape[1], gray.shape[0])
+    grown = True
+    while grown:  # a third line continues the second, once that is kept
+        more = {
+            s
+            for s in contrast
+            if s not in kept
+            and any(continues_line(k, s, size) and len(_row_of(rows, k)) == 1 for k in kept)
+            and len(_row_of(rows, s)) == 1
+        }
+        kept |= more
+        grown = bool(more)
+    return [[s for s in segments if s in kept] for segments in rows]
+
+
+def _row_of(rows: list[list[Box]], box: Box) -> list[Box]:
+    return next(segments for segments in rows if box in segments)
 
 
 def ink_past(card: np.ndarray, box: Box, end_x: float) -> int:

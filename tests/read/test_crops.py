@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from processor.read.crops import ink_contrast, printed_segments, segment_crop, trailing_ink
+from processor.read.crops import (
+    FAINT_VALUE,
+    continues_line,
+    ink_contrast,
+    printed_segments,
+    segment_crop,
+    trailing_ink,
+)
 from processor.values import Box
 
 
@@ -90,3 +97,40 @@ def test_printed_segments_leaves_out_what_is_printed_fainter_than_the_value() ->
     # a value alone is kept however faint; so are values printed alike
     assert printed_segments(card, [[_box(1)]]) == [[_box(1)]]
     assert printed_segments(card, [[_box(0)], [_box(2)]]) == [[_box(0)], [_box(2)]]
+
+
+def _card_lines(lines: list[tuple[Box, int]]) -> np.ndarray:
+    """A grey card 1280 x 808 with a text line drawn in grey ``ink`` in each box."""
+    card = np.full((808, 1280), 235, np.uint8)
+    for box, ink in lines:
+        x0, x1 = int(box.x0 * 1280), int(box.x1 * 1280)
+        y0, y1 = int(box.y0 * 808), int(box.y1 * 808)
+        for x in range(x0 + 6, x1 - 6, 24):
+            card[y0 + 4 : y1 - 4, x : x + 8] = ink
+    return card
+
+
+FIRST = Box(0.198, 0.592, 0.619, 0.671)  # an address's first line
+NEXT = Box(0.194, 0.679, 0.359, 0.753)  # its next line, in its column, as tall
+SHORT = Box(0.196, 0.679, 0.500, 0.720)  # a minority-script line: in the column, shorter
+ASIDE = Box(0.400, 0.679, 0.600, 0.753)  # a watermark: as tall, not in the column
+AFAR = Box(0.194, 0.860, 0.359, 0.934)  # in the column, as tall, but a line further down
+
+
+@pytest.mark.parametrize(
+    ("faint", "kept"),
+    [(NEXT, True), (SHORT, False), (ASIDE, False), (AFAR, False)],
+    ids=["next-line", "shorter-line", "not-in-column", "not-next"],
+)
+def test_a_faint_line_is_kept_where_the_value_continues(faint: Box, kept: bool) -> None:
+    # glare washes out an address's second line to a watermark's contrast (87 against 35)
+    card = _card_lines([(FIRST, 148), (faint, 200)])
+    assert ink_contrast(card, faint) < FAINT_VALUE * ink_contrast(card, FIRST)
+    assert printed_segments(card, [[FIRST], [faint]]) == [[FIRST], [faint] if kept else []]
+
+
+def test_a_third_faint_line_continues_the_second() -> None:
+    third = Box(0.194, 0.761, 0.300, 0.835)
+    card = _card_lines([(FIRST, 148), (NEXT, 200), (third, 200)])
+    assert printed_segments(card, [[FIRST], [NEXT], [third]]) == [[FIRST], [NEXT], [third]]
+    assert continues_line(FIRST, NEXT, (1280, 808)) and continues_line(NEXT, FIRST, (1280, 808))
