@@ -365,7 +365,7 @@ def parse_address(lines: Sequence[TextLine]) -> Field:
         at = "".join(head[i] for i in compact).find("住址")
         parts[0] = head[compact[at] :]
     if parts:
-        parts[0] = _address_start(parts[0])
+        parts[0] = _address_start(parts[0], "".join(parts[1:]))
     texts: list[str] = []
     for part in parts:
         text = address_text(part)
@@ -388,16 +388,17 @@ def parse_address(lines: Sequence[TextLine]) -> Field:
     return Field(text, score)
 
 
-def _address_start(first: str) -> str:
+def _address_start(first: str, rest: str = "") -> str:
     """The address's first line without its label: where the label ends is in doubt when it
     was read in part (住 辽宁省: 址 lost, or a stray character before it), so where a known
-    place begins within the label's length, that is the value."""
+    place begins within the label's length, that is the value. ``rest``: the lines after
+    the first (a county's name may wrap onto the second: 甘肃省天水市张家川回族自治|县)."""
     value = label_value(first, "住址")
-    if address_begins_known(address_text(value)):
+    if address_begins_known(address_text(value + rest)):
         return value
     compact = first.replace(" ", "")
     for start in range(4):
-        if address_begins_known(address_text(compact[start:])):
+        if address_begins_known(address_text(compact[start:] + rest)):
             return compact[start:]
     return value
 

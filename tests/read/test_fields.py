@@ -365,6 +365,11 @@ def test_parse_issuer_cuts_a_half_read_label_where_a_known_authority_starts(
         # the label's last character read twice, as the place's first
         (["住址广广东省肇庆市高要区"], "广东省肇庆市高要区"),
         (["址河南省鹤壁市淇滨区育才路"], "河南省鹤壁市淇滨区育才路"),
+        # 住 lost, 址 read 止, and the county's name wraps onto the next line
+        (
+            ["止甘肃省天水市张家川回族自治", "县漓江西路212号"],
+            "甘肃省天水市张家川回族自治县漓江西路212号",
+        ),
     ],
 )
 def test_parse_address_starts_where_a_known_place_does(lines: list[str], expected: str) -> None:
