@@ -243,6 +243,32 @@ def watermark_stamp() -> Sample:
     )
 
 
+def among_pages() -> Sample:
+    """A front about 420 px wide, turned a quarter and a bit, lying on one of the
+    printed pages that fill a tall photo (class 6 with clutter: the card's lines are among
+    the smallest text in the frame, and read sideways)."""
+    rng = _rng(10)
+    person = _without_hyphen(draw_person(rng, rare=False), rng)
+    style = _style(rng, "front", script=None)
+    card = render_styled(person.identity, style, width=420, rng=rng).bgra
+    fw, fh = 1040, 1840
+    frame = np.full((fh, fw, 3), (226, 230, 238), np.uint8)  # a pale desk, pages on it
+    for cx, cy, pw, ph, angle in (
+        (300, 420, 620, 820, 2.9),
+        (800, 520, 560, 900, 3.3),
+        (560, 1400, 900, 900, 0.05),
+    ):
+        page = clutter.paper_patch(rng, pw, ph, dense=True)
+        clutter.paste_quad(frame, page, clutter.rect_quad(cx, cy, pw, ph, angle))
+    h, w = card.shape[:2]
+    quad = clutter.rect_quad(290, 1500, w, h, np.pi / 2 + 0.12)
+    clutter.paste_quad(frame, card, quad)
+    note = "a 420 px front turned ~97 degrees, lying on a page among printed pages"
+    return _sample(
+        "case-among-pages", "front", person, _jpeg(frame, 88), quad=quad, note=note, style=style
+    )
+
+
 def rare_name_front() -> Sample:
     """A front whose name and address carry GB2312 level-2 characters (颍泉区, a level-2 given
     name): the rare-character class."""
@@ -274,6 +300,7 @@ CASES: Final[dict[str, Callable[[], Sample]]] = {
     "patterned-back": patterned_back,
     "watermark-stamp": watermark_stamp,
     "rare-name": rare_name_front,
+    "among-pages": among_pages,
 }
 
 

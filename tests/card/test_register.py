@@ -15,6 +15,7 @@ from processor.card.register import (
     reading_orders,
     register_near,
     rightwards,
+    steep,
 )
 from processor.card.template import CARD_ASPECT
 from processor.read.engine import OcrEngine
@@ -184,3 +185,24 @@ def test_a_box_is_read_rightwards_first(start: int) -> None:
     box = np.roll(np.array([[10, 50], [200, 40], [202, 80], [12, 90]], np.float32), start, axis=0)
     order = rightwards(box)
     assert order[1][0] - order[0][0] > 150  # TL -> TR along the long side, to the right
+
+
+@pytest.mark.parametrize(
+    ("tl_to_tr", "expected"),
+    [
+        ((200, 0), False),
+        ((200, 150), False),
+        ((150, 200), True),
+        ((0, 200), True),
+        ((-30, -200), True),
+        ((-200, 30), False),
+    ],
+)
+def test_a_box_is_steep_when_its_text_runs_closer_to_vertical(
+    tl_to_tr: tuple[int, int], expected: bool
+) -> None:
+    dx, dy = tl_to_tr
+    order = np.array(
+        [[100, 100], [100 + dx, 100 + dy], [100 + dx, 130 + dy], [100, 130]], np.float32
+    )
+    assert steep(order) is expected
