@@ -265,7 +265,7 @@ def among_pages() -> Sample:
     clutter.paste_quad(frame, card, quad)
     note = "a 420 px front turned ~97 degrees, lying on a page among printed pages"
     return _sample(
-        "case-among-pages", "front", person, _jpeg(frame, 88), quad=quad, note=note, style=style
+        "case-among-pages", "front", person, _jpeg(frame, 80), quad=quad, note=note, style=style
     )
 
 
