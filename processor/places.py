@@ -311,6 +311,33 @@ def address_begins_known(text: str) -> bool:
     return any(text[:k] in known.strings for k in range(2, min(len(text), 24) + 1))
 
 
+#: At most this many characters of a province's name are looked for as read (西壮族自治区).
+PROVINCE_TAIL = 7
+
+
+def province_restored(text: str) -> str | None:
+    """An address whose province's name was read only in part, at its front (南省迪庆藏族自治州
+    …, 西壮族自治区柳州市…: the rest cut by a crop or lost under an overlaid line), with that
+    name whole: the one province whose name ends with what was read of it and holds the place
+    that follows. None when the address begins with a known place, or no such province or
+    several fit (南省 before a place that no 云南/河南/湖南/海南 county ... holds)."""
+    if address_begins_known(text):
+        return None
+    provinces = {p.province for group in _places() for p in group}
+    for k in range(1, min(PROVINCE_TAIL, len(text) - 1) + 1):
+        fragment, rest = text[:k], text[k:]
+        if not address_begins_known(rest):
+            continue
+        fits = {
+            p
+            for p in provinces
+            if p.endswith(fragment) and p != fragment and address_begins_known(p + rest)
+        }
+        if len(fits) == 1:
+            return fits.pop() + rest
+    return None
+
+
 def correct_address_prefix(cands: Candidates) -> str | None:
     """The address the recogniser read, with its leading place names corrected.
 

@@ -268,3 +268,24 @@ def test_correct_address_prefix(
 def test_runner_up_of_several_characters_is_ignored() -> None:
     read = cands("浙川县公安局", {0: [("浙", 0.6), ("淅川", 0.3)]})
     assert places.correct_authority(read) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the province's name read only in part: the one province holding what follows
+        (
+            "南省迪庆藏族自治州香格里拉市幸福大道241号",
+            "云南省迪庆藏族自治州香格里拉市幸福大道241号",
+        ),
+        ("西壮族自治区柳州市柳南区金水路462号", "广西壮族自治区柳州市柳南区金水路462号"),
+        ("省迪庆藏族自治州香格里拉市", "云南省迪庆藏族自治州香格里拉市"),
+        # nothing to restore: a known beginning, a label's residue, no province that fits
+        ("云南省迪庆藏族自治州香格里拉市", None),
+        ("南阳市淅川县城关镇", None),
+        ("址河南省鹤壁市淇滨区", None),
+        ("南省长沙市", None),
+    ],
+)
+def test_province_restored(text: str, expected: str | None) -> None:
+    assert places.province_restored(text) == expected

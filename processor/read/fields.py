@@ -34,6 +34,7 @@ from ..places import (
     authority_known,
     correct_address_prefix,
     correct_authority,
+    province_restored,
 )
 from ..values import CharCandidate, TextLine
 
@@ -175,10 +176,18 @@ def _after_label(text: str, labels: Sequence[str]) -> str:
     return text
 
 
+def _from_label(text: str, label: str) -> str:
+    """``text`` from its field's whole printed label on, where something was read before
+    the label (a speck, the edge of another row: 从姓名唐诗珑, 供学签发机关叶城县公安局); no
+    value contains its own label."""
+    at = text.find(label)
+    return text[at:] if at > 0 else text
+
+
 def parse_name(line: TextLine | None) -> Field:
     if line is None:
         return MISSING
-    text = _DOTS.sub(MIDDLE_DOT, _yi(line.text.replace(" ", "")))
+    text = _from_label(_DOTS.sub(MIDDLE_DOT, _yi(line.text.replace(" ", ""))), "姓名")
     if len(text) > 3 and text[0] == "姓" and text[1] != "名" and not _misread(line, 1, "名"):
         text = "姓名" + text[1:]  # 名 not read at all, rather than read as another character
     elif (
@@ -377,6 +386,9 @@ def parse_address(lines: Sequence[TextLine]) -> Field:
         text = text.replace(wrong, right)
     if len(text) < 2 or not re.search(f"[{HAN}]", text):
         return MISSING
+    restored = province_restored(text)
+    if restored is not None:
+        return Field(restored, CORRECTED)
     score = min(ln.score for ln in lines)
     chars = chars_of(join_chars(lines), text)
     if chars is not None:
@@ -397,6 +409,8 @@ def _address_start(first: str, rest: str = "") -> str:
     if address_begins_known(address_text(value + rest)):
         return value
     compact = first.replace(" ", "")
+    if province_restored(address_text(compact + rest)) is not None:
+        return compact  # the tail of the province's name (南省迪庆…): restored, not cut
     for start in range(4):
         if address_begins_known(address_text(compact[start:] + rest)):
             return compact[start:]
@@ -411,10 +425,14 @@ def join_chars(lines: Sequence[TextLine]) -> TextLine:
 
 def parse_id_number(line: TextLine | None) -> Field:
     """18 characters with a valid check character; a single low-confidence character may be
-    replaced by the recogniser's runner-up when exactly one such replacement validates."""
+    replaced by the recogniser's runner-up when exactly one such replacement validates. More
+    than 18 (the label read as a digit, 1公民身份号码 1507…): the one run of 18 that validates
+    and encodes a calendar date, when exactly one does."""
     if line is None:
         return MISSING
     chars = [c for c in _id_chars(line.chars) if c.char.isdigit() or c.char == "X"]
+    if len(chars) > 18:
+        chars = _valid_run(chars)
     if len(chars) != 18:
         return MISSING
     text = "".join(c.char for c in chars)
@@ -433,6 +451,18 @@ def parse_id_number(line: TextLine | None) -> Field:
         return MISSING
     # The check character itself misread: rejected, never recomputed (that would invent it).
     return MISSING
+
+
+def _valid_run(chars: list[CharCandidate]) -> list[CharCandidate]:
+    """The only run of 18 of ``chars`` that is a valid id number with a calendar date for
+    its birth, else ``chars`` unchanged."""
+    runs = [chars[i : i + 18] for i in range(len(chars) - 17)]
+    valid = [
+        run
+        for run in runs
+        if id_number_valid(text := "".join(c.char for c in run)) and birth_from_id(text)
+    ]
+    return valid[0] if len(valid) == 1 else chars
 
 
 def id_as_read(line: TextLine | None) -> str:
@@ -459,7 +489,7 @@ def parse_issuer(line: TextLine | None) -> Field:
     runner-ups make of it (浙川县 -> 淅川县), else the read when it has an authority's shape."""
     if line is None:
         return MISSING
-    raw = line.text.replace(" ", "")
+    raw = _from_label(line.text.replace(" ", ""), "签发机关")
     # 关岭 (a county in Guizhou) starts like the label's last character; keep it whole.
     value = raw if _PUNCT.sub("", raw).startswith("关岭") else label_value(raw, "签发机关")
     # no place name starts with 一: one there is the blank after the label, read as a stroke

@@ -18,6 +18,7 @@ from tests.conftest import text_line as line
         ("张三", "张三"),
         ("姓名张三", "张三"),
         ("姓名 欧阳娜娜", "欧阳娜娜"),
+        ("从姓名唐诗珑", "唐诗珑"),  # a speck read before the label
         ("阿依古丽·买买提", "阿依古丽·买买提"),
         ("阿依古丽.买买提", "阿依古丽·买买提"),
         ("阿依古丽・买买提", "阿依古丽·买买提"),
@@ -159,6 +160,11 @@ def test_parse_birth(text: str, expected: str | None) -> None:
         ("11O10519491231003X", None),  # ... but only a valid number is accepted
         ("110105194912310021", None),  # wrong check character is never recomputed
         ("1101051949123100", None),
+        # the label read as a digit before the number: the one valid run of 18 is the number
+        ("1公民身份号码 150784195503283665", "150784195503283665"),
+        ("150784195503283665 1", "150784195503283665"),
+        ("1150784195503283664", None),  # no valid run of 18
+        ("11010519491231002X11010519491231002X", None),  # two: which one is not known
     ],
 )
 def test_parse_id_number(text: str, expected: str | None) -> None:
@@ -198,6 +204,7 @@ def test_parse_address_joins_lines_and_strips_label() -> None:
     [
         ("南京市公安局玄武分局", "南京市公安局玄武分局"),
         ("签发机关桐庐县公安局", "桐庐县公安局"),
+        ("供学签发机关叶城县公安局", "叶城县公安局"),  # another row's edge before the label
         ("义乌市公安局", "义乌市公安局"),
         ("关乌鲁木齐市公安局天山分局", "乌鲁木齐市公安局天山分局"),  # the label's tail
         ("关岭布依族苗族自治县公安局", "关岭布依族苗族自治县公安局"),
@@ -365,6 +372,11 @@ def test_parse_issuer_cuts_a_half_read_label_where_a_known_authority_starts(
         # the label's last character read twice, as the place's first
         (["住址广广东省肇庆市高要区"], "广东省肇庆市高要区"),
         (["址河南省鹤壁市淇滨区育才路"], "河南省鹤壁市淇滨区育才路"),
+        # the province's name half lost under an overlaid line: restored, not cut off
+        (
+            ["南省迪庆藏族自治州香格", "里拉市幸福大道241号"],
+            "云南省迪庆藏族自治州香格里拉市幸福大道241号",
+        ),
         # 住 lost, 址 read 止, and the county's name wraps onto the next line
         (
             ["止甘肃省天水市张家川回族自治", "县漓江西路212号"],
