@@ -196,6 +196,20 @@ def zhuang_front() -> Sample:
     )
 
 
+def korean_front() -> Sample:
+    """A bilingual Yanbian front with a Korean line over every label and value, merged by the
+    detector into one box with the line below it (class 7: the name came back as the
+    gender row's text)."""
+    rng = _rng(18)
+    person = draw_person(rng, rare=False, province="吉林省")
+    style = _style(rng, "front", script="korean", faces={"minority": "noto_sans_kr"})
+    frame, quad = _card_image(person, style, rng, width=800)
+    note = "bilingual Jilin front: a Korean line above every label and value"
+    return _sample(
+        "case-korean-front", "front", person, _jpeg(frame, 92), quad=quad, note=note, style=style
+    )
+
+
 def hologram_number() -> Sample:
     """A front with a strong 中国CHINA hologram over the portrait and the id number."""
     rng = _rng(6)
@@ -296,6 +310,7 @@ CASES: Final[dict[str, Callable[[], Sample]]] = {
     "xichuan-back": xichuan_back,
     "small-450": small_crop,
     "zhuang-front": zhuang_front,
+    "korean-front": korean_front,
     "hologram-number": hologram_number,
     "patterned-back": patterned_back,
     "watermark-stamp": watermark_stamp,

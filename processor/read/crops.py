@@ -98,6 +98,67 @@ def _row_of(rows: list[list[Box]], box: Box) -> list[Box]:
     return next(segments for segments in rows if box in segments)
 
 
+#: A text box this many times as tall as the card's short text boxes (their lower quartile:
+#: on a bilingual card most boxes hold two lines) may hold two lines stacked (a minority-
+#: script line merged with the label or value below it).
+STACKED = 1.4
+#: Rows inked at most this share of the box's typical inked row are the blank between them
+#: (not none: the card's guilloche crosses it).
+BLANK_ROW = 0.25
+#: Each line split off has at least this share of the rows from the box's first ink to its
+#: last inked (the strokes of 三 or 二 are thinner: a character is never split).
+MIN_LINE = 0.25
+
+
+def split_stacked(gray: np.ndarray, boxes: list[Box]) -> list[Box]:
+    """``boxes`` with each that is much taller than the card's short text boxes
+    (:data:`STACKED`) and has a blank band of rows across it split there into the lines
+    above and below it."""
+    if len(boxes) < 4:
+        return boxes
+    short = sorted(b.height for b in boxes)[len(boxes) // 4]
+    out: list[Box] = []
+    for box in boxes:
+        out.extend(_split(gray, box) if box.height > STACKED * short else [box])
+    return out
+
+
+def _split(gray: np.ndarray, box: Box) -> list[Box]:
+    h, w = gray.shape[:2]
+    x0, x1 = int(max(0, box.x0 * w)), int(min(w, box.x1 * w))
+    y0, y1 = int(max(0, box.y0 * h)), int(min(h, box.y1 * h))
+    crop = gray[y0:y1, x0:x1]
+    if crop.shape[0] < 8 or crop.shape[1] < 8:
+        return [box]
+    _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    density = ink.mean(axis=1)
+    inked = density[density > 0.01]
+    if inked.size == 0:
+        return [box]
+    blank = density <= max(0.01, BLANK_ROW * float(np.median(inked)))
+    any_ink = density > 0.01
+    rows = np.flatnonzero(any_ink)
+    least = MIN_LINE * (rows[-1] - rows[0] + 1)
+    best: tuple[int, int] | None = None  # the widest blank band with a line either side
+    start = None
+    for i, empty in enumerate([*blank.tolist(), False]):
+        if empty and start is None:
+            start = i
+        elif not empty and start is not None:
+            lines = any_ink[:start].sum(), any_ink[i:].sum()
+            inside = start > 0 and i < len(blank)
+            if inside and min(lines) >= least and (best is None or i - start > best[1] - best[0]):
+                best = (start, i)
+            start = None
+    if best is None:
+        return [box]
+    top, bottom = (y0 + best[0]) / h, (y0 + best[1]) / h
+    return [
+        Box(box.x0, box.y0, box.x1, top, box.score),
+        Box(box.x0, bottom, box.x1, box.y1, box.score),
+    ]
+
+
 def ink_past(card: np.ndarray, box: Box, end_x: float) -> int:
     """How many pixels the text of the normalised ``box`` runs on past its right edge
     (:func:`trailing_ink`), at most one character and not past ``end_x``."""

@@ -40,7 +40,7 @@ from .assign import (
     side_evidence,
     value_box,
 )
-from .crops import TRAIL_ROWS, ink_past, printed_segments, segment_crop
+from .crops import TRAIL_ROWS, ink_past, printed_segments, segment_crop, split_stacked
 from .engine import OcrEngine
 from .locate import TEXT_CHECK_SCORE, Candidate, RequestCache
 from .outcome import CardReading
@@ -153,8 +153,10 @@ def read_outline(image: np.ndarray, located: Candidate, engine: OcrEngine) -> Ca
 
 def read_rows(card: np.ndarray, boxes: Sequence[Box], recognizer: TextRecognizer) -> list[ReadRow]:
     """Every row of the upright ``card`` (``boxes``: its text, normalised), each segment read,
-    in one call; text in the portrait's place is no row of the card's."""
+    in one call; text in the portrait's place is no row of the card's. A box holding two
+    lines stacked (a minority-script line above a label) is read as two."""
     usable = [b for b in boxes if not (b.x0 > PORTRAIT_TEXT_X0 and _beside_portrait(b))]
+    usable = split_stacked(cv2.cvtColor(card, cv2.COLOR_BGR2GRAY), usable)
     rows = group_rows(usable) if usable else []
     crops: list[np.ndarray] = []
     owners: list[int] = []

@@ -11,6 +11,7 @@ from processor.read.crops import (
     ink_contrast,
     printed_segments,
     segment_crop,
+    split_stacked,
     trailing_ink,
 )
 from processor.values import Box
@@ -134,3 +135,35 @@ def test_a_third_faint_line_continues_the_second() -> None:
     card = _card_lines([(FIRST, 148), (NEXT, 200), (third, 200)])
     assert printed_segments(card, [[FIRST], [NEXT], [third]]) == [[FIRST], [NEXT], [third]]
     assert continues_line(FIRST, NEXT, (1280, 808)) and continues_line(NEXT, FIRST, (1280, 808))
+
+
+def _stacked_card(gap: int, noise: bool) -> tuple[np.ndarray, list[Box]]:
+    """Four ordinary line boxes and one box over two lines: a short line (a minority script)
+    above a line of characters, ``gap`` px apart, on paper crossed by faint guilloche."""
+    card = np.full((808, 1280), 235, np.uint8)
+    if noise:
+        card[::7, :] = 200  # faint lines across everything, the blank between the lines too
+    for x in range(130, 330, 40):  # the big line: 30 px tall strokes
+        card[300:330, x : x + 20] = 40
+    for x in range(130, 250, 20):  # the small line above it
+        card[300 - gap - 14 : 300 - gap, x : x + 10] = 90
+    stacked = Box(120 / 1280, (300 - gap - 18) / 808, 340 / 1280, 334 / 808)
+    lines = [Box(0.1, y, 0.4, y + 40 / 808) for y in (0.05, 0.55, 0.7, 0.85)]
+    return card, [*lines, stacked]
+
+
+@pytest.mark.parametrize("noise", [False, True], ids=["clean", "guilloche"])
+def test_a_box_over_two_stacked_lines_is_read_as_two(noise: bool) -> None:
+    card, boxes = _stacked_card(gap=8, noise=noise)
+    out = split_stacked(card, boxes)
+    assert out[:4] == boxes[:4] and len(out) == 6
+    top, bottom = out[4:]
+    # split in the blank between them (rows 292-300)
+    assert 291 <= top.y1 * 808 <= bottom.y0 * 808 <= 301 < bottom.y1 * 808
+
+
+def test_a_tall_single_line_and_a_lone_box_are_kept_whole() -> None:
+    card, boxes = _stacked_card(gap=0, noise=False)
+    assert split_stacked(card, boxes) == boxes  # no blank band across it
+    card, boxes = _stacked_card(gap=8, noise=False)
+    assert split_stacked(card, boxes[-3:]) == boxes[-3:]  # too few boxes to know a line's height
