@@ -183,31 +183,29 @@ def small_crop() -> Sample:
     )
 
 
+def _bilingual_front(n: int, province: str, script: str, face: str, width: int) -> Sample:
+    """A front of ``province`` with a ``script`` line (in ``face``) over every label and value."""
+    rng = _rng(n)
+    person = draw_person(rng, rare=False, province=province)
+    style = _style(rng, "front", script=script, faces={"minority": face})
+    frame, quad = _card_image(person, style, rng, width=width)
+    note = f"bilingual {province} front: a {script} line above every label and value"
+    return _sample(
+        f"case-{script}-front", "front", person, _jpeg(frame, 92), quad=quad, note=note, style=style
+    )
+
+
 def zhuang_front() -> Sample:
     """A bilingual Guangxi front with Zhuang lines over every label and value (class 7:
     such a card came back 208)."""
-    rng = _rng(5)
-    person = draw_person(rng, rare=False, province="广西壮族自治区")
-    style = _style(rng, "front", script="zhuang", faces={"minority": "noto_latin"})
-    frame, quad = _card_image(person, style, rng, width=1000)
-    note = "bilingual Guangxi front: a Zhuang line above every label and value"
-    return _sample(
-        "case-zhuang-front", "front", person, _jpeg(frame, 92), quad=quad, note=note, style=style
-    )
+    return _bilingual_front(5, "广西壮族自治区", "zhuang", "noto_latin", 1000)
 
 
 def korean_front() -> Sample:
     """A bilingual Yanbian front with a Korean line over every label and value, merged by the
     detector into one box with the line below it (class 7: the name came back as the
     gender row's text)."""
-    rng = _rng(18)
-    person = draw_person(rng, rare=False, province="吉林省")
-    style = _style(rng, "front", script="korean", faces={"minority": "noto_sans_kr"})
-    frame, quad = _card_image(person, style, rng, width=800)
-    note = "bilingual Jilin front: a Korean line above every label and value"
-    return _sample(
-        "case-korean-front", "front", person, _jpeg(frame, 92), quad=quad, note=note, style=style
-    )
+    return _bilingual_front(18, "吉林省", "korean", "noto_sans_kr", 800)
 
 
 def hologram_number() -> Sample:
