@@ -177,11 +177,12 @@ def _after_label(text: str, labels: Sequence[str]) -> str:
 
 
 def _from_label(text: str, label: str) -> str:
-    """``text`` from its field's whole printed label on, where something was read before
-    the label (a speck, the edge of another row: 从姓名唐诗珑, 供学签发机关叶城县公安局); no
-    value contains its own label."""
-    at = text.find(label)
-    return text[at:] if at > 0 else text
+    """``text`` from its field's whole printed label on (spaces in it ignored), where
+    something was read before the label (a speck, the edge of another row: 从姓名唐诗珑,
+    供学签发机关叶城县公安局, a row off before 住址); no value contains its own label."""
+    kept = [i for i, c in enumerate(text) if c != " "]
+    at = "".join(text[i] for i in kept).find(label)
+    return text[kept[at] :] if at >= 0 else text
 
 
 def parse_name(line: TextLine | None) -> Field:
@@ -369,10 +370,7 @@ def parse_address(lines: Sequence[TextLine]) -> Field:
     labelled = [i for i, part in enumerate(parts) if "住址" in part.replace(" ", "")]
     if labelled:
         parts = parts[labelled[-1] :]
-        head = parts[0]
-        compact = [i for i, c in enumerate(head) if c != " "]
-        at = "".join(head[i] for i in compact).find("住址")
-        parts[0] = head[compact[at] :]
+        parts[0] = _from_label(parts[0], "住址")
     if parts:
         parts[0] = _address_start(parts[0], "".join(parts[1:]))
     texts: list[str] = []
