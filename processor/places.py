@@ -315,6 +315,18 @@ def address_begins_known(text: str) -> bool:
 PROVINCE_TAIL = 7
 
 
+@functools.cache
+def _provinces() -> frozenset[str]:
+    return frozenset(p.province for group in _places() for p in group)
+
+
+def load() -> None:
+    """Build every table the lookups use (~140 ms), so that no request pays for it."""
+    _known_address_prefixes()
+    _known_authorities()
+    _provinces()
+
+
 def province_restored(text: str) -> str | None:
     """An address whose province's name was read only in part, at its front (南省迪庆藏族自治州
     …, 西壮族自治区柳州市…: the rest cut by a crop or lost under an overlaid line), with that
@@ -323,7 +335,7 @@ def province_restored(text: str) -> str | None:
     several fit (南省 before a place that no 云南/河南/湖南/海南 county ... holds)."""
     if address_begins_known(text):
         return None
-    provinces = {p.province for group in _places() for p in group}
+    provinces = _provinces()
     for k in range(1, min(PROVINCE_TAIL, len(text) - 1) + 1):
         fragment, rest = text[:k], text[k:]
         if not address_begins_known(rest):

@@ -289,3 +289,19 @@ def test_runner_up_of_several_characters_is_ignored() -> None:
 )
 def test_province_restored(text: str, expected: str | None) -> None:
     assert places.province_restored(text) == expected
+
+
+def test_load_builds_every_table_a_lookup_uses() -> None:
+    tables = (places._known_address_prefixes, places._known_authorities, places._provinces)
+    for table in tables:
+        table.cache_clear()
+    places.load()  # what the service's initialize runs, so that no request builds them
+    assert all(table.cache_info().currsize == 1 for table in tables)
+    hits = [table.cache_info().hits for table in tables]
+    assert (
+        places.province_restored("南省迪庆藏族自治州香格里拉市") == "云南省迪庆藏族自治州香格里拉市"
+    )
+    misread = [[("浙", 0.6), ("淅", 0.3)], *([(c, 0.99)] for c in "川县公安局")]
+    assert places.correct_authority(misread) == "淅川县公安局"
+    assert all(t.cache_info().misses == 1 for t in tables)  # nothing built again
+    assert all(t.cache_info().hits > h for t, h in zip(tables, hits, strict=True))  # but used
