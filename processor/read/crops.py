@@ -79,23 +79,16 @@ def printed_segments(gray: np.ndarray, rows: list[list[Box]]) -> list[list[Box]]
         return rows
     floor = FAINT_VALUE * max(contrast.values())
     kept = {s for s in contrast if contrast[s] >= floor}
+    alone = [segments[0] for segments in rows if len(segments) == 1]  # lines of their own
     size = (gray.shape[1], gray.shape[0])
-    grown = True
-    while grown:  # a third line continues the second, once that is kept
-        more = {
-            s
-            for s in contrast
-            if s not in kept
-            and any(continues_line(k, s, size) and len(_row_of(rows, k)) == 1 for k in kept)
-            and len(_row_of(rows, s)) == 1
-        }
-        kept |= more
-        grown = bool(more)
+    more = True
+    while more:  # a third line continues the second, once that is kept
+        more = False
+        for s in alone:
+            if s not in kept and any(k in kept and continues_line(k, s, size) for k in alone):
+                kept.add(s)
+                more = True
     return [[s for s in segments if s in kept] for segments in rows]
-
-
-def _row_of(rows: list[list[Box]], box: Box) -> list[Box]:
-    return next(segments for segments in rows if box in segments)
 
 
 #: A text box this many times as tall as the card's short text boxes (their lower quartile:
@@ -110,26 +103,28 @@ BLANK_ROW = 0.25
 MIN_LINE = 0.25
 
 
-def split_stacked(gray: np.ndarray, boxes: list[Box]) -> list[Box]:
-    """``boxes`` with each that is much taller than the card's short text boxes
-    (:data:`STACKED`) and has a blank band of rows across it split there into the lines
-    above and below it."""
+def split_stacked(card: np.ndarray, boxes: list[Box]) -> list[Box]:
+    """``boxes`` of the ``card`` (BGR or grey) with each that is much taller than the card's
+    short text boxes (:data:`STACKED`) and has a blank band of rows across it split there
+    into the lines above and below it."""
     if len(boxes) < 4:
         return boxes
     short = sorted(b.height for b in boxes)[len(boxes) // 4]
     out: list[Box] = []
     for box in boxes:
-        out.extend(_split(gray, box) if box.height > STACKED * short else [box])
+        out.extend(_split(card, box) if box.height > STACKED * short else [box])
     return out
 
 
-def _split(gray: np.ndarray, box: Box) -> list[Box]:
-    h, w = gray.shape[:2]
+def _split(card: np.ndarray, box: Box) -> list[Box]:
+    h, w = card.shape[:2]
     x0, x1 = int(max(0, box.x0 * w)), int(min(w, box.x1 * w))
     y0, y1 = int(max(0, box.y0 * h)), int(min(h, box.y1 * h))
-    crop = gray[y0:y1, x0:x1]
+    crop = card[y0:y1, x0:x1]
     if crop.shape[0] < 8 or crop.shape[1] < 8:
         return [box]
+    if crop.ndim == 3:  # only the tall boxes are turned grey, not the whole card
+        crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     density = ink.mean(axis=1)
     inked = density[density > 0.01]

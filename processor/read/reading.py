@@ -156,7 +156,7 @@ def read_rows(card: np.ndarray, boxes: Sequence[Box], recognizer: TextRecognizer
     in one call; text in the portrait's place is no row of the card's. A box holding two
     lines stacked (a minority-script line above a label) is read as two."""
     usable = [b for b in boxes if not (b.x0 > PORTRAIT_TEXT_X0 and _beside_portrait(b))]
-    usable = split_stacked(cv2.cvtColor(card, cv2.COLOR_BGR2GRAY), usable)
+    usable = split_stacked(card, usable)
     rows = group_rows(usable) if usable else []
     crops: list[np.ndarray] = []
     owners: list[int] = []
