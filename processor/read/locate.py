@@ -133,12 +133,10 @@ def locate(cache: RequestCache, *, registered: bool = False) -> list[Candidate]:
     printed anchors too (over the whole frame, then around the outlines whose text looked
     most like a card's). Registration costs more than reading a card, so the pipeline asks
     for it only when no outline found without it reads as a card."""
-    learned = cache.learned()
     tried: list[Candidate] = []
-    sure: Candidate | None = None
-    if learned and learned[0].score >= LEARNED_MIN_SCORE:
+    sure = _sure(cache)
+    if sure is not None:
         # the learned outline is usually right: the classical candidates are not even computed
-        sure = cache.verify(learned[0])
         tried.append(sure)
     best = sure
     if best is None or best.score < CONFIDENT_SCORE:
@@ -169,6 +167,25 @@ def locate(cache: RequestCache, *, registered: bool = False) -> list[Candidate]:
         if candidate.score >= TEXT_CHECK_SCORE and all(candidate.quad != u.quad for u in unique):
             unique.append(candidate)
     return [candidate.upright() for candidate in unique]
+
+
+def _sure(cache: RequestCache) -> Candidate | None:
+    """The segmenter's surest outline with its layout, when the segmenter is sure of it."""
+    learned = cache.learned()
+    if learned and learned[0].score >= LEARNED_MIN_SCORE:
+        return cache.verify(learned[0])
+    return None
+
+
+def first_outline(cache: RequestCache) -> Candidate | None:
+    """The outline :func:`locate` puts first whenever there is one the segmenter is sure of
+    (and its layout shows text where a card's would be), found without locating the rest:
+    a card that reads complete on it needs no other outline verified (each costs a
+    detection)."""
+    sure = _sure(cache)
+    if sure is None or sure.score < TEXT_CHECK_SCORE:
+        return None
+    return sure.upright()
 
 
 def better(best: Candidate | None, new: Candidate) -> Candidate:

@@ -18,9 +18,15 @@ from ..card.geometry import full_frame_quad
 from ..card.template import CARD_ASPECT
 from ..values import Quad
 from .engine import OcrEngine
-from .locate import TEXT_CHECK_SCORE, Candidate, RequestCache, locate
+from .locate import TEXT_CHECK_SCORE, Candidate, RequestCache, first_outline, locate
 from .outcome import CardReading
-from .reading import best_reading, completed, is_complete, read_more, read_outline
+from .reading import (
+    best_reading,
+    completed,
+    is_complete,
+    read_more,
+    read_outline,
+)
 
 #: The card is looked for on this many of the most plausible outlines, in turn, until what
 #: one says is a card's (and, where none does, on the image's frame when it has the card's
@@ -68,10 +74,20 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardReading | None:
     with a real check that the kept reading still misses are taken from another reading of
     the same side that validated them (and checked against the id number again)."""
     cache = RequestCache(image, engine)
+    # the learned outline is read before the others are even verified: mostly it is the card
+    sure = first_outline(cache)
+    early = None if sure is None else read_outline(image, sure, engine)
+    if is_complete(early):
+        return early
     outlines = locate(cache)[:READ_OUTLINES]
     tight = tight_crop(image.shape)
     tight_untried = tight is not None and all(o.quad != tight for o in outlines)
-    first, located = _first_card(image, outlines, engine)
+    if sure is None:
+        first, located = _first_card(image, outlines, engine)
+    elif early is not None:
+        first, located = early, outlines[0]
+    else:  # locate puts the sure outline first
+        first, located = _first_card(image, outlines[1:], engine)
     if first is None and tight is not None and tight_untried:
         tight_untried = False
         # an image of the card's own shape is most likely the card cropped tight: its frame
