@@ -208,6 +208,14 @@ def korean_front() -> Sample:
     return _bilingual_front(18, "吉林省", "korean", "noto_sans_kr", 800)
 
 
+def tibetan_front() -> Sample:
+    """A bilingual Sichuan front with a Tibetan line over every label and value, whose
+    subjoined letters touch the Chinese line below (no blank band between them): the
+    detector boxed the address label with its Tibetan line, and the address's start came
+    back twice (class 7)."""
+    return _bilingual_front(117, "四川省", "tibetan", "noto_tibetan", 1000)
+
+
 def hologram_number() -> Sample:
     """A front with a strong 中国CHINA hologram over the portrait and the id number."""
     rng = _rng(6)
@@ -309,6 +317,7 @@ CASES: Final[dict[str, Callable[[], Sample]]] = {
     "small-450": small_crop,
     "zhuang-front": zhuang_front,
     "korean-front": korean_front,
+    "tibetan-front": tibetan_front,
     "hologram-number": hologram_number,
     "patterned-back": patterned_back,
     "watermark-stamp": watermark_stamp,

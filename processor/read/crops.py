@@ -6,6 +6,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ..card.template import CARD_ASPECT
 from ..values import Box
 
 #: A crop reaches this share of its box's height above and below the box.
@@ -101,40 +102,85 @@ BLANK_ROW = 0.25
 #: Each line split off has at least this share of the rows from the box's first ink to its
 #: last inked (the strokes of 三 or 二 are thinner: a character is never split).
 MIN_LINE = 0.25
+#: A row inked at most this share has no ink (Otsu's speckle).
+NO_INK = 0.01
+#: Where scripts touch (a Tibetan line's subjoined letters reach the Chinese line below) no
+#: band is blank: a tall box is split where its ink thins to THIN_ROW of its full rows (the
+#: FULL_ROW quantile of its inked rows), within NEAR_TOP of a line's height of the top of a
+#: box of one line that stands beside it (at most BESIDE of the tall box's heights away) or
+#: across it down to its foot, under another such box at its top in the same column: the
+#: boxes of the two lines say where one ends and the next starts (give or take the
+#: detector's margin).
+THIN_ROW = 0.5
+FULL_ROW = 0.75
+#: A box is a line's when it is at least this many (square) characters long.
+LINE_CHARS = 2.0
+NEAR_TOP = 0.25
+BESIDE = 1.2
 
 
 def split_stacked(card: np.ndarray, boxes: list[Box]) -> list[Box]:
     """``boxes`` of the ``card`` (BGR or grey) with each that is much taller than the card's
-    short text boxes (:data:`STACKED`) and has a blank band of rows across it split there
-    into the lines above and below it."""
+    short text boxes (:data:`STACKED`) and holds two lines split into them: at a blank band
+    of rows across it, or where its ink thins at the top of the line beside it."""
     if len(boxes) < 4:
         return boxes
     short = sorted(b.height for b in boxes)[len(boxes) // 4]
     out: list[Box] = []
     for box in boxes:
-        out.extend(_split(card, box) if box.height > STACKED * short else [box])
+        if box.height <= STACKED * short:
+            out.append(box)
+            continue
+        density, y0 = _ink_rows(card, box)
+        h = card.shape[0]
+        rows = _blank_band(density) or _thin_at_line(
+            density, box, boxes, short=short, y0=y0, card_h=h
+        )
+        if rows is None:
+            out.append(box)
+            continue
+        top, bottom = (y0 + rows[0]) / h, (y0 + rows[1]) / h
+        out.append(Box(box.x0, box.y0, box.x1, top, box.score))
+        out.append(Box(box.x0, bottom, box.x1, box.y1, box.score))
     return out
 
 
-def _split(card: np.ndarray, box: Box) -> list[Box]:
+def _ink_rows(card: np.ndarray, box: Box) -> tuple[np.ndarray, int]:
+    """The share of each pixel row of ``box`` that is ink (Otsu), and the row it starts at."""
     h, w = card.shape[:2]
     x0, x1 = int(max(0, box.x0 * w)), int(min(w, box.x1 * w))
     y0, y1 = int(max(0, box.y0 * h)), int(min(h, box.y1 * h))
     crop = card[y0:y1, x0:x1]
     if crop.shape[0] < 8 or crop.shape[1] < 8:
-        return [box]
+        return np.zeros(0), y0
     if crop.ndim == 3:  # only the tall boxes are turned grey, not the whole card
         crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    density = ink.mean(axis=1)
-    inked = density[density > 0.01]
+    return ink.mean(axis=1), y0
+
+
+def _blank_band(density: np.ndarray) -> tuple[int, int] | None:
+    """The rows (start, end) of the widest blank band across the box with a line either
+    side: blank is far lighter than its typical inked row or, failing any, no ink at all (a
+    short line under a long one, 号 under an address's line, is light beside it: it is
+    the far side of the blank band, not a part of it)."""
+    inked = density[density > NO_INK]
     if inked.size == 0:
-        return [box]
-    blank = density <= max(0.01, BLANK_ROW * float(np.median(inked)))
-    any_ink = density > 0.01
+        return None
+    for level in (BLANK_ROW * float(np.median(inked)), NO_INK):
+        band = _widest_band(density, density <= max(NO_INK, level))
+        if band is not None:
+            return band
+    return None
+
+
+def _widest_band(density: np.ndarray, blank: np.ndarray) -> tuple[int, int] | None:
+    """The widest run of ``blank`` rows with a line of at least :data:`MIN_LINE` of the
+    inked extent on either side (start, end), None when there is none."""
+    any_ink = density > NO_INK
     rows = np.flatnonzero(any_ink)
     least = MIN_LINE * (rows[-1] - rows[0] + 1)
-    best: tuple[int, int] | None = None  # the widest blank band with a line either side
+    best: tuple[int, int] | None = None
     start = None
     for i, empty in enumerate([*blank.tolist(), False]):
         if empty and start is None:
@@ -145,13 +191,52 @@ def _split(card: np.ndarray, box: Box) -> list[Box]:
             if inside and min(lines) >= least and (best is None or i - start > best[1] - best[0]):
                 best = (start, i)
             start = None
-    if best is None:
-        return [box]
-    top, bottom = (y0 + best[0]) / h, (y0 + best[1]) / h
-    return [
-        Box(box.x0, box.y0, box.x1, top, box.score),
-        Box(box.x0, bottom, box.x1, box.y1, box.score),
+    return best
+
+
+def _thin_at_line(
+    density: np.ndarray, box: Box, boxes: list[Box], *, short: float, y0: int, card_h: int
+) -> tuple[int, int] | None:
+    """The row (as a band of one) where the tall ``box`` holds two lines whose boxes stand
+    beside it (or across it), one at its top and one at its foot: its ink's thinnest row
+    nearest the lower one's top, when it is thin there (:data:`THIN_ROW` of its full rows) and
+    leaves a line of :data:`MIN_LINE` either side. ``y0``: the pixel row ``density`` starts
+    at, on a card ``card_h`` pixels high."""
+    inked = np.flatnonzero(density > NO_INK)
+    if inked.size == 0:
+        return None
+    full = float(np.quantile(density[inked], FULL_ROW))
+    least = MIN_LINE * (inked[-1] - inked[0] + 1)
+    edge = MIN_LINE * box.height
+    near = [
+        b
+        for b in boxes
+        if b is not box
+        and b.height <= STACKED * short
+        and b.width >= LINE_CHARS * b.height / CARD_ASPECT
+        and max(box.x0, b.x0) - min(box.x1, b.x1) <= BESIDE * box.height / CARD_ASPECT
     ]
+    uppers = [b for b in near if b.y0 <= box.y0 + edge < b.y1 < box.y1 - edge]
+    for lower in (b for b in near if box.y0 + edge < b.y0 < box.y1 - edge <= b.y1):
+        reach = NEAR_TOP * lower.height
+        if not any(
+            lower.y0 - 2 * reach <= upper.y1 <= lower.y0 + reach and _one_column(upper, lower)
+            for upper in uppers
+        ):
+            continue
+        top = round(lower.y0 * card_h) - y0
+        lo = max(int(inked[0] + least), top - round(reach * card_h))
+        hi = min(int(inked[-1] - least), top + round(reach * card_h))
+        if lo <= hi:
+            row = min(range(lo, hi + 1), key=lambda r: (density[r], abs(r - top)))
+            if density[row] <= THIN_ROW * full:
+                return row, row
+    return None
+
+
+def _one_column(a: Box, b: Box) -> bool:
+    """Whether two boxes share at least half the narrower one's width (a column's lines)."""
+    return min(a.x1, b.x1) - max(a.x0, b.x0) >= 0.5 * min(a.width, b.width)
 
 
 def ink_past(card: np.ndarray, box: Box, end_x: float) -> int:

@@ -162,6 +162,83 @@ def test_a_box_over_two_stacked_lines_is_read_as_two(noise: bool) -> None:
     assert 291 <= top.y1 * 808 <= bottom.y0 * 808 <= 301 < bottom.y1 * 808
 
 
+@pytest.mark.parametrize("noise", [False, True], ids=["clean", "guilloche"])
+def test_a_short_line_under_a_long_one_is_split_off(noise: bool) -> None:
+    """An address's last line of one character (号) that the detector boxed with the line
+    above: its rows are light beside the long line's, yet they are a line, not the blank."""
+    card = np.full((808, 1280), 235, np.uint8)
+    if noise:
+        card[::7, :] = 200
+    for x in range(130, 730, 40):  # the long line: 30 px tall strokes
+        card[300:330, x : x + 20] = 40
+    card[346:376, 130:136] = card[346:376, 154:160] = 40  # one character below it: 口
+    for y in (346, 372):
+        card[y : y + 4, 130:160] = 40
+    tall = Box(120 / 1280, 296 / 808, 740 / 1280, 380 / 808)
+    lines = [Box(0.1, y, 0.6, y + 40 / 808) for y in (0.05, 0.15, 0.7, 0.85)]
+    out = split_stacked(card, [*lines, tall])
+    assert out[:4] == lines and len(out) == 6
+    top, bottom = out[4:]
+    assert 329 <= top.y1 * 808 <= bottom.y0 * 808 <= 347  # in the blank rows 330-346
+
+
+def test_a_line_of_characters_with_gaps_across_them_is_kept_whole() -> None:
+    """三 三 三: blank rows between the strokes of every character are not a line's end."""
+    card = np.full((808, 1280), 235, np.uint8)
+    for x in range(130, 530, 40):
+        for y in (300, 313, 326):
+            card[y : y + 4, x : x + 30] = 40
+    tall = Box(120 / 1280, 296 / 808, 540 / 1280, 334 / 808)
+    lines = [Box(0.1, y, 0.6, y + 20 / 808) for y in (0.05, 0.15, 0.7, 0.85)]
+    assert split_stacked(card, [*lines, tall]) == [*lines, tall]
+
+
+def _touching_label(beside: bool) -> tuple[np.ndarray, list[Box], Box]:
+    """A label box over a thin script's line (a head stroke, stems reaching down into the
+    line below: no blank row between them) and the label's characters; ``beside``: with the
+    boxes of the value's script line and of its characters' line right of it."""
+    card = np.full((808, 1280), 235, np.uint8)
+    card[262:266, 130:210] = 60  # the script's head stroke
+    for x in range(132, 210, 12):
+        card[262:302, x : x + 2] = 60  # thin stems, down into the characters' top
+    for x in (130, 170):  # two characters of strokes 28 px tall
+        card[302:330, x : x + 30 : 3] = 40
+        for y in range(302, 330, 6):
+            card[y : y + 3, x : x + 30] = 40
+    label = Box(125 / 1280, 258 / 808, 215 / 1280, 334 / 808)
+    lines = [Box(0.1, y, 0.6, y + 36 / 808) for y in (0.05, 0.15, 0.7, 0.85)]
+    value = [Box(250 / 1280, y0 / 808, 700 / 1280, y1 / 808) for y0, y1 in ((258, 296), (298, 334))]
+    value = value if beside else []
+    return card, [*lines, *value], label
+
+
+def test_a_label_whose_script_line_touches_it_is_split_where_the_value_beside_starts() -> None:
+    card, boxes, label = _touching_label(beside=True)
+    out = split_stacked(card, [*boxes, label])
+    assert out[:6] == boxes and len(out) == 8
+    top, bottom = out[6:]
+    assert 294 <= top.y1 * 808 == bottom.y0 * 808 <= 303  # the stems' thin rows, 266-302
+
+
+def test_a_label_with_touching_lines_and_nothing_beside_is_kept_whole() -> None:
+    card, boxes, label = _touching_label(beside=False)
+    assert split_stacked(card, [*boxes, label]) == [*boxes, label]
+
+
+def test_a_tall_line_is_not_split_at_the_top_of_a_smaller_label_beside_it() -> None:
+    """A value in a bigger type than its label, bottoms aligned: its ink is full at the
+    label's top, so that top is no line's start within it."""
+    card = np.full((808, 1280), 235, np.uint8)
+    for x in range(300, 500, 50):
+        card[280:334, x : x + 44 : 4] = 40
+        for y in range(280, 334, 7):
+            card[y : y + 3, x : x + 44] = 40
+    value = Box(295 / 1280, 276 / 808, 500 / 1280, 338 / 808)
+    label = Box(120 / 1280, 300 / 808, 260 / 1280, 338 / 808)
+    lines = [Box(0.1, y, 0.6, y + 36 / 808) for y in (0.05, 0.15, 0.7, 0.85)]
+    assert split_stacked(card, [*lines, label, value]) == [*lines, label, value]
+
+
 def test_a_tall_single_line_and_a_lone_box_are_kept_whole() -> None:
     card, boxes = _stacked_card(gap=0, noise=False)
     assert split_stacked(card, boxes) == boxes  # no blank band across it
