@@ -159,8 +159,8 @@ def content_score(field: str, row: ReadRow, index: int = 0) -> float:
         if len(digits) == 18 and id_number_valid(digits):
             return 5.0
         return 3.0 if len(digits) >= 15 else 0.0
-    if len(digits) >= 15:  # an id number is never another field
-        return -3.0
+    if len(digits) >= 15 and not _VALIDITY.search(text):
+        return -3.0  # an id number is never another field (a validity range's 16 digits are none)
     if field == "name":
         return 1.0 if 1 <= cjk <= 12 and len(digits) == 0 else 0.0
     if field == "gender_race":

@@ -142,6 +142,17 @@ def test_assign_reads_a_back() -> None:
     }
 
 
+def test_a_validity_range_is_found_without_its_label() -> None:
+    """有效期限 unread (blur, a script line over it): the range's 16 digits are no id number."""
+    back = [
+        row(0.20, "中华人民共和国", x0=0.35),
+        row(0.38, "居民身份证", x0=0.32),
+        row(0.71, "签发机关淅川县公安局", x0=0.2),
+        row(0.86, "电2020.12.23-2040.12.23", x0=0.2),
+    ]
+    assert fields("back", back)["valid_date"] == ["电2020.12.23-2040.12.23"]
+
+
 # -- side evidence ----------------------------------------------------------------------------
 def test_side_evidence_comes_from_labels_and_the_number() -> None:
     front = side_evidence(FRONT)

@@ -106,6 +106,11 @@ def test_parse_address_reads_dashes_after_chinese_as_yi(lines: list[str], expect
         ("性别女健旗汉", "女", "汉"),
         ("性别男民旗土家", "男", "土家"),
         ("性别男民旗火星", "男", None),
+        # the label not read at all (glare): the value alone after the gender's blank
+        ("性别男 汉", "男", "汉"),
+        ("女  土家", "女", "土家"),
+        ("性别男汉", "男", None),  # no blank: not where a value stands
+        ("性别男 火星", "男", None),
         ("女 民族 维吾尔", "女", "维吾尔"),
         ("性别女民族蒙古", "女", "蒙古"),
         ("男民族汉族", "男", "汉"),
