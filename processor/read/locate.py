@@ -129,10 +129,11 @@ def locate(cache: RequestCache, *, registered: bool = False) -> list[Candidate]:
     boxes look like a card's; none whose layout shows no text where a card's would be. Which
     of them is the card, what its text says decides (the layout score is only a prior).
 
-    ``registered``: when no outline's layout is confident, the card registered from its
-    printed anchors too (over the whole frame, then around the outlines whose text looked
-    most like a card's). Registration costs more than reading a card, so the pipeline asks
-    for it only when no outline found without it reads as a card."""
+    ``registered``: the card registered from its printed anchors too (over the whole frame,
+    then, until a registered outline's layout is confident, around the outlines whose text
+    looked most like a card's), whatever the outlines' layouts scored. Registration costs
+    more than reading a card, so the pipeline asks for it only when no outline found without
+    it reads as a (complete) card."""
     tried: list[Candidate] = []
     sure = _sure(cache)
     if sure is not None:
@@ -147,18 +148,21 @@ def locate(cache: RequestCache, *, registered: bool = False) -> list[Candidate]:
             best = better(best, tried[-1])
             if best.score >= CONFIDENT_SCORE:
                 break
-    if registered and (best is None or best.score < CONFIDENT_SCORE):
+    if registered:
+        # a layout that scored confident may still not read as a card (a page's text, part
+        # of the card): it does not stand in for registration
         near = sorted(tried, key=lambda t: -t.score)[:NEAR_CANDIDATES]
+        anchored: Candidate | None = None
         for quad in cache.register():
             tried.append(cache.verify(quad))
-            best = better(best, tried[-1])
+            anchored = better(anchored, tried[-1])
         for candidate in near:
-            confident = best is not None and best.score >= CONFIDENT_SCORE
+            confident = anchored is not None and anchored.score >= CONFIDENT_SCORE
             if confident or candidate.score < NEAR_MIN_SCORE:
                 break
             for found in cache.register_near(candidate.quad):
                 tried.append(cache.verify(found))
-                best = better(best, tried[-1])
+                anchored = better(anchored, tried[-1])
     ranked = sorted(tried, key=lambda t: -t.score)
     if sure is not None:
         ranked = [sure, *(t for t in ranked if t is not sure)]
