@@ -197,9 +197,12 @@ def row_score(
     row: ReadRow,
     label: tuple[str, float] | None,
     previous: ReadRow | None = None,
+    *,
+    shift: float = 0.0,
 ) -> float:
     """How well ``row`` fits the ``index``-th row of field ``spec`` (``previous``: the row
-    above it, the field's ``index - 1``-th, for a field of several rows)."""
+    above it, the field's ``index - 1``-th, for a field of several rows; ``shift``: how far
+    below the template's place a field's first row is expected, from the rows above)."""
     if spec.name == "gender_race" and index == 1 and not (label and label[0] == "民族"):
         return -1.0  # its second row only ever starts with 民族
     score = content_score(spec.name, row, index)
@@ -210,7 +213,7 @@ def row_score(
             score += LABEL_WEIGHT * strength
         elif text != "民族" or spec.name != "gender_race":
             score -= OTHER_LABEL_PENALTY * strength
-    expected = spec.cy if previous is None else previous.row.cy + spec.pitch
+    expected = spec.cy + shift if previous is None else previous.row.cy + spec.pitch
     if previous is not None and _continues(previous, row):
         score += CONTINUATION
     score -= min(PRIOR_MAX_COST, ((row.row.cy - expected) / PRIOR_SIGMA) ** 2)
@@ -251,25 +254,37 @@ def assign(side: str, rows: Sequence[ReadRow]) -> Assignment:
     n = len(rows)
 
     @functools.cache
-    def best(i: int, k: int, used: int, last: int) -> tuple[float, tuple[tuple[int, int], ...]]:
+    def best(
+        i: int, k: int, used: int, last: int, shift: float
+    ) -> tuple[float, tuple[tuple[int, int], ...]]:
         """From row ``i`` on, field ``k`` having ``used`` rows so far, the last being row
-        ``last``: (score, [(row, field)])."""
+        ``last``, fields' first rows expected ``shift`` below the template's places:
+        (score, [(row, field)])."""
         if i == n or k == len(specs):
             return 0.0, ()
-        options = [best(i + 1, k, used, last)]  # row i is no field
+        options = [best(i + 1, k, used, last, shift)]  # row i is no field
         for kk in range(k, len(specs)):
             u = used if kk == k else 0
             if u >= specs[kk].rows:
                 continue
             previous = rows[last] if u else None
-            gain = row_score(specs[kk], u, rows[i], labels[i], previous)
+            gain = row_score(specs[kk], u, rows[i], labels[i], previous, shift=shift)
             if gain < MIN_ROW_SCORE:
                 continue
-            score, rest = best(i + 1, kk, u + 1, i)
+            # the fields below are expected as far off the template's places as the last
+            # field whose printed label placed its first row (an outline a little off, a
+            # card printed lower); a row that merely fits is no such evidence
+            found = rows[i].row.cy - specs[kk].cy if not u and own_label(i, kk) else shift
+            score, rest = best(i + 1, kk, u + 1, i, found)
             options.append((gain + score, ((i, kk), *rest)))
         return max(options, key=lambda o: o[0])
 
-    score, pairs = best(0, 0, 0, -1)
+    def own_label(i: int, kk: int) -> bool:
+        """Whether row ``i`` starts with a label of field ``kk``'s own."""
+        label = labels[i]
+        return label is not None and label[0] in FIELD_LABELS[specs[kk].name]
+
+    score, pairs = best(0, 0, 0, -1, 0.0)
     out: dict[str, list[ReadRow]] = {spec.name: [] for spec in specs}
     for i, k in pairs:
         out[specs[k].name].append(rows[i])

@@ -89,6 +89,24 @@ def test_assign_follows_the_labels_where_the_rows_are_not_where_our_template_put
     assert fields("front", shifted) == fields("front", FRONT)
 
 
+def test_rows_below_are_expected_where_the_labels_above_place_them() -> None:
+    """An outline a little off: every row 0.11 card heights lower than the template's and
+    the address's label unread (住 | 址 lost to glare). The labelled rows above say how far
+    off the card is, so its address rows are where they should be; without them, nothing
+    does (and rows that merely fit do not move the template)."""
+    low = [
+        row(0.28, "姓名张三"),
+        row(0.41, "性别男", "民族汉"),
+        row(0.52, "出生1982年9月25日"),
+        row(0.64, "浙江省杭州市西湖区文三路"),
+        row(0.725, "1-4-401室"),
+        row(0.94, "公民身份号码", "330106198209250013"),
+    ]
+    assert fields("front", low)["address"] == ["浙江省杭州市西湖区文三路", "1-4-401室"]
+    unlabelled = [row(0.52, "1982年9月25日"), row(0.64, "浙江省杭州市西湖区文三路")]
+    assert "address" not in fields("front", unlabelled)
+
+
 def test_assign_leaves_out_rows_that_are_no_field() -> None:
     # a bilingual card: a Zhuang line above each row; a watermark across the middle
     bilingual = [
