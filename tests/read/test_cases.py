@@ -45,6 +45,7 @@ def test_a_confident_layout_that_reads_as_no_card_leaves_the_card_to_registratio
     sample = make_sample("photo", 115, seed=0, style="tuned")
     engine = processor.service.engine
     image = cv2.imdecode(np.frombuffer(sample.image, np.uint8), cv2.IMREAD_COLOR)
+    assert image is not None
     best = locate(RequestCache(image, engine))[0]  # what this test is about: still so?
     assert best.score >= CONFIDENT_SCORE and read_outline(image, best, engine) is None
     assert _read(processor, sample) == ("200", sample.expected)
