@@ -20,13 +20,7 @@ from ..values import Quad
 from .engine import OcrEngine
 from .locate import TEXT_CHECK_SCORE, Candidate, RequestCache, first_outline, locate
 from .outcome import CardReading
-from .reading import (
-    best_reading,
-    completed,
-    is_complete,
-    read_more,
-    read_outline,
-)
+from .reading import best_reading, completed, is_complete, read_more, read_outline
 
 #: The card is looked for on this many of the most plausible outlines, in turn, until what
 #: one says is a card's (and, where none does, on the image's frame when it has the card's
