@@ -94,14 +94,7 @@ def test_rows_below_are_expected_where_the_labels_above_place_them() -> None:
     the address's label unread (住 | 址 lost to glare). The labelled rows above say how far
     off the card is, so its address rows are where they should be; without them, nothing
     does (and rows that merely fit do not move the template)."""
-    low = [
-        row(0.28, "姓名张三"),
-        row(0.41, "性别男", "民族汉"),
-        row(0.52, "出生1982年9月25日"),
-        row(0.64, "浙江省杭州市西湖区文三路"),
-        row(0.725, "1-4-401室"),
-        row(0.94, "公民身份号码", "330106198209250013"),
-    ]
+    low = [row(r.row.cy + 0.11, *(ln.text.removeprefix("住址") for ln in r.lines)) for r in FRONT]
     assert fields("front", low)["address"] == ["浙江省杭州市西湖区文三路", "1-4-401室"]
     unlabelled = [row(0.52, "1982年9月25日"), row(0.64, "浙江省杭州市西湖区文三路")]
     assert "address" not in fields("front", unlabelled)
@@ -145,14 +138,16 @@ def test_assign_places_unlabelled_rows_by_what_they_say() -> None:
     }
 
 
+BACK = [
+    row(0.20, "中华人民共和国", x0=0.35),
+    row(0.38, "居民身份证", x0=0.32),
+    row(0.71, "签发机关淅川县公安局", x0=0.2),
+    row(0.83, "有效期限2013.03.21-2033.03.21", x0=0.2),
+]
+
+
 def test_assign_reads_a_back() -> None:
-    back = [
-        row(0.20, "中华人民共和国", x0=0.35),
-        row(0.38, "居民身份证", x0=0.32),
-        row(0.71, "签发机关淅川县公安局", x0=0.2),
-        row(0.83, "有效期限2013.03.21-2033.03.21", x0=0.2),
-    ]
-    assert fields("back", back) == {
+    assert fields("back", BACK) == {
         "title": ["中华人民共和国"],
         "subtitle": ["居民身份证"],
         "issued_by": ["签发机关淅川县公安局"],
@@ -162,12 +157,7 @@ def test_assign_reads_a_back() -> None:
 
 def test_a_validity_range_is_found_without_its_label() -> None:
     """有效期限 unread (blur, a script line over it): the range's 16 digits are no id number."""
-    back = [
-        row(0.20, "中华人民共和国", x0=0.35),
-        row(0.38, "居民身份证", x0=0.32),
-        row(0.71, "签发机关淅川县公安局", x0=0.2),
-        row(0.86, "电2020.12.23-2040.12.23", x0=0.2),
-    ]
+    back = [*BACK[:3], row(0.86, "电2020.12.23-2040.12.23", x0=0.2)]
     assert fields("back", back)["valid_date"] == ["电2020.12.23-2040.12.23"]
 
 
