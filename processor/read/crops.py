@@ -214,7 +214,7 @@ def _thin_at_line(
         if b is not box
         and b.height <= STACKED * short
         and b.width >= LINE_CHARS * b.height / CARD_ASPECT
-        and max(box.x0, b.x0) - min(box.x1, b.x1) <= BESIDE * box.height / CARD_ASPECT
+        and -_x_overlap(box, b) <= BESIDE * box.height / CARD_ASPECT  # beside or across
     ]
     uppers = [b for b in near if b.y0 <= box.y0 + edge < b.y1 < box.y1 - edge]
     for lower in (b for b in near if box.y0 + edge < b.y0 < box.y1 - edge <= b.y1):
@@ -234,9 +234,14 @@ def _thin_at_line(
     return None
 
 
+def _x_overlap(a: Box, b: Box) -> float:
+    """How much of the card's width two boxes share (negative: the gap between them)."""
+    return min(a.x1, b.x1) - max(a.x0, b.x0)
+
+
 def _one_column(a: Box, b: Box) -> bool:
     """Whether two boxes share at least half the narrower one's width (a column's lines)."""
-    return min(a.x1, b.x1) - max(a.x0, b.x0) >= 0.5 * min(a.width, b.width)
+    return _x_overlap(a, b) >= 0.5 * min(a.width, b.width)
 
 
 def ink_past(card: np.ndarray, box: Box, end_x: float) -> int:
