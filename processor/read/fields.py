@@ -264,19 +264,15 @@ def parse_race(line: TextLine | None) -> Field:
         # the label itself unreadable (民族 read as 健旗): the row ends with the value, so
         # the longest ethnicity that ends it, after the gender and at least a character;
         # or the label not read at all (glare): the value alone after the gender's blank
-        after = strip_label(line.text, "性别")[1:]
+        spaced = label_value(line.text, "性别")  # the gender on, blanks as read
+        after = _PUNCT.sub("", spaced)[1:]
         ending = _ethnicity_ending(after)
-        if ending is None and after in ETHNICITIES and _blank_after_gender(line.text):
-            ending = after
+        blank = len(spaced) > 1 and spaced[0] in "男女" and spaced[1] in GAP_CHARS
+        if ending is None and blank and after in ETHNICITIES:
+            ending = after  # 男 汉: the blank where 民族 stands
         if ending is not None:
             return Field(ending, line.score * UNLABELLED)
     return MISSING
-
-
-def _blank_after_gender(text: str) -> bool:
-    """Whether the gender row reads a blank after the gender (男 汉: where 民族 stands)."""
-    spaced = label_value(text, "性别")
-    return len(spaced) > 1 and spaced[0] in "男女" and spaced[1] in GAP_CHARS
 
 
 #: A value found without its label is trusted this much less.
