@@ -112,15 +112,42 @@ def _is(c: CharCandidate, char: str) -> bool:
 def _in_order(chars: Sequence[CharCandidate], label: str) -> int:
     """How many of ``label``'s characters ``chars`` holds in order, the first of ``chars``
     being one of the label's first two (the longest common subsequence, so anchored)."""
+    table = _common(chars, label)
+    return table[-1][-1] if table else 0
+
+
+def _common(chars: Sequence[CharCandidate], label: str) -> list[list[int]]:
+    """The longest-common-subsequence table of ``chars`` and ``label`` (empty unless the first
+    of ``chars`` is one of the label's first two)."""
     if not chars or not any(_is(chars[0], ch) for ch in label[:2]):
-        return 0
+        return []
     table = [[0] * (len(label) + 1) for _ in range(len(chars) + 1)]
     for i, c in enumerate(chars):
         for j, ch in enumerate(label):
             table[i + 1][j + 1] = (
                 table[i][j] + 1 if _is(c, ch) else max(table[i][j + 1], table[i + 1][j])
             )
-    return table[-1][-1]
+    return table
+
+
+def label_end(chars: Sequence[CharCandidate], label: str) -> int:
+    """Where in ``chars`` (a line starting with ``label``, as :func:`label_match` finds it)
+    the label ends: past its last character read, and past as many characters as the label
+    has after that one (misread). A label's first character misread (姜发机关) is no speck
+    before it, and one it lost (签机关) no character of the value."""
+    n = len(label)
+    best: tuple[int, int] = (0, 0)  # (characters matched, end)
+    for start in (0, 1):
+        table = _common(chars[start : start + n + 1], label)
+        if not table or table[-1][-1] <= best[0]:
+            continue
+        i, j = len(table) - 1, n
+        while table[i][j] == table[i - 1][j]:  # the last character of chars matched
+            i -= 1
+        while table[i][j] == table[i][j - 1]:  # the label character it matched
+            j -= 1
+        best = (table[-1][-1], start + i + (n - j))
+    return best[1]
 
 
 def row_label(row: ReadRow) -> tuple[str, float] | None:
@@ -366,7 +393,7 @@ def value_box(row: ReadRow, labels: Sequence[str]) -> Box:
         chars = _compact(line.chars)
         found = max((label_match(line, label), label) for label in labels)
         if found[0]:
-            head = len(found[1]) + (0 if chars and _is(chars[0], found[1][0]) else 1)
+            head = label_end(chars, found[1])
         elif k == 0 and _half_label(chars, labels):
             head = 1  # 址 of 住址, its first character not read: the value starts after it
         else:

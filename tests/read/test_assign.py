@@ -9,7 +9,14 @@ import pytest
 
 from processor.card.layout import Row
 from processor.card.template import CARD_ASPECT
-from processor.read.assign import ReadRow, assign, label_match, side_evidence, value_box
+from processor.read.assign import (
+    ReadRow,
+    assign,
+    label_end,
+    label_match,
+    side_evidence,
+    value_box,
+)
 from processor.values import Box, CharCandidate, TextLine
 
 
@@ -53,6 +60,26 @@ def fields(side: str, rows: Sequence[ReadRow]) -> dict[str, list[str]]:
 )
 def test_label_match(text: str, label: str, alts: dict[int, str] | None, expected: float) -> None:
     assert label_match(line(text, 0.7 if alts else 0.98, alts), label) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "value"),
+    [
+        ("姓名张三", "姓名", "张三"),
+        (".姓名张三", "姓名", "张三"),  # a speck before the label
+        ("从姓名张三", "姓名", "张三"),
+        ("签发机关湖州市公安局", "签发机关", "湖州市公安局"),
+        ("姜发机关湖州市公安局", "签发机关", "湖州市公安局"),  # its first character misread
+        ("签发机美湖州市公安局", "签发机关", "湖州市公安局"),  # its last character misread
+        ("签机关湖州市公安局", "签发机关", "湖州市公安局"),  # a character of it lost
+        ("发机关湖州市公安局", "签发机关", "湖州市公安局"),  # its first character lost
+        ("公民身份号吗330106198209250013", "公民身份号码", "330106198209250013"),
+    ],
+)
+def test_label_end(text: str, label: str, value: str) -> None:
+    chars = line(text).chars
+    assert label_match(line(text), label)  # the line starts with the label
+    assert "".join(c.char for c in chars[label_end(chars, label) :]) == value
 
 
 # -- the row-to-field alignment ---------------------------------------------------------------
