@@ -270,17 +270,3 @@ def turned_quad(quad: Quad, degrees: float, size: tuple[int, int]) -> Quad:
     turned = (frame - centre) @ np.array([[c, s], [-s, c]], dtype=np.float32) + centre
     pts = cv2.perspectiveTransform(turned[None].astype(np.float32), to_image)[0]
     return Quad.from_array(pts, quad.score)
-
-
-def unbent_quad(quad: Quad, tilt: tuple[float, float], size: tuple[int, int]) -> Quad:
-    """``quad`` with its top and bottom edges turned so that what its rectification
-    (``size``: width, height) shows tilted by ``tilt`` (degrees clockwise, at its top and at
-    its bottom) comes out level: each edge turned about its middle, mapped back into the
-    image. Lines that converged there come out parallel."""
-    w, h = size
-    frame = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
-    to_image = cv2.getPerspectiveTransform(frame, quad.array())
-    top, bottom = (math.tan(math.radians(a)) * w / 2 for a in tilt)
-    bent = np.array([[0, -top], [w, top], [w, h + bottom], [0, h - bottom]], dtype=np.float32)
-    pts = cv2.perspectiveTransform(bent[None], to_image)[0]
-    return Quad.from_array(pts, quad.score)

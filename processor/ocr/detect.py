@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import cv2
 import numpy as np
 import onnxruntime as ort
@@ -32,16 +30,15 @@ class TextDetector:
         """Detect text in a BGR image whose sides are multiples of 32."""
         return self._boxes(self._predict(image))
 
-    def detect(self, image: np.ndarray) -> Detection:
-        """Axis-aligned text boxes and how the text lines lie (:class:`Detection`), from one
-        run."""
+    def detect(self, image: np.ndarray) -> tuple[list[Box], float]:
+        """Axis-aligned text boxes and the text lines' skew, from one run: the angle (degrees,
+        clockwise, -45..45) of the lines' long sides, the median of the long regions weighted
+        by length; 0 when fewer than :data:`SKEW_LINES` long regions agree within
+        :data:`SKEW_SPREAD` degrees."""
         pred = self._predict(image)
         mask = self._mask(pred)
         regions = self._regions(pred, mask)
-        lines = line_directions([r for r, _, _ in regions])
-        return Detection(
-            self._boxes(pred, regions), line_skew(lines), line_tilt(lines, image.shape[:2])
-        )
+        return self._boxes(pred, regions), line_skew([r for r, _, _ in regions])
 
     def oriented(self, image: np.ndarray) -> list[np.ndarray]:
         """Detect text lines at any angle: each a (4, 2) array of the corners of its
@@ -114,39 +111,12 @@ SKEW_LINES = 3
 SKEW_SPREAD = 2.0
 
 
-@dataclasses.dataclass(frozen=True)
-class Detection:
-    """What one detector run found: the text boxes; the lines' skew, the angle (degrees,
-    clockwise, -45..45) of their long sides, the length-weighted median of the long regions
-    (0 when fewer than :data:`SKEW_LINES` of them agree within :data:`SKEW_SPREAD` degrees);
-    and their direction at the image's top and bottom (:func:`line_tilt`)."""
-
-    boxes: list[Box]
-    skew: float = 0.0
-    tilt: tuple[float, float] | None = None
-
-    @property
-    def bend(self) -> float:
-        """How much the lines' direction turns from the image's top to its bottom (degrees)."""
-        return 0.0 if self.tilt is None else abs(self.tilt[1] - self.tilt[0])
-
-
-@dataclasses.dataclass(frozen=True)
-class LineDirection:
-    """A long text region's direction: its angle (degrees, clockwise in image coordinates,
-    -45..45), its length and the height of its centre (pixels)."""
-
-    angle: float
-    length: float
-    y: float
-
-
-def line_directions(contours: list[np.ndarray]) -> list[LineDirection]:
-    """The direction of each region of ``contours`` long enough to have one (a blob, a
-    square, has none)."""
-    out = []
+def line_skew(contours: list[np.ndarray]) -> float:
+    """The angle (degrees, clockwise in image coordinates, -45..45) of the long regions of
+    ``contours``: their length-weighted median, or 0 when they do not agree."""
+    angles: list[tuple[float, float]] = []
     for contour in contours:
-        (_, cy), (rw, rh), _ = rect = cv2.minAreaRect(contour)
+        (_, _), (rw, rh), _ = rect = cv2.minAreaRect(contour)
         long_side, short_side = max(rw, rh), min(rw, rh)
         if short_side <= 0 or long_side < LINE_ASPECT * short_side:
             continue
@@ -156,16 +126,10 @@ def line_directions(contours: list[np.ndarray]) -> list[LineDirection]:
         angle = float(np.degrees(np.arctan2(dy, dx)))
         angle = (angle + 90.0) % 180.0 - 90.0  # a direction, not a vector
         if abs(angle) <= 45.0:
-            out.append(LineDirection(angle, float(long_side), float(cy)))
-    return out
-
-
-def line_skew(lines: list[LineDirection]) -> float:
-    """The angle (degrees, clockwise in image coordinates, -45..45) of ``lines``: their
-    length-weighted median, or 0 when they do not agree."""
-    angles = sorted((line.angle, line.length) for line in lines)
+            angles.append((angle, long_side))
     if len(angles) < SKEW_LINES:
         return 0.0
+    angles.sort()
     total = sum(w for _, w in angles)
     running, median = 0.0, 0.0
     for angle, weight in angles:
@@ -175,31 +139,3 @@ def line_skew(lines: list[LineDirection]) -> float:
             break
     near = sum(w for a, w in angles if abs(a - median) <= SKEW_SPREAD)
     return median if near >= total / 2 else 0.0
-
-
-#: Lines at least this share of the image's width long count for the bend (a short label's
-#: angle is too coarse).
-BEND_LENGTH = 0.2
-#: The bend is measured over at least this many such lines, spread over at least this share
-#: of the image's height.
-BEND_LINES = 3
-BEND_SPAN = 0.3
-
-
-def line_tilt(lines: list[LineDirection], shape: tuple[int, ...]) -> tuple[float, float] | None:
-    """The direction of the long ``lines`` at the top and at the bottom of an image of
-    ``shape`` (degrees, clockwise; the length-weighted least-squares line through their
-    angles over their heights): lines that are parallel on the object converge in an image
-    rectified on an outline whose corners are off. None when too few lines say."""
-    h, w = shape[:2]
-    long = [line for line in lines if line.length >= BEND_LENGTH * w]
-    if len(long) < BEND_LINES:
-        return None
-    y = np.array([line.y / h for line in long])
-    if float(y.max() - y.min()) < BEND_SPAN:
-        return None
-    angle = np.array([line.angle for line in long])
-    weight = np.sqrt([line.length for line in long])
-    design = np.stack([np.ones_like(y), y], axis=1) * weight[:, None]
-    (top, slope), *_ = np.linalg.lstsq(design, angle * weight, rcond=None)
-    return float(top), float(top + slope)

@@ -13,10 +13,9 @@ import dataclasses
 import numpy as np
 
 from ..card.candidates import LEARNED_MIN_SCORE, find_card_candidates
-from ..card.geometry import rectify, turned_quad, unbent_quad
+from ..card.geometry import rectify, turned_quad
 from ..card.layout import Hypothesis, classify, flip
 from ..card.register import register, register_near
-from ..ocr.detect import Detection
 from ..values import Box, Quad
 from .engine import OcrEngine
 
@@ -26,14 +25,6 @@ DET_SIZE = (512, 320)
 #: more is no tilt of an outline a little off but text at an angle of its own).
 MIN_SKEW = 1.5
 MAX_SKEW = 15.0
-#: Text lines whose direction turns this much (degrees) from the card's top to its bottom
-#: converge: the outline does not fit the card (a corner off by a tenth of the card turns the
-#: rows at that end by 5-10 degrees; the segmenter's outlines of most cards measure below 2).
-BENT = 6.0
-#: An outline is unbent only when the lines' fitted direction at its top and bottom is within
-#: this many degrees of level (beyond, the lines are no card rows seen on an outline a little
-#: off).
-MAX_BENT_TILT = 30.0
 #: A layout score at which a candidate is taken without trying the rest.
 CONFIDENT_SCORE = 6.0
 #: An outline whose layout scores this much (some text where a card's would be) is read, and
@@ -55,27 +46,17 @@ class Candidate:
     quad: Quad
     hypothesis: Hypothesis
     boxes: tuple[Box, ...]
-    #: How much the text lines turn from the card's top to its bottom on this outline
-    #: (degrees, :func:`~processor.ocr.detect.line_bend`).
-    bend: float = 0.0
 
     @property
     def score(self) -> float:
         return self.hypothesis.score
-
-    @property
-    def fits(self) -> bool:
-        """Whether the card's text lines come out parallel on this outline, as they are
-        printed: where they converge, a corner of the outline is off (the rows at one end
-        tilt, and may run into each other), however well the layout scores."""
-        return self.bend < BENT
 
     def upright(self) -> Candidate:
         """The outline and its boxes turned half a turn when the layout says the card is
         upside down (its corners then start at the card's printed top-left)."""
         if self.hypothesis.flipped:
             turned = tuple(flip(b) for b in self.boxes)
-            return Candidate(self.quad.rotated(2), self.hypothesis, turned, self.bend)
+            return Candidate(self.quad.rotated(2), self.hypothesis, turned)
         return self
 
 
@@ -117,16 +98,11 @@ class RequestCache:
         if key not in self._verified:
             w, h = DET_SIZE
             small = rectify(self.image, quad, w, h)
-            found = self.engine.detector.detect(small)
-            boxes = tuple(b.scaled(1 / w, 1 / h) for b in found.boxes)
-            candidate = Candidate(quad, classify(boxes), boxes, found.bend)
-            if level and _unbendable(found):
-                assert found.tilt is not None
-                unbent = self.verify(unbent_quad(quad, found.tilt, DET_SIZE), level=False)
-                if unbent.fits and unbent.score >= TEXT_CHECK_SCORE:
-                    candidate = unbent
-            elif level and MIN_SKEW <= abs(found.skew) <= MAX_SKEW:
-                levelled = self.verify(turned_quad(quad, found.skew, DET_SIZE), level=False)
+            found, skew = self.engine.detector.detect(small)
+            boxes = tuple(b.scaled(1 / w, 1 / h) for b in found)
+            candidate = Candidate(quad, classify(boxes), boxes)
+            if level and MIN_SKEW <= abs(skew) <= MAX_SKEW:
+                levelled = self.verify(turned_quad(quad, skew, DET_SIZE), level=False)
                 if levelled.score >= candidate.score:
                     candidate = levelled
             self._verified[key] = candidate
@@ -214,16 +190,6 @@ def first_outline(cache: RequestCache) -> Candidate | None:
     if sure is None or sure.score < TEXT_CHECK_SCORE:
         return None
     return sure.upright()
-
-
-def _unbendable(found: Detection) -> bool:
-    """Whether the text lines found on a rectified outline converge as on an outline with a
-    corner off (not text at an angle of its own)."""
-    return (
-        found.tilt is not None
-        and found.bend >= BENT
-        and max(abs(a) for a in found.tilt) <= MAX_BENT_TILT
-    )
 
 
 def better(best: Candidate | None, new: Candidate) -> Candidate:

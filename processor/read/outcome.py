@@ -34,8 +34,7 @@ class CardReading:
     the decoded image's pixels (corner 0 the card's printed top-left); ``regions`` the boxes
     recognised, normalised to the upright card, by row; ``lines`` the recogniser's lines, by
     row, in the order of the boxes. ``aligned`` is False when some field's row was not found
-    on the card (the outline may be off, or cut a row); ``fits`` is False when the card's text
-    lines converge on the outline (:attr:`~processor.read.locate.Candidate.fits`).
+    on the card (the outline may be off, or cut a row).
     """
 
     side: str
@@ -46,7 +45,6 @@ class CardReading:
     regions: FieldRegions = dataclasses.field(default_factory=lambda: FieldRegions({}))
     lines: dict[str, list[TextLine]] = dataclasses.field(default_factory=dict)
     aligned: bool = True
-    fits: bool = True
 
     @property
     def valid_fields(self) -> int:
@@ -54,15 +52,9 @@ class CardReading:
         return sum(f.ok for f in self.fields.values())
 
     @property
-    def valid(self) -> bool:
+    def complete(self) -> bool:
         """Every field valid, on an outline where every field's rows were found."""
         return self.aligned and all(f.ok for f in self.fields.values())
-
-    @property
-    def complete(self) -> bool:
-        """Every field valid, on an outline that fits the card, where every field's rows
-        were found."""
-        return self.valid and self.fits
 
     @property
     def values(self) -> dict[str, str]:

@@ -108,11 +108,6 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardReading | None:
         rest.append(tight)
     read_more(readings, cache, lambda: rest)
     read_more(readings, cache, lambda: cache.register_near(located.quad))
-    if any(r.valid for r in readings):
-        # every field read, only on outlines that do not fit the card (nor did one registered
-        # around them): registration over the whole frame, the costliest step, is for cards
-        # with fields still unread
-        return completed(best_reading(readings) or first, readings)
     # registered outlines, best layout first (those already read left out)
     read_more(readings, cache, lambda: _unread(locate(cache, registered=True), outlines))
     read_more(readings, cache, cache.register)

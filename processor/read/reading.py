@@ -148,7 +148,6 @@ def read_outline(image: np.ndarray, located: Candidate, engine: OcrEngine) -> Ca
         regions=field_regions(assignment, parsed),
         lines=lines,
         aligned=all(assignment.rows[name] for name in REQUIRED[side]),
-        fits=located.fits,
     )
 
 
@@ -369,9 +368,8 @@ def read_more(
 
 
 def best_reading(readings: list[CardReading]) -> CardReading | None:
-    """The reading with the most valid fields (ties: an aligned one, then one on an outline
-    that fits, then the earlier)."""
-    return max(readings, key=lambda r: (r.valid_fields, r.aligned, r.fits), default=None)
+    """The reading with the most valid fields (ties: an aligned one, then the earlier)."""
+    return max(readings, key=lambda r: (r.valid_fields, r.aligned), default=None)
 
 
 def completed(best: CardReading, readings: list[CardReading]) -> CardReading:

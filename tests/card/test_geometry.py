@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from processor.card.geometry import order_corners, rectify, turned_quad, unbent_quad
+from processor.card.geometry import order_corners, rectify, turned_quad
 from processor.values import Quad
 from tests.conftest import card_on_desk
 
@@ -51,25 +51,6 @@ def test_turned_quad_levels_a_tilted_line(degrees: float) -> None:
         int(x) // 64: float(np.mean(dark[dark[:, 1] // 64 == x // 64][:, 0])) for x in (128, 384)
     }
     assert abs(rows_at[2] - rows_at[6]) < 2.0  # the line's height the same left and right
-
-
-@pytest.mark.parametrize("tilt", [(0.0, 7.0), (-6.0, 2.0), (3.0, 3.0)])
-def test_unbent_quad_makes_converging_lines_parallel_and_level(tilt: tuple[float, float]) -> None:
-    # dark lines across a light 512 x 320 image, tilted clockwise by tilt[0] degrees at its
-    # top turning evenly to tilt[1] at its bottom: they converge as on an outline a corner off
-    image = np.full((320, 512, 3), 230, np.uint8)
-    for y in (40.0, 280.0):
-        degrees = tilt[0] + (tilt[1] - tilt[0]) * y / 320
-        direction = np.array([np.cos(np.radians(degrees)), np.sin(np.radians(degrees))])
-        a, b = np.array([256.0, y]) - 200 * direction, np.array([256.0, y]) + 200 * direction
-        cv2.line(image, tuple(int(v) for v in a), tuple(int(v) for v in b), (20, 20, 20), 7)
-    frame = Quad(((0.0, 0.0), (512.0, 0.0), (512.0, 320.0), (0.0, 320.0)))
-    level = rectify(image, unbent_quad(frame, tilt, (512, 320)), 512, 320)
-    dark = np.argwhere(level[:, :, 0] < 100)
-    for band in (dark[dark[:, 0] < 160], dark[dark[:, 0] >= 160]):  # each line on its own
-        left = band[(band[:, 1] >= 128) & (band[:, 1] < 192)][:, 0].mean()
-        right = band[(band[:, 1] >= 320) & (band[:, 1] < 384)][:, 0].mean()
-        assert abs(left - right) < 2.0  # the line's height the same left and right
 
 
 def test_turned_quad_by_nothing_is_the_quad() -> None:

@@ -52,23 +52,6 @@ def test_a_confident_layout_that_reads_as_no_card_leaves_the_card_to_registratio
 
 
 @pytest.mark.e2e
-def test_an_outline_on_which_the_rows_converge_is_not_taken_for_the_card(processor: Any) -> None:
-    """A card filling its scan (the tuned scan 30 of seed 11): the segmenter's outline cuts
-    the bottom-left corner, so the rows turn more and more towards the bottom, and the
-    address's last line (四组) ran into the id number's row. Every field still validated on it
-    (the address read without its last line). The outline is corrected until its rows are
-    parallel, and the card read on that."""
-    sample = make_sample("scan", 30, seed=11, style="tuned")
-    engine = processor.service.engine
-    image = cv2.imdecode(np.frombuffer(sample.image, np.uint8), cv2.IMREAD_COLOR)
-    assert image is not None
-    cache = RequestCache(image, engine)
-    learned = cache.verify(cache.learned()[0], level=False)  # what this test is about: still so?
-    assert not learned.fits
-    assert _read(processor, sample) == ("200", sample.expected)
-
-
-@pytest.mark.e2e
 @pytest.mark.parametrize("race", ETHNICITIES)
 def test_every_ethnicity_reads(processor: Any, race: str) -> None:
     sample = plain_card("front", ETHNICITIES.index(race), race=race)
