@@ -98,9 +98,8 @@ def label_match(line: TextLine, label: str, starts: Sequence[int] = (0, 1)) -> f
     characters found in order (the recogniser's runner-up counts for a character in doubt)
     at the line's start, 0 when fewer than a whole short label or most of a long one are
     there. The match starts at the line's first or second character (a speck before it)."""
-    chars = _compact(line.chars)
     n = len(label)
-    found = max(_in_order(chars[start : start + n + 1], label) for start in starts)
+    found, _, _ = _at_start(_compact(line.chars), label, starts)
     needed = n if n <= 2 else max(2, n - n // 3)
     return found / n if found >= needed else 0.0
 
@@ -114,6 +113,20 @@ def _in_order(chars: Sequence[CharCandidate], label: str) -> int:
     being one of the label's first two (the longest common subsequence, so anchored)."""
     table = _common(chars, label)
     return table[-1][-1] if table else 0
+
+
+def _at_start(
+    chars: Sequence[CharCandidate], label: str, starts: Sequence[int] = (0, 1)
+) -> tuple[int, int, list[list[int]]]:
+    """``label`` matched at the start of ``chars`` (from one of ``starts``: a speck may come
+    first): how many of its characters, from which start (the first on ties), and the
+    longest-common-subsequence table of that match (empty when none)."""
+    best: tuple[int, int, list[list[int]]] = (0, 0, [])
+    for start in starts:
+        table = _common(chars[start : start + len(label) + 1], label)
+        if table and table[-1][-1] > best[0]:
+            best = (table[-1][-1], start, table)
+    return best
 
 
 def _common(chars: Sequence[CharCandidate], label: str) -> list[list[int]]:
@@ -135,19 +148,15 @@ def label_end(chars: Sequence[CharCandidate], label: str) -> int:
     the label ends: past its last character read, and past as many characters as the label
     has after that one (misread). A label's first character misread (姜发机关) is no speck
     before it, and one it lost (签机关) no character of the value."""
-    n = len(label)
-    best: tuple[int, int] = (0, 0)  # (characters matched, end)
-    for start in (0, 1):
-        table = _common(chars[start : start + n + 1], label)
-        if not table or table[-1][-1] <= best[0]:
-            continue
-        i, j = len(table) - 1, n
-        while table[i][j] == table[i - 1][j]:  # the last character of chars matched
-            i -= 1
-        while table[i][j] == table[i][j - 1]:  # the label character it matched
-            j -= 1
-        best = (table[-1][-1], start + i + (n - j))
-    return best[1]
+    found, start, table = _at_start(chars, label)
+    if not found:
+        return 0
+    i, j = len(table) - 1, len(label)
+    while table[i][j] == table[i - 1][j]:  # the last character of chars matched
+        i -= 1
+    while table[i][j] == table[i][j - 1]:  # the label character it matched
+        j -= 1
+    return start + i + (len(label) - j)
 
 
 def row_label(row: ReadRow) -> tuple[str, float] | None:
