@@ -129,9 +129,6 @@ def refine_quad(image: np.ndarray, quad: Quad, *, band_fraction: float = 0.03) -
     a result that moves a corner further than two bands is discarded."""
     small, scale = downscaled(image, REFINE_SIDE)
     gray = small if small.ndim == 2 else cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
-    gray = cv2.GaussianBlur(gray, (3, 3), 0).astype(np.float32)
-    gx = cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3)
-    gy = cv2.Sobel(gray, cv2.CV_32F, 0, 1, ksize=3)
     corners = quad.array() * scale
     diag = max(_dist(corners[0], corners[2]), _dist(corners[1], corners[3]))
     band = max(3.0, band_fraction * diag)
@@ -139,7 +136,7 @@ def refine_quad(image: np.ndarray, quad: Quad, *, band_fraction: float = 0.03) -
     found: list[tuple[np.ndarray, np.ndarray] | None] = []
     for i in range(4):
         a, b = corners[i], corners[(i + 1) % 4]
-        line = _edge_line(gx, gy, a, b, band)
+        line = _edge_line(gray, a, b, band)
         found.append(line)
         lines.append(line if line is not None else _line_through(a, b))
     if all(line is None for line in found):
@@ -151,11 +148,31 @@ def refine_quad(image: np.ndarray, quad: Quad, *, band_fraction: float = 0.03) -
     return Quad.from_array(refined / scale, quad.score)
 
 
+#: Pixels around a side's band whose gradients are computed too: the blur and the Sobel
+#: filter each reach one pixel, bilinear sampling one more.
+_GRADIENT_MARGIN = 3
+
+
+def window_gradients(
+    gray: np.ndarray, x0: int, y0: int, x1: int, y1: int
+) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """The x and y Sobel gradients of the blurred ``gray`` over [x0, x1) x [y0, y1), as the
+    whole image's would be there (the window grown by the filters' reach, within the image)."""
+    h, w = gray.shape
+    m = _GRADIENT_MARGIN
+    wx0, wy0, wx1, wy1 = max(0, x0 - m), max(0, y0 - m), min(w, x1 + m), min(h, y1 + m)
+    blurred = cv2.GaussianBlur(gray[wy0:wy1, wx0:wx1], (3, 3), 0).astype(np.float32)
+    gx = cv2.Sobel(blurred, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(blurred, cv2.CV_32F, 0, 1, ksize=3)
+    return gx, gy, wx0, wy0
+
+
 def _edge_line(
-    gx: np.ndarray, gy: np.ndarray, a: np.ndarray, b: np.ndarray, band: float
+    gray: np.ndarray, a: np.ndarray, b: np.ndarray, band: float
 ) -> tuple[np.ndarray, np.ndarray] | None:
-    """The line through the strongest gradient (across the side) at samples along a..b."""
-    h, w = gx.shape
+    """The line through the strongest gradient (across the side) at samples along a..b of
+    the grey image ``gray`` (its gradients computed only around the side's band)."""
+    h, w = gray.shape
     length = _dist(a, b)
     if length < 8:
         return None
@@ -170,8 +187,11 @@ def _edge_line(
     inside = (
         (pts[..., 0] >= 0) & (pts[..., 0] <= w - 1) & (pts[..., 1] >= 0) & (pts[..., 1] <= h - 1)
     )
-    sgx = cv2.remap(gx, xs, ys, cv2.INTER_LINEAR)
-    sgy = cv2.remap(gy, xs, ys, cv2.INTER_LINEAR)
+    gx, gy, ox, oy = window_gradients(
+        gray, int(xs.min()), int(ys.min()), int(xs.max()) + 2, int(ys.max()) + 2
+    )
+    sgx = cv2.remap(gx, xs - ox, ys - oy, cv2.INTER_LINEAR)
+    sgy = cv2.remap(gy, xs - ox, ys - oy, cv2.INTER_LINEAR)
     signed = (sgx * n[0] + sgy * n[1]) * inside
     rows = np.arange(len(ts))
     best_fit: tuple[float, np.ndarray] | None = None

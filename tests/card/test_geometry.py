@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from processor.card.geometry import order_corners, rectify, turned_quad
+from processor.card.geometry import order_corners, rectify, turned_quad, window_gradients
 from processor.values import Quad
 from tests.conftest import card_on_desk
 
@@ -57,3 +57,25 @@ def test_turned_quad_by_nothing_is_the_quad() -> None:
     quad = Quad(((10.0, 20.0), (510.0, 30.0), (500.0, 340.0), (5.0, 330.0)))
     turned = turned_quad(quad, 0.0, (512, 320))
     np.testing.assert_allclose(turned.array(), quad.array(), atol=1e-3)
+
+
+@pytest.mark.parametrize(
+    "window",
+    [(40, 30, 90, 45), (0, 0, 25, 120), (150, 70, 200, 120), (0, 100, 200, 120), (5, 5, 6, 6)],
+)
+def testwindow_gradients_of_a_window_are_the_whole_images(
+    window: tuple[int, int, int, int],
+) -> None:
+    # refine_quad filters only the bands it samples: what it samples there must be what
+    # filtering the whole image gives (at the image's own edges too)
+    gray = np.random.default_rng(3).integers(0, 256, (120, 200), dtype=np.uint8)
+    blurred = cv2.GaussianBlur(gray, (3, 3), 0).astype(np.float32)
+    whole = (
+        cv2.Sobel(blurred, cv2.CV_32F, 1, 0, ksize=3),
+        cv2.Sobel(blurred, cv2.CV_32F, 0, 1, ksize=3),
+    )
+    x0, y0, x1, y1 = window
+    gx, gy, ox, oy = window_gradients(gray, x0, y0, x1, y1)
+    for part, full in zip((gx, gy), whole, strict=True):
+        inside = part[y0 - int(oy) : y1 - int(oy), x0 - int(ox) : x1 - int(ox)]
+        np.testing.assert_array_equal(inside, full[y0:y1, x0:x1])
