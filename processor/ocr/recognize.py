@@ -197,7 +197,7 @@ class TextRecognizer:
 def _candidate(row: np.ndarray, classes: Sequence[str]) -> CharCandidate:
     """The best character of one time step and its runner-ups (classes that are one character
     as folded count as one, their probabilities added)."""
-    top = np.argpartition(row, -5)[-5:] if len(row) > 5 else np.arange(len(row))
+    top = _top(row)
     folded: dict[str, float] = {}
     for j in top[np.argsort(row[top])[::-1]]:
         if int(j) == 0:
@@ -207,6 +207,25 @@ def _candidate(row: np.ndarray, classes: Sequence[str]) -> CharCandidate:
     ranked = [*sorted(folded.items(), key=lambda kv: -kv[1]), ("", 0.0)]
     (char, prob), (alt, alt_prob) = ranked[0], ranked[1]
     return CharCandidate(char, prob, alt, alt_prob, alts=tuple(ranked[1:-1]))
+
+
+#: How many of a time step's classes a character's runner-ups are taken from.
+TOP_CLASSES = 5
+#: A class this likely or less is never among a time step's top classes when enough are
+#: more likely (softmax rows over ~18,700 classes leave almost all far below it).
+_UNLIKELY = 1e-6
+
+
+def _top(row: np.ndarray) -> np.ndarray:
+    """The indices of the TOP_CLASSES largest entries of ``row`` (in no order): those of the
+    few entries above _UNLIKELY where there are enough of them (a threshold costs a third of
+    a partition of the whole row), else of a partition of the whole row."""
+    if len(row) <= TOP_CLASSES:
+        return np.arange(len(row))
+    likely = np.flatnonzero(row > _UNLIKELY)
+    if len(likely) >= TOP_CLASSES:
+        return likely[np.argpartition(row[likely], -TOP_CLASSES)[-TOP_CLASSES:]]
+    return np.argpartition(row, -TOP_CLASSES)[-TOP_CLASSES:]
 
 
 def deal_lanes(batches: list[list[int]], widths: list[int], lanes: int) -> list[list[list[int]]]:

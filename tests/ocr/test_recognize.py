@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from processor.card.layout import FieldRegions
 from processor.io.decode import decode_image
-from processor.ocr.recognize import deal_lanes, traditional_fold
+from processor.ocr.recognize import TOP_CLASSES, _top, deal_lanes, traditional_fold
 from processor.ocr.runtime import FIELD_REC_INT8
 from processor.read.engine import OcrEngine
 from processor.read.pipeline import read_card
@@ -45,6 +45,25 @@ def test_lanes_balance_the_padded_width(
     assert [sum(widths[b[-1]] * len(b) for b in g) for g in groups] == loads
     dealt = sorted(i for g in groups for b in g for i in b)
     assert dealt == sorted(i for b in batches for i in b)  # every crop exactly once
+
+
+@pytest.mark.parametrize(
+    ("classes", "concentration", "kept"),
+    [
+        (18710, 0.001, 1.0),  # a confident step: few classes above the threshold
+        (18710, 1.0, 1.0),  # a flat one: all of them
+        (18710, 0.01, 0.0003),  # read within a small alphabet: the rest masked to zero
+        (6625, 0.05, 1.0),
+        (4, 1.0, 1.0),  # fewer classes than are taken
+    ],
+)
+def test_top_classes_are_the_largest(classes: int, concentration: float, kept: float) -> None:
+    rng = np.random.default_rng(classes)
+    for _ in range(50):
+        row = rng.dirichlet(np.full(classes, concentration)).astype(np.float32)
+        row *= rng.random(classes) < kept
+        expected = np.sort(row)[::-1][:TOP_CLASSES]
+        np.testing.assert_array_equal(np.sort(row[_top(row)])[::-1], expected)
 
 
 @pytest.fixture(scope="module")
