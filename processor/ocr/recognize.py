@@ -280,16 +280,23 @@ def load_recognizer(
     lanes: int = 1,
     fold: Mapping[str, str] | None = None,
     keep: frozenset[str] = frozenset(),
+    batch_size: int = 8,
 ) -> TextRecognizer:
     """The recogniser named ``name`` in the manifest on a single-threaded session, a call's
     batches run in ``lanes`` lanes at once: a card's batches are independent, and lanes beat
     splitting each op between threads. One recogniser serves both engines of a service
-    (their sessions would only differ in spinning, which lanes do not need)."""
+    (their sessions would only differ in spinning, which lanes do not need).
+    ``batch_size``: at most this many crops of about one width share a run."""
     parallel = (
         concurrent.futures.ThreadPoolExecutor(lanes - 1, thread_name_prefix="rec-lane")
         if lanes > 1
         else None
     )
     return TextRecognizer(
-        open_session(model_dir, name, 1), parallel=parallel, lanes=lanes, fold=fold, keep=keep
+        open_session(model_dir, name, 1),
+        parallel=parallel,
+        lanes=lanes,
+        fold=fold,
+        keep=keep,
+        batch_size=batch_size,
     )
