@@ -522,6 +522,11 @@ CORRECTED = 0.5
 UNREAD = 0.3
 #: That blank, beyond the characters' own widths, in character widths.
 UNREAD_GAP = 0.8
+#: A line one recogniser reads as nothing is taken as another reads it when it does so this
+#: surely (an address's last line of one character, 号, left blank by PP-OCRv6 small on a
+#: crop mostly guilloche, read 0.98 by v6 tiny); a box over guilloche or another line's
+#: stray strokes reads unsure (0.1-0.7 on the tuned cards of seeds 0 and 11).
+SURE_LINE = 0.9
 
 
 def _width(char: str) -> float:
@@ -575,12 +580,21 @@ def unread_gap(line: TextLine) -> bool:
     return bool(unread_gaps(line))
 
 
+def unread_line(line: TextLine) -> bool:
+    """Whether ``line`` holds no character at all: a blank as wide as its crop."""
+    return not line.text.strip()
+
+
 def fill_gaps(line: TextLine, other: TextLine) -> TextLine:
     """``line`` with the blanks wider than a character that it leaves (:func:`unread_gaps`)
     filled with what ``other``, a reading of the same crop by another recogniser, read
     there: a recogniser may emit nothing for characters it is unsure of (CTC's blank wins)
     where another reads them. Only characters read well inside a blank (half a character
-    from either neighbour) are taken; ``line`` as it is when there is none."""
+    from either neighbour) are taken; ``line`` as it is when there is none. A line read as
+    nothing at all (:func:`unread_line`) is ``other`` where that reads it surely
+    (:data:`SURE_LINE`)."""
+    if unread_line(line):
+        return other if other.text.strip() and other.score >= SURE_LINE else line
     gaps = unread_gaps(line)
     if not gaps:
         return line

@@ -292,16 +292,17 @@ def _fill_gaps(
     again: bool,
 ) -> None:
     """Where the field recogniser left a blank wider than a character in a name, address or
-    authority line (it emits nothing for characters it is unsure of), what the line
-    recogniser reads there on the same crop (:func:`~processor.read.fields.fill_gaps`): a
-    printed character is kept, never dropped."""
+    authority line, or the whole line blank (it emits nothing for characters it is unsure
+    of), what the line recogniser reads there on the same crop
+    (:func:`~processor.read.fields.fill_gaps`): a printed character is kept, never dropped."""
     gapped = [
         i
         for i, line in enumerate(out)
         if line is not None
         and jobs[i][0] in VALUE_ONLY
         and _reader(jobs[i][0], engine, again) is engine.field_recognizer
-        and fp.unread_gap(line)
+        # (a line read as nothing where a row was found: not a template place's read)
+        and (fp.unread_gap(line) or (jobs[i][1] >= 0 and fp.unread_line(line)))
     ]
     if not gapped:
         return

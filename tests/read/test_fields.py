@@ -468,6 +468,23 @@ def test_fill_gaps_keeps_what_another_recogniser_read_in_a_blank(
     assert "".join(c.char for c in filled.chars) == expected
 
 
+@pytest.mark.parametrize(
+    ("other_read", "score", "expected"),
+    [
+        ("号", 0.98, "号"),  # an address's last line of one character, left blank by one
+        ("尹号", 0.36, ""),  # another line's stray strokes read unsure: nothing is made up
+        ("", 0.0, ""),
+    ],
+)
+def test_a_line_read_as_nothing_is_what_another_recogniser_reads_surely(
+    other_read: str, score: float, expected: str
+) -> None:
+    blank = TextLine("", 0.0, (), step=0.02)
+    xs = [0.05 + 0.1 * i for i in range(len(other_read))]
+    other = dataclasses.replace(_spaced(other_read, xs), score=score)
+    assert fp.fill_gaps(blank, other).text == expected
+
+
 def test_a_value_with_a_missing_character_is_not_returned_sure() -> None:
     line_ = _spaced("北京市城区", [0.05, 0.10, 0.15, 0.25, 0.30])
     field = fp.unless_unread(fp.Field("北京市城区", 0.97), [line_])
