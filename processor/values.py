@@ -111,7 +111,8 @@ class TextLine:
     """One recognised line: its text, the mean character probability and each character.
 
     ``kept``: what the recogniser saw at each time step for the characters it keeps (those
-    a line may be read within again, :meth:`~processor.ocr.recognize.TextRecognizer.within`),
+    a line may be read within again, :meth:`~processor.ocr.recognize.TextRecognizer.within`,
+    or looked for between two it read, :meth:`~processor.ocr.recognize.TextRecognizer.between`),
     and ``step``, the line's width per time step; neither compares."""
 
     text: str

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import itertools
 import math
 import threading
 import unicodedata
@@ -132,7 +133,7 @@ class TextRecognizer:
             alphabet = limits[i]
             line_probs = probs[row] if alphabet is None else probs[row] * self._mask(alphabet)
             line = self._decode(line_probs, step / widths[i], self.folded)
-            if self._keep is not None and alphabet is None:
+            if self._keep is not None:
                 line = dataclasses.replace(line, kept=line_probs[:, self._keep].copy())
             results[i] = line
 
@@ -145,6 +146,23 @@ class TextRecognizer:
         wanted = {unicodedata.normalize("NFKC", c) for c in alphabet}
         mask = np.array([j == 0 or c in wanted for j, c in enumerate(self._keep_classes)])
         return self._decode(line.kept * mask, line.step, self._keep_classes)
+
+    def between(self, line: TextLine, chars: frozenset[str]) -> list[float]:
+        """For each two characters of ``line`` read one after the other, the most probability
+        the model gave ``chars`` (a part of those this recogniser keeps; added up over the
+        classes of a time step) at a time step between where the two were read: a character
+        the best path passed over (CTC's blank or a neighbour won each step it showed in).
+        Zeros where the line keeps no probabilities."""
+        pairs = max(0, len(line.chars) - 1)
+        if line.kept is None or line.step <= 0 or pairs == 0:
+            return [0.0] * pairs
+        wanted = {unicodedata.normalize("NFKC", c) for c in chars}
+        columns = [j for j, c in enumerate(self._keep_classes) if j and c in wanted]
+        seen = line.kept[:, columns].sum(axis=1) if columns else np.zeros(len(line.kept))
+        first = [round(c.x / line.step - 0.5) for c in line.chars]  # each one's time step
+        return [
+            float(seen[a + 1 : b].max()) if b > a + 1 else 0.0 for a, b in itertools.pairwise(first)
+        ]
 
     def _batches(self, order: list[int], widths: list[int]) -> list[list[int]]:
         """Split width-sorted crops into batches whose widths differ by at most

@@ -21,7 +21,7 @@ from ..ocr.runtime import (
     TRADITIONAL,
     open_session,
 )
-from .fields import NOT_PRINTED, WITHIN_ALPHABETS
+from .fields import HYPHENS, NOT_PRINTED, WITHIN_ALPHABETS
 
 #: The manifest entries the service loads (what a deployment ships): the detectors, both
 #: recognisers (the field one in fp32 and int8, chosen per CPU), the card segmenter and the
@@ -106,5 +106,7 @@ def load_recognizers(
     fold = load_fold(model_dir)
     return (
         load_recognizer(model_dir, LINE_REC, lanes=lanes, fold=fold, keep=WITHIN_ALPHABETS),
-        load_recognizer(model_dir, field_rec, lanes=lanes, fold=fold, batch_size=FIELD_BATCH),
+        load_recognizer(
+            model_dir, field_rec, lanes=lanes, fold=fold, keep=HYPHENS, batch_size=FIELD_BATCH
+        ),
     )

@@ -4,6 +4,7 @@ and the int8 field recogniser reading what the fp32 one reads."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ from processor.ocr.recognize import TOP_CLASSES, _top, deal_lanes, traditional_f
 from processor.ocr.runtime import FIELD_REC_INT8
 from processor.read.engine import OcrEngine
 from processor.read.pipeline import read_card
-from processor.values import TextLine
+from processor.values import CharCandidate, TextLine
 
 MODELS = Path(__file__).resolve().parents[2] / "models"
 NOTO_SANS = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
@@ -103,6 +104,24 @@ def test_lanes_read_what_one_run_reads(
     assert [t.text for t in laned] == [t.text for t in one]
     np.testing.assert_allclose([t.score for t in laned], [t.score for t in one], atol=1e-4)
     assert read_card(image, solo) is not None
+
+
+@pytest.mark.e2e
+def test_between_is_the_most_a_kept_character_got_between_two_read(
+    engines: tuple[OcrEngine, OcrEngine],
+) -> None:
+    recognizer = engines[0].field_recognizer  # keeps the hyphens' classes
+    columns = len(recognizer._keep_classes)  # the blank and the hyphens' classes
+    kept = np.zeros((10, columns), np.float32)
+    kept[4, 1], kept[5, -1] = 0.25, 0.125  # two hyphen classes, between the 2nd and 3rd
+    kept[7, 1] = 0.9  # the 3rd's own step: not between
+    chars = tuple(
+        CharCandidate(c, 0.99, "", 0.0, x=(t + 0.5) / 10)
+        for c, t in zip("123", (1, 3, 7), strict=True)
+    )
+    line = TextLine("123", 0.99, chars, kept=kept, step=0.1)
+    assert recognizer.between(line, frozenset("-－–—")) == [0.0, 0.25]
+    assert recognizer.between(dataclasses.replace(line, kept=None), frozenset("-")) == [0.0, 0.0]
 
 
 @pytest.fixture(scope="module")

@@ -485,6 +485,25 @@ def test_a_line_read_as_nothing_is_what_another_recogniser_reads_surely(
     assert fp.fill_gaps(blank, other).text == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "seen", "expected"),
+    [
+        ("北京南路2835号", [0, 0, 0, 0, 0, 0.42, 0, 0], "北京南路28-35号"),
+        ("140号486", [0, 0, 0, 0, 0.034, 0.0003], "140号4-86"),  # one seen, one not
+        ("1602室", [0.0017, 0.001, 0.0009, 0], "1602室"),  # as much as 556 pairs without one
+        ("路2号", [0.5, 0.5], "路2号"),  # only between two digits
+        ("28-35号", [0, 0.9, 0.9, 0, 0], "28-35号"),  # read already: no digits either side
+    ],
+)
+def test_restore_hyphens_between_digits_where_the_model_saw_one(
+    text: str, seen: list[float], expected: str
+) -> None:
+    restored = fp.restore_hyphens(_spaced(text, [0.05 * (i + 1) for i in range(len(text))]), seen)
+    assert restored.text == expected
+    assert "".join(c.char for c in restored.chars) == expected
+    assert fp.parse_address([restored]).value == expected
+
+
 def test_a_value_with_a_missing_character_is_not_returned_sure() -> None:
     line_ = _spaced("北京市城区", [0.05, 0.10, 0.15, 0.25, 0.30])
     field = fp.unless_unread(fp.Field("北京市城区", 0.97), [line_])
