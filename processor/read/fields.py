@@ -349,6 +349,7 @@ HYPHENS: Final = frozenset("-－–—")
 #: step between them. On tuned hard fronts (seeds 0 and 11): 556 pairs of digits printed
 #: without one, at most 0.0017; hyphens passed over 0.034 and 0.42 (and one 0.0003, lost).
 PASSED_HYPHEN = 0.01
+_DIGIT = re.compile("[0-9０-９]{2}")
 
 
 def restore_hyphens(line: TextLine, seen: Sequence[float]) -> TextLine:
@@ -363,18 +364,19 @@ def restore_hyphens(line: TextLine, seen: Sequence[float]) -> TextLine:
             x = (chars[-1].x + c.x) / 2
             chars.append(CharCandidate("-", HYPHEN_MIN_PROB, "", 0.0, x=x))
         chars.append(c)
-    if len(chars) == len(line.chars):
-        return line
+    return line if len(chars) == len(line.chars) else with_chars(line, chars)
+
+
+def with_chars(line: TextLine, chars: Sequence[CharCandidate]) -> TextLine:
+    """``line`` made of ``chars`` instead: its text theirs, its score their mean probability
+    (blanks left out), where each was read and what the model saw kept."""
     scored = [c.prob for c in chars if c.char.strip()]
     return dataclasses.replace(
         line,
         text="".join(c.char for c in chars),
-        score=sum(scored) / len(scored),
+        score=sum(scored) / len(scored) if scored else 0.0,
         chars=tuple(chars),
     )
-
-
-_DIGIT = re.compile("[0-9０-９]{2}")
 
 
 #: A dot or comma read between two digits or letters whose runner-up is a dash at least this
@@ -647,13 +649,7 @@ def fill_gaps(line: TextLine, other: TextLine) -> TextLine:
         chars.extend(inserts.get(i, ()))
         if not any(i in span for span in filled):  # blanks read where characters are
             chars.append(c)
-    scored = [c.prob for c in chars if c.char.strip()]
-    return dataclasses.replace(
-        line,
-        text="".join(c.char for c in chars),
-        score=sum(scored) / len(scored) if scored else 0.0,
-        chars=tuple(chars),
-    )
+    return with_chars(line, chars)
 
 
 def unless_unread(field: Field, lines: Sequence[TextLine]) -> Field:
