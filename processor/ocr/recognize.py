@@ -215,7 +215,7 @@ class TextRecognizer:
 def _candidate(row: np.ndarray, classes: Sequence[str]) -> CharCandidate:
     """The best character of one time step and its runner-ups (classes that are one character
     as folded count as one, their probabilities added)."""
-    top = _top(row)
+    top = top_classes(row)
     folded: dict[str, float] = {}
     for j in top[np.argsort(row[top])[::-1]]:
         if int(j) == 0:
@@ -234,7 +234,7 @@ TOP_CLASSES = 5
 _UNLIKELY = 1e-6
 
 
-def _top(row: np.ndarray) -> np.ndarray:
+def top_classes(row: np.ndarray) -> np.ndarray:
     """The indices of the TOP_CLASSES largest entries of ``row`` (in no order): those of the
     few entries above _UNLIKELY where there are enough of them (a threshold costs a third of
     a partition of the whole row), else of a partition of the whole row."""

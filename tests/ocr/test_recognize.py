@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from processor.card.layout import FieldRegions
 from processor.io.decode import decode_image
-from processor.ocr.recognize import TOP_CLASSES, _top, deal_lanes, traditional_fold
+from processor.ocr.recognize import TOP_CLASSES, deal_lanes, top_classes, traditional_fold
 from processor.ocr.runtime import FIELD_REC_INT8
 from processor.read.engine import OcrEngine
 from processor.read.pipeline import read_card
@@ -64,7 +64,7 @@ def test_top_classes_are_the_largest(classes: int, concentration: float, kept: f
         row = rng.dirichlet(np.full(classes, concentration)).astype(np.float32)
         row *= rng.random(classes) < kept
         expected = np.sort(row)[::-1][:TOP_CLASSES]
-        np.testing.assert_array_equal(np.sort(row[_top(row)])[::-1], expected)
+        np.testing.assert_array_equal(np.sort(row[top_classes(row)])[::-1], expected)
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +111,9 @@ def test_between_is_the_most_a_kept_character_got_between_two_read(
     engines: tuple[OcrEngine, OcrEngine],
 ) -> None:
     recognizer = engines[0].field_recognizer  # keeps the hyphens' classes
-    columns = len(recognizer._keep_classes)  # the blank and the hyphens' classes
+    read = recognizer([_text_crop("28-35")])[0]
+    assert read.kept is not None  # what it saw of the blank and the hyphens' classes
+    columns = read.kept.shape[1]
     kept = np.zeros((10, columns), np.float32)
     kept[4, 1], kept[5, -1] = 0.25, 0.125  # two hyphen classes, between the 2nd and 3rd
     kept[7, 1] = 0.9  # the 3rd's own step: not between
