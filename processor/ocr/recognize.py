@@ -28,6 +28,8 @@ from .runtime import TRADITIONAL, open_session
 REC_HEIGHT = 48
 #: Recognition crops wider than this (in model pixels) are squeezed; ~40 CJK characters.
 REC_MAX_WIDTH = 1920
+#: At most this many crops of about one width share a run (by default).
+BATCH_SIZE = 8
 #: Crops share a batch only when the widest is at most this much wider than the narrowest.
 PAD_TOLERANCE = 1.15
 
@@ -42,7 +44,7 @@ class TextRecognizer:
         self,
         session: ort.InferenceSession,
         *,
-        batch_size: int = 8,
+        batch_size: int = BATCH_SIZE,
         parallel: concurrent.futures.Executor | None = None,
         lanes: int = 1,
         fold: Mapping[str, str] | None = None,
@@ -66,7 +68,7 @@ class TextRecognizer:
         folded = [unicodedata.normalize("NFKC", c) for c in self.charset]
         self.folded = [fold.get(c, c) for c in folded]
         self.batch_size = batch_size
-        wanted = {unicodedata.normalize("NFKC", c) for c in keep}
+        wanted = _nfkc(keep)
         kept = [i for i, c in enumerate(self.folded) if i and c in wanted]
         self._keep = np.array([0, *kept], np.int64) if kept else None
         self._keep_classes = [self.folded[i] for i in (0, *kept)] if kept else []
@@ -108,7 +110,7 @@ class TextRecognizer:
         """The classes ``alphabet`` allows (the blank always), made once per alphabet."""
         mask = self._masks.get(alphabet)
         if mask is None:
-            wanted = {unicodedata.normalize("NFKC", c) for c in alphabet}
+            wanted = _nfkc(alphabet)
             mask = np.array([i == 0 or c in wanted for i, c in enumerate(self.folded)])
             with self._masks_lock:
                 self._masks[alphabet] = mask
@@ -143,7 +145,7 @@ class TextRecognizer:
         crop reads, without running the model again."""
         if line.kept is None or self._keep is None:
             raise ValueError("the line keeps no probabilities to read it again")
-        wanted = {unicodedata.normalize("NFKC", c) for c in alphabet}
+        wanted = _nfkc(alphabet)
         mask = np.array([j == 0 or c in wanted for j, c in enumerate(self._keep_classes)])
         return self._decode(line.kept * mask, line.step, self._keep_classes)
 
@@ -156,7 +158,7 @@ class TextRecognizer:
         pairs = max(0, len(line.chars) - 1)
         if line.kept is None or line.step <= 0 or pairs == 0:
             return [0.0] * pairs
-        wanted = {unicodedata.normalize("NFKC", c) for c in chars}
+        wanted = _nfkc(chars)
         columns = [j for j, c in enumerate(self._keep_classes) if j and c in wanted]
         seen = line.kept[:, columns].sum(axis=1) if columns else np.zeros(len(line.kept))
         first = [round(c.x / line.step - 0.5) for c in line.chars]  # each one's time step
@@ -210,6 +212,11 @@ class TextRecognizer:
         text = "".join(c.char for c in chars)
         score = float(np.mean([c.prob for c in chars])) if chars else 0.0
         return TextLine(text, score, tuple(chars), step=step)
+
+
+def _nfkc(chars: frozenset[str]) -> set[str]:
+    """``chars`` as the recogniser's classes are compared: NFKC-normalised (fullwidth ３ is 3)."""
+    return {unicodedata.normalize("NFKC", c) for c in chars}
 
 
 def _candidate(row: np.ndarray, classes: Sequence[str]) -> CharCandidate:
@@ -298,7 +305,7 @@ def load_recognizer(
     lanes: int = 1,
     fold: Mapping[str, str] | None = None,
     keep: frozenset[str] = frozenset(),
-    batch_size: int = 8,
+    batch_size: int = BATCH_SIZE,
 ) -> TextRecognizer:
     """The recogniser named ``name`` in the manifest on a single-threaded session, a call's
     batches run in ``lanes`` lanes at once: a card's batches are independent, and lanes beat
