@@ -73,6 +73,13 @@ def full_frame_quad(shape: tuple[int, ...]) -> Quad:
     return Quad.from_array(order_corners(np.array([[0, 0], [w, 0], [w, h], [0, h]])), 0.1)
 
 
+def corner_offsets(quad: Quad, frame: Quad) -> list[float]:
+    """For each corner of ``frame``, in its order, how far (pixels) the nearest corner of
+    ``quad`` is."""
+    corners = quad.array().astype(np.float64)
+    return [float(np.hypot(*(corners - c).T).min()) for c in frame.array()]
+
+
 def downscaled(image: np.ndarray, long_side: int) -> tuple[np.ndarray, float]:
     """``image`` reduced (never enlarged) to a long side of at most ``long_side``, and the
     factor applied."""

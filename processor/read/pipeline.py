@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from ..card.geometry import full_frame_quad
+from ..card.geometry import corner_offsets, full_frame_quad
 from ..card.template import CARD_ASPECT
 from ..values import Quad
 from .engine import OcrEngine
@@ -28,6 +28,13 @@ from .reading import best_reading, completed, is_complete, read_more, read_outli
 READ_OUTLINES = 3
 #: An image whose aspect is within this (log ratio) of the card's may be the card alone.
 TIGHT_ASPECT = 0.08
+#: On an image of the card's shape, a learned outline with two adjacent corners this near
+#: the frame's (fraction of the image's height) has found the card's edge on the frame's: the
+#: card fills the image ...
+FRAME_CORNER = 0.03
+#: ... and another of its corners this far from the frame's has been cut off (a card's
+#: rounded corner or pale artwork meeting the frame, where the segmenter sees no edge).
+CUT_CORNER = 0.05
 
 
 def tight_crop(shape: tuple[int, ...]) -> Quad | None:
@@ -36,6 +43,14 @@ def tight_crop(shape: tuple[int, ...]) -> Quad | None:
     if abs(abs(math.log(w / h)) - math.log(CARD_ASPECT)) > TIGHT_ASPECT:
         return None
     return full_frame_quad(shape)
+
+
+def cuts_corner(quad: Quad, frame: Quad, height: int) -> bool:
+    """Whether ``quad`` (a learned outline) lies on two adjacent corners of ``frame`` (the
+    frame of an image of the card's shape, ``height`` pixels high) and cuts another off."""
+    off = [d / height for d in corner_offsets(quad, frame)]
+    on_edge = any(off[i] < FRAME_CORNER and off[(i + 1) % 4] < FRAME_CORNER for i in range(4))
+    return on_edge and max(off) > CUT_CORNER
 
 
 def _first_card(
@@ -59,7 +74,8 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardReading | None:
 
     The card is read on the most plausible outlines in turn until what one says is a card's:
     those found from the image's shapes, then, when none is, those registered from its printed
-    anchors.
+    anchors. An image of the card's shape whose learned outline lies on the frame's corners
+    but cuts another off is the card cropped tight: it is read on its frame first.
     When a field fails on it, the card is read on the other outlines and registered from its
     printed anchors as well (around that outline, then over the whole frame) and the reading
     with more valid fields is kept: an outline a little off (a rounded corner, a shadow)
@@ -68,13 +84,22 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardReading | None:
     with a real check that the kept reading still misses are taken from another reading of
     the same side that validated them (and checked against the id number again)."""
     cache = RequestCache(image, engine)
+    tight = tight_crop(image.shape)
+    learned = cache.learned()
+    if tight is not None and learned and cuts_corner(learned[0], tight, image.shape[0]):
+        # the card fills the image but its learned outline cuts a corner off, shearing the
+        # rows near it (an address's last line read into the id number's row): read the frame
+        framed = cache.verify(tight)
+        if framed.score >= TEXT_CHECK_SCORE:
+            reading = read_outline(image, framed.upright(), engine)
+            if is_complete(reading):
+                return reading
     # the learned outline is read before the others are even verified: mostly it is the card
     sure = first_outline(cache)
     early = None if sure is None else read_outline(image, sure, engine)
     if is_complete(early):
         return early
     outlines = locate(cache)[:READ_OUTLINES]
-    tight = tight_crop(image.shape)
     tight_untried = tight is not None and all(o.quad != tight for o in outlines)
     if sure is None:
         first, located = _first_card(image, outlines, engine)

@@ -6,7 +6,13 @@ import cv2
 import numpy as np
 import pytest
 
-from processor.card.geometry import order_corners, rectify, turned_quad, window_gradients
+from processor.card.geometry import (
+    corner_offsets,
+    order_corners,
+    rectify,
+    turned_quad,
+    window_gradients,
+)
 from processor.values import Quad
 from tests.conftest import card_on_desk
 
@@ -51,6 +57,27 @@ def test_turned_quad_levels_a_tilted_line(degrees: float) -> None:
         int(x) // 64: float(np.mean(dark[dark[:, 1] // 64 == x // 64][:, 0])) for x in (128, 384)
     }
     assert abs(rows_at[2] - rows_at[6]) < 2.0  # the line's height the same left and right
+
+
+FRAME = Quad(((0.0, 0.0), (800.0, 0.0), (800.0, 500.0), (0.0, 500.0)))
+
+
+@pytest.mark.parametrize(
+    ("quad", "offsets"),
+    [
+        (FRAME, [0.0, 0.0, 0.0, 0.0]),
+        # the same corners in another order: each frame corner finds its own
+        (FRAME.rotated(2), [0.0, 0.0, 0.0, 0.0]),
+        # one corner cut off: only that corner of the frame is far
+        (Quad(((3.0, 4.0), (800.0, 0.0), (800.0, 500.0), (30.0, 420.0))), [5.0, 0.0, 0.0, 85.44]),
+        # a card inside a margin: every corner 10 px in both directions
+        (Quad(((10.0, 10.0), (790.0, 10.0), (790.0, 490.0), (10.0, 490.0))), [14.142] * 4),
+    ],
+)
+def test_corner_offsets_measure_each_frame_corner_to_the_nearest(
+    quad: Quad, offsets: list[float]
+) -> None:
+    assert corner_offsets(quad, FRAME) == pytest.approx(offsets, abs=1e-3)
 
 
 def test_turned_quad_by_nothing_is_the_quad() -> None:

@@ -1,0 +1,66 @@
+"""Which outline the pipeline reads first: a card filling an image of its own shape is read on
+the frame when its learned outline cuts a corner off."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import cv2
+import numpy as np
+import pytest
+
+from processor.read.locate import RequestCache
+from processor.read.pipeline import cuts_corner, tight_crop
+from processor.values import Quad
+from synthcards import make_sample
+
+FRAME = Quad(((0.0, 0.0), (1000.0, 0.0), (1000.0, 630.0), (0.0, 630.0)))
+
+
+@pytest.mark.parametrize(
+    ("corners", "cut"),
+    [
+        # the frame itself, and a learned outline a few pixels inside it
+        (((0, 0), (1000, 0), (1000, 630), (0, 630)), False),
+        (((8, 1), (994, 3), (990, 624), (6, 627)), False),
+        # on the top corners, the bottom-left one 120 px up: cut
+        (((8, 1), (1000, 1), (1000, 630), (29, 510)), True),
+        # on the right corners (adjacent), the top-left one far in: cut
+        (((150, 60), (1000, 0), (1000, 630), (10, 625)), True),
+        # on two opposite corners only: no edge of the card on the frame's
+        (((0, 0), (960, 60), (1000, 630), (40, 560)), False),
+        # a card with a margin all round (a flatbed scan): nothing on the frame
+        (((40, 40), (960, 40), (960, 590), (40, 590)), False),
+        # on the top corners, the others 25 px off (under the cut): the outline stands
+        (((0, 0), (1000, 0), (990, 606), (10, 606)), False),
+    ],
+)
+def test_cuts_corner(corners: tuple[tuple[float, float], ...], cut: bool) -> None:
+    quad = Quad(tuple((float(x), float(y)) for x, y in corners))
+    assert cuts_corner(quad, FRAME, 630) is cut
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("scene", "index"), [("scan", 30), ("rare", 136)])
+def test_a_tight_crop_whose_outline_cuts_a_corner_reads_whole(
+    processor: Any, scene: str, index: int
+) -> None:
+    # tuned bench cards (seed 11) on which the segmenter cut the bottom-left corner off: the
+    # sheared rows put the address's last line (四组, 号) into the id number's row, and the
+    # card still read complete, one line short
+    sample = make_sample(scene, index, seed=11)
+    engine = processor.service.engine
+    image = cv2.imdecode(np.frombuffer(sample.image, np.uint8), cv2.IMREAD_COLOR)
+    tight = tight_crop(image.shape)
+    assert tight is not None
+    learned = RequestCache(image, engine).learned()
+    assert learned and cuts_corner(learned[0], tight, image.shape[0])
+    body = json.dumps({"data": base64.b64encode(sample.image).decode()}).encode()
+    answer, _ = processor.process(body)
+    result = json.loads(base64.b64decode(answer))
+    assert result["code"] == "200"
+    assert {k: v for k, v in json.loads(result["data"]).items() if k != "idcard_image"} == (
+        sample.expected
+    )
