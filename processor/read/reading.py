@@ -155,8 +155,7 @@ def read_rows(card: np.ndarray, boxes: Sequence[Box], recognizer: TextRecognizer
     """Every row of the upright ``card`` (``boxes``: its text, normalised), each segment read,
     in one call; text in the portrait's place is no row of the card's. A box holding two
     lines stacked (a minority-script line above a label) is read as two."""
-    usable = [b for b in boxes if not (b.x0 > PORTRAIT_TEXT_X0 and _beside_portrait(b))]
-    usable = split_stacked(card, usable)
+    usable = card_text(card, boxes)
     rows = group_rows(usable) if usable else []
     crops: list[np.ndarray] = []
     owners: list[int] = []
@@ -176,6 +175,19 @@ def read_rows(card: np.ndarray, boxes: Sequence[Box], recognizer: TextRecognizer
         for row, lines in zip(rows, per_row, strict=True)
         if len(lines) == len(row.segments)
     ]
+
+
+def card_text(card: np.ndarray, boxes: Sequence[Box]) -> list[Box]:
+    """The text boxes of the upright ``card`` (``boxes``: normalised) that hold its lines: a
+    box holding two lines stacked split in two (:func:`~processor.read.crops.split_stacked`),
+    none in the portrait's place (a box reaching below the portrait, split, leaves its part
+    beside it out too)."""
+    return _off_portrait(split_stacked(card, _off_portrait(boxes)))
+
+
+def _off_portrait(boxes: Sequence[Box]) -> list[Box]:
+    """``boxes`` without those in the portrait's place."""
+    return [b for b in boxes if not (b.x0 > PORTRAIT_TEXT_X0 and _beside_portrait(b))]
 
 
 def _beside_portrait(box: Box) -> bool:

@@ -14,6 +14,8 @@ from processor.read.crops import (
     split_stacked,
     trailing_ink,
 )
+from processor.card.template import PORTRAIT_TEXT_X0
+from processor.read.reading import card_text
 from processor.values import Box
 
 
@@ -244,3 +246,24 @@ def test_a_tall_single_line_and_a_lone_box_are_kept_whole() -> None:
     assert split_stacked(card, boxes) == boxes  # no blank band across it
     card, boxes = _stacked_card(gap=8, noise=False)
     assert split_stacked(card, boxes[-3:]) == boxes[-3:]  # too few boxes to know a line's height
+
+
+@pytest.mark.parametrize("tall_x0", [0.90, 0.30])
+def test_the_part_of_a_split_box_beside_the_portrait_is_no_text(tall_x0: float) -> None:
+    """A box the detector drew down the card's right edge, from beside the portrait to its
+    bottom (a shadow, the artwork's edge): split in two, its part beside the portrait is left
+    out like any box there (it read as a stray 明 after an address). The same box left of
+    the portrait is text and stays, both parts."""
+    card = np.full((808, 1280), 235, np.uint8)
+    x0 = int(tall_x0 * 1280)
+    card[490:600, x0 + 5 : x0 + 60] = 40  # beside the portrait (it ends at 0.78 = 630 px)
+    card[640:795, x0 + 5 : x0 + 60] = 40  # below it
+    tall = Box(tall_x0, 485 / 808, tall_x0 + 0.05, 800 / 808)
+    lines = [Box(0.1, y, 0.5, y + 40 / 808) for y in (0.05, 0.15, 0.3, 0.45)]
+    out = card_text(card, [*lines, tall])
+    assert out[:4] == lines
+    pieces = out[4:]
+    if tall_x0 > PORTRAIT_TEXT_X0:
+        assert len(pieces) == 1 and pieces[0].y0 * 808 >= 600  # the part below it only
+    else:
+        assert len(pieces) == 2
