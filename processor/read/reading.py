@@ -224,10 +224,11 @@ def field_lines(
                 for row in rows
             ]
             continue
-        per_row = [
-            _value_segments(row, name) if k == 0 and name in VALUE_ONLY else list(row.row.segments)
-            for k, row in enumerate(rows)
-        ]
+        per_row = (
+            value_rows(rows, name)
+            if name in VALUE_ONLY
+            else [list(row.row.segments) for row in rows]
+        )
         if name in VALUE_ONLY:
             gray = gray if gray is not None else cv2.cvtColor(card, cv2.COLOR_BGR2GRAY)
             per_row = printed_segments(gray, per_row)
@@ -263,6 +264,19 @@ def field_lines(
 
 def _starts_labelled(line: TextLine) -> bool:
     return any(label_match(line, label) for labels in FIELD_LABELS.values() for label in labels)
+
+
+def value_rows(rows: Sequence[ReadRow], name: str) -> list[list[Box]]:
+    """The segments of a name's, address's or authority's ``rows`` that hold its value: the
+    first row's from where its value starts (its label, as read, left out), the next rows'
+    that reach right of that start (a speck at the card's edge or a piece of a minority-script
+    label in the label column, read as 3 or 4 before an address's next line, is no part of
+    it: the value's lines start at its column)."""
+    if not rows:
+        return []
+    first = _value_segments(rows[0], name)
+    start = first[0].x0 if first else 0.0
+    return [first, *([s for s in row.row.segments if s.x1 > start] for row in rows[1:])]
 
 
 def _value_segments(row: ReadRow, name: str) -> list[Box]:

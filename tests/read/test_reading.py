@@ -11,8 +11,11 @@ import pytest
 from processor.card.facts import check_char, id_number_valid
 from processor.read.fields import MISSING, Field
 from processor.read.outcome import CardReading
-from processor.read.reading import best_reading, completed, is_complete
-from processor.values import Quad
+from processor.card.layout import Row
+from processor.card.template import CARD_ASPECT
+from processor.read.assign import ReadRow
+from processor.read.reading import best_reading, completed, is_complete, value_rows
+from processor.values import Box, CharCandidate, Quad, TextLine
 
 ID_NO = "11010519491231001" + check_char("11010519491231001")  # born 1949-12-31; 男 (odd)
 QUAD = Quad(((0, 0), (856, 0), (856, 540), (0, 540)))
@@ -81,3 +84,39 @@ def test_completed_takes_nothing_from_the_other_side() -> None:
     best = front({**FULL, "race": None})
     back = CardReading("back", {"race": Field("汉", 0.9)}, np.zeros((4, 4, 3), np.uint8), QUAD, 7.0)
     assert completed(best, [best, back]) is best
+
+
+def _segment_row(cy: float, *segments: tuple[float, float, str]) -> ReadRow:
+    """A row at ``cy`` of ``segments`` (x0, x1, text), each character placed evenly."""
+    boxes, lines = [], []
+    for x0, x1, text in segments:
+        chars = tuple(
+            CharCandidate(c, 0.98, "", 0.0, x=(i + 0.5) / len(text)) for i, c in enumerate(text)
+        )
+        boxes.append(Box(x0, cy - 0.035, x1, cy + 0.035))
+        lines.append(TextLine(text, 0.98, chars))
+    return ReadRow(Row(tuple(boxes)), tuple(lines))
+
+
+FIRST = _segment_row(0.57, (0.07, 0.62, "住址辽宁省朝阳市北票市柳林镇"))
+
+
+@pytest.mark.parametrize(
+    ("next_row", "kept"),
+    [
+        # a speck at the card's edge before the next line (read as 3): left out
+        (_segment_row(0.65, (0.005, 0.036, "3"), (0.207, 0.473, "黄泥村15组128号")), [1]),
+        # a minority-script label piece in the label column: left out
+        (_segment_row(0.65, (0.066, 0.135, "Dieg youq"), (0.205, 0.43, "五组")), [1]),
+        # a next line starting a little left of the value's column: kept whole
+        (_segment_row(0.65, (0.13, 0.45, "黄泥村15组128号")), [0]),
+        # two pieces of the value: both kept
+        (_segment_row(0.65, (0.2, 0.3, "黄泥村"), (0.32, 0.45, "15组128号")), [0, 1]),
+    ],
+)
+def test_an_address_next_line_is_what_reaches_its_value_column(
+    next_row: ReadRow, kept: list[int]
+) -> None:
+    first, second = value_rows([FIRST, next_row], "address")
+    assert first[0].x0 == pytest.approx(0.07 + 2.5 / 14 * 0.55 - 0.5 * 0.07 / CARD_ASPECT)
+    assert second == [next_row.row.segments[i] for i in kept]
