@@ -131,8 +131,9 @@ def split_stacked(card: np.ndarray, boxes: list[Box]) -> list[Box]:
         if box.height <= STACKED * short:
             out.append(box)
             continue
-        density, y0 = _ink_rows(card, box)
-        h = card.shape[0]
+        ink, y0, x0 = _ink(card, box)
+        density = ink.mean(axis=1) if ink.size else np.zeros(0)
+        h, w = card.shape[:2]
         rows = _blank_band(density) or _thin_at_line(
             density, box, boxes, short=short, y0=y0, card_h=h
         )
@@ -140,23 +141,46 @@ def split_stacked(card: np.ndarray, boxes: list[Box]) -> list[Box]:
             out.append(box)
             continue
         top, bottom = (y0 + rows[0]) / h, (y0 + rows[1]) / h
-        out.append(Box(box.x0, box.y0, box.x1, top, box.score))
-        out.append(Box(box.x0, bottom, box.x1, box.y1, box.score))
+        out.append(_narrowed(Box(box.x0, box.y0, box.x1, top, box.score), ink[: rows[0]], x0, w))
+        out.append(_narrowed(Box(box.x0, bottom, box.x1, box.y1, box.score), ink[rows[1] :], x0, w))
     return out
 
 
-def _ink_rows(card: np.ndarray, box: Box) -> tuple[np.ndarray, int]:
-    """The share of each pixel row of ``box`` that is ink (Otsu), and the row it starts at."""
+#: A line split off a tall box is narrowed to its own ink where that spans less than this
+#: share of the box's width: 号 under an address's line, boxed with it, is one character
+#: wide, and the rest of the width is the card's guilloche, which the recognisers read as
+#: characters (V5AXXXX) or as nothing.
+NARROW = 0.8
+
+
+def _narrowed(piece: Box, ink: np.ndarray, x0: int, card_w: int) -> Box:
+    """``piece`` (normalised) narrowed to the columns where ``ink`` (its rows of the tall
+    box's ink, from pixel column ``x0`` of a card ``card_w`` wide) holds a stroke."""
+    height = ink.shape[0]
+    if height == 0:
+        return piece
+    columns = np.flatnonzero(ink.sum(axis=0) >= max(2, height // 12))
+    if columns.size == 0:
+        return piece
+    left, right = (x0 + columns[0]) / card_w, (x0 + columns[-1] + 1) / card_w
+    if right - left >= NARROW * piece.width:
+        return piece
+    return Box(max(piece.x0, left), piece.y0, min(piece.x1, right), piece.y1, piece.score)
+
+
+def _ink(card: np.ndarray, box: Box) -> tuple[np.ndarray, int, int]:
+    """Where the normalised ``box`` of ``card`` is ink (Otsu; 1 ink, 0 paper; empty for a box
+    under 8 px), and the pixel row and column it starts at."""
     h, w = card.shape[:2]
     x0, x1 = int(max(0, box.x0 * w)), int(min(w, box.x1 * w))
     y0, y1 = int(max(0, box.y0 * h)), int(min(h, box.y1 * h))
     crop = card[y0:y1, x0:x1]
     if crop.shape[0] < 8 or crop.shape[1] < 8:
-        return np.zeros(0), y0
+        return np.zeros((0, 0), np.uint8), y0, x0
     if crop.ndim == 3:  # only the tall boxes are turned grey, not the whole card
         crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    return ink.mean(axis=1), y0
+    return ink, y0, x0
 
 
 def _blank_band(density: np.ndarray) -> tuple[int, int] | None:

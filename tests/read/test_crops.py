@@ -182,6 +182,10 @@ def test_a_short_line_under_a_long_one_is_split_off(noise: bool) -> None:
     assert out[:4] == lines and len(out) == 6
     top, bottom = out[4:]
     assert 329 <= top.y1 * 808 <= bottom.y0 * 808 <= 347  # in the blank rows 330-346
+    # the long line keeps the box's width; the character is cut to its own (口, 130-160 px),
+    # not read with the guilloche across the rest of the width
+    assert (top.x0, top.x1) == (tall.x0, tall.x1)
+    assert (bottom.x0 * 1280, bottom.x1 * 1280) == pytest.approx((130, 160))
 
 
 def test_a_line_of_characters_with_gaps_across_them_is_kept_whole() -> None:
