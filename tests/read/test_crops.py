@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from processor.card.template import PORTRAIT_TEXT_X0
 from processor.read.crops import (
     FAINT_VALUE,
     continues_line,
@@ -14,7 +15,6 @@ from processor.read.crops import (
     split_stacked,
     trailing_ink,
 )
-from processor.card.template import PORTRAIT_TEXT_X0
 from processor.read.reading import card_text
 from processor.values import Box
 

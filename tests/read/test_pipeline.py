@@ -53,6 +53,7 @@ def test_a_tight_crop_whose_outline_cuts_a_corner_reads_whole(
     sample = make_sample(scene, index, seed=11)
     engine = processor.service.engine
     image = cv2.imdecode(np.frombuffer(sample.image, np.uint8), cv2.IMREAD_COLOR)
+    assert image is not None
     tight = tight_crop(image.shape)
     assert tight is not None
     learned = RequestCache(image, engine).learned()

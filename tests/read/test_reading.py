@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 from processor.card.facts import check_char, id_number_valid
-from processor.read.fields import MISSING, Field
-from processor.read.outcome import CardReading
 from processor.card.layout import Row
 from processor.card.template import CARD_ASPECT
 from processor.read.assign import ReadRow
+from processor.read.fields import MISSING, Field
+from processor.read.outcome import CardReading
 from processor.read.reading import best_reading, completed, is_complete, value_rows
 from processor.values import Box, CharCandidate, Quad, TextLine
 
