@@ -6,6 +6,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ..card.layout import union
 from ..card.template import CARD_ASPECT
 from ..values import Box
 
@@ -90,6 +91,32 @@ def printed_segments(gray: np.ndarray, rows: list[list[Box]]) -> list[list[Box]]
                 kept.add(s)
                 more = True
     return [[s for s in segments if s in kept] for segments in rows]
+
+
+#: Two segments of a value's line this close (line heights) are read as one: the detector
+#: splits a line where glare or a fade washes characters out (湖南省 | 市芦淞区 around a
+#: faint 株洲), and a person still reads them; a segment's gap wider than this is a value's
+#: end and something else after it.
+BRIDGE = 2.5
+
+
+def bridge_gaps(segments: list[Box], others: list[Box], shape: tuple[int, ...]) -> list[Box]:
+    """A line's ``segments`` (left to right, normalised to a card of ``shape``) with each two
+    neighbours whose gap is at most :data:`BRIDGE` line heights and holds none of ``others``
+    (a segment left out: an overlaid watermark) joined into one box."""
+    h, w = shape[:2]
+    out: list[Box] = []
+    for seg in segments:
+        if out:
+            last = out[-1]
+            gap = (seg.x0 - last.x1) * w
+            height = max(last.height, seg.height) * h
+            between = any(o.x1 > last.x1 and o.x0 < seg.x0 for o in others)
+            if gap <= BRIDGE * height and not between:
+                out[-1] = union([last, seg])
+                continue
+        out.append(seg)
+    return out
 
 
 #: A text box this many times as tall as the card's short text boxes (their lower quartile:

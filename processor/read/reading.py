@@ -40,7 +40,14 @@ from .assign import (
     side_evidence,
     value_box,
 )
-from .crops import TRAIL_ROWS, ink_past, printed_segments, segment_crop, split_stacked
+from .crops import (
+    TRAIL_ROWS,
+    bridge_gaps,
+    ink_past,
+    printed_segments,
+    segment_crop,
+    split_stacked,
+)
 from .engine import OcrEngine
 from .locate import TEXT_CHECK_SCORE, Candidate, RequestCache
 from .outcome import CardReading
@@ -231,7 +238,11 @@ def field_lines(
         )
         if name in VALUE_ONLY:
             gray = gray if gray is not None else cv2.cvtColor(card, cv2.COLOR_BGR2GRAY)
-            per_row = printed_segments(gray, per_row)
+            printed = printed_segments(gray, per_row)
+            per_row = [
+                bridge_gaps(kept, [b for b in row if b not in kept], card.shape)
+                for kept, row in zip(printed, per_row, strict=True)
+            ]
         for k, segments in enumerate(per_row):
             for j, segment in enumerate(segments):
                 trail = j == len(segments) - 1 and name in TRAIL_ROWS

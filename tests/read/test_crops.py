@@ -8,6 +8,7 @@ import pytest
 from processor.card.template import PORTRAIT_TEXT_X0
 from processor.read.crops import (
     FAINT_VALUE,
+    bridge_gaps,
     continues_line,
     ink_contrast,
     printed_segments,
@@ -271,3 +272,32 @@ def test_the_part_of_a_split_box_beside_the_portrait_is_no_text(tall_x0: float) 
         assert len(pieces) == 1 and pieces[0].y0 * 808 >= 600  # the part below it only
     else:
         assert len(pieces) == 2
+
+
+LINE_H = 56 / 808  # a value line 56 px high on the 1280 x 808 card
+
+
+def _seg(x0: float, x1: float) -> Box:
+    return Box(x0, 0.5, x1, 0.5 + LINE_H)
+
+
+@pytest.mark.parametrize(
+    ("segments", "others", "joined"),
+    [
+        # a gap of two characters (faint under glare): one line
+        ([_seg(0.07, 0.32), _seg(0.40, 0.61)], [], [(0.07, 0.61)]),
+        # ... unless a segment left out (a watermark) lies in it
+        ([_seg(0.07, 0.32), _seg(0.40, 0.61)], [_seg(0.33, 0.39)], [(0.07, 0.32), (0.40, 0.61)]),
+        # a gap of four line heights: the value ended, something else follows
+        ([_seg(0.07, 0.32), _seg(0.52, 0.61)], [], [(0.07, 0.32), (0.52, 0.61)]),
+        # three pieces, the first two close: those two joined
+        ([_seg(0.1, 0.2), _seg(0.22, 0.3), _seg(0.6, 0.7)], [], [(0.1, 0.3), (0.6, 0.7)]),
+        ([_seg(0.1, 0.2)], [], [(0.1, 0.2)]),
+    ],
+)
+def test_bridge_gaps(
+    segments: list[Box], others: list[Box], joined: list[tuple[float, float]]
+) -> None:
+    out = bridge_gaps(segments, others, (808, 1280, 3))
+    assert [(b.x0, b.x1) for b in out] == joined
+    assert all(b.y0 == 0.5 and b.y1 == 0.5 + LINE_H for b in out)
