@@ -231,17 +231,13 @@ def field_lines(
                 for row in rows
             ]
             continue
-        per_row = (
-            value_rows(rows, name)
-            if name in VALUE_ONLY
-            else [list(row.row.segments) for row in rows]
-        )
+        per_row = [list(row.row.segments) for row in rows]
         if name in VALUE_ONLY:
             gray = gray if gray is not None else cv2.cvtColor(card, cv2.COLOR_BGR2GRAY)
-            printed = printed_segments(gray, per_row)
+            values = value_rows(rows, name)
             per_row = [
                 bridge_gaps(kept, [b for b in row if b not in kept], card.shape)
-                for kept, row in zip(printed, per_row, strict=True)
+                for kept, row in zip(printed_segments(gray, values), values, strict=True)
             ]
         for k, segments in enumerate(per_row):
             for j, segment in enumerate(segments):
