@@ -72,7 +72,7 @@ class TextRecognizer:
         kept = [i for i, c in enumerate(self.folded) if i and c in wanted]
         self._keep = np.array([0, *kept], np.int64) if kept else None
         self._keep_classes = [self.folded[i] for i in (0, *kept)] if kept else []
-        self._masks: dict[frozenset[str], np.ndarray] = {}
+        self._masks: dict[tuple[frozenset[str], bool], np.ndarray] = {}
         self._masks_lock = threading.Lock()
 
     @property
@@ -106,14 +106,17 @@ class TextRecognizer:
                 future.result()
         return [r for r in results if r is not None]
 
-    def _mask(self, alphabet: frozenset[str]) -> np.ndarray:
-        """The classes ``alphabet`` allows (the blank always), made once per alphabet."""
-        mask = self._masks.get(alphabet)
+    def _mask(self, alphabet: frozenset[str], *, kept: bool = False) -> np.ndarray:
+        """The classes ``alphabet`` allows (the blank always), of all or (``kept``) of those
+        this recogniser keeps; made once per alphabet."""
+        key = (alphabet, kept)
+        mask = self._masks.get(key)
         if mask is None:
             wanted = _nfkc(alphabet)
-            mask = np.array([i == 0 or c in wanted for i, c in enumerate(self.folded)])
+            classes = self._keep_classes if kept else self.folded
+            mask = np.array([i == 0 or c in wanted for i, c in enumerate(classes)])
             with self._masks_lock:
-                self._masks[alphabet] = mask
+                self._masks[key] = mask
         return mask
 
     def _run(
@@ -145,8 +148,7 @@ class TextRecognizer:
         crop reads, without running the model again."""
         if line.kept is None or self._keep is None:
             raise ValueError("the line keeps no probabilities to read it again")
-        wanted = _nfkc(alphabet)
-        mask = np.array([j == 0 or c in wanted for j, c in enumerate(self._keep_classes)])
+        mask = self._mask(alphabet, kept=True)
         return self._decode(line.kept * mask, line.step, self._keep_classes)
 
     def between(self, line: TextLine, chars: frozenset[str]) -> list[float]:
@@ -158,9 +160,8 @@ class TextRecognizer:
         pairs = max(0, len(line.chars) - 1)
         if line.kept is None or line.step <= 0 or pairs == 0:
             return [0.0] * pairs
-        wanted = _nfkc(chars)
-        columns = [j for j, c in enumerate(self._keep_classes) if j and c in wanted]
-        seen = line.kept[:, columns].sum(axis=1) if columns else np.zeros(len(line.kept))
+        allowed = self._mask(chars, kept=True)[1:]  # (the blank left out)
+        seen = line.kept[:, 1:][:, allowed].sum(axis=1)
         first = [round(c.x / line.step - 0.5) for c in line.chars]  # each one's time step
         return [
             float(seen[a + 1 : b].max()) if b > a + 1 else 0.0 for a, b in itertools.pairwise(first)
