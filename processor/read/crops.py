@@ -186,7 +186,7 @@ def _narrowed(piece: Box, ink: np.ndarray, x0: int, card_w: int) -> Box:
     height = ink.shape[0]
     if height == 0:
         return piece
-    columns = np.flatnonzero(ink.sum(axis=0) >= max(2, height // 12))
+    columns = np.flatnonzero(_stroke_columns(ink))
     if columns.size == 0:
         return piece
     left, right = (x0 + columns[0]) / card_w, (x0 + columns[-1] + 1) / card_w
@@ -333,8 +333,7 @@ def trailing_ink(line: np.ndarray, text_end: int) -> int:
         # text faded by glare or light still stands out from its own surroundings
         threshold = max(threshold, tail_threshold)
     height = gray.shape[0]
-    # a column holds ink when enough of its pixels are text-dark: a stroke, not a speck
-    inked = ((tail < threshold).sum(axis=0) >= max(2, height // 12)).tolist()
+    inked = _stroke_columns(tail < threshold).tolist()
     gap = max(2, int(0.5 * height))
     end = 0
     for col, ink in enumerate(inked):
@@ -343,6 +342,12 @@ def trailing_ink(line: np.ndarray, text_end: int) -> int:
         elif col - end >= gap:
             break
     return min(len(inked), end + height // 8) if end else 0
+
+
+def _stroke_columns(ink: np.ndarray) -> np.ndarray:
+    """Which columns of the ink mask ``ink`` (rows x columns, 1 or True where ink) hold a
+    stroke, not a speck: enough of their pixels (a twelfth of the rows, at least 2) are ink."""
+    return np.asarray(ink.sum(axis=0) >= max(2, ink.shape[0] // 12))
 
 
 def _otsu(gray: np.ndarray) -> tuple[float, float]:

@@ -231,7 +231,6 @@ def field_lines(
                 for row in rows
             ]
             continue
-        per_row = [list(row.row.segments) for row in rows]
         if name in VALUE_ONLY:
             gray = gray if gray is not None else cv2.cvtColor(card, cv2.COLOR_BGR2GRAY)
             values = value_rows(rows, name)
@@ -239,6 +238,8 @@ def field_lines(
                 bridge_gaps(kept, [b for b in row if b not in kept], card.shape)
                 for kept, row in zip(printed_segments(gray, values), values, strict=True)
             ]
+        else:
+            per_row = [list(row.row.segments) for row in rows]
         for k, segments in enumerate(per_row):
             for j, segment in enumerate(segments):
                 trail = j == len(segments) - 1 and name in TRAIL_ROWS
