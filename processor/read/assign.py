@@ -21,6 +21,7 @@ from ..card.facts import ETHNICITIES, id_number_valid
 from ..card.layout import Row, union
 from ..card.template import CARD_ASPECT, FIELD_LABELS, FIELD_ROWS
 from ..values import Box, CharCandidate, TextLine
+from .fields import validity_value
 
 #: The printed labels and titles, by side: (key, text).
 FRONT_LABELS: tuple[tuple[str, str], ...] = (
@@ -195,7 +196,8 @@ def content_score(field: str, row: ReadRow, index: int = 0) -> float:
         if len(digits) == 18 and id_number_valid(digits):
             return 5.0
         return 3.0 if len(digits) >= 15 else 0.0
-    if len(digits) >= 15 and not _VALIDITY.search(text):
+    validity = bool(_VALIDITY.search(text)) or validity_value(text) is not None
+    if len(digits) >= 15 and not validity:
         return -3.0  # an id number is never another field (a validity range's 16 digits are none)
     if field == "name":
         return 1.0 if 1 <= cjk <= 12 and len(digits) == 0 else 0.0
@@ -211,7 +213,7 @@ def content_score(field: str, row: ReadRow, index: int = 0) -> float:
     if field == "issued_by":
         return 2.5 if _AUTHORITY.search(text) else 0.0
     if field == "valid_date":
-        return 3.0 if _VALIDITY.search(text) else 0.0
+        return 3.0 if validity else 0.0
     if field in ("title", "subtitle"):
         return 0.0
     raise ValueError(f"unknown field {field!r}")

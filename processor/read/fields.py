@@ -102,6 +102,7 @@ _RACE_PASSTHROUGH = re.compile(rf"^[{HAN}]{{1,6}}人$")
 _MIN_CLEAN_SCORE = 0.9
 _DATE = r"(\d{4})\s*[.,·]?\s*(\d{2})\s*[.,·]?\s*(\d{2})"
 _VALIDITY_RE = re.compile(rf"{_DATE}\s*[-—–一~]*\s*(?:{_DATE}|(长期|長期|长朗|长明))")
+_DIGITS: Final = "0123456789"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -123,22 +124,26 @@ MISSING = Field(None)
 WEAK_FIELDS = frozenset({"name", "address"})
 
 
-def strip_label(text: str, *labels: str) -> str:
+def strip_label(text: str, *labels: str, starts: str = "") -> str:
     """Remove a leading printed label (and fragments of it that the recogniser merged), and
-    every space and punctuation mark."""
-    return _PUNCT.sub("", label_value(text, *labels))
+    every space and punctuation mark. ``starts``: characters the value may begin with that no
+    label character is read as (see :func:`label_value`)."""
+    return _PUNCT.sub("", label_value(text, *labels, starts=starts))
 
 
 #: What the recogniser reads the blank between a label and its value as.
 GAP_CHARS = " \t—―─－-_~.,，:：·/\\|｜"
 
 
-def label_value(text: str, *labels: str) -> str:
+def label_value(text: str, *labels: str, starts: str = "") -> str:
     """``text`` after a leading printed label (or fragments of it that the recogniser merged)
-    and the blank after it, every character of the value kept as read."""
+    and the blank after it, every character of the value kept as read. A character of
+    ``starts`` (a digit of a date, 男 or 女) where the label's last character stands is the
+    value's first: the recogniser dropped the label's last character (出1957年, 性女), it did
+    not read it as that."""
     kept = [i for i, c in enumerate(text) if not _PUNCT.fullmatch(c)]
     compact = "".join(text[i] for i in kept)
-    rest = _after_label(compact, labels)
+    rest = _after_label(compact, labels, starts)
     cut = len(compact) - len(rest)
     if cut == 0:
         return text.lstrip(GAP_CHARS) if not kept or kept[0] > 0 else text
@@ -146,10 +151,18 @@ def label_value(text: str, *labels: str) -> str:
     return text[start:].lstrip(GAP_CHARS)
 
 
-def _after_label(text: str, labels: Sequence[str]) -> str:
-    """The suffix of ``text`` (no spaces or punctuation) after a leading label."""
+def _after_label(text: str, labels: Sequence[str], starts: str = "") -> str:
+    """The suffix of ``text`` (no spaces or punctuation) after a leading label (``starts``:
+    see :func:`label_value`)."""
     for label in labels:
         n = len(label)
+        if (
+            len(text) >= n
+            and text[n - 1] in starts
+            and label[: n - 1] == text[: n - 1]
+            and text[n - 1] not in label
+        ):
+            return text[n - 1 :]  # the label's last character dropped, not misread
         if MIDDLE_DOT in text[:n]:  # a speck read inside the spaced label (住·址)
             head = text[: n + 1].replace(MIDDLE_DOT, "")
             if head.startswith(label):
@@ -230,7 +243,7 @@ def _misread(line: TextLine, index: int, char: str) -> bool:
 def parse_gender(line: TextLine | None) -> Field:
     if line is None:
         return MISSING
-    text = strip_label(line.text, "性别")
+    text = strip_label(line.text, "性别", starts="男女")
     if text[:1] in ("男", "女"):
         return Field(text[0], line.chars[0].prob if line.chars else line.score)
     return MISSING
@@ -304,15 +317,24 @@ def parse_birth(line: TextLine | None) -> Field:
     """``1982 年 9 月 25 日`` (labels optional) -> ``1982.09.25``."""
     if line is None:
         return MISSING
-    text = strip_label(line.text, "出生")
-    match = re.search(r"(\d{4})\D{0,3}?(\d{1,2})\D{1,3}?(\d{1,2})", text)
-    if not match:
-        return MISSING
-    try:
-        day = dt.date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return MISSING
-    return Field(format_date(day), line.score)
+    text = strip_label(line.text, "出生", starts=_DIGITS)
+    # the first run that is a date of this or the last century: a label character read as a
+    # digit before the year (出72007年) is no part of it
+    for at in range(len(text)):
+        match = _BIRTH_RE.match(text, at)
+        if match is None or not BIRTH_YEARS[0] <= int(match[1]) <= BIRTH_YEARS[1]:
+            continue
+        try:
+            day = dt.date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            continue
+        return Field(format_date(day), line.score)
+    return MISSING
+
+
+_BIRTH_RE = re.compile(r"(\d{4})\D{0,3}?(\d{1,2})\D{1,3}?(\d{1,2})")
+#: The years a card holder's birth can fall in.
+BIRTH_YEARS: Final = (1900, 2099)
 
 
 #: Misreads of the fixed words of addresses that are never right as read: 白治 is no place
@@ -693,20 +715,30 @@ def parse_validity(line: TextLine | None) -> Field:
     """``YYYY.MM.DD-YYYY.MM.DD`` (5, 10 or 20 years, same month and day) or ``YYYY.MM.DD-长期``."""
     if line is None:
         return MISSING
-    text = strip_label(line.text, "有效期限").replace(" ", "")
-    match = _VALIDITY_RE.search(text)
-    if not match:
-        return MISSING
-    try:
-        start = dt.date(int(match[1]), int(match[2]), int(match[3]))
-        if match[7]:
-            return Field(f"{format_date(start)}-{LONG_TERM}", line.score)
-        end = dt.date(int(match[4]), int(match[5]), int(match[6]))
-    except ValueError:
-        return MISSING
-    if end not in {add_years(start, years) for years in (5, 10, 20)}:
-        return MISSING
-    return Field(f"{format_date(start)}-{format_date(end)}", line.score)
+    value = validity_value(line.text)
+    return MISSING if value is None else Field(value, line.score)
+
+
+def validity_value(text: str) -> str | None:
+    """The validity range that ``text`` prints (its label, a misread of it, blanks and
+    separators around; the dots and the dash may be lost: 2021112820261128), formatted;
+    None when it prints none. The first run from which the two dates validate is taken, so
+    a label character read as a digit (有效期1 2011…) is no part of it."""
+    compact = _PUNCT.sub("", text)
+    for at in range(len(compact)):
+        match = _VALIDITY_RE.match(compact, at)
+        if match is None:
+            continue
+        try:
+            start = dt.date(int(match[1]), int(match[2]), int(match[3]))
+            if match[7]:
+                return f"{format_date(start)}-{LONG_TERM}"
+            end = dt.date(int(match[4]), int(match[5]), int(match[6]))
+        except ValueError:
+            continue
+        if end in {add_years(start, years) for years in (5, 10, 20)}:
+            return f"{format_date(start)}-{format_date(end)}"
+    return None
 
 
 def reconcile_front(fields: dict[str, Field]) -> dict[str, Field]:
@@ -759,4 +791,5 @@ __all__ = [
     "unless_unread",
     "unread_gap",
     "unread_gaps",
+    "validity_value",
 ]

@@ -188,6 +188,21 @@ def test_a_validity_range_is_found_without_its_label() -> None:
     assert fields("back", back)["valid_date"] == ["电2020.12.23-2040.12.23"]
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("南意期服2021112820261128", True),  # dots and dash lost, label misread
+        ("有效期限 20110618长期", True),
+        ("南意期服2021112820261129", False),  # 16 digits that are no range: never a validity
+    ],
+)
+def test_a_validity_range_is_found_without_its_dots(text: str, found: bool) -> None:
+    """A blurred or small back: the dots and dash are lost; the 16 digits whose two dates
+    keep a legal term are the validity range, not an id number's row."""
+    back = [*BACK[:3], row(0.86, text, x0=0.2)]
+    assert (fields("back", back).get("valid_date") == [text]) is found
+
+
 # -- side evidence ----------------------------------------------------------------------------
 def test_side_evidence_comes_from_labels_and_the_number() -> None:
     front = side_evidence(FRONT)

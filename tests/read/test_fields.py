@@ -106,6 +106,8 @@ def test_parse_address_reads_dashes_after_chinese_as_yi(lines: list[str], expect
         ("性别女健旗汉", "女", "汉"),
         ("性别男民旗土家", "男", "土家"),
         ("性别男民旗火星", "男", None),
+        # the label's 别 dropped: the value right after 性 is the gender, not a misread 别
+        ("性女民族壮", "女", "壮"),
         # the label not read at all (glare): the value alone after the gender's blank
         ("性别男 汉", "男", "汉"),
         ("女  土家", "女", "土家"),
@@ -145,6 +147,9 @@ def test_parse_race_passthrough_needs_a_clean_read() -> None:
         ("1982年9月25日", "1982.09.25"),
         ("出生1982年9月25日", "1982.09.25"),
         ("2001 年 12 月 1 日", "2001.12.01"),
+        ("出1957年6月1日", "1957.06.01"),  # the label's 生 dropped: its 1 is the year's
+        ("出72007年8月2日", "2007.08.02"),  # ... or 生 read as a digit: no year 7200
+        ("1982年9月", None),
         ("1982年13月25日", None),
         ("1982年2月30日", None),
         ("年月日", None),
@@ -233,6 +238,15 @@ def test_parse_issuer(text: str, expected: str | None) -> None:
         ("2013.03.21-2033.03.22", None),  # end must keep month and day
         ("2013.02.30-2033.02.30", None),
         ("2016.02.29-2021.02.28", "2016.02.29-2021.02.28"),
+        # the label's 限 dropped: the first digit is the year's, not the label's
+        ("有效期2010.11.10-2015.11.10", "2010.11.10-2015.11.10"),
+        # the dots and the dash lost (a blurred or small card), the label misread
+        ("南意期服2021112820261128", "2021.11.28-2026.11.28"),
+        ("有效期限 20110618 长期", "2011.06.18-长期"),
+        # a label character read as a digit before the range is no part of it
+        ("有效期1 2011.06.18-2016.06.18", "2011.06.18-2016.06.18"),
+        ("有效期限 2021112820261129", None),
+        ("有效期限", None),
     ],
 )
 def test_parse_validity(text: str, expected: str | None) -> None:
@@ -285,6 +299,23 @@ def test_reconcile_front_leaves_fields_alone_without_a_valid_number() -> None:
 )
 def test_strip_label(text: str, label: str, expected: str) -> None:
     assert fp.strip_label(text, label) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "starts", "expected"),
+    [
+        ("出1957年", "出生", "0123456789", "1957年"),  # 生 dropped: the 1 is the value's
+        ("出生1957年", "出生", "0123456789", "1957年"),
+        ("出土1957年", "出生", "0123456789", "1957年"),  # 生 misread: still the label's
+        ("有效期2010.11.10", "有效期限", "0123456789", "20101110"),
+        ("有效期限2010.11.10", "有效期限", "0123456789", "20101110"),
+        ("性女", "性别", "男女", "女"),
+        ("性别女", "性别", "男女", "女"),
+        ("性女民族", "性别", "", "民族"),  # without ``starts``: 女 taken for a misread 别
+    ],
+)
+def test_strip_label_value_start(text: str, label: str, starts: str, expected: str) -> None:
+    assert fp.strip_label(text, label, starts=starts) == expected
 
 
 @pytest.mark.parametrize(
