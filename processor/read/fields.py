@@ -179,6 +179,8 @@ def _after_label(text: str, labels: Sequence[str], starts: str = "") -> str:
             return text[n:]
         if n >= 4 and len(text) > 2 and text[1] == label[-1]:  # its tail, misread (几关)
             return text[2:]
+        if n >= 4 and len(text) > n and text[n - 2 : n] == label[-2:]:  # its head misread
+            return text[n:]  # (整策机关: 签发 read as two other characters)
         # a long label with one character misread (签发机美)
         if (
             n >= 4
@@ -558,17 +560,17 @@ def parse_issuer(line: TextLine | None) -> Field:
     # no place name starts with 一: one there is the blank after the label, read as a stroke
     text = _PUNCT.sub("", _yi(value)).lstrip("一")
     # a label read only in part leaves its cut in doubt (发机玛沁县…: 签 and 关 lost): where a
-    # known authority starts within the label's length, that is the value
+    # known authority starts within the label's length, that is the value: as read
+    # (a city whose name's second character is 关: 韶关市… read without its label), or the
+    # one known authority its runner-ups make of what starts there (韶关市公安局淡江分局)
     compact = _PUNCT.sub("", _yi(raw))
-    for start in range(len("签发机关") + 2):
-        if authority_known(compact[start:]):
-            text = compact[start:]
-            break
-    chars = chars_of(line, text)
-    if chars is not None:
-        known = correct_authority(_candidates(text, chars))
+    starts = [compact[start:] for start in range(len("签发机关") + 2)]
+    text = next((tail for tail in starts if authority_known(tail)), text)
+    for tail in dict.fromkeys([text, *starts]):
+        chars = chars_of(line, tail)
+        known = None if chars is None else correct_authority(_candidates(tail, chars))
         if known is not None:
-            return Field(known, line.score if known == text else CORRECTED)
+            return Field(known, line.score if known == tail else CORRECTED)
     if not ISSUER_RE.match(text):
         return MISSING
     return Field(text, line.score)

@@ -218,12 +218,25 @@ def test_parse_address_joins_lines_and_strips_label() -> None:
         ("义乌市公安局", "义乌市公安局"),
         ("关乌鲁木齐市公安局天山分局", "乌鲁木齐市公安局天山分局"),  # the label's tail
         ("关岭布依族苗族自治县公安局", "关岭布依族苗族自治县公安局"),
+        ("整策机关修武县公安局", "修武县公安局"),  # a small card: the label's 签发 misread
         ("南京市玄武区", None),
         ("公安局", None),
     ],
 )
 def test_parse_issuer(text: str, expected: str | None) -> None:
     assert fp.parse_issuer(line(text)).value == expected
+
+
+def test_parse_issuer_keeps_a_city_whose_second_character_is_the_labels_last() -> None:
+    # no label read, and 浈 read as 淡: 韶关 was cut as the label's misread tail (几关)
+    read = "韶关市公安局淡江分局"
+    assert fp.parse_issuer(line(read, 0.8, alts={6: "浈"})) == fp.Field(
+        "韶关市公安局浈江分局", fp.CORRECTED
+    )
+    assert (
+        fp.parse_issuer(line("签发机关" + read, 0.8, alts={10: "浈"})).value
+        == "韶关市公安局浈江分局"
+    )
 
 
 @pytest.mark.parametrize(
@@ -288,6 +301,7 @@ def test_reconcile_front_leaves_fields_alone_without_a_valid_number() -> None:
         ("名张勇林", "姓名", "张勇林"),
         ("关乌鲁木齐市公安局", "签发机关", "乌鲁木齐市公安局"),
         ("几关合肥市公安局", "签发机关", "合肥市公安局"),
+        ("整策机关修武县公安局", "签发机关", "修武县公安局"),  # its head misread, 机关 read
         ("李名扬", "姓名", "李名扬"),
         ("姓各崔涵诗", "姓名", "崔涵诗"),
         ("住·址黑龙江省齐齐哈尔市", "住址", "黑龙江省齐齐哈尔市"),
