@@ -85,6 +85,7 @@ def test_a_label_whose_last_character_is_lost_keeps_its_value_whole(
     image = cv2.imdecode(np.frombuffer(sample.image, np.uint8), cv2.IMREAD_COLOR)
     assert image is not None
     squeezed = cv2.imdecode(np.frombuffer(_jpeg(image, 25), np.uint8), cv2.IMREAD_COLOR)
+    assert squeezed is not None
     body = json.dumps({"data": base64.b64encode(_jpeg(squeezed, 92)).decode()}).encode()
     answer, _ = processor.process(body)
     result = json.loads(base64.b64decode(answer))
