@@ -187,6 +187,12 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _PLACE_WORDS = re.compile(r"[省市区县镇乡村路街道号室组栋幢楼单元弄巷里旗盟州]")
 
 
+def _validity_like(text: str) -> bool:
+    """Whether ``text`` looks like a validity range: shaped like one (its end may be cut), or
+    one that validates with its dots and dash lost (2021112820261128)."""
+    return bool(_VALIDITY.search(text)) or validity_value(text) is not None
+
+
 def content_score(field: str, row: ReadRow, index: int = 0) -> float:
     """How much what ``row`` reads looks like ``field``'s value (its ``index``-th row)."""
     text = row.text.replace(" ", "")
@@ -196,8 +202,7 @@ def content_score(field: str, row: ReadRow, index: int = 0) -> float:
         if len(digits) == 18 and id_number_valid(digits):
             return 5.0
         return 3.0 if len(digits) >= 15 else 0.0
-    validity = bool(_VALIDITY.search(text)) or validity_value(text) is not None
-    if len(digits) >= 15 and not validity:
+    if len(digits) >= 15 and not _validity_like(text):
         return -3.0  # an id number is never another field (a validity range's 16 digits are none)
     if field == "name":
         return 1.0 if 1 <= cjk <= 12 and len(digits) == 0 else 0.0
@@ -213,7 +218,7 @@ def content_score(field: str, row: ReadRow, index: int = 0) -> float:
     if field == "issued_by":
         return 2.5 if _AUTHORITY.search(text) else 0.0
     if field == "valid_date":
-        return 3.0 if validity else 0.0
+        return 3.0 if _validity_like(text) else 0.0
     if field in ("title", "subtitle"):
         return 0.0
     raise ValueError(f"unknown field {field!r}")

@@ -12,7 +12,8 @@ import dataclasses
 import datetime as dt
 import itertools
 import re
-from collections.abc import Sequence
+import string
+from collections.abc import Iterator, Sequence
 from typing import Final
 
 from ..card.facts import (
@@ -102,7 +103,6 @@ _RACE_PASSTHROUGH = re.compile(rf"^[{HAN}]{{1,6}}人$")
 _MIN_CLEAN_SCORE = 0.9
 _DATE = r"(\d{4})\s*[.,·]?\s*(\d{2})\s*[.,·]?\s*(\d{2})"
 _VALIDITY_RE = re.compile(rf"{_DATE}\s*[-—–一~]*\s*(?:{_DATE}|(长期|長期|长朗|长明))")
-_DIGITS: Final = "0123456789"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -319,12 +319,11 @@ def parse_birth(line: TextLine | None) -> Field:
     """``1982 年 9 月 25 日`` (labels optional) -> ``1982.09.25``."""
     if line is None:
         return MISSING
-    text = strip_label(line.text, "出生", starts=_DIGITS)
+    text = strip_label(line.text, "出生", starts=string.digits)
     # the first run that is a date of this or the last century: a label character read as a
     # digit before the year (出72007年) is no part of it
-    for at in range(len(text)):
-        match = _BIRTH_RE.match(text, at)
-        if match is None or not BIRTH_YEARS[0] <= int(match[1]) <= BIRTH_YEARS[1]:
+    for match in _matches(_BIRTH_RE, text):
+        if not BIRTH_YEARS[0] <= int(match[1]) <= BIRTH_YEARS[1]:
             continue
         try:
             day = dt.date(int(match[1]), int(match[2]), int(match[3]))
@@ -332,6 +331,12 @@ def parse_birth(line: TextLine | None) -> Field:
             continue
         return Field(format_date(day), line.score)
     return MISSING
+
+
+def _matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``pattern`` matched from each position of ``text`` in turn (overlapping, unlike
+    ``finditer``: a run that starts inside a rejected one is still tried)."""
+    return (match for at in range(len(text)) if (match := pattern.match(text, at)))
 
 
 _BIRTH_RE = re.compile(r"(\d{4})\D{0,3}?(\d{1,2})\D{1,3}?(\d{1,2})")
@@ -564,9 +569,9 @@ def parse_issuer(line: TextLine | None) -> Field:
     # (a city whose name's second character is 关: 韶关市… read without its label), or the
     # one known authority its runner-ups make of what starts there (韶关市公安局淡江分局)
     compact = _PUNCT.sub("", _yi(raw))
-    starts = [compact[start:] for start in range(len("签发机关") + 2)]
-    text = next((tail for tail in starts if authority_known(tail)), text)
-    for tail in dict.fromkeys([text, *starts]):
+    tails = [compact[start:] for start in range(len("签发机关") + 2)]
+    text = next((tail for tail in tails if authority_known(tail)), text)
+    for tail in dict.fromkeys([text, *tails]):
         chars = chars_of(line, tail)
         known = None if chars is None else correct_authority(_candidates(tail, chars))
         if known is not None:
@@ -727,10 +732,7 @@ def validity_value(text: str) -> str | None:
     None when it prints none. The first run from which the two dates validate is taken, so
     a label character read as a digit (有效期1 2011…) is no part of it."""
     compact = _PUNCT.sub("", text)
-    for at in range(len(compact)):
-        match = _VALIDITY_RE.match(compact, at)
-        if match is None:
-            continue
+    for match in _matches(_VALIDITY_RE, compact):
         try:
             start = dt.date(int(match[1]), int(match[2]), int(match[3]))
             if match[7]:
