@@ -180,9 +180,18 @@ def id_like(text: str) -> str:
     return "".join(c for c in mapped if c.isascii() and (c.isdigit() or c == "X"))
 
 
+def id_run(text: str) -> str:
+    """The longest unbroken run of id-number characters in ``text`` (spaces dropped, common
+    misreads mapped): a number is printed as one run, while a line of words and figures
+    (Invoice No. 2024-0815 Total due: 1,280.00) maps to 18 scattered ones."""
+    runs = _ID_RUN.findall(text.replace(" ", "").translate(_ID_READS))
+    return max(runs, key=len, default="")
+
+
 _BIRTH = re.compile(r"\d{4}\s*年?\s*\D{0,2}\d{1,2}\s*\D{0,2}\d{1,2}")
 _VALIDITY = re.compile(r"\d{4}\D?\d{2}\D?\d{2}\s*[-—–一~]+\s*(?:\d{4}|长期)")
 _AUTHORITY = re.compile(r"公安局|分局")
+_ID_RUN = re.compile(r"[0-9X]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _PLACE_WORDS = re.compile(r"[省市区县镇乡村路街道号室组栋幢楼单元弄巷里旗盟州]")
 
@@ -378,8 +387,8 @@ def join_labels(rows: Sequence[ReadRow]) -> list[ReadRow]:
 
 def side_evidence(rows: Sequence[ReadRow]) -> dict[str, float]:
     """Per side, how much of what only that side prints was read: each label or title found
-    counts its strength, a valid id number 2 (a number-like line 1), a validity range and an
-    authority 1 each."""
+    counts its strength, a valid id number 2 (a run of 15 id characters 1), a validity range
+    and an authority 1 each."""
     found: dict[str, float] = {}
     for row in rows:
         for line in row.lines:
@@ -388,7 +397,7 @@ def side_evidence(rows: Sequence[ReadRow]) -> dict[str, float]:
     front = sum(found.get(label, 0.0) for _, label in FRONT_LABELS)
     back = sum(found.get(label, 0.0) for _, label in BACK_LABELS)
     texts = [row.text.replace(" ", "") for row in rows]
-    ids = [id_like(t) for t in texts]
+    ids = [id_run(t) for t in texts]
     if any(len(d) == 18 and id_number_valid(d) for d in ids):
         front += 2.0
     elif any(len(d) >= 15 for d in ids):

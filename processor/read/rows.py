@@ -41,13 +41,19 @@ def parse_rows(side: str, lines: dict[str, list[TextLine]]) -> dict[str, fp.Fiel
     return parse_front(lines) if side == "front" else parse_back(lines)
 
 
+#: Fields whose check is no evidence of a card: a name and an address pass for almost any
+#: line of Chinese text, and the gender and 民族 row is read within its few characters, where
+#: a row of anything else comes out as 男 or 女 (a staff badge's 部门 row read as 女).
+NO_EVIDENCE = fp.WEAK_FIELDS | {"gender", "race"}
+
+
 def looks_like_card(parsed: dict[str, fp.Field], lines: dict[str, list[TextLine]]) -> bool:
     """Whether what was read is evidence of an ID card rather than a document, a bank card or
     a texture whose text happened to fall into the card's rows: at least one field with a
-    real check (not name or address, which most Chinese text passes) passed its validation,
-    or (front) two of the printed labels were read. Otherwise the answer is 201
-    (no card), not a field code for a card that is not there."""
-    if any(f.ok for name, f in parsed.items() if name not in fp.WEAK_FIELDS):
+    check that is evidence (:data:`NO_EVIDENCE`) passed its validation, or (front) two of the
+    printed labels were read. Otherwise the answer is 201 (no card), not a field code for a
+    card that is not there."""
+    if any(f.ok for name, f in parsed.items() if name not in NO_EVIDENCE):
         return True
     text = "".join(line.text.replace(" ", "") for found in lines.values() for line in found)
     return sum(label in text for label in FRONT_LABELS) >= 2

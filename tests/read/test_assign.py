@@ -213,6 +213,22 @@ def test_side_evidence_comes_from_labels_and_the_number() -> None:
     assert badge["front"] == 1.0  # one label: not enough to be a card by itself
 
 
+@pytest.mark.parametrize(
+    ("text", "front"),
+    [
+        ("公民身份号码 11010519491231002X", 3.0),  # the label, and a number that checks
+        ("11010519491231002X", 2.0),
+        ("1101051949123100", 1.0),  # a number's shape, cut
+        ("110105 1949 1231 002X", 2.0),  # read in pieces
+        ("11O1O519491231OO2X", 2.0),  # O for 0: the recogniser's misreads
+        # words and figures whose letters map to 18 id characters that happen to check
+        ("InvoiceAa.2024-0815Tslaldu:1,280.0D", 0.0),
+    ],
+)
+def test_an_id_number_is_evidence_when_read_as_one_run(text: str, front: float) -> None:
+    assert side_evidence([row(0.86, text)])["front"] == front
+
+
 def test_assign_joins_labels_printed_off_their_values_line() -> None:
     # labels set lower than their values (and 住 split from 址 by the detector)
     offset = [

@@ -21,6 +21,10 @@ _OK, _BAD = fp.Field("x"), fp.MISSING
         ({"name": _BAD, "id_no": _BAD}, ["姓名 张三"], False),
         ({"name": _BAD, "id_no": _OK}, [], True),
         ({"name": _OK, "address": _OK, "id_no": _BAD}, ["本公司定于下周"], False),
+        # a staff badge: its 部门 row read within the gender row's characters comes out 女
+        ({"name": _OK, "gender": _OK, "race": _BAD}, ["姓名 宋月可", "部门 财务部"], False),
+        ({"name": _BAD, "race": _OK, "birth": _BAD}, ["工号 83873"], False),
+        ({"name": _BAD, "birth": _OK}, [], True),
         ({"name": _BAD}, ["住 址 某地", "出生 1990"], True),
         ({}, [], False),
     ],
