@@ -42,6 +42,20 @@ def test_rectify_maps_quad_to_canonical_card() -> None:
     assert card[100:110, 330:420].mean() > 200
 
 
+@pytest.mark.parametrize(("width", "bicubic"), [(160, False), (320, True), (480, True)])
+def test_rectify_enlarges_a_small_card_bicubically(width: int, bicubic: bool) -> None:
+    # strokes 3 px wide, grey 60 on 200: linear interpolation never leaves that range,
+    # bicubic overshoots at the edges (a stroke kept sharp instead of blurred into the next)
+    image = np.full((64, 100, 3), 200, np.uint8)
+    image[:, 10:90:6] = 60
+    image[:, 11:90:6] = 60
+    image[:, 12:90:6] = 60
+    quad = Quad(((0.0, 0.0), (100.0, 0.0), (100.0, 64.0), (0.0, 64.0)))
+    card = rectify(image, quad, width)
+    overshoots = int(card.min()) < 60 or int(card.max()) > 200
+    assert overshoots is bicubic  # enlarged 1.6x: linear; 3.2x and more: bicubic
+
+
 @pytest.mark.parametrize("degrees", [3.0, -2.0, 8.0])
 def test_turned_quad_levels_a_tilted_line(degrees: float) -> None:
     # a dark line tilted by ``degrees`` (clockwise) across a light 512 x 320 image
