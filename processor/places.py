@@ -251,9 +251,10 @@ def _known_address_prefixes() -> _Known:
     return _known(_address_prefixes())
 
 
-def _options(cands: Candidates) -> list[tuple[str, tuple[str, ...]]]:
+def _options(cands: Candidates, *, loose: bool = False) -> list[tuple[str, tuple[str, ...]]]:
     """Per position, the character read and the runner-ups it may be replaced by: only where
-    the read is not sure, or where a runner-up has real probability."""
+    the read is not sure, or where a runner-up has real probability; ``loose``: any runner-up
+    above the noise floor, however sure the read (for a read that is no real place)."""
     out: list[tuple[str, tuple[str, ...]]] = []
     for ranked in cands:
         top, top_prob = ranked[0] if ranked else ("", 0.0)
@@ -262,7 +263,7 @@ def _options(cands: Candidates) -> list[tuple[str, tuple[str, ...]]]:
             for char, prob in ranked[1:]
             if len(char) == 1
             and char != top
-            and (prob >= REAL or (top_prob < SURE and prob >= FLOOR))
+            and (prob >= REAL or ((loose or top_prob < SURE) and prob >= FLOOR))
         )
         out.append((top, alts))
     return out
@@ -288,6 +289,19 @@ def _fits(known: _Known, options: Sequence[tuple[str, tuple[str, ...]]]) -> list
     return found
 
 
+def _reached(known: _Known, cands: Candidates, *, whole: bool = False) -> list[str]:
+    """The known strings :func:`_fits` reaches from the runner-ups in doubt (``whole``: only
+    those as long as the read), or, where none is, from every runner-up above the noise
+    floor: a sure misread that names no place (昭党县 at 0.97, 觉 its runner-up at 0.02)
+    has a certainty that says nothing."""
+    for loose in (False, True):
+        found = _fits(known, _options(cands, loose=loose))
+        found = [text for text in found if len(text) == len(cands)] if whole else found
+        if found:
+            return found
+    return []
+
+
 def correct_authority(cands: Candidates) -> str | None:
     """The issuing authority the recogniser read, corrected from its runner-ups.
 
@@ -296,11 +310,10 @@ def correct_authority(cands: Candidates) -> str | None:
     of 浙); None when none or several are (the caller keeps the read). Characters are only
     replaced, never added or dropped: a character the recogniser lost cannot be recovered.
     """
-    options = _options(cands)
-    read = "".join(top for top, _ in options)
+    read = "".join(ranked[0][0] if ranked else "" for ranked in cands)
     if authority_known(read):
         return read
-    whole = {text for text in _fits(_known_authorities(), options) if len(text) == len(options)}
+    whole = set(_reached(_known_authorities(), cands, whole=True))
     return whole.pop() if len(whole) == 1 else None
 
 
@@ -359,9 +372,8 @@ def correct_address_prefix(cands: Candidates) -> str | None:
     runner-ups (河南省南阳市浙川县… -> 河南省南阳市淅川县…); None when none is, or several
     that disagree (a county name found in two provinces fits only with its own province).
     """
-    options = _options(cands)
-    read = "".join(top for top, _ in options)
-    fits = set(_fits(_known_address_prefixes(), options))
+    read = "".join(ranked[0][0] if ranked else "" for ranked in cands)
+    fits = set(_reached(_known_address_prefixes(), cands))
     # a fit that a longer one extends (河南省南阳市 a county-level city of old, inside
     # 河南省南阳市淅川县) says less: keep the longest
     longest = {f for f in fits if not any(g != f and g.startswith(f) for g in fits)}

@@ -166,9 +166,16 @@ def test_authority_known(text: str, known: bool) -> None:
             {0: [("淅", 0.5), ("浙", 0.4)], 1: [("州", 0.5), ("川", 0.3)]},
             "淅川县公安局",
         ),
-        # a sure read is kept even for a known place; a real runner-up is used anyway
-        ("浙川县公安局", {0: [("浙", 0.97), ("淅", 0.02)]}, None),
+        # a sure read that names no place takes the one place its runner-ups make
+        ("浙川县公安局", {0: [("浙", 0.97), ("淅", 0.02)]}, "淅川县公安局"),
         ("浙川县公安局", {0: [("浙", 0.93), ("淅", 0.06)]}, "淅川县公安局"),
+        # ... but a sure read of a known place is kept, whatever its runner-ups make
+        ("淅川县公安局", {0: [("淅", 0.97), ("浙", 0.02)]}, "淅川县公安局"),
+        (
+            "南京市公安局玄武分局",
+            {6: [("玄", 0.97), ("鼓", 0.02)], 7: [("武", 0.97), ("楼", 0.02)]},
+            "南京市公安局玄武分局",
+        ),
         # noise is no alternative, even where the read is in doubt
         ("浙川县公安局", {0: [("浙", 0.5), ("淅", 0.0005)]}, None),
         # never a character no candidate offered
@@ -233,8 +240,25 @@ def test_correct_authority(
         ),
         # a dropped character cannot be recovered
         ("安徽省宿州市桥区道东街道", {6: [("桥", 0.8), ("侨", 0.1)]}, None),
-        # a sure read is kept
-        ("河南省南阳市浙川县上集镇", {6: [("浙", 0.97), ("淅", 0.02)]}, None),
+        # a sure read that names no place: the one place its runner-ups make (昭党县)
+        ("河南省南阳市浙川县上集镇", {6: [("浙", 0.97), ("淅", 0.02)]}, "河南省南阳市淅川县上集镇"),
+        (
+            "四川省凉山彝族自治州昭党县城关镇",
+            {11: [("党", 0.972), ("觉", 0.018), ("覚", 0.006)]},
+            "四川省凉山彝族自治州昭觉县城关镇",
+        ),
+        # ... but a sure read of a known place is kept (南关区 is in 长春市 too)
+        (
+            "吉林省长春市朝阳区",
+            {6: [("朝", 0.97), ("南", 0.02)], 7: [("阳", 0.97), ("关", 0.02)]},
+            "吉林省长春市朝阳区",
+        ),
+        # ... and two places made of sure reads' runner-ups are none
+        (
+            "南州市鼓楼区中山路",
+            {0: [("南", 0.97), ("徐", 0.02)], 1: [("州", 0.97), ("京", 0.02)]},
+            None,
+        ),
         # a county name alone is no address beginning (朝阳区: 北京市 and 长春市)
         ("朝阳区建国路", {}, None),
         ("朝限区建国路", {1: [("限", 0.5), ("阳", 0.4)]}, None),

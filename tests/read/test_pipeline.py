@@ -126,3 +126,17 @@ def test_what_a_sharp_small_copy_makes_legible_is_no_card(processor: Any, index:
     # happen to check; neither is an ID card
     sample = make_sample("negative", index, seed=0)
     assert _answer(processor, sample.image)[0] == "201"
+
+
+@pytest.mark.e2e
+def test_a_sure_misread_that_names_no_place_takes_the_place_its_runner_ups_make(
+    processor: Any,
+) -> None:
+    # a tuned bench photo (seed 11) shrunk to 1000 px wide: 昭觉县 read as 昭党县 at 0.97
+    # (觉 the runner-up at 0.02), a county that does not exist; the card came back 200 with it
+    sample = make_sample("photo", 114, seed=11)
+    image = cv2.imdecode(np.frombuffer(sample.image, np.uint8), cv2.IMREAD_COLOR)
+    assert image is not None
+    height = round(1000 * image.shape[0] / image.shape[1])
+    small = cv2.resize(image, (1000, height), interpolation=cv2.INTER_AREA)
+    assert _answer(processor, small) == ("200", sample.expected)
