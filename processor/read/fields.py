@@ -30,6 +30,7 @@ from ..card.facts import (
     gender_from_id,
     id_number_valid,
 )
+from ..card.template import FIELD_LABELS
 from ..places import (
     address_begins_known,
     authority_known,
@@ -200,6 +201,12 @@ def _from_label(text: str, label: str) -> str:
     return text[kept[at] :] if at >= 0 else text
 
 
+#: The front's other printed labels: no name holds one.
+_NOT_IN_NAMES: Final = tuple(
+    label for row in ("gender_race", "birth", "address", "id_no") for label in FIELD_LABELS[row]
+)
+
+
 def parse_name(line: TextLine | None) -> Field:
     if line is None:
         return MISSING
@@ -215,6 +222,8 @@ def parse_name(line: TextLine | None) -> Field:
     text = strip_label(text.strip(MIDDLE_DOT), "姓名").strip(MIDDLE_DOT)
     if not 1 <= len(text) <= 20 or not _NAME_RE.match(text):
         return MISSING
+    if any(label in text for label in _NOT_IN_NAMES):
+        return MISSING  # another field's row (男民族藏) taken for the name's
     return Field(text, line.score)
 
 

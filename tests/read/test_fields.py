@@ -25,6 +25,14 @@ from tests.conftest import text_line as line
         ("张3", None),
         ("", None),
         ("Zhang San", None),
+        # another field's row taken for the name's (a bilingual card's name row cut off):
+        # its label is in no name
+        ("男民族藏", None),
+        ("性别女民族汉", None),
+        ("出生1990年1月20日", None),
+        ("姓名格桑拉姆性别男", None),
+        ("住址四川省阿坝", None),
+        ("公民身份号码", None),
     ],
 )
 def test_parse_name(text: str, expected: str | None) -> None:
