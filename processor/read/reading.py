@@ -105,6 +105,9 @@ CARD_EVIDENCE = 2.0
 UPRIGHT_SCORE = 0.88
 #: Fields whose area is their whole rows (two values, or a value continued on the next rows).
 WHOLE_ROWS = frozenset({"gender_race", "address"})
+#: A value's row this near the outline's edge (fraction of the card) runs on beyond it: the
+#: outline cuts the card (printed text keeps ~5% from a card's edges).
+CUT_EDGE = 0.01
 #: The fields a side's rows must all be found for (else the outline may be a row off).
 REQUIRED = {
     "front": ("name", "gender_race", "birth", "address", "id_no"),
@@ -154,8 +157,21 @@ def read_outline(image: np.ndarray, located: Candidate, engine: OcrEngine) -> Ca
         located.score,
         regions=field_regions(assignment, parsed),
         lines=lines,
-        aligned=all(assignment.rows[name] for name in REQUIRED[side]),
+        aligned=all(assignment.rows[name] for name in REQUIRED[side]) and not cuts_rows(assignment),
     )
+
+
+def cuts_rows(assignment: Assignment) -> bool:
+    """Whether the outline may cut a name, an address or an authority short (no check says
+    when they are): a row of one reaches the outline's right edge, or a line after its first
+    (which begins with no label) its left edge. A pale card on a pale page, its outline
+    found inside the card: 柳树村|北街 read 柳树北街, the 村 outside."""
+    for name in VALUE_ONLY:
+        for k, row in enumerate(assignment.rows.get(name, ())):
+            segments = row.row.segments
+            if segments[-1].x1 > 1 - CUT_EDGE or (k > 0 and segments[0].x0 < CUT_EDGE):
+                return True
+    return False
 
 
 def read_rows(card: np.ndarray, boxes: Sequence[Box], recognizer: TextRecognizer) -> list[ReadRow]:

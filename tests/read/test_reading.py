@@ -11,10 +11,10 @@ import pytest
 from processor.card.facts import check_char, id_number_valid
 from processor.card.layout import Row
 from processor.card.template import CARD_ASPECT
-from processor.read.assign import ReadRow
+from processor.read.assign import Assignment, ReadRow
 from processor.read.fields import MISSING, Field
 from processor.read.outcome import CardReading
-from processor.read.reading import best_reading, completed, is_complete, value_rows
+from processor.read.reading import best_reading, completed, cuts_rows, is_complete, value_rows
 from processor.values import Box, CharCandidate, Quad, TextLine
 
 ID_NO = "11010519491231001" + check_char("11010519491231001")  # born 1949-12-31; 男 (odd)
@@ -120,3 +120,33 @@ def test_an_address_next_line_is_what_reaches_its_value_column(
     first, second = value_rows([FIRST, next_row], "address")
     assert first[0].x0 == pytest.approx(0.07 + 2.5 / 14 * 0.55 - 0.5 * 0.07 / CARD_ASPECT)
     assert second == [next_row.row.segments[i] for i in kept]
+
+
+def _assigned(*segments: Box) -> Assignment:
+    rows = tuple(ReadRow(Row((seg,)), (TextLine("字", 0.9, ()),)) for seg in segments)
+    return Assignment("front", {"name": rows[:1], "address": rows[1:3], "id_no": rows[3:]}, 1.0)
+
+
+NAME = Box(0.07, 0.10, 0.30, 0.17)
+ADDRESS = Box(0.07, 0.50, 0.58, 0.57)
+
+
+@pytest.mark.parametrize(
+    ("segments", "cut"),
+    [
+        # a card's rows keep ~5% from its edges (the number ends at ~95% of the width)
+        ((NAME, ADDRESS, Box(0.17, 0.58, 0.40, 0.65)), False),
+        ((NAME, ADDRESS, Box(0.17, 0.58, 0.40, 0.65), Box(0.30, 0.84, 0.95, 0.90)), False),
+        # labels cut off the first rows: their values start after them
+        ((Box(0.0, 0.10, 0.25, 0.17), Box(0.0, 0.50, 0.58, 0.57)), False),
+        # a checked field cut short fails its check: no need to say
+        ((NAME, ADDRESS, Box(0.17, 0.58, 0.40, 0.65), Box(0.30, 0.84, 1.0, 0.93)), False),
+        # an address's next line begins at the outline's left edge (its first character out)
+        ((NAME, ADDRESS, Box(0.005, 0.58, 0.30, 0.65)), True),
+        # a name or address line reaches its right edge
+        ((Box(0.07, 0.10, 0.995, 0.17), ADDRESS), True),
+        ((NAME, Box(0.07, 0.50, 1.0, 0.57)), True),
+    ],
+)
+def test_an_outline_that_cuts_a_value(segments: tuple[Box, ...], cut: bool) -> None:
+    assert cuts_rows(_assigned(*segments)) is cut
