@@ -163,13 +163,17 @@ def read_outline(image: np.ndarray, located: Candidate, engine: OcrEngine) -> Ca
 
 def cuts_rows(assignment: Assignment) -> bool:
     """Whether the outline may cut a name, an address or an authority short (no check says
-    when they are): a row of one reaches the outline's right edge, or a line after its first
-    (which begins with no label) its left edge. A pale card on a pale page, its outline
-    found inside the card: 柳树村|北街 read 柳树北街, the 村 outside."""
+    when they are): a line of one runs from the card's left half to the outline's right
+    edge, or a line after its first (which begins with no label) starts at its left edge. A
+    pale card on a pale page, its outline found inside the card: 柳树村|北街 read 柳树北街,
+    the 村 outside. (A speck at the left edge, read as one character or none, and a segment
+    only at the right edge are strays, not a value's lines.)"""
     for name in VALUE_ONLY:
         for k, row in enumerate(assignment.rows.get(name, ())):
-            segments = row.row.segments
-            if segments[-1].x1 > 1 - CUT_EDGE or (k > 0 and segments[0].x0 < CUT_EDGE):
+            first = row.lines[0].text.replace(" ", "")
+            if k > 0 and row.row.segments[0].x0 < CUT_EDGE and len(first) > 1:
+                return True
+            if any(s.x0 < 0.5 and s.x1 > 1 - CUT_EDGE for s in row.row.segments):
                 return True
     return False
 

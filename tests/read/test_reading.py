@@ -122,8 +122,8 @@ def test_an_address_next_line_is_what_reaches_its_value_column(
     assert second == [next_row.row.segments[i] for i in kept]
 
 
-def _assigned(*segments: Box) -> Assignment:
-    rows = tuple(ReadRow(Row((seg,)), (TextLine("字", 0.9, ()),)) for seg in segments)
+def _assigned(*segments: Box, text: str = "北街66号") -> Assignment:
+    rows = tuple(ReadRow(Row((seg,)), (TextLine(text, 0.9, ()),)) for seg in segments)
     return Assignment("front", {"name": rows[:1], "address": rows[1:3], "id_no": rows[3:]}, 1.0)
 
 
@@ -146,7 +146,15 @@ ADDRESS = Box(0.07, 0.50, 0.58, 0.57)
         # a name or address line reaches its right edge
         ((Box(0.07, 0.10, 0.995, 0.17), ADDRESS), True),
         ((NAME, Box(0.07, 0.50, 1.0, 0.57)), True),
+        # ... but a stray at the edge beside a value is no line of it
+        ((NAME, Box(0.07, 0.50, 0.58, 0.57), Box(0.952, 0.78, 1.0, 0.845)), False),
     ],
 )
 def test_an_outline_that_cuts_a_value(segments: tuple[Box, ...], cut: bool) -> None:
     assert cuts_rows(_assigned(*segments)) is cut
+
+
+@pytest.mark.parametrize(("text", "cut"), [("北街66号", True), ("用", False), ("", False)])
+def test_a_speck_at_the_left_edge_is_no_cut_line(text: str, cut: bool) -> None:
+    segments = (NAME, ADDRESS, Box(0.001, 0.58, 0.07, 0.70))
+    assert cuts_rows(_assigned(*segments, text=text)) is cut
