@@ -340,7 +340,39 @@ def assign(side: str, rows: Sequence[ReadRow]) -> Assignment:
     out: dict[str, list[ReadRow]] = {spec.name: [] for spec in specs}
     for i, k in pairs:
         out[specs[k].name].append(rows[i])
+    if side == "front":
+        _unshear_address(out, next(s.rows for s in specs if s.name == "address"))
     return Assignment(side, {k: tuple(v) for k, v in out.items()}, score)
+
+
+#: How far (fraction of the card's width) a line may start from where the address's next
+#: lines start and still be one of them.
+COLUMN_SLACK = 0.03
+
+
+def _unshear_address(out: dict[str, list[ReadRow]], most: int) -> None:
+    """The address's last line taken back from the id number's row, where an outline a little
+    off shears the rows so that it falls in with the number (四组 left of the number, a little
+    higher): a segment of that row before the number, reading Chinese but no label, that
+    starts where the address's next lines start. ``most``: the address's most lines."""
+    address, ids = out["address"], out["id_no"]
+    if not 2 <= len(address) < most or not ids or len(ids[0].lines) < 2:
+        return
+    column = min(r.row.segments[0].x0 for r in address[1:])
+    row = ids[0]
+    number = row.row.segments[-1]
+    for k, (seg, line) in enumerate(zip(row.row.segments[:-1], row.lines, strict=False)):
+        if (
+            abs(seg.x0 - column) < COLUMN_SLACK
+            and seg.cy < number.cy
+            and _CJK.search(line.text)
+            and _in_order(_compact(line.chars), "公民身份号码") < 2
+        ):
+            address.append(ReadRow(Row((seg,)), (line,)))
+            keep = [i for i in range(len(row.lines)) if i != k]
+            segments = tuple(row.row.segments[i] for i in keep)
+            out["id_no"] = [ReadRow(Row(segments), tuple(row.lines[i] for i in keep)), *ids[1:]]
+            return
 
 
 def _label_only(row: ReadRow) -> bool:

@@ -229,6 +229,59 @@ def test_an_id_number_is_evidence_when_read_as_one_run(text: str, front: float) 
     assert side_evidence([row(0.86, text)])["front"] == front
 
 
+def _segments(*parts: tuple[str, float, float, float]) -> ReadRow:
+    """A row of segments (text, x0, x1, cy), 0.07 high."""
+    boxes = tuple(Box(x0, cy - 0.035, x1, cy + 0.035) for _, x0, x1, cy in parts)
+    return ReadRow(Row(boxes), tuple(line(text) for text, *_ in parts))
+
+
+@pytest.mark.parametrize(
+    ("id_row", "address", "id_no"),
+    [
+        # a tilted outline: the address's last line (四组) falls in with the number, a little
+        # higher, where the address's next lines start
+        (
+            _segments(("四组", 0.21, 0.30, 0.86), ("500242197209282905", 0.44, 0.92, 0.91)),
+            ["住址重庆市酉阳土家族苗族自治", "县河口街道杨家村民委员会", "四组"],
+            ["500242197209282905"],
+        ),
+        (
+            _segments(
+                ("公民身份号码", 0.07, 0.28, 0.91),
+                ("四组", 0.21, 0.30, 0.86),
+                ("500242197209282905", 0.44, 0.92, 0.91),
+            ),
+            ["住址重庆市酉阳土家族苗族自治", "县河口街道杨家村民委员会", "四组"],
+            ["公民身份号码 500242197209282905"],
+        ),
+        # the number's own label, read in part, stays with it; so does Chinese elsewhere
+        (
+            _segments(("公民身份号", 0.21, 0.38, 0.86), ("500242197209282905", 0.44, 0.92, 0.91)),
+            ["住址重庆市酉阳土家族苗族自治", "县河口街道杨家村民委员会"],
+            ["公民身份号 500242197209282905"],
+        ),
+        (
+            _segments(("四组", 0.07, 0.16, 0.86), ("500242197209282905", 0.44, 0.92, 0.91)),
+            ["住址重庆市酉阳土家族苗族自治", "县河口街道杨家村民委员会"],
+            ["四组 500242197209282905"],
+        ),
+    ],
+)
+def test_an_address_line_sheared_into_the_number_row_is_the_address(
+    id_row: ReadRow, address: list[str], id_no: list[str]
+) -> None:
+    rows = [
+        row(0.17, "姓名白琳"),
+        row(0.30, "性别女", "民族汉"),
+        row(0.41, "出生1972年9月28日"),
+        row(0.53, "住址重庆市酉阳土家族苗族自治", w=0.5),
+        _segments(("县河口街道杨家村民委员会", 0.21, 0.69, 0.62)),
+        id_row,
+    ]
+    got = fields("front", rows)
+    assert (got["address"], got["id_no"]) == (address, id_no)
+
+
 def test_assign_joins_labels_printed_off_their_values_line() -> None:
     # labels set lower than their values (and 住 split from 址 by the detector)
     offset = [
