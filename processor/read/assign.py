@@ -361,7 +361,7 @@ def _unshear_address(out: dict[str, list[ReadRow]], most: int) -> None:
     column = min(r.row.segments[0].x0 for r in address[1:])
     row = ids[0]
     number = row.row.segments[-1]
-    for k, (seg, line) in enumerate(zip(row.row.segments[:-1], row.lines, strict=False)):
+    for k, (seg, line) in enumerate(zip(row.row.segments[:-1], row.lines[:-1], strict=True)):
         if (
             abs(seg.x0 - column) < COLUMN_SLACK
             and seg.cy < number.cy

@@ -34,7 +34,8 @@ class CardReading:
     the decoded image's pixels (corner 0 the card's printed top-left); ``regions`` the boxes
     recognised, normalised to the upright card, by row; ``lines`` the recogniser's lines, by
     row, in the order of the boxes. ``aligned`` is False when some field's row was not found
-    on the card (the outline may be off, or cut a row).
+    on the card (the outline may be off, or cut a row), or a name's, address's or authority's
+    line runs into the outline's edge (:func:`~processor.read.reading.cuts_rows`).
     """
 
     side: str
