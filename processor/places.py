@@ -302,6 +302,11 @@ def _reached(known: _Known, cands: Candidates, *, whole: bool = False) -> list[s
     return []
 
 
+def _as_read(cands: Candidates) -> str:
+    """What the recogniser read: each position's first candidate."""
+    return "".join(ranked[0][0] if ranked else "" for ranked in cands)
+
+
 def correct_authority(cands: Candidates) -> str | None:
     """The issuing authority the recogniser read, corrected from its runner-ups.
 
@@ -310,7 +315,7 @@ def correct_authority(cands: Candidates) -> str | None:
     of 浙); None when none or several are (the caller keeps the read). Characters are only
     replaced, never added or dropped: a character the recogniser lost cannot be recovered.
     """
-    read = "".join(ranked[0][0] if ranked else "" for ranked in cands)
+    read = _as_read(cands)
     if authority_known(read):
         return read
     whole = set(_reached(_known_authorities(), cands, whole=True))
@@ -372,7 +377,7 @@ def correct_address_prefix(cands: Candidates) -> str | None:
     runner-ups (河南省南阳市浙川县… -> 河南省南阳市淅川县…); None when none is, or several
     that disagree (a county name found in two provinces fits only with its own province).
     """
-    read = "".join(ranked[0][0] if ranked else "" for ranked in cands)
+    read = _as_read(cands)
     fits = set(_reached(_known_address_prefixes(), cands))
     # a fit that a longer one extends (河南省南阳市 a county-level city of old, inside
     # 河南省南阳市淅川县) says less: keep the longest

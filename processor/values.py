@@ -76,6 +76,12 @@ class Quad:
         return Quad.from_array(np.asarray(pts[k:] + pts[:k], dtype=np.float32), self.score)
 
     @property
+    def width(self) -> float:
+        """The mean length of its two long sides (p0 -> p1 and p3 -> p2), in pixels."""
+        pts = self.array()
+        return float(np.linalg.norm(pts[1] - pts[0]) + np.linalg.norm(pts[2] - pts[3])) / 2
+
+    @property
     def area(self) -> float:
         """The enclosed area (shoelace formula over the float32 corners, summed in double
         precision from the last corner on, as OpenCV's ``contourArea`` sums it)."""

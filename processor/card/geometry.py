@@ -43,11 +43,9 @@ def rectify(image: np.ndarray, quad: Quad, width: int, height: int | None = None
     bicubically where that enlarges it :data:`BICUBIC_ENLARGEMENT` times or more."""
     if height is None:
         height = round(width / CARD_ASPECT)
-    src = quad.array()
     dst = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
-    matrix = cv2.getPerspectiveTransform(src, dst)
-    top, bottom = np.linalg.norm(src[1] - src[0]), np.linalg.norm(src[2] - src[3])
-    enlarged = width >= BICUBIC_ENLARGEMENT * float(top + bottom) / 2
+    matrix = cv2.getPerspectiveTransform(quad.array(), dst)
+    enlarged = width >= BICUBIC_ENLARGEMENT * quad.width
     return cv2.warpPerspective(
         image,
         matrix,

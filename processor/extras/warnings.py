@@ -120,7 +120,7 @@ def border_score(result: CardReading, image_shape: tuple[int, ...]) -> float:
     if distance < -margin:  # a corner clearly outside the frame: the card is cut off
         return 1.0
     pts = result.quad.array()
-    long = float(np.linalg.norm(pts[1] - pts[0]) + np.linalg.norm(pts[2] - pts[3]))
+    long = 2 * result.quad.width
     short = float(np.linalg.norm(pts[3] - pts[0]) + np.linalg.norm(pts[2] - pts[1]))
     aspect_off = abs(math.log(long / max(short, 1.0) / CARD_ASPECT))
     return touching * _ramp(aspect_off, BORDER_ASPECT_OK, BORDER_ASPECT_BAD)

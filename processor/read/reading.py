@@ -108,6 +108,9 @@ WHOLE_ROWS = frozenset({"gender_race", "address"})
 #: A value's row this near the outline's edge (fraction of the card) runs on beyond it: the
 #: outline cuts the card (printed text keeps ~5% from a card's edges).
 CUT_EDGE = 0.01
+#: ... for a line that starts in the card's left part (a value's line; one that starts
+#: right of this and reaches the edge is a stray beside it).
+CUT_LINE_X0 = 0.5
 #: The fields a side's rows must all be found for (else the outline may be a row off).
 REQUIRED = {
     "front": ("name", "gender_race", "birth", "address", "id_no"),
@@ -173,7 +176,7 @@ def cuts_rows(assignment: Assignment) -> bool:
             first = row.lines[0].text.replace(" ", "")
             if k > 0 and row.row.segments[0].x0 < CUT_EDGE and len(first) > 1:
                 return True
-            if any(s.x0 < 0.5 and s.x1 > 1 - CUT_EDGE for s in row.row.segments):
+            if any(s.x0 < CUT_LINE_X0 and s.x1 > 1 - CUT_EDGE for s in row.row.segments):
                 return True
     return False
 
