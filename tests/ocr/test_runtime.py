@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from processor.ocr.runtime import FIELD_REC_FP32, FIELD_REC_INT8, cpu_flags, field_rec_model
+from processor.ocr.runtime import (
+    FIELD_REC_FP32,
+    FIELD_REC_INT8,
+    cpu_flags,
+    field_rec_model,
+    session_options,
+)
 
 
 @pytest.mark.parametrize(
@@ -51,3 +57,12 @@ def test_cpu_flags(text: str, flags: set[str], tmp_path: Path) -> None:
     (tmp_path / "cpuinfo").write_text(text, "ascii")
     assert cpu_flags(tmp_path / "cpuinfo") == flags
     assert cpu_flags(tmp_path / "missing") == frozenset()
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_sessions_keep_no_memory_per_input_shape(threads: int) -> None:
+    # line crops come in every width: an arena or a memory plan kept per shape grows for good
+    options = session_options(threads)
+    assert not options.enable_cpu_mem_arena
+    assert not options.enable_mem_pattern
+    assert options.intra_op_num_threads == threads
