@@ -50,10 +50,10 @@ class Settings:
     #: ``intra_op_threads`` lanes at once). Off: one set of sessions, less memory.
     solo_spin: bool = True
     #: The field recogniser's weights (PP-OCRv6 small: names, addresses, authorities):
-    #: ``int8`` (its backbone's pointwise convs quantised per channel), ``fp32``, or
-    #: ``auto``: int8 where the CPU has VNNI dot products (x86 avx512_vnni / avx_vnni), fp32
-    #: elsewhere (without VNNI int8 can be the slower).
-    rec_precision: Literal["auto", "fp32", "int8"] = "auto"
+    #: ``fp32``, or ``int8`` (its backbone's pointwise convs quantised per channel): ~25% less
+    #: time a scan card where the CPU has VNNI dot products, slower where it has not, and it
+    #: misreads or drops rare characters that fp32 reads (docs/decisions.md, 2026-12-02).
+    rec_precision: Literal["fp32", "int8"] = "fp32"
     #: Connections the local server queues beyond the busy workers before it answers "busy".
     max_queue: int = 32
     #: Largest accepted base64 text (the API document: "less than 8M").
@@ -104,8 +104,8 @@ class Settings:
     def validate(self) -> None:
         if self.data_format not in ("string", "object"):
             raise SettingsError("IDCARD_DATA_FORMAT must be 'string' or 'object'")
-        if self.rec_precision not in ("auto", "fp32", "int8"):
-            raise SettingsError("IDCARD_REC_PRECISION must be 'auto', 'fp32' or 'int8'")
+        if self.rec_precision not in ("fp32", "int8"):
+            raise SettingsError("IDCARD_REC_PRECISION must be 'fp32' or 'int8'")
         positive = (
             "port",
             "worker_threads",

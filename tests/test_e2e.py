@@ -104,7 +104,7 @@ def test_golden(processor: IdCardProcessor, label: dict[str, Any]) -> None:
 
 @pytest.fixture(scope="module", params=["fp32", "int8"])
 def precision_service(request: pytest.FixtureRequest) -> Iterator[OcrService]:
-    """The service with each recogniser forced, whatever this CPU would pick (``auto``)."""
+    """The service with each recogniser: fp32 (served) and int8 (asked for)."""
     settings = Settings.from_env({}, rec_precision=request.param, solo_spin=False)
     service = OcrService.create(settings)
     yield service

@@ -36,7 +36,7 @@ def test_defaults() -> None:
         ({"IDCARD_SOLO_SPIN": "off"}, "solo_spin", False),
         ({"IDCARD_SOLO_SPIN": " True "}, "solo_spin", True),
         ({"IDCARD_SOLO_SPIN": "yes"}, "solo_spin", True),
-        ({}, "rec_precision", "auto"),
+        ({}, "rec_precision", "fp32"),
         ({"IDCARD_REC_PRECISION": "fp32"}, "rec_precision", "fp32"),
         ({"IDCARD_REC_PRECISION": "int8"}, "rec_precision", "int8"),
     ],
@@ -57,6 +57,8 @@ def test_from_env(env: dict[str, str], field: str, value: object) -> None:
         ({"IDCARD_SOLO_SPIN": "maybe"}, "IDCARD_SOLO_SPIN must be one of 1/0"),
         ({"IDCARD_SOLO_SPIN": ""}, "IDCARD_SOLO_SPIN must be one of 1/0"),
         ({"IDCARD_REC_PRECISION": "fp16"}, "IDCARD_REC_PRECISION must be"),
+        # retired: int8 is served only when asked for
+        ({"IDCARD_REC_PRECISION": "auto"}, "IDCARD_REC_PRECISION must be .fp32. or .int8."),
     ],
 )
 def test_invalid(env: dict[str, str], message: str) -> None:

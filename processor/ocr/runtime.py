@@ -10,7 +10,7 @@ from pathlib import Path
 
 import onnxruntime as ort
 
-from .models import ModelError, load_verified, read_manifest
+from .models import ModelError, load_verified
 
 #: Manifest entries of the served models. The detector: PP-OCRv6 tiny (~0.6x PP-OCRv4's time,
 #: as many cards read on both style families; docs/recognisers.md). The recogniser every line
@@ -93,13 +93,14 @@ def cpu_flags(cpuinfo: Path = Path("/proc/cpuinfo")) -> frozenset[str]:
     return frozenset()
 
 
-def field_rec_model(precision: str, model_dir: Path, flags: frozenset[str]) -> str:
+def field_rec_model(precision: str) -> str:
     """The manifest entry of the field recogniser to serve: ``int8`` asks for the int8 one,
-    ``fp32`` for the fp32 one, ``auto`` for int8 where the manifest lists it and the CPU has
-    VNNI (``flags``), else fp32 (without VNNI onnxruntime's u8s8 kernels can saturate and
-    int8 ran slower)."""
-    if precision == "int8":
-        return FIELD_REC_INT8
-    if precision == "auto" and flags & VNNI_FLAGS and FIELD_REC_INT8 in read_manifest(model_dir):
-        return FIELD_REC_INT8
-    return FIELD_REC_FP32
+    anything else (``fp32``) for the fp32 one. fp32 is the default on every CPU: int8 saves
+    ~25% of a scan card's time only where the CPU has VNNI, and it loses rare characters."""
+    return FIELD_REC_INT8 if precision == "int8" else FIELD_REC_FP32
+
+
+def slow_int8(flags: frozenset[str]) -> bool:
+    """Whether a CPU with these flags lacks the int8 dot products (VNNI) that make the int8
+    recogniser pay: without them onnxruntime's u8s8 kernels ran slower than fp32."""
+    return not flags & VNNI_FLAGS

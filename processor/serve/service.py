@@ -35,10 +35,12 @@ from ..ocr.models import read_manifest
 from ..ocr.runtime import (
     ANCHOR_DETECTOR,
     DETECTOR,
+    FIELD_REC_INT8,
     LINE_REC,
     TRADITIONAL,
     cpu_flags,
     field_rec_model,
+    slow_int8,
 )
 from ..read.engine import OcrEngine, load_recognizers
 from ..read.locate import DET_SIZE
@@ -96,7 +98,12 @@ class OcrService:
         directory = model_dir or settings.model_dir
         started = time.perf_counter()
         threads = settings.intra_op_threads
-        rec = field_rec_model(settings.rec_precision, directory, cpu_flags())
+        rec = field_rec_model(settings.rec_precision)
+        if rec == FIELD_REC_INT8 and slow_int8(cpu_flags()):
+            log.warning(
+                "IDCARD_REC_PRECISION=int8 on a CPU without VNNI dot products: the int8 field "
+                "recogniser runs slower here than fp32"
+            )
         recognizers = load_recognizers(directory, rec, lanes=threads)
         engine = OcrEngine.load(directory, intra_op_threads=threads, recognizers=recognizers)
         solo = (
