@@ -20,6 +20,7 @@ import onnxruntime as ort
 
 from ..ocr.runtime import open_session
 from ..values import Quad
+from .candidates import LEARNED_KEEP_SCORE, LEARNED_MIN_SCORE
 from .geometry import REFINE_SIDE, downscaled, fit_sides, hull_to_quad, order_corners, refine_quad
 from .template import CARD_ASPECT
 
@@ -28,6 +29,14 @@ MODEL_NAME = "card_seg"
 SIDE = 256
 #: Blobs smaller than this fraction of the mask are ignored.
 MIN_BLOB_FRACTION = 0.006
+#: Where the whole frame shows no card the model is sure of, it looks closer: at 2 x 2
+#: overlapping windows of this fraction of the frame's sides. A card a fifth of a large
+#: frame's width (on a desk beside a page) is ~50 px wide at SIDE, and the model does not
+#: see it; in a window it is ~80 px, and it does.
+CLOSER_WINDOW = 0.6
+#: An outline within this fraction of a window's side of an edge the window cuts through the
+#: frame is a card the window cut, not a card.
+CLOSER_MARGIN = 0.01
 
 
 class CardSegmenter:
@@ -52,7 +61,24 @@ class CardSegmenter:
         return np.asarray(1.0 / (1.0 + np.exp(-logits)), dtype=np.float32)
 
     def __call__(self, image: np.ndarray) -> list[Quad]:
-        """The card's quadrilateral(s) in ``image`` pixels, most plausible first."""
+        """The card's quadrilateral(s) in ``image`` pixels, most plausible first; where the
+        whole frame shows none the model is sure of, those it is sure of in a closer look
+        (:data:`CLOSER_WINDOW`) follow."""
+        out = self.outlines(image)
+        if any(q.score >= LEARNED_MIN_SCORE for q in out):
+            return out
+        h, w = image.shape[:2]
+        for x0, y0, x1, y1 in closer_windows(w, h):
+            for quad in self.outlines(image[y0:y1, x0:x1]):
+                if quad.score >= LEARNED_KEEP_SCORE and inside_window(quad, (x0, y0, x1, y1), w, h):
+                    shift = np.array([x0, y0], np.float32)
+                    out.append(Quad.from_array(quad.array() + shift, quad.score))
+        out.sort(key=lambda q: -q.score)
+        return out[: self.max_quads]
+
+    def outlines(self, image: np.ndarray) -> list[Quad]:
+        """The card's quadrilateral(s) the model sees in the whole of ``image``, most
+        plausible first."""
         # one downscaled copy serves both the model input and the edge refinement
         work, scale = downscaled(image, REFINE_SIDE)
         quads = quads_from_mask(self.probabilities(work), limit=self.max_quads)
@@ -68,6 +94,29 @@ class CardSegmenter:
             out.append(refined.scaled(1 / scale))
         out.sort(key=lambda q: -q.score)
         return out
+
+
+def closer_windows(width: int, height: int) -> list[tuple[int, int, int, int]]:
+    """The 2 x 2 overlapping windows ``(x0, y0, x1, y1)`` of a closer look at a frame, each
+    :data:`CLOSER_WINDOW` of its sides (they overlap by a fifth of the frame: a card a fifth
+    wide lies whole in one of them)."""
+    ww, wh = round(width * CLOSER_WINDOW), round(height * CLOSER_WINDOW)
+    return [(x0, y0, x0 + ww, y0 + wh) for y0 in (0, height - wh) for x0 in (0, width - ww)]
+
+
+def inside_window(quad: Quad, window: tuple[int, int, int, int], width: int, height: int) -> bool:
+    """Whether ``quad`` (in window pixels) stays clear of every edge of ``window`` that cuts
+    through the frame (``width`` x ``height``): one that reaches such an edge is a card the
+    window cut. The frame's own edges may cut a card: the whole frame's look judged that."""
+    x0, y0, x1, y1 = window
+    pts = quad.array()
+    mx, my = CLOSER_MARGIN * (x1 - x0), CLOSER_MARGIN * (y1 - y0)
+    return not (
+        (x0 > 0 and pts[:, 0].min() < mx)
+        or (y0 > 0 and pts[:, 1].min() < my)
+        or (x1 < width and pts[:, 0].max() > x1 - x0 - mx)
+        or (y1 < height and pts[:, 1].max() > y1 - y0 - my)
+    )
 
 
 def quads_from_mask(prob: np.ndarray, *, limit: int = 2, thresh: float = 0.5) -> list[Quad]:

@@ -12,7 +12,13 @@ import pytest
 
 from processor.card.candidates import find_card_candidates
 from processor.card.geometry import refine_quad
-from processor.card.segmenter import MODEL_NAME, CardSegmenter, quads_from_mask
+from processor.card.segmenter import (
+    MODEL_NAME,
+    CardSegmenter,
+    closer_windows,
+    inside_window,
+    quads_from_mask,
+)
 from processor.ocr.models import read_manifest, sha256_of
 from processor.values import Quad
 from tests.conftest import MODELS, placement_errors
@@ -83,6 +89,48 @@ def test_learned_candidates_come_first() -> None:
 
 
 # --- the committed model ---------------------------------------------------------------
+
+
+def test_closer_windows_overlap_and_cover_the_frame() -> None:
+    windows = closer_windows(1000, 500)
+    assert windows == [
+        (0, 0, 600, 300),
+        (400, 0, 1000, 300),
+        (0, 200, 600, 500),
+        (400, 200, 1000, 500),
+    ]
+    # every card a fifth of the frame wide (and high) lies whole in one of them
+    for x in range(0, 801, 50):
+        for y in range(0, 401, 25):
+            assert any(
+                x0 <= x and x + 200 <= x1 and y0 <= y and y + 100 <= y1
+                for x0, y0, x1, y1 in windows
+            )
+
+
+def _box(x0: float, y0: float, x1: float, y1: float) -> Quad:
+    return Quad(((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
+
+
+@pytest.mark.parametrize(
+    ("window", "quad", "inside"),
+    [
+        # the top-left window: a card well inside it
+        ((0, 0, 600, 300), _box(100, 50, 300, 180), True),
+        # ... reaching its right edge, which cuts through the frame: a card the window cut
+        ((0, 0, 600, 300), _box(450, 50, 598, 180), False),
+        # ... reaching its bottom edge, likewise
+        ((0, 0, 600, 300), _box(100, 150, 300, 299), False),
+        # ... reaching the frame's own left and top edges: the whole frame's look judged that
+        ((0, 0, 600, 300), _box(0, 0, 200, 120), True),
+        # the bottom-right window: its left and top edges cut, its right and bottom do not
+        ((400, 200, 1000, 500), _box(1, 50, 200, 180), False),
+        ((400, 200, 1000, 500), _box(20, 20, 200, 150), True),
+        ((400, 200, 1000, 500), _box(400, 150, 600, 300), True),
+    ],
+)
+def test_inside_window(window: tuple[int, int, int, int], quad: Quad, inside: bool) -> None:
+    assert inside_window(quad, window, 1000, 500) is inside
 
 
 def test_committed_model_matches_its_manifest_entry() -> None:
