@@ -348,13 +348,18 @@ def assign(side: str, rows: Sequence[ReadRow]) -> Assignment:
 #: How far (fraction of the card's width) a line may start from where the address's next
 #: lines start and still be one of them.
 COLUMN_SLACK = 0.03
+#: How much higher than the id number (a fraction of its height) an address line sheared into
+#: its row sits: one level with the number is printed on its row (the rest of its label,
+#: 码, where the outline cut the label off).
+SHEAR_RISE = 0.15
 
 
 def _unshear_address(out: dict[str, list[ReadRow]], most: int) -> None:
     """The address's last line taken back from the id number's row, where an outline a little
     off shears the rows so that it falls in with the number (四组 left of the number, a little
     higher): a segment of that row before the number, reading Chinese but no label, that
-    starts where the address's next lines start. ``most``: the address's most lines."""
+    starts where the address's next lines start, higher than the number (by
+    :data:`SHEAR_RISE`). ``most``: the address's most lines."""
     address, ids = out["address"], out["id_no"]
     if not 2 <= len(address) < most or not ids or len(ids[0].lines) < 2:
         return
@@ -364,7 +369,7 @@ def _unshear_address(out: dict[str, list[ReadRow]], most: int) -> None:
     for k, (seg, line) in enumerate(zip(row.row.segments[:-1], row.lines[:-1], strict=True)):
         if (
             abs(seg.x0 - column) < COLUMN_SLACK
-            and seg.cy < number.cy
+            and seg.cy < number.cy - SHEAR_RISE * number.height
             and _CJK.search(line.text)
             and _in_order(_compact(line.chars), "公民身份号码") < 2
         ):

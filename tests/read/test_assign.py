@@ -265,6 +265,13 @@ def _segments(*parts: tuple[str, float, float, float]) -> ReadRow:
             ["住址重庆市酉阳土家族苗族自治", "县河口街道杨家村民委员会"],
             ["四组 500242197209282905"],
         ),
+        # the rest of the number's label (码) where the outline cut the label off: at the
+        # address's column too, but level with the number
+        (
+            _segments(("码", 0.21, 0.25, 0.905), ("500242197209282905", 0.44, 0.92, 0.91)),
+            ["住址重庆市酉阳土家族苗族自治", "县河口街道杨家村民委员会"],
+            ["码 500242197209282905"],
+        ),
     ],
 )
 def test_an_address_line_sheared_into_the_number_row_is_the_address(
