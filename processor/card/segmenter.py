@@ -61,9 +61,10 @@ class CardSegmenter:
         return np.asarray(1.0 / (1.0 + np.exp(-logits)), dtype=np.float32)
 
     def __call__(self, image: np.ndarray) -> list[Quad]:
-        """The card's quadrilateral(s) in ``image`` pixels, most plausible first; where the
-        whole frame shows none the model is sure of, those it is sure of in a closer look
-        (:data:`CLOSER_WINDOW`) follow."""
+        """The card's quadrilateral(s) in ``image`` pixels, most plausible first. Where the
+        whole frame shows none the model is sure of, it looks closer (:data:`CLOSER_WINDOW`):
+        what it sees there at the keep score, in a window that does not cut it, is ranked
+        with the rest (at that size its scores are unsteady; the text read on it decides)."""
         out = self.outlines(image)
         if any(q.score >= LEARNED_MIN_SCORE for q in out):
             return out
