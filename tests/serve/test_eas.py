@@ -113,6 +113,40 @@ def test_one_set_of_sessions_without_solo_spin(processor: IdCardProcessor) -> No
         service.close()
 
 
+@pytest.mark.parametrize(
+    ("precision", "flags", "served", "warned"),
+    [
+        ("fp32", "fpu avx2", "rec_v6_small", False),
+        ("int8", "fpu avx2 avx512_vnni", "rec_v6_small_int8", False),
+        # int8 where it runs slower than fp32: served as asked, with a warning at start
+        ("int8", "fpu avx2", "rec_v6_small_int8", True),
+    ],
+)
+def test_the_field_recogniser_served_and_the_int8_warning(
+    precision: str,
+    flags: str,
+    served: str,
+    warned: bool,
+    *,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from processor.serve import service as module
+    from processor.settings import Settings
+
+    # the CPU's flags as /proc/cpuinfo gives them, for a CPU with and without VNNI
+    monkeypatch.setattr(module, "cpu_flags", lambda: frozenset(flags.split()))
+    settings = Settings.from_env({"IDCARD_REC_PRECISION": precision, "IDCARD_SOLO_SPIN": "0"})
+    with caplog.at_level("WARNING", logger="idcard_ocr"):
+        service = module.OcrService.create(settings)
+    try:
+        other = ({"rec_v6_small", "rec_v6_small_int8"} - {served}).pop()
+        assert served in service.models and other not in service.models
+        assert any("without VNNI" in r.getMessage() for r in caplog.records) is warned
+    finally:
+        service.close()
+
+
 def test_process_is_thread_safe_and_idempotent(
     processor: IdCardProcessor, scan_front: bytes
 ) -> None:
