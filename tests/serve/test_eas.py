@@ -14,6 +14,7 @@ from PIL import Image
 
 from bench.service import form_body
 from processor.errors import Code
+from processor.ocr.runtime import FIELD_REC_FP32, FIELD_REC_INT8
 from processor.serve.eas import IdCardProcessor
 from tests.conftest import decode
 
@@ -116,10 +117,10 @@ def test_one_set_of_sessions_without_solo_spin(processor: IdCardProcessor) -> No
 @pytest.mark.parametrize(
     ("precision", "flags", "served", "warned"),
     [
-        ("fp32", "fpu avx2", "rec_v6_small", False),
-        ("int8", "fpu avx2 avx512_vnni", "rec_v6_small_int8", False),
+        ("fp32", "fpu avx2", FIELD_REC_FP32, False),
+        ("int8", "fpu avx2 avx512_vnni", FIELD_REC_INT8, False),
         # int8 where it runs slower than fp32: served as asked, with a warning at start
-        ("int8", "fpu avx2", "rec_v6_small_int8", True),
+        ("int8", "fpu avx2", FIELD_REC_INT8, True),
     ],
 )
 def test_the_field_recogniser_served_and_the_int8_warning(
@@ -140,7 +141,7 @@ def test_the_field_recogniser_served_and_the_int8_warning(
     with caplog.at_level("WARNING", logger="idcard_ocr"):
         service = module.OcrService.create(settings)
     try:
-        other = ({"rec_v6_small", "rec_v6_small_int8"} - {served}).pop()
+        other = ({FIELD_REC_FP32, FIELD_REC_INT8} - {served}).pop()
         assert served in service.models and other not in service.models
         assert any("without VNNI" in r.getMessage() for r in caplog.records) is warned
     finally:
