@@ -131,9 +131,24 @@ SEGMENT_GAP = 1.2
 class Row:
     """A line of print on the card: its segments left to right, each the union of the boxes
     of a run of text with no gap wider than a few character heights (a label and its value
-    usually form one segment; 公民身份号码 and the number, or 性别 男 and 民族 汉, two)."""
+    usually form one segment; 公民身份号码 and the number, or 性别 男 and 民族 汉, two).
+    ``members``: the text boxes its segments were made of (empty: the segments themselves)."""
 
     segments: tuple[Box, ...]
+    members: tuple[Box, ...] = ()
+
+    def within(self, segment: Box, x0: float, *, cut: bool = False) -> Box:
+        """``segment`` (one of this row's) made of only its text boxes that reach right of
+        ``x0``, a value's column (``cut``: and cut at ``x0``, where its value starts). A
+        segment is the union of a run of boxes, so it is as tall as the tallest and lowest
+        of them: a speck at the card's edge (the page under it) run into a label, or a label
+        printed lower, stretches it over the top of the next line, and a crop of it reads
+        two lines as one. The segment itself where no box is known."""
+        inside = [
+            b for b in self.members if b.x0 >= segment.x0 and b.x1 <= segment.x1 and b.x1 > x0
+        ]
+        part = union(inside) if inside else segment
+        return dataclasses.replace(part, x0=max(segment.x0, x0)) if cut else part
 
     @property
     def box(self) -> Box:
@@ -179,7 +194,7 @@ def group_rows(boxes: Sequence[Box]) -> list[Row]:
             rows.append([box])
         else:
             best.append(box)
-    return sorted((Row(_segments(row)) for row in rows), key=lambda r: r.cy)
+    return sorted((Row(_segments(row), tuple(row)) for row in rows), key=lambda r: r.cy)
 
 
 def _segments(boxes: list[Box]) -> tuple[Box, ...]:

@@ -307,7 +307,10 @@ def value_rows(rows: Sequence[ReadRow], name: str) -> list[list[Box]]:
         return []
     first = _value_segments(rows[0], name)
     start = first[0].x0 if first else 0.0
-    return [first, *([s for s in row.row.segments if s.x1 > start] for row in rows[1:])]
+    return [
+        first,
+        *([row.row.within(s, start) for s in row.row.segments if s.x1 > start] for row in rows[1:]),
+    ]
 
 
 def _value_segments(row: ReadRow, name: str) -> list[Box]:
@@ -317,7 +320,7 @@ def _value_segments(row: ReadRow, name: str) -> list[Box]:
         return list(row.row.segments)
     kept = [s for s in row.row.segments if s.x1 > start.x0]
     if kept and kept[0].x0 < start.x0:
-        kept[0] = dataclasses.replace(kept[0], x0=start.x0)
+        kept[0] = row.row.within(kept[0], start.x0, cut=True)
     return kept or list(row.row.segments)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from processor.card.layout import MIN_LAYOUT_SCORE, classify, flip, group_rows
+from processor.card.layout import MIN_LAYOUT_SCORE, Row, classify, flip, group_rows
 from processor.values import Box
 
 FRONT = [
@@ -86,3 +86,41 @@ def test_group_rows_splits_lines_and_segments() -> None:
 def test_group_rows_does_not_chain_rows_through_a_tall_box() -> None:
     boxes = [Box(0.1, 0.10, 0.3, 0.16), Box(0.1, 0.20, 0.3, 0.26), Box(0.5, 0.08, 0.55, 0.28)]
     assert len(group_rows(boxes)) == 3
+
+
+# the address's first row of a tuned bench photo (seed 11, photo 136) at the card's left
+# edge: a character of the page under the card (清) ran into the labels 住 址 and stretched
+# the row's one segment over the top of the next line
+STRAY = Box(0.000, 0.631, 0.025, 0.694)
+ZHU, ZHI = Box(0.069, 0.601, 0.114, 0.661), Box(0.112, 0.607, 0.156, 0.661)
+LINE_1 = Box(0.200, 0.598, 0.593, 0.667)
+
+
+@pytest.mark.parametrize(
+    ("x0", "cut", "expected"),
+    [
+        # from where the value starts: its line's own height
+        (0.2, True, LINE_1),
+        (0.25, True, Box(0.25, 0.598, 0.593, 0.667)),
+        # the boxes reaching right of a column, uncut: the line and the labels, not the speck
+        (0.05, False, Box(0.069, 0.598, 0.593, 0.667)),
+        # every box reaches right of the card's edge: the whole segment
+        (0.0, False, Box(0.0, 0.598, 0.593, 0.694)),
+    ],
+)
+def test_a_row_within_a_column_is_made_of_its_boxes_there(
+    x0: float, cut: bool, expected: Box
+) -> None:
+    (row,) = group_rows([STRAY, ZHU, ZHI, LINE_1])
+    (segment,) = row.segments
+    assert segment.y1 == STRAY.y1  # the speck stretches the segment
+    part = row.within(segment, x0, cut=cut)
+    assert (part.x0, part.y0, part.x1, part.y1) == pytest.approx(
+        (expected.x0, expected.y0, expected.x1, expected.y1)
+    )
+
+
+def test_a_row_of_segments_only_is_cut_as_it_is() -> None:
+    row = Row((Box(0.07, 0.5, 0.6, 0.6),))  # its boxes not known
+    assert row.within(row.segments[0], 0.2, cut=True) == Box(0.2, 0.5, 0.6, 0.6)
+    assert row.within(row.segments[0], 0.2) == row.segments[0]

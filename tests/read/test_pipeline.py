@@ -192,3 +192,12 @@ def test_the_rest_of_a_cut_label_level_with_the_number_is_no_address_line(
         image, (372, 241), interpolation=cv2.INTER_AREA
     )
     assert _answer(processor, page) == ("200", sample.expected)
+
+
+@pytest.mark.e2e
+def test_an_address_line_is_read_on_its_own_height(processor: Any) -> None:
+    # a tuned bench photo (seed 11) of a bilingual card on a page: a character of the page
+    # at the card's left edge ran into the labels 住 址, the row's segment reached over the
+    # next line, and the address's first line was read 南民马 for 南宁市马山
+    sample = make_sample("photo", 136, seed=11)
+    assert _answer(processor, sample.image) == ("200", sample.expected)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from processor.card.facts import check_char, id_number_valid
-from processor.card.layout import Row
+from processor.card.layout import Row, group_rows
 from processor.card.template import CARD_ASPECT
 from processor.read.assign import Assignment, ReadRow
 from processor.read.fields import MISSING, Field
@@ -158,3 +158,26 @@ def test_an_outline_that_cuts_a_value(segments: tuple[Box, ...], cut: bool) -> N
 def test_a_speck_at_the_left_edge_is_no_cut_line(text: str, cut: bool) -> None:
     segments = (NAME, ADDRESS, Box(0.001, 0.58, 0.07, 0.70))
     assert cuts_rows(_assigned(*segments, text=text)) is cut
+
+
+def test_an_address_value_is_cropped_to_its_own_line_not_a_speck_run_into_its_label() -> None:
+    # a tuned bench photo (seed 11, photo 136): a character of the page under the card's left
+    # edge ran into the labels 住 址, stretching the row's segment over the top of the next
+    # line; the value's crop held a line and a half and read 南宁市马山 as 南民马
+    stray, zhu, zhi = (
+        Box(0.0, 0.631, 0.025, 0.694),
+        Box(0.069, 0.601, 0.114, 0.661),
+        Box(0.112, 0.607, 0.156, 0.661),
+    )
+    line_1 = Box(0.200, 0.598, 0.593, 0.667)
+    (row,) = group_rows([stray, zhu, zhi, line_1])
+    text = "清住址广西壮族自治区南宁市马山"
+    # where the recogniser read each character of the segment (0..1 of its width)
+    xs = [0.02, 0.16, 0.22, *(0.36 + 0.6 * i / 11 for i in range(12))]
+    chars = tuple(CharCandidate(c, 0.95, "", 0.0, x=x) for c, x in zip(text, xs, strict=True))
+    first = ReadRow(row, (TextLine(text, 0.95, chars),))
+    second = ReadRow(Row((Box(0.199, 0.650, 0.592, 0.725),)), (TextLine("县北店头镇", 0.9, ()),))
+    (value,), (next_line,) = value_rows([first, second], "address")
+    assert (value.y0, value.y1) == (line_1.y0, line_1.y1)
+    assert zhi.x1 < value.x0 < line_1.x0 + 0.01
+    assert next_line == second.row.segments[0]
