@@ -158,14 +158,36 @@ class TextRecognizer:
         the best path passed over (CTC's blank or a neighbour won each step it showed in).
         Zeros where the line keeps no probabilities."""
         pairs = max(0, len(line.chars) - 1)
-        if line.kept is None or line.step <= 0 or pairs == 0:
+        seen = self._seen(line, chars)
+        if seen is None or pairs == 0:
             return [0.0] * pairs
-        allowed = self._mask(chars, kept=True)[1:]  # (the blank left out)
-        seen = line.kept[:, 1:][:, allowed].sum(axis=1)
-        first = [round(c.x / line.step - 0.5) for c in line.chars]  # each one's time step
+        first = _steps(line)
         return [
             float(seen[a + 1 : b].max()) if b > a + 1 else 0.0 for a, b in itertools.pairwise(first)
         ]
+
+    def ends(self, line: TextLine, chars: frozenset[str]) -> tuple[float, float]:
+        """The most probability the model gave ``chars`` (as in :meth:`between`) before the
+        first character of ``line`` it read, and after the last: a character at an end of
+        the crop that the best path passed over (a hyphen where an address wraps, 102-|10号).
+        Zeros where the line keeps no probabilities or none was read."""
+        seen = self._seen(line, chars)
+        if seen is None or not line.chars:
+            return 0.0, 0.0
+        first = _steps(line)
+        before, after = seen[: max(0, first[0])], seen[first[-1] + 1 :]
+        return (
+            float(before.max()) if before.size else 0.0,
+            float(after.max()) if after.size else 0.0,
+        )
+
+    def _seen(self, line: TextLine, chars: frozenset[str]) -> np.ndarray | None:
+        """Per time step of ``line``, the probability the model gave ``chars`` (a part of those
+        this recogniser keeps), added up; None where the line keeps no probabilities."""
+        if line.kept is None or line.step <= 0:
+            return None
+        allowed = self._mask(chars, kept=True)[1:]  # (the blank left out)
+        return np.asarray(line.kept[:, 1:][:, allowed].sum(axis=1))
 
     def _batches(self, order: list[int], widths: list[int]) -> list[list[int]]:
         """Split width-sorted crops into batches whose widths differ by at most
@@ -326,3 +348,8 @@ def load_recognizer(
         keep=keep,
         batch_size=batch_size,
     )
+
+
+def _steps(line: TextLine) -> list[int]:
+    """The time step each character of ``line`` was read at."""
+    return [round(c.x / line.step - 0.5) for c in line.chars]

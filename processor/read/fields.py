@@ -390,19 +390,35 @@ PASSED_HYPHEN = 0.01
 _DIGIT = re.compile("[0-9０-９]{2}")
 
 
-def restore_hyphens(line: TextLine, seen: Sequence[float]) -> TextLine:
+def restore_hyphens(
+    line: TextLine, seen: Sequence[float], ends: tuple[float, float] = (0.0, 0.0)
+) -> TextLine:
     """``line`` with a hyphen between two digits read one after the other where the model saw
     one between them (``seen``: for each two characters, the most probability it gave a hyphen
     between them, :meth:`~processor.ocr.recognize.TextRecognizer.between`; at least
     :data:`PASSED_HYPHEN`): blurred or tight, 28-35 is read 2835 though the hyphen shows.
-    It counts as read at :data:`HYPHEN_MIN_PROB`, the least a hyphen read is kept at."""
+    Likewise before a first digit and after a last one where it saw one there (``ends``,
+    :meth:`~processor.ocr.recognize.TextRecognizer.ends`): an address wraps at a hyphen
+    (102-|10号), and :func:`parse_address` keeps it only where the next line goes on with the
+    number. It counts as read at :data:`HYPHEN_MIN_PROB`, the least a hyphen read is kept at."""
+    if not line.chars:
+        return line
     chars: list[CharCandidate] = []
     for i, c in enumerate(line.chars):
         if i and seen[i - 1] >= PASSED_HYPHEN and _DIGIT.fullmatch(chars[-1].char + c.char):
-            x = (chars[-1].x + c.x) / 2
-            chars.append(CharCandidate("-", HYPHEN_MIN_PROB, "", 0.0, x=x))
+            chars.append(_hyphen((chars[-1].x + c.x) / 2))
         chars.append(c)
+    first, last = line.chars[0], line.chars[-1]
+    if ends[0] >= PASSED_HYPHEN and _DIGIT.fullmatch("0" + first.char):
+        chars.insert(0, _hyphen(max(0.0, first.x - line.step)))
+    if ends[1] >= PASSED_HYPHEN and _DIGIT.fullmatch(last.char + "0"):
+        chars.append(_hyphen(min(1.0, last.x + line.step)))
     return line if len(chars) == len(line.chars) else with_chars(line, chars)
+
+
+def _hyphen(x: float) -> CharCandidate:
+    """A hyphen the model saw at ``x`` but passed over, as if read at the least it is kept."""
+    return CharCandidate("-", HYPHEN_MIN_PROB, "", 0.0, x=x)
 
 
 def with_chars(line: TextLine, chars: Sequence[CharCandidate]) -> TextLine:
@@ -459,8 +475,10 @@ def parse_address(lines: Sequence[TextLine]) -> Field:
         text = address_text(part)
         if texts and _ALNUM.search(texts[-1][-1:]) and _LEADING_HYPHEN.match(part):
             text = "-" + text  # a hyphen wrapped to the start of the next line (14-|8号 as 14|-8号)
+        if texts and texts[-1].endswith("-") and not _ALNUM.match(text):
+            texts[-1] = texts[-1][:-1]  # a line's last hyphen, the number not going on after it
         texts.append(text)
-    text = "".join(texts)
+    text = "".join(texts).removesuffix("-")
     for wrong, right in ADDRESS_MISREADS:
         text = text.replace(wrong, right)
     if len(text) < 2 or not re.search(f"[{HAN}]", text):

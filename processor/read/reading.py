@@ -330,7 +330,7 @@ def _read_jobs(
     """The crops of ``jobs`` read, each by its field's recogniser within its alphabet (one
     call per recogniser; ``again``: by the field's second opinion, with every character), in
     the order of ``jobs``; an address line with the hyphens the model saw between its digits
-    (:func:`~processor.read.fields.restore_hyphens`)."""
+    or at its ends (:func:`~processor.read.fields.restore_hyphens`)."""
     out: list[TextLine | None] = [None] * len(jobs)
     for recognizer in (engine.recognizer, engine.field_recognizer):
         mine = [i for i, job in enumerate(jobs) if _reader(job[0], engine, again) is recognizer]
@@ -340,9 +340,11 @@ def _read_jobs(
         alphabets = [engine.printed if a is PRINTED else a for a in wanted]
         lines = recognizer([jobs[i][2] for i in mine], alphabets)
         for i, line in zip(mine, lines, strict=True):
-            # an address's hyphens the model saw between digits but passed over
-            hyphens = recognizer.between(line, fp.HYPHENS) if jobs[i][0] == "address" else []
-            out[i] = fp.restore_hyphens(line, hyphens) if hyphens else line
+            out[i] = line
+            if jobs[i][0] == "address":
+                # hyphens the model saw between digits or at the line's ends but passed over
+                seen = recognizer.between(line, fp.HYPHENS), recognizer.ends(line, fp.HYPHENS)
+                out[i] = fp.restore_hyphens(line, *seen)
     _fill_gaps(jobs, out, engine, again=again)
     return [line for line in out if line is not None]
 

@@ -107,7 +107,7 @@ def test_lanes_read_what_one_run_reads(
 
 
 @pytest.mark.e2e
-def test_between_is_the_most_a_kept_character_got_between_two_read(
+def test_between_and_ends_are_the_most_a_kept_character_got_where_none_was_read(
     engines: tuple[OcrEngine, OcrEngine],
 ) -> None:
     recognizer = engines[0].field_recognizer  # keeps the hyphens' classes
@@ -124,6 +124,10 @@ def test_between_is_the_most_a_kept_character_got_between_two_read(
     line = TextLine("123", 0.99, chars, kept=kept, step=0.1)
     assert recognizer.between(line, frozenset("-－–—")) == [0.0, 0.25]
     assert recognizer.between(dataclasses.replace(line, kept=None), frozenset("-")) == [0.0, 0.0]
+    kept[0, 1], kept[9, -1] = 0.03, 0.5  # before the 1st and after the 3rd
+    assert recognizer.ends(line, frozenset("-－–—")) == (pytest.approx(0.03), 0.5)
+    assert recognizer.ends(dataclasses.replace(line, kept=None), frozenset("-")) == (0.0, 0.0)
+    assert recognizer.ends(dataclasses.replace(line, chars=()), frozenset("-")) == (0.0, 0.0)
 
 
 @pytest.fixture(scope="module")
