@@ -14,6 +14,7 @@ from processor.read.assign import (
     assign,
     label_end,
     label_match,
+    row_label,
     side_evidence,
     value_box,
 )
@@ -360,3 +361,38 @@ def test_an_address_line_continues_a_row_whose_label_lost_its_first_character() 
     assert fields("front", rows)["address"] == ["址上海市杨浦区漓江巷7号", "阳光花园7-3-7"]
     start = value_box(rows[3], ("住址",))
     assert start.x0 == pytest.approx(0.096 + 1.5 / 12 * 0.517 - 0.5 * 0.07 / CARD_ASPECT)
+
+
+@pytest.mark.parametrize(
+    ("text", "x0", "expected"),
+    [
+        ("姓名袁然泽", 0.063, ("姓名", 1.0)),
+        # one character of a two-character label misread, in the labels' column
+        ("健名袁然泽", 0.063, ("姓名", 0.5)),
+        ("在址吉林省延边朝鲜族自治州延", 0.072, ("住址", 0.5)),
+        ("性列男", 0.07, ("性别", 0.5)),
+        # ... not in the values' column (a value or an address's next line)
+        ("健名袁然泽", 0.2, None),
+        ("苗族自治州", 0.2, None),
+        # a misread that is no Chinese character, or one character alone: no label
+        ("1名袁然泽", 0.063, None),
+        ("吧", 0.074, None),
+        ("吧想丕季", 0.074, None),
+    ],
+)
+def test_a_label_with_a_character_misread_in_the_labels_column(
+    text: str, x0: float, expected: tuple[str, float] | None
+) -> None:
+    assert row_label(_placed(0.2, text, x0, x0 + 0.25)) == expected
+
+
+def test_a_minority_script_line_above_the_name_is_not_the_name() -> None:
+    # a tuned bench photo (seed 23, photo 142) of a bilingual card: the Korean line above
+    # 姓名 (read 吧 想丕季, unlabelled) sits nearer the name's place than the name's row, whose
+    # label was read 健名; it was taken for the name, and the card came back 204
+    korean = ReadRow(
+        Row((Box(0.074, 0.138, 0.110, 0.188), Box(0.170, 0.129, 0.265, 0.187))),
+        (line("吧", 0.26), line("想丕季", 0.42)),
+    )
+    rows = [korean, _placed(0.208, "健名袁然泽", 0.063, 0.294), *FRONT[1:]]
+    assert fields("front", rows)["name"] == ["健名袁然泽"]
