@@ -51,6 +51,13 @@ MIN_HOMOGRAPHY_POINTS = 8
 #: A homography only when the matched anchors span at least this fraction of the card's
 #: width and of its height.
 MIN_HOMOGRAPHY_SPAN = 0.45
+#: A homography whose card has an edge this many times as long as the opposite one is no
+#: view of a card (a phone held square to within ~60 degrees foreshortens far less): the
+#: anchors' layout differs from the template's (a card printed with its values further
+#: right), and the homography bent the card to fit them, swinging its far corners off (one
+#: edge 2.1 and the other 3.6 times its opposite, on a clean card on a page). A similarity
+#: places that card.
+MAX_FORESHORTENING = 1.8
 #: A registered outline is also proposed snapped to edges within this fraction of its
 #: diagonal (the layout check keeps whichever fits the card's text better).
 SNAP_BAND = 0.06
@@ -162,9 +169,11 @@ def fit_card_quad(matches: Sequence[AnchorMatch]) -> Quad | None:
     if len(src) >= MIN_HOMOGRAPHY_POINTS and span.min() >= MIN_HOMOGRAPHY_SPAN:
         matrix, _ = cv2.findHomography(src, dst, cv2.RANSAC, 0.02 * _scale(dst))
         quad = _card_corners(matrix)
+        if quad is not None and _foreshortening(quad) > MAX_FORESHORTENING:
+            quad = None
     if quad is None:
         # anchors bunched on one row or one side (perspective fitted there would swing the
-        # far corners), too few points, or a homography that folds the card
+        # far corners), too few points, or a homography that folds or bends the card
         affine: np.ndarray | None = cv2.estimateAffinePartial2D(src, dst)[0]
         if affine is not None:
             quad = _card_corners(np.vstack([affine, [0.0, 0.0, 1.0]]))
@@ -182,6 +191,18 @@ def _card_corners(matrix: np.ndarray | None) -> np.ndarray | None:
     if not np.all(np.isfinite(quad)) or not cv2.isContourConvex(quad.astype(np.float32)):
         return None
     return quad
+
+
+def _foreshortening(quad: np.ndarray) -> float:
+    """How many times as long as its opposite the longer of each two opposite edges of
+    ``quad`` is, the larger of the two pairs."""
+    edges = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)  # top, right, bottom, left
+    return float(
+        max(
+            max(edges[0], edges[2]) / max(min(edges[0], edges[2]), 1e-6),
+            max(edges[1], edges[3]) / max(min(edges[1], edges[3]), 1e-6),
+        )
+    )
 
 
 def _scale(points: np.ndarray) -> float:

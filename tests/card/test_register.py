@@ -114,6 +114,34 @@ def test_fit_card_quad_recovers_the_corners(
     assert np.abs(quad.array() - np.array(corners, np.float32)).max() < tolerance
 
 
+@pytest.mark.parametrize(
+    ("corners", "kept"),
+    [
+        # one edge 1.5 times its opposite: a card seen at a slant, the homography kept
+        ([[100, 150], [900, 50], [900, 650], [100, 550]], True),
+        # 2.25 times: no view of a card; the anchors placed as a similarity instead
+        ([[100, 200], [1000, 0], [1000, 900], [100, 600]], False),
+    ],
+)
+def test_fit_card_quad_keeps_a_homography_only_as_a_view_of_a_card(
+    corners: list[list[float]], kept: bool
+) -> None:
+    # a card printed with its values further right than the template's bent the homography
+    # fitted to its anchors (one edge 2.1, the other 3.6 times its opposite: a tuned bench
+    # photo of seed 23, a clean card on a page, read with its rows askew)
+    names = ["id_label", "id_value", "name_label", "birth_label", "address_label"]
+    matrix = cv2.getPerspectiveTransform(CARD, np.array(corners, np.float32))
+    quad = fit_card_quad(_matches(matrix, names))
+    assert quad is not None
+    found = quad.array()
+    on_corners = bool(np.abs(found - np.array(corners, np.float32)).max() < 1.0)
+    assert on_corners is kept
+    if not kept:  # a similarity: opposite edges as long as each other
+        edges = np.linalg.norm(found - np.roll(found, -1, axis=0), axis=1)
+        assert edges[0] == pytest.approx(edges[2], rel=1e-3)
+        assert edges[1] == pytest.approx(edges[3], rel=1e-3)
+
+
 def test_fit_card_quad_without_anchors() -> None:
     assert fit_card_quad([]) is None
 
