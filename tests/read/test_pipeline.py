@@ -211,3 +211,21 @@ def test_an_address_line_is_read_on_its_own_height(processor: Any) -> None:
     # next line, and the address's first line was read 南民马 for 南宁市马山
     sample = make_sample("photo", 136, seed=11)
     assert _answer(processor, sample.image) == ("200", sample.expected)
+
+
+@pytest.mark.e2e
+def test_a_label_read_with_a_character_wrong_still_places_its_row(processor: Any) -> None:
+    # a tuned bench photo (seed 23) of a bilingual Korean card: 姓名 read 健名 was no label,
+    # the Korean line above it (unlabelled) sat nearer the name's place, was taken for the
+    # name, and the card came back 204
+    sample = make_sample("photo", 142, seed=23)
+    assert _answer(processor, sample.image) == ("200", sample.expected)
+
+
+@pytest.mark.e2e
+def test_a_card_registered_from_its_anchors_is_not_bent_to_fit_them(processor: Any) -> None:
+    # a tuned bench photo (seed 23): a clean card on a page that the segmenter saw in two
+    # pieces; registered from its anchors, a homography bent it (one edge 2.1 times its
+    # opposite), the rows read askew and it came back 208
+    sample = make_sample("photo", 88, seed=23)
+    assert _answer(processor, sample.image) == ("200", sample.expected)
