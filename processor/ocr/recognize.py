@@ -33,6 +33,8 @@ BATCH_SIZE = 8
 #: Crops share a batch only when the widest is at most this much wider than the narrowest.
 PAD_TOLERANCE = 1.15
 
+#: How many of a time step's classes a character's runner-ups are taken from.
+TOP_CLASSES = 5
 #: A set of characters a crop is read within (None: every class of the model).
 Alphabet = frozenset[str] | None
 
@@ -49,14 +51,18 @@ class TextRecognizer:
         lanes: int = 1,
         fold: Mapping[str, str] | None = None,
         keep: frozenset[str] = frozenset(),
+        alternatives: int = TOP_CLASSES,
     ) -> None:
         """``parallel`` and ``lanes`` > 1: the batches of one call are split into ``lanes``
         groups of about equal width, run at once (all but one on ``parallel``); for a
         single-threaded session, which then keeps each core busy without a hand-off at
         every op. ``fold``: characters read as another (traditional -> simplified), after
         NFKC. ``keep``: characters a line may be read within again (:meth:`within`)
-        without running the model; each line read keeps their probabilities."""
+        without running the model; each line read keeps their probabilities.
+        ``alternatives``: how many of a time step's classes each character's runner-ups are
+        taken from."""
         self._session = session
+        self._alternatives = alternatives
         self._parallel = parallel if lanes > 1 else None
         self._lanes = lanes
         self._input = session.get_inputs()[0].name
@@ -226,9 +232,9 @@ class TextRecognizer:
             idx = int(best_idx)
             if idx not in (0, prev):
                 x = min(1.0, (t + 0.5) * step)
-                chars.append(dataclasses.replace(_candidate(probs[t], classes), x=x))
+                chars.append(dataclasses.replace(self._candidate(probs[t], classes), x=x))
             elif idx != 0 and chars:
-                cand = _candidate(probs[t], classes)
+                cand = self._candidate(probs[t], classes)
                 if cand.char == chars[-1].char and cand.prob > chars[-1].prob:
                     chars[-1] = dataclasses.replace(cand, x=chars[-1].x)
             prev = idx
@@ -236,16 +242,20 @@ class TextRecognizer:
         score = float(np.mean([c.prob for c in chars])) if chars else 0.0
         return TextLine(text, score, tuple(chars), step=step)
 
+    def _candidate(self, row: np.ndarray, classes: Sequence[str]) -> CharCandidate:
+        return _candidate(row, classes, self._alternatives)
+
 
 def _nfkc(chars: frozenset[str]) -> set[str]:
     """``chars`` as the recogniser's classes are compared: NFKC-normalised (fullwidth ３ is 3)."""
     return {unicodedata.normalize("NFKC", c) for c in chars}
 
 
-def _candidate(row: np.ndarray, classes: Sequence[str]) -> CharCandidate:
-    """The best character of one time step and its runner-ups (classes that are one character
-    as folded count as one, their probabilities added)."""
-    top = top_classes(row)
+def _candidate(row: np.ndarray, classes: Sequence[str], k: int = TOP_CLASSES) -> CharCandidate:
+    """The best character of one time step and its runner-ups, from its ``k`` likeliest
+    classes (classes that are one character as folded count as one, their probabilities
+    added)."""
+    top = top_classes(row, k)
     folded: dict[str, float] = {}
     for j in top[np.argsort(row[top])[::-1]]:
         if int(j) == 0:
@@ -257,23 +267,21 @@ def _candidate(row: np.ndarray, classes: Sequence[str]) -> CharCandidate:
     return CharCandidate(char, prob, alt, alt_prob, alts=tuple(ranked[1:-1]))
 
 
-#: How many of a time step's classes a character's runner-ups are taken from.
-TOP_CLASSES = 5
 #: A class this likely or less is never among a time step's top classes when enough are
 #: more likely (softmax rows over ~18,700 classes leave almost all far below it).
 _UNLIKELY = 1e-6
 
 
-def top_classes(row: np.ndarray) -> np.ndarray:
-    """The indices of the TOP_CLASSES largest entries of ``row`` (in no order): those of the
-    few entries above _UNLIKELY where there are enough of them (a threshold costs a third of
-    a partition of the whole row), else of a partition of the whole row."""
-    if len(row) <= TOP_CLASSES:
+def top_classes(row: np.ndarray, k: int = TOP_CLASSES) -> np.ndarray:
+    """The indices of the ``k`` largest entries of ``row`` (in no order): those of the few
+    entries above _UNLIKELY where there are enough of them (a threshold costs a third of a
+    partition of the whole row), else of a partition of the whole row."""
+    if len(row) <= k:
         return np.arange(len(row))
     likely = np.flatnonzero(row > _UNLIKELY)
-    if len(likely) >= TOP_CLASSES:
-        return likely[np.argpartition(row[likely], -TOP_CLASSES)[-TOP_CLASSES:]]
-    return np.argpartition(row, -TOP_CLASSES)[-TOP_CLASSES:]
+    if len(likely) >= k:
+        return likely[np.argpartition(row[likely], -k)[-k:]]
+    return np.argpartition(row, -k)[-k:]
 
 
 def deal_lanes(batches: list[list[int]], widths: list[int], lanes: int) -> list[list[list[int]]]:
@@ -329,12 +337,14 @@ def load_recognizer(
     fold: Mapping[str, str] | None = None,
     keep: frozenset[str] = frozenset(),
     batch_size: int = BATCH_SIZE,
+    alternatives: int = TOP_CLASSES,
 ) -> TextRecognizer:
     """The recogniser named ``name`` in the manifest on a single-threaded session, a call's
     batches run in ``lanes`` lanes at once: a card's batches are independent, and lanes beat
     splitting each op between threads. One recogniser serves both engines of a service
     (their sessions would only differ in spinning, which lanes do not need).
-    ``batch_size``: at most this many crops of about one width share a run."""
+    ``batch_size``: at most this many crops of about one width share a run; ``alternatives``:
+    how many classes a character's runner-ups are taken from."""
     parallel = (
         concurrent.futures.ThreadPoolExecutor(lanes - 1, thread_name_prefix="rec-lane")
         if lanes > 1
@@ -347,6 +357,7 @@ def load_recognizer(
         fold=fold,
         keep=keep,
         batch_size=batch_size,
+        alternatives=alternatives,
     )
 
 

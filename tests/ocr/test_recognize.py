@@ -15,7 +15,7 @@ from processor.card.layout import FieldRegions
 from processor.io.decode import decode_image
 from processor.ocr.recognize import TOP_CLASSES, deal_lanes, top_classes, traditional_fold
 from processor.ocr.runtime import FIELD_REC_INT8
-from processor.read.engine import OcrEngine
+from processor.read.engine import FIELD_ALTERNATIVES, OcrEngine
 from processor.read.pipeline import read_card
 from processor.values import CharCandidate, TextLine
 
@@ -58,13 +58,16 @@ def test_lanes_balance_the_padded_width(
         (4, 1.0, 1.0),  # fewer classes than are taken
     ],
 )
-def test_top_classes_are_the_largest(classes: int, concentration: float, kept: float) -> None:
+@pytest.mark.parametrize("k", [TOP_CLASSES, FIELD_ALTERNATIVES])
+def test_top_classes_are_the_largest(
+    classes: int, concentration: float, kept: float, k: int
+) -> None:
     rng = np.random.default_rng(classes)
     for _ in range(50):
         row = rng.dirichlet(np.full(classes, concentration)).astype(np.float32)
         row *= rng.random(classes) < kept
-        expected = np.sort(row)[::-1][:TOP_CLASSES]
-        np.testing.assert_array_equal(np.sort(row[top_classes(row)])[::-1], expected)
+        expected = np.sort(row)[::-1][:k]
+        np.testing.assert_array_equal(np.sort(row[top_classes(row, k)])[::-1], expected)
 
 
 @pytest.fixture(scope="module")

@@ -229,3 +229,12 @@ def test_a_card_registered_from_its_anchors_is_not_bent_to_fit_them(processor: A
     # opposite), the rows read askew and it came back 208
     sample = make_sample("photo", 88, seed=23)
     assert _answer(processor, sample.image) == ("200", sample.expected)
+
+
+@pytest.mark.e2e
+def test_an_authority_misread_is_corrected_from_a_runner_up_ranked_low(processor: Any) -> None:
+    # a tuned bench photo (seed 11) sent at 600 px wide: 犍 of 犍为县公安局 read 键 (0.56),
+    # 犍 only the 12th class at that step, beyond the runner-ups kept (5)
+    sample, image = _decoded("photo", 33)
+    assert sample.expected["issued_by"] == "犍为县公安局"
+    assert _answer(processor, _shrunk(image, 600)) == ("200", sample.expected)
