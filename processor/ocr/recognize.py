@@ -232,18 +232,16 @@ class TextRecognizer:
             idx = int(best_idx)
             if idx not in (0, prev):
                 x = min(1.0, (t + 0.5) * step)
-                chars.append(dataclasses.replace(self._candidate(probs[t], classes), x=x))
+                cand = _candidate(probs[t], classes, self._alternatives)
+                chars.append(dataclasses.replace(cand, x=x))
             elif idx != 0 and chars:
-                cand = self._candidate(probs[t], classes)
+                cand = _candidate(probs[t], classes, self._alternatives)
                 if cand.char == chars[-1].char and cand.prob > chars[-1].prob:
                     chars[-1] = dataclasses.replace(cand, x=chars[-1].x)
             prev = idx
         text = "".join(c.char for c in chars)
         score = float(np.mean([c.prob for c in chars])) if chars else 0.0
         return TextLine(text, score, tuple(chars), step=step)
-
-    def _candidate(self, row: np.ndarray, classes: Sequence[str]) -> CharCandidate:
-        return _candidate(row, classes, self._alternatives)
 
 
 def _nfkc(chars: frozenset[str]) -> set[str]:

@@ -205,29 +205,26 @@ def test_an_address_wrapped_at_a_hyphen_keeps_it(processor: Any) -> None:
 
 
 @pytest.mark.e2e
-def test_an_address_line_is_read_on_its_own_height(processor: Any) -> None:
-    # a tuned bench photo (seed 11) of a bilingual card on a page: a character of the page
-    # at the card's left edge ran into the labels 住 址, the row's segment reached over the
-    # next line, and the address's first line was read 南民马 for 南宁市马山
-    sample = make_sample("photo", 136, seed=11)
-    assert _answer(processor, sample.image) == ("200", sample.expected)
-
-
-@pytest.mark.e2e
-def test_a_label_read_with_a_character_wrong_still_places_its_row(processor: Any) -> None:
-    # a tuned bench photo (seed 23) of a bilingual Korean card: 姓名 read 健名 was no label,
-    # the Korean line above it (unlabelled) sat nearer the name's place, was taken for the
-    # name, and the card came back 204
-    sample = make_sample("photo", 142, seed=23)
-    assert _answer(processor, sample.image) == ("200", sample.expected)
-
-
-@pytest.mark.e2e
-def test_a_card_registered_from_its_anchors_is_not_bent_to_fit_them(processor: Any) -> None:
-    # a tuned bench photo (seed 23): a clean card on a page that the segmenter saw in two
-    # pieces; registered from its anchors, a homography bent it (one edge 2.1 times its
-    # opposite), the rows read askew and it came back 208
-    sample = make_sample("photo", 88, seed=23)
+@pytest.mark.parametrize(
+    ("scene", "index", "seed"),
+    [
+        # a bilingual card on a page: a character of the page at the card's left edge ran
+        # into the labels 住 址, the row's segment reached over the next line, and the
+        # address's first line was read 南民马 for 南宁市马山 (200)
+        pytest.param("photo", 136, 11, id="a value on its own boxes"),
+        # a bilingual Korean card: 姓名 read 健名 was no label, the Korean line above it
+        # (unlabelled) sat nearer the name's place and was taken for the name (204)
+        pytest.param("photo", 142, 23, id="a label misread in one character"),
+        # a clean card on a page that the segmenter saw in two pieces: registered from its
+        # anchors, a homography bent it (one edge 2.1 times its opposite), the rows read
+        # askew (208)
+        pytest.param("photo", 88, 23, id="a registration not bent to its anchors"),
+    ],
+)
+def test_tuned_bench_photos_that_read_wrong_read_whole(
+    processor: Any, scene: str, index: int, seed: int
+) -> None:
+    sample = make_sample(scene, index, seed=seed)
     assert _answer(processor, sample.image) == ("200", sample.expected)
 
 
