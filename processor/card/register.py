@@ -196,13 +196,9 @@ def _card_corners(matrix: np.ndarray | None) -> np.ndarray | None:
 def _foreshortening(quad: np.ndarray) -> float:
     """How many times as long as its opposite the longer of each two opposite edges of
     ``quad`` is, the larger of the two pairs."""
-    edges = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)  # top, right, bottom, left
-    return float(
-        max(
-            max(edges[0], edges[2]) / max(min(edges[0], edges[2]), 1e-6),
-            max(edges[1], edges[3]) / max(min(edges[1], edges[3]), 1e-6),
-        )
-    )
+    edges = np.maximum(np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1), 1e-6)
+    top, right, bottom, left = (float(e) for e in edges)
+    return max(max(top, bottom) / min(top, bottom), max(right, left) / min(right, left))
 
 
 def _scale(points: np.ndarray) -> float:

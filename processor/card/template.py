@@ -29,6 +29,8 @@ PORTRAIT_CROP: Final = Box(0.625, 0.14, 0.925, 0.76)
 
 #: Left edge of the front's values (14.1 mm): the labels stand left of it.
 FRONT_VALUE_X: Final = 0.165
+#: A row starting left of this (11.1 mm) starts in the labels' column (they stand at ~6.5 mm).
+FRONT_LABEL_X1: Final = 0.13
 #: Right edge of the gender's value (21.4 mm) and left edge of the 民族 value (33.0 mm).
 GENDER_VALUE_X1: Final = 0.25
 RACE_VALUE_X: Final = 0.385

@@ -19,7 +19,8 @@ from collections.abc import Mapping, Sequence
 
 from ..card.facts import ETHNICITIES, id_number_valid
 from ..card.layout import Row, union
-from ..card.template import CARD_ASPECT, FIELD_LABELS, FIELD_ROWS
+from ..card.template import CARD_ASPECT, FIELD_LABELS, FIELD_ROWS, FRONT_LABEL_X1
+from ..card.template import FRONT_LABELS as ROW_LABELS
 from ..values import Box, CharCandidate, TextLine
 from .fields import validity_value
 
@@ -170,29 +171,26 @@ def row_label(row: ReadRow) -> tuple[str, float] | None:
             strength = label_match(line, label)
             if strength and (best is None or strength > best[1]):
                 best = (label, strength)
-    if best is None and row.lines and row.row.segments[0].x0 < LABEL_COLUMN_X1:
+    if best is None and row.lines and row.row.segments[0].x0 < FRONT_LABEL_X1:
         return misread_label(row.lines[0])
     return best
 
 
-#: A row whose first segment starts left of this (11 mm of 85.6) starts in the front's labels'
-#: column (they stand at ~6.5 mm, the values from 14.1 mm, ``FRONT_VALUE_X``).
-LABEL_COLUMN_X1 = 0.13
 #: How surely a two-character label with one character misread is its label: 健名 for 姓名 and
 #: 在址 for 住址 on a bilingual card in another typeface (the value's line read whole), where
 #: the Korean line above the name, unlabelled, was taken for the name. The other character,
 #: at its own place, and the column it starts in say which label it is.
 MISREAD_LABEL = 0.5
-_TWO_CHARACTER_LABELS = tuple(label for label in _ALL_LABELS if len(label) == 2)
 
 
 def misread_label(line: TextLine) -> tuple[str, float] | None:
-    """The two-character label ``line`` starts with, one of its characters misread (as a
-    Chinese character) and the other read at its own place, if any."""
+    """The row label (two characters each, :data:`~processor.card.template.FRONT_LABELS`)
+    ``line`` starts with, one of its characters misread (as a Chinese character) and the
+    other read at its own place, if any."""
     chars = _compact(line.chars)
     if len(chars) < 2 or not all(_CJK.fullmatch(c.char) for c in chars[:2]):
         return None
-    for label in _TWO_CHARACTER_LABELS:
+    for label in ROW_LABELS:
         if _is(chars[0], label[0]) != _is(chars[1], label[1]):
             return label, MISREAD_LABEL
     return None

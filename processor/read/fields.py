@@ -387,7 +387,7 @@ HYPHENS: Final = frozenset("-－–—")
 #: step between them. On tuned hard fronts (seeds 0 and 11): 556 pairs of digits printed
 #: without one, at most 0.0017; hyphens passed over 0.034 and 0.42 (and one 0.0003, lost).
 PASSED_HYPHEN = 0.01
-_DIGIT = re.compile("[0-9０-９]{2}")
+_DIGIT = re.compile("[0-9０-９]")
 
 
 def restore_hyphens(
@@ -405,13 +405,18 @@ def restore_hyphens(
         return line
     chars: list[CharCandidate] = []
     for i, c in enumerate(line.chars):
-        if i and seen[i - 1] >= PASSED_HYPHEN and _DIGIT.fullmatch(chars[-1].char + c.char):
+        if (
+            i
+            and seen[i - 1] >= PASSED_HYPHEN
+            and _DIGIT.fullmatch(chars[-1].char)
+            and _DIGIT.fullmatch(c.char)
+        ):
             chars.append(_hyphen((chars[-1].x + c.x) / 2))
         chars.append(c)
     first, last = line.chars[0], line.chars[-1]
-    if ends[0] >= PASSED_HYPHEN and _DIGIT.fullmatch("0" + first.char):
+    if ends[0] >= PASSED_HYPHEN and _DIGIT.fullmatch(first.char):
         chars.insert(0, _hyphen(max(0.0, first.x - line.step)))
-    if ends[1] >= PASSED_HYPHEN and _DIGIT.fullmatch(last.char + "0"):
+    if ends[1] >= PASSED_HYPHEN and _DIGIT.fullmatch(last.char):
         chars.append(_hyphen(min(1.0, last.x + line.step)))
     return line if len(chars) == len(line.chars) else with_chars(line, chars)
 
