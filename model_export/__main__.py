@@ -18,6 +18,7 @@ commands:
   cardseg     card-segmentation model: render data, train (torch), export to ONNX + manifest
   evaluate    candidate recognisers/detectors side by side: accuracy by field, latency, memory
   places      compile processor/data/divisions.tsv from the pinned division-code wheels
+  surnames    compile processor/data/surnames.tsv from the pinned surname-list wheels
 """
 
 
@@ -54,6 +55,10 @@ def _command(name: str) -> Callable[[list[str] | None], int]:
         from .places import main as places_main  # noqa: PLC0415
 
         return places_main
+    if name == "surnames":
+        from .surnames import main as surnames_main  # noqa: PLC0415
+
+        return surnames_main
     if name == "evaluate":
         from .evaluate import main as evaluate_main  # noqa: PLC0415
 

