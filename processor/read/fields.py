@@ -38,6 +38,7 @@ from ..places import (
     correct_authority,
     province_restored,
 )
+from ..surnames import correct_surname
 from ..values import CharCandidate, TextLine
 
 #: The characters a row of each kind may hold (its label's included): what the recogniser
@@ -224,6 +225,13 @@ def parse_name(line: TextLine | None) -> Field:
         return MISSING
     if any(label in text for label in _NOT_IN_NAMES):
         return MISSING  # another field's row (男民族藏) taken for the name's
+    chars = chars_of(line, text) if MIDDLE_DOT not in text else None
+    if chars is not None:
+        # a rare surname read as the common character it resembles (逄 as 逢), kept as its
+        # runner-up: where the character read is no surname and one runner-up is (逄华书)
+        surname = correct_surname(_candidates(text, chars))
+        if surname is not None:
+            return Field(surname + text[1:], CORRECTED)
     return Field(text, line.score)
 
 

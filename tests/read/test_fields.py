@@ -58,6 +58,44 @@ def test_parse_name_recovers_the_thin_and_the_missing(
     assert fp.parse_name(line(text, prob, alts)).value == expected
 
 
+def _name_line(text: str, first: tuple[float, str, float]) -> TextLine:
+    """A name row whose value's first character is read at ``first[0]`` with ``first[1]``
+    its runner-up at ``first[2]``; every other character sure."""
+    start = text.index("名") + 1 if "名" in text[:2] else 0
+    prob, alt, alt_prob = first
+    chars = tuple(
+        CharCandidate(c, prob, alt, alt_prob) if i == start else CharCandidate(c, 0.99, "", 0.0)
+        for i, c in enumerate(text)
+    )
+    return TextLine(text, 0.9, chars)
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "expected"),
+    [
+        # a rare surname read as the common character it resembles, kept as its runner-up
+        ("姓名逢华书", (0.93, "逄", 0.07), "逄华书"),
+        ("姓名皆振福", (0.58, "訾", 0.41), "訾振福"),
+        # the character read is a surname itself: kept (仇 is far commoner than 仉)
+        ("姓名仇琪", (0.53, "仉", 0.32), "仇琪"),
+        ("姓名元毅鑫", (0.54, "亓", 0.45), "元毅鑫"),
+        # the runner-up is no surname, or is noise
+        ("姓名羔美妍", (0.99, "糕", 0.01), "羔美妍"),
+        ("姓名逢华书", (0.97, "逄", 0.03), "逢华书"),
+        # a Tibetan name's first syllable is no surname and keeps its read
+        ("姓名扎西次仁", (0.9, "札", 0.08), "扎西次仁"),
+        # a transliterated name (a middle dot) has no surname first
+        ("姓名皆丽·买买提", (0.58, "訾", 0.41), "皆丽·买买提"),
+    ],
+)
+def test_parse_name_takes_the_surname_among_the_runner_ups(
+    text: str, first: tuple[float, str, float], expected: str
+) -> None:
+    field = fp.parse_name(_name_line(text, first))
+    assert field.value == expected
+    assert field.confidence == (fp.CORRECTED if expected != text[2:] else 0.9)
+
+
 @pytest.mark.parametrize(
     ("lines", "expected"),
     [
