@@ -54,19 +54,27 @@ FAINT_VALUE = 0.6
 #: against its first line's 87); what decides is that it sits where the value's next line is
 #: printed. A minority-script line above a value starts in its column too, but is shorter.
 COLUMN_SLACK = 0.6
+#: ... or, its first characters washed out, starts at most this many characters right of it
+#: and ends at the same right column as the line it continues.
+WASHED_CHARS = 2.0
 LINE_HEIGHT_RATIO = 1.25
 LINE_GAP = 0.6
 
 
 def continues_line(line: Box, other: Box, size: tuple[int, int]) -> bool:
     """Whether ``other`` is the next (or previous) line of the value printed on ``line``:
-    in its column, as tall, and directly below or above it (``size``: the card's (width,
-    height) in pixels, boxes normalised)."""
+    in its column (or ending where it does, :data:`WASHED_CHARS`), as tall, and directly
+    below or above it (``size``: the card's (width, height) in pixels, boxes normalised)."""
     w, h = size
     height, other_height = line.height * h, other.height * h
     if not 1 / LINE_HEIGHT_RATIO <= other_height / max(height, 1e-6) <= LINE_HEIGHT_RATIO:
         return False
-    if abs(other.x0 - line.x0) * w > COLUMN_SLACK * height:
+    slack = COLUMN_SLACK * height
+    late = (other.x0 - line.x0) * w
+    # a wrapped line ends at the value's right column: its first characters washed out by
+    # glare (安 of 安徽省), it starts a little right of the column but ends where the next does
+    same_end = abs(other.x1 - line.x1) * w <= slack and -slack < late <= WASHED_CHARS * height
+    if abs(late) > slack and not same_end:
         return False
     gap = max(other.y0 - line.y1, line.y0 - other.y1) * h
     return -0.25 * height <= gap <= LINE_GAP * height

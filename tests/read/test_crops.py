@@ -133,6 +133,26 @@ def test_a_faint_line_is_kept_where_the_value_continues(faint: Box, kept: bool) 
     assert printed_segments(card, [[FIRST], [faint]]) == [[FIRST], [faint] if kept else []]
 
 
+SECOND = Box(0.198, 0.679, 0.619, 0.753)  # an address's second line, as long as the first
+WASHED = Box(0.240, 0.592, 0.619, 0.671)  # its first line, 安 washed out: a character late
+LATE = Box(0.330, 0.592, 0.619, 0.671)  # starting three characters late: no wrapped line
+
+
+@pytest.mark.parametrize(
+    ("faint", "kept"),
+    [(WASHED, True), (LATE, False)],
+    ids=["first-characters-washed-out", "starts-too-late"],
+)
+def test_a_faint_first_line_is_kept_where_it_ends_at_the_values_column(
+    faint: Box, kept: bool
+) -> None:
+    # sheen over an address's first line (contrast 43 against 74): glare took its first
+    # character too, so it starts right of the column; it ends where the next line does
+    card = _card_lines([(faint, 200), (SECOND, 148)])
+    assert ink_contrast(card, faint) < FAINT_VALUE * ink_contrast(card, SECOND)
+    assert printed_segments(card, [[faint], [SECOND]]) == [[faint] if kept else [], [SECOND]]
+
+
 def test_a_third_faint_line_continues_the_second() -> None:
     third = Box(0.194, 0.761, 0.300, 0.835)
     card = _card_lines([(FIRST, 148), (NEXT, 200), (third, 200)])
