@@ -190,10 +190,16 @@ def misread_label(line: TextLine) -> tuple[str, float] | None:
     chars = _compact(line.chars)
     if len(chars) < 2 or not all(_CJK.fullmatch(c.char) for c in chars[:2]):
         return None
+    found: list[tuple[bool, str]] = []  # (the character in place read as itself, label)
     for label in ROW_LABELS:
-        if _is(chars[0], label[0]) != _is(chars[1], label[1]):
-            return label, MISREAD_LABEL
-    return None
+        first, second = _is(chars[0], label[0]), _is(chars[1], label[1])
+        if first != second:
+            k = 0 if first else 1
+            found.append((chars[k].char == label[k], label))
+    # a character read as itself says more than one whose runner-up it is (住北: 住址, though
+    # 住's runner-up is 性 of 性别); two labels equally likely say neither
+    labels = [label for read, label in found if read] or [label for _, label in found]
+    return (labels[0], MISREAD_LABEL) if len(labels) == 1 else None
 
 
 _ID_READS = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "x": "X"})

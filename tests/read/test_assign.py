@@ -14,6 +14,7 @@ from processor.read.assign import (
     assign,
     label_end,
     label_match,
+    misread_label,
     row_label,
     side_evidence,
     value_box,
@@ -396,3 +397,22 @@ def test_a_minority_script_line_above_the_name_is_not_the_name() -> None:
     )
     rows = [korean, _placed(0.208, "健名袁然泽", 0.063, 0.294), *FRONT[1:]]
     assert fields("front", rows)["name"] == ["健名袁然泽"]
+
+
+@pytest.mark.parametrize(
+    ("first", "expected"),
+    [
+        # 住 read in doubt with 性's runner-up: 住北 is 住址 (住 read as itself), not 性别; the
+        # row was taken for no field and the address lost its first line (200, wrong)
+        (CharCandidate("住", 0.6, "性", 0.3), ("住址", 0.5)),
+        (CharCandidate("住", 0.98, "", 0.0), ("住址", 0.5)),
+        # read as neither label's character, a runner-up of one: that one
+        (CharCandidate("佳", 0.6, "性", 0.3), ("性别", 0.5)),
+    ],
+)
+def test_a_misread_label_is_the_one_whose_character_is_read_as_itself(
+    first: CharCandidate, expected: tuple[str, float]
+) -> None:
+    text = "北京市西城区长安西路76"
+    chars = (first, *(CharCandidate(c, 0.98, "", 0.0) for c in text))
+    assert misread_label(TextLine(first.char + text, 0.9, chars)) == expected
