@@ -274,6 +274,8 @@ def field_lines(
     for name in fallbacks:
         if not assignment.rows.get(name):
             x0, x1, y0, y1 = fallbacks[name]
+            if held_by_another(assignment, name, y0, y1):
+                continue
             crop = segment_crop(card, Box(x0, y0, x1, y1))
             if crop is not None:
                 jobs.append((name, -1, crop))
@@ -385,6 +387,23 @@ def _reader(name: str, engine: OcrEngine, again: bool) -> TextRecognizer:
 
 
 _FALLBACK = {"front": FRONT_FALLBACK, "back": BACK_FALLBACK}
+
+
+#: A row of another field that covers this much of the band where the template places a
+#: field's row is that field's row, not a stand-in for the one detection missed.
+HELD_BAND = 0.5
+
+
+def held_by_another(assignment: Assignment, name: str, y0: float, y1: float) -> bool:
+    """Whether a row assigned to another field covers most of the band ``y0``-``y1`` where the
+    template places ``name``'s row: on an outline that cut the card's top off, the gender
+    row sits in the name's band (女 民族 汉 read 女星汉 and taken for the name)."""
+    return any(
+        min(y1, r.row.box.y1) - max(y0, r.row.box.y0) > HELD_BAND * (y1 - y0)
+        for other, rows in assignment.rows.items()
+        if other != name
+        for r in rows
+    )
 
 
 def _reads_as(name: str, line: TextLine) -> bool:

@@ -10,11 +10,18 @@ import pytest
 
 from processor.card.facts import check_char, id_number_valid
 from processor.card.layout import Row, group_rows
-from processor.card.template import CARD_ASPECT
+from processor.card.template import CARD_ASPECT, FRONT_FALLBACK
 from processor.read.assign import Assignment, ReadRow
 from processor.read.fields import MISSING, Field
 from processor.read.outcome import CardReading
-from processor.read.reading import best_reading, completed, cuts_rows, is_complete, value_rows
+from processor.read.reading import (
+    best_reading,
+    completed,
+    cuts_rows,
+    held_by_another,
+    is_complete,
+    value_rows,
+)
 from processor.values import Box, CharCandidate, Quad, TextLine
 
 ID_NO = "11010519491231001" + check_char("11010519491231001")  # born 1949-12-31; 男 (odd)
@@ -181,3 +188,25 @@ def test_an_address_value_is_cropped_to_its_own_line_not_a_speck_run_into_its_la
     assert (value.y0, value.y1) == (line_1.y0, line_1.y1)
     assert zhi.x1 < value.x0 < line_1.x0 + 0.01
     assert next_line == second.row.segments[0]
+
+
+def _gender_row_at(y0: float, y1: float) -> Assignment:
+    row = ReadRow(Row((Box(0.06, y0, 0.5, y1),)), (TextLine("性别女民族汉", 0.9, ()),))
+    return Assignment("front", {"name": (), "gender_race": (row,)}, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("y0", "y1", "held"),
+    [
+        # an outline that cut the card's top: the gender row where the name's band is
+        (0.15, 0.27, True),
+        (0.10, 0.20, True),
+        # the gender row where it belongs, or only grazing the band
+        (0.26, 0.34, False),
+        (0.18, 0.27, False),
+    ],
+)
+def test_the_name_band_held_by_another_row_is_no_stand_in(y0: float, y1: float, held: bool) -> None:
+    band = FRONT_FALLBACK["name"][2:]
+    assert held_by_another(_gender_row_at(y0, y1), "name", *band) is held
+    assert not held_by_another(_gender_row_at(y0, y1), "gender_race", *band)
