@@ -32,6 +32,7 @@ from ..card.facts import (
 )
 from ..card.template import FIELD_LABELS
 from ..places import (
+    REAL,
     address_begins_known,
     authority_known,
     correct_address_prefix,
@@ -496,11 +497,16 @@ def parse_address(lines: Sequence[TextLine]) -> Field:
         text = text.replace(wrong, right)
     if len(text) < 2 or not re.search(f"[{HAN}]", text):
         return MISSING
+    score = min(ln.score for ln in lines)
+    chars = chars_of(join_chars(lines), text)
+    if chars is not None:
+        digits = digits_restored(text, chars)
+        digits = units_restored(digits, chars)
+        if digits != text:
+            text, score = digits, min(score, CORRECTED)
     restored = province_restored(text)
     if restored is not None:
         return Field(restored, CORRECTED)
-    score = min(ln.score for ln in lines)
-    chars = chars_of(join_chars(lines), text)
     if chars is not None:
         # the province, prefecture and county the runner-ups make of the beginning, where
         # exactly one real place fits (颖泉区 -> 颍泉区)
@@ -508,6 +514,50 @@ def parse_address(lines: Sequence[TextLine]) -> Field:
         if fixed is not None and fixed != text:
             return Field(fixed, CORRECTED)
     return Field(text, score)
+
+
+#: Latin letters an address's digits are read as, and the digit each looks like. Addresses
+#: number with digits and the letters of buildings (A座, 3B室), never with O or I among
+#: the digits: a 0 at a line's start read O (村1|O组) is that 0.
+DIGIT_LOOKALIKES: Final = {"O": "0", "o": "0", "I": "1", "l": "1"}
+
+
+def digits_restored(text: str, chars: Sequence[CharCandidate]) -> str:
+    """``text`` (an address, as parsed, ``chars`` the characters it was read from) with each
+    letter of :data:`DIGIT_LOOKALIKES` that stands next to a digit (a hyphen between them or
+    not) replaced by the digit it looks like, where the recogniser gave that digit at least
+    ``places.REAL`` there."""
+    out = list(text)
+    for i, (char, read) in enumerate(zip(text, chars, strict=True)):
+        digit = DIGIT_LOOKALIKES.get(char)
+        beside = text[:i].rstrip("-")[-1:] + text[i + 1 :].lstrip("-")[:1]
+        if digit is None or not any(c.isdigit() for c in beside):
+            continue
+        if any(alt == digit and prob >= REAL for alt, prob in read.ranked()[1:]):
+            out[i] = digit
+    return "".join(out)
+
+
+#: What an address prints right after a number: the unit it counts (70号, 1603室, 2组, 474弄,
+#: 3单元, 12幢 ...).
+UNITS: Final = frozenset("号室栋幢楼层组队弄巷单户排座期院")
+
+
+def units_restored(text: str, chars: Sequence[CharCandidate]) -> str:
+    """``text`` (an address, as parsed from ``chars``) with a Chinese character right after a
+    digit that is no unit (:data:`UNITS`) replaced by its one runner-up at least
+    ``places.REAL`` probable that is one (1603台 -> 1603室, 室 at 0.08)."""
+    out = list(text)
+    for i, (char, read) in enumerate(zip(text, chars, strict=True)):
+        if i == 0 or not text[i - 1].isdigit() or char in UNITS or not _HAN_CHAR.fullmatch(char):
+            continue
+        units = {alt for alt, prob in read.ranked()[1:] if alt in UNITS and prob >= REAL}
+        if len(units) == 1:
+            out[i] = units.pop()
+    return "".join(out)
+
+
+_HAN_CHAR = re.compile(f"[{HAN}]")
 
 
 def _address_start(first: str, rest: str = "") -> str:

@@ -683,3 +683,67 @@ def test_parse_address_reads_a_dot_between_digits_as_the_hyphen_it_may_be(
         for c in text
     )
     assert fp.parse_address([TextLine(text, 0.9, chars)]).value == expected
+
+
+def _read_as(text: str, doubts: dict[int, tuple[float, str, float]]) -> tuple[CharCandidate, ...]:
+    """``text``'s characters read surely, but those in ``doubts``: (prob, runner-up, its prob)."""
+    return tuple(
+        CharCandidate(c, *doubts[i]) if i in doubts else CharCandidate(c, 0.99, "", 0.0)
+        for i, c in enumerate(text)
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "doubts", "expected"),
+    [
+        # a 0 read O after a digit, its runner-up the 0 (村1|O组 at a line's break)
+        ("东庄村1O组", {4: (0.51, "0", 0.19)}, "东庄村10组"),
+        ("人民路l2号", {3: (0.6, "1", 0.3)}, "人民路12号"),
+        ("3-O-401", {2: (0.7, "0", 0.2)}, "3-0-401"),
+        # the digit too little probable there, or not the one the letter looks like
+        ("东庄村1O组", {4: (0.9, "0", 0.02)}, "东庄村1O组"),
+        ("东庄村1O组", {4: (0.51, "8", 0.4)}, "东庄村1O组"),
+        # no digit beside it: a building's letter
+        ("A座O层", {2: (0.6, "0", 0.3)}, "A座O层"),
+        # letters that buildings use stay, whatever their runner-ups
+        ("3B室", {1: (0.6, "8", 0.3)}, "3B室"),
+    ],
+)
+def test_digits_restored(
+    text: str, doubts: dict[int, tuple[float, str, float]], expected: str
+) -> None:
+    assert fp.digits_restored(text, _read_as(text, doubts)) == expected
+
+
+def test_parse_address_reads_a_letter_among_digits_as_the_digit_it_may_be() -> None:
+    first = "住址云南省西双版纳傣族自治州勐海县北店头乡东庄村1"
+    lines = [
+        TextLine(first, 0.95, _read_as(first, {})),
+        TextLine("O组", 0.75, _read_as("O组", {0: (0.51, "0", 0.19)})),
+    ]
+    field = fp.parse_address(lines)
+    assert (field.value, field.confidence) == (
+        "云南省西双版纳傣族自治州勐海县北店头乡东庄村10组",
+        fp.CORRECTED,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "doubts", "expected"),
+    [
+        # a unit after a number misread, the unit its runner-up
+        ("瑞祥东路474弄70号1603台", {15: (0.85, "室", 0.08)}, "瑞祥东路474弄70号1603室"),
+        ("高家村2地88号", {4: (0.7, "组", 0.2)}, "高家村2组88号"),
+        # a unit read: kept, whatever its runner-ups
+        ("人民路12号", {5: (0.6, "弓", 0.3)}, "人民路12号"),
+        # the runner-up too little probable, or no unit
+        ("瑞祥东路1603台", {8: (0.97, "室", 0.02)}, "瑞祥东路1603台"),
+        ("第18中学", {3: (0.6, "申", 0.3)}, "第18中学"),
+        # not after a digit
+        ("台北路", {0: (0.6, "室", 0.3)}, "台北路"),
+    ],
+)
+def test_units_restored(
+    text: str, doubts: dict[int, tuple[float, str, float]], expected: str
+) -> None:
+    assert fp.units_restored(text, _read_as(text, doubts)) == expected
