@@ -223,6 +223,14 @@ def test_an_address_wrapped_at_a_hyphen_keeps_it(processor: Any) -> None:
         # 逄 as 逢 (0.93 against 0.07) and 訾 as 皆 (0.58 against 0.41); came back 200
         pytest.param("rare", 134, 0, id="a surname among the runner-ups"),
         pytest.param("scan", 10, 23, id="a surname in doubt"),
+        # sheen washed out an address's first line (and its 安) below the faint-segment floor;
+        # it starts right of the value's column, so it was dropped (200, 集街道… alone)
+        pytest.param("hard", 138, 37, id="a washed-out first line that ends at the column"),
+        # 住址 read 住北, 住's runner-up 性: taken for 性别, the row was no field's and the
+        # address lost its first line (200)
+        pytest.param("hard", 188, 37, id="a misread label read as itself"),
+        # 1603室 read 1603台, 室 its runner-up at 0.08 (200)
+        pytest.param("photo", 78, 37, id="a unit after a number"),
     ],
 )
 def test_tuned_bench_cards_that_read_wrong_read_whole(
@@ -239,3 +247,22 @@ def test_an_authority_misread_is_corrected_from_a_runner_up_ranked_low(processor
     sample, image = _decoded("photo", 33)
     assert sample.expected["issued_by"] == "犍为县公安局"
     assert _answer(processor, _shrunk(image, 600)) == ("200", sample.expected)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("index", "width", "quality"),
+    [
+        # sent as JPEG 30: on an outline that cut the card's top off, the gender row sat in
+        # the name's band, its read 女星汉 stood in for the name, and that reading won (200)
+        pytest.param(20, None, 30, id="the name's band held by the gender row"),
+        # sent 600 px wide: 10组 wrapped as 1|0组 and the 0 read O, 0 its runner-up (200)
+        pytest.param(96, 600, 92, id="a digit read as a letter"),
+    ],
+)
+def test_tuned_bench_cards_sent_smaller_read_whole(
+    processor: Any, index: int, width: int | None, quality: int
+) -> None:
+    sample, image = _decoded("hard", index, seed=23)
+    sent = image if width is None else _shrunk(image, width)
+    assert _answer(processor, _jpeg(sent, quality)) == ("200", sample.expected)
