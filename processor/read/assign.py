@@ -186,7 +186,8 @@ MISREAD_LABEL = 0.5
 def misread_label(line: TextLine) -> tuple[str, float] | None:
     """The row label (two characters each, :data:`~processor.card.template.FRONT_LABELS`)
     ``line`` starts with, one of its characters misread (as a Chinese character) and the
-    other read at its own place, if any."""
+    other read at its own place, if any; where two fit, the one whose character in place was
+    read as itself rather than as a runner-up, and None where that does not decide."""
     chars = _compact(line.chars)
     if len(chars) < 2 or not all(_CJK.fullmatch(c.char) for c in chars[:2]):
         return None
