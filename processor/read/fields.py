@@ -447,8 +447,10 @@ def with_chars(line: TextLine, chars: Sequence[CharCandidate]) -> TextLine:
     )
 
 
-#: A dot or comma read between two digits or letters whose runner-up is a dash at least this
-#: sure is that hyphen (57-2号 read 57.2号): no address prints a decimal point.
+#: A dot or comma read between two digits or letters (or before or after one at a line's
+#: break) whose runner-up is a dash at least this sure is that hyphen (57-2号 read 57.2号):
+#: no address prints a decimal point. :func:`parse_address` keeps one at a break only where
+#: the number goes on across it.
 HYPHEN_AS_DOT_PROB = 0.2
 _MARKS = ".·,，。"
 _ALNUM = re.compile("[0-9A-Za-z]")
@@ -461,13 +463,16 @@ def _sure_text(line: TextLine) -> str:
     chars = [c for c in line.chars if not (c.char in _DASHES and c.prob < HYPHEN_MIN_PROB)]
     out = []
     for i, c in enumerate(chars):
+        # at a line's start or end, the number may go on across the break (16|.29号)
+        before = i == 0 or _ALNUM.fullmatch(chars[i - 1].char)
+        after = i == len(chars) - 1 or _ALNUM.fullmatch(chars[i + 1].char)
         if (
             c.char in _MARKS
             and c.alt in _DASHES
             and c.alt_prob >= HYPHEN_AS_DOT_PROB
-            and 0 < i < len(chars) - 1
-            and _ALNUM.fullmatch(chars[i - 1].char)
-            and _ALNUM.fullmatch(chars[i + 1].char)
+            and len(chars) > 1
+            and before
+            and after
         ):
             out.append(c.alt)
         else:

@@ -685,6 +685,26 @@ def test_parse_address_reads_a_dot_between_digits_as_the_hyphen_it_may_be(
     assert fp.parse_address([TextLine(text, 0.9, chars)]).value == expected
 
 
+@pytest.mark.parametrize(
+    ("second", "expected"),
+    [
+        # the hyphen of 16-29号 wrapped to the next line and read as a dot (its dash 0.36)
+        (".29号", "江苏省淮安市淮安区复兴街16-29号"),
+        # a dot before no number across the break: no hyphen
+        (".人民路1号", "江苏省淮安市淮安区复兴街16人民路1号"),
+    ],
+)
+def test_parse_address_reads_a_dot_at_a_break_as_the_hyphen_it_may_be(
+    second: str, expected: str
+) -> None:
+    first = "住址江苏省淮安市淮安区复兴街16"
+    lines = [
+        TextLine(first, 0.95, _read_as(first, {})),
+        TextLine(second, 0.8, _read_as(second, {0: (0.58, "-", 0.36)})),
+    ]
+    assert fp.parse_address(lines).value == expected
+
+
 def _read_as(text: str, doubts: dict[int, tuple[float, str, float]]) -> tuple[CharCandidate, ...]:
     """``text``'s characters read surely, but those in ``doubts``: (prob, runner-up, its prob)."""
     return tuple(

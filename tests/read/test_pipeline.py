@@ -258,6 +258,9 @@ def test_an_authority_misread_is_corrected_from_a_runner_up_ranked_low(processor
         pytest.param(20, None, 30, id="the name's band held by the gender row"),
         # sent 600 px wide: 10组 wrapped as 1|0组 and the 0 read O, 0 its runner-up (200)
         pytest.param(96, 600, 92, id="a digit read as a letter"),
+        # sent 600 px wide: 16-29号 wrapped as 16|-29号 and the hyphen read as a dot, its dash
+        # runner-up at 0.36 (200, 1629号)
+        pytest.param(66, 600, 92, id="a hyphen at a break read as a dot"),
     ],
 )
 def test_tuned_bench_cards_sent_smaller_read_whole(
