@@ -18,7 +18,7 @@ read by the caller. Pure standard library; the tables are loaded once and cached
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -267,6 +267,13 @@ def _options(cands: Candidates, *, loose: bool = False) -> list[tuple[str, tuple
         )
         out.append((top, alts))
     return out
+
+
+def real_runner_up(ranked: Sequence[tuple[str, float]], fits: Callable[[str], bool]) -> str | None:
+    """The one runner-up of ``ranked`` (a character's candidates, what was read first) at
+    least :data:`REAL` probable that ``fits``; None where none or several are."""
+    found = {char for char, prob in ranked[1:] if prob >= REAL and fits(char)}
+    return found.pop() if len(found) == 1 else None
 
 
 def _fits(known: _Known, options: Sequence[tuple[str, tuple[str, ...]]]) -> list[str]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from importlib import resources
 
-from .places import REAL, Candidates
+from .places import Candidates, real_runner_up
 
 
 @functools.cache
@@ -23,6 +23,11 @@ def _first_characters() -> frozenset[str]:
     """Every surname's first character (a compound surname's too: 欧 of 欧阳)."""
     text = resources.files("processor").joinpath("data/surnames.tsv").read_text("utf-8")
     return frozenset(line.split("\t", 1)[0][0] for line in text.splitlines()[1:] if line)
+
+
+def load() -> None:
+    """Read the table, so that no request pays for it."""
+    _first_characters()
 
 
 def surname_known(char: str) -> bool:
@@ -35,13 +40,12 @@ def correct_surname(cands: Candidates) -> str | None:
 
     ``cands``: the name's characters, each with its candidates best first. None where the
     character read is a known surname, or where not exactly one runner-up at least
-    ``places.REAL`` probable is one (逄 at 0.07 under 逢 at 0.93 is; a character's runner-up
-    at 0.01 is noise, and a Tibetan name's first syllable keeps its read).
+    ``places.REAL`` probable is one (:func:`~processor.places.real_runner_up`): 逄 at 0.07
+    under 逢 at 0.93 is; a character's runner-up at 0.01 is noise, and a Tibetan name's first
+    syllable keeps its read.
     """
     if len(cands) < 2 or not cands[0]:
         return None
-    read = cands[0][0][0]
-    if surname_known(read):
+    if surname_known(cands[0][0][0]):
         return None
-    found = {char for char, prob in cands[0][1:] if prob >= REAL and surname_known(char)}
-    return found.pop() if len(found) == 1 else None
+    return real_runner_up(cands[0], surname_known)

@@ -329,3 +329,16 @@ def test_load_builds_every_table_a_lookup_uses() -> None:
     assert places.correct_authority(misread) == "淅川县公安局"
     assert all(t.cache_info().misses == 1 for t in tables)  # nothing built again
     assert all(t.cache_info().hits > h for t, h in zip(tables, hits, strict=True))  # but used
+
+
+@pytest.mark.parametrize(
+    ("ranked", "expected"),
+    [
+        ([("逢", 0.93), ("逄", 0.07)], "逄"),
+        ([("逢", 0.97), ("逄", 0.03)], None),  # under places.REAL: noise
+        ([("皆", 0.4), ("訾", 0.3), ("柴", 0.25)], None),  # two fit: neither
+        ([("逄", 0.93), ("逢", 0.07)], None),  # what was read is no runner-up
+    ],
+)
+def test_real_runner_up(ranked: list[tuple[str, float]], expected: str | None) -> None:
+    assert places.real_runner_up(ranked, "逄訾柴".__contains__) == expected

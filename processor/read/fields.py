@@ -32,12 +32,12 @@ from ..card.facts import (
 )
 from ..card.template import FIELD_LABELS
 from ..places import (
-    REAL,
     address_begins_known,
     authority_known,
     correct_address_prefix,
     correct_authority,
     province_restored,
+    real_runner_up,
 )
 from ..surnames import correct_surname
 from ..values import CharCandidate, TextLine
@@ -63,6 +63,7 @@ NOT_PRINTED: Final = frozenset(
 #: Every character a field is read within: what a line recogniser's lines keep.
 WITHIN_ALPHABETS: Final = ID_ALPHABET | BIRTH_ALPHABET | VALIDITY_ALPHABET | GENDER_RACE_ALPHABET
 
+_HAN_CHAR = re.compile(f"[{HAN}]")
 _NAME_RE = re.compile(rf"^[{HAN}]+(?:{MIDDLE_DOT}[{HAN}]+)*$")
 _DOTS = re.compile(r"[.．・•∙⋅°·]")
 #: 一 is one thin stroke: the recogniser often reads it as a dash (sometimes two). A run of
@@ -531,14 +532,14 @@ def digits_restored(text: str, chars: Sequence[CharCandidate]) -> str:
     """``text`` (an address, as parsed, ``chars`` the characters it was read from) with each
     letter of :data:`DIGIT_LOOKALIKES` that stands next to a digit (a hyphen between them or
     not) replaced by the digit it looks like, where the recogniser gave that digit at least
-    ``places.REAL`` there."""
+    ``places.REAL`` there (:func:`~processor.places.real_runner_up`)."""
     out = list(text)
     for i, (char, read) in enumerate(zip(text, chars, strict=True)):
         digit = DIGIT_LOOKALIKES.get(char)
         beside = text[:i].rstrip("-")[-1:] + text[i + 1 :].lstrip("-")[:1]
         if digit is None or not any(c.isdigit() for c in beside):
             continue
-        if any(alt == digit and prob >= REAL for alt, prob in read.ranked()[1:]):
+        if real_runner_up(read.ranked(), digit.__eq__) == digit:
             out[i] = digit
     return "".join(out)
 
@@ -556,13 +557,8 @@ def units_restored(text: str, chars: Sequence[CharCandidate]) -> str:
     for i, (char, read) in enumerate(zip(text, chars, strict=True)):
         if i == 0 or not text[i - 1].isdigit() or char in UNITS or not _HAN_CHAR.fullmatch(char):
             continue
-        units = {alt for alt, prob in read.ranked()[1:] if alt in UNITS and prob >= REAL}
-        if len(units) == 1:
-            out[i] = units.pop()
+        out[i] = real_runner_up(read.ranked(), UNITS.__contains__) or char
     return "".join(out)
-
-
-_HAN_CHAR = re.compile(f"[{HAN}]")
 
 
 def _address_start(first: str, rest: str = "") -> str:
@@ -692,7 +688,7 @@ SURE_LINE = 0.9
 
 def _width(char: str) -> float:
     """A character's printed width in ems (a Chinese character 1, a digit or a hyphen half)."""
-    return 1.0 if re.match(f"[{HAN}]", char) else 0.55
+    return 1.0 if _HAN_CHAR.match(char) else 0.55
 
 
 def unread_gaps(line: TextLine) -> list[tuple[int, int, float]]:

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import places
+from .. import places, surnames
 from ..card.segmenter import MODEL_NAME as CARD_SEG_MODEL
 from ..errors import ApiError, Code
 from ..extras.build import build_extras
@@ -127,9 +127,10 @@ class OcrService:
         return service
 
     def warm_up(self) -> None:
-        """Run every model once at the shapes requests use and build the place tables, so
-        the first request is not slow."""
+        """Run every model once at the shapes requests use and build the place and surname
+        tables, so the first request is not slow."""
         places.load()
+        surnames.load()
         blank = np.full((DET_SIZE[1], DET_SIZE[0], 3), 255, np.uint8)
         engines = [e for e in (self.engine, self.solo_engine) if e is not None]
         for engine in engines:
