@@ -53,6 +53,17 @@ def cuts_corner(quad: Quad, frame: Quad, height: int) -> bool:
     return on_edge and max(off) > CUT_CORNER
 
 
+def cut_frame(shape: tuple[int, ...], learned: list[Quad]) -> Quad | None:
+    """The frame of an image of the card's ``shape`` when one of its ``learned`` outlines
+    lies on two adjacent frame corners and cuts another off: the card fills the image, and
+    that outline would shear it (the surest outline may be a piece of the card, the address
+    block, taken for one)."""
+    tight = tight_crop(shape)
+    if tight is None or not any(cuts_corner(q, tight, shape[0]) for q in learned):
+        return None
+    return tight
+
+
 def _first_card(
     image: np.ndarray, outlines: list[Candidate], engine: OcrEngine
 ) -> tuple[CardReading | None, Candidate | None]:
@@ -74,8 +85,8 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardReading | None:
 
     The card is read on the most plausible outlines in turn until what one says is a card's:
     those found from the image's shapes, then, when none is, those registered from its printed
-    anchors. An image of the card's shape whose learned outline lies on the frame's corners
-    but cuts another off is the card cropped tight: it is read on its frame first.
+    anchors. An image of the card's shape with a learned outline that lies on the frame's
+    corners but cuts another off is the card cropped tight: it is read on its frame first.
     When a field fails on it, the card is read on the other outlines and registered from its
     printed anchors as well (around that outline, then over the whole frame) and the reading
     with more valid fields is kept: an outline a little off (a rounded corner, a shadow)
@@ -85,11 +96,11 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardReading | None:
     the same side that validated them (and checked against the id number again)."""
     cache = RequestCache(image, engine)
     tight = tight_crop(image.shape)
-    learned = cache.learned()
-    if tight is not None and learned and cuts_corner(learned[0], tight, image.shape[0]):
-        # the card fills the image but its learned outline cuts a corner off, shearing the
+    frame = cut_frame(image.shape, cache.learned())
+    if frame is not None:
+        # the card fills the image but a learned outline cuts a corner off, shearing the
         # rows near it (an address's last line read into the id number's row): read the frame
-        framed = cache.verify(tight)
+        framed = cache.verify(frame)
         if framed.score >= TEXT_CHECK_SCORE:
             reading = read_outline(image, framed.upright(), engine)
             if is_complete(reading):

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from processor.read.locate import RequestCache
-from processor.read.pipeline import cuts_corner, tight_crop
+from processor.read.pipeline import cut_frame, cuts_corner, tight_crop
 from processor.values import Quad
 from synthcards import Sample, make_sample
 
@@ -40,6 +40,35 @@ FRAME = Quad(((0.0, 0.0), (1000.0, 0.0), (1000.0, 630.0), (0.0, 630.0)))
 def test_cuts_corner(corners: tuple[tuple[float, float], ...], cut: bool) -> None:
     quad = Quad(tuple((float(x), float(y)) for x, y in corners))
     assert cuts_corner(quad, FRAME, 630) is cut
+
+
+def _quad(*corners: tuple[float, float]) -> Quad:
+    return Quad(tuple((float(x), float(y)) for x, y in corners))
+
+
+#: A 702 x 441 tight scan's learned outlines (rendered in a style family of neither split's
+#: fonts): surest a piece of the card (the address block), next the card with its
+#: bottom-left corner cut off, which sheared the two address lines into one box.
+PIECE = _quad((64, 184), (386, 186), (392, 400), (1, 407))
+CUT = _quad((1, 4), (694, 7), (688, 449), (1, 329))
+WHOLE = _quad((2, 2), (699, 3), (699, 438), (2, 439))
+
+
+@pytest.mark.parametrize(
+    ("shape", "learned", "framed"),
+    [
+        ((441, 702, 3), [PIECE, CUT], True),  # any outline that cuts a corner, not only the surest
+        ((441, 702, 3), [CUT], True),
+        ((441, 702, 3), [PIECE, WHOLE], False),  # nothing cut: the outlines stand
+        ((441, 702, 3), [], False),
+        ((702, 702, 3), [PIECE, CUT], False),  # not the card's shape: no tight crop
+    ],
+)
+def test_a_tight_crop_is_read_on_its_frame_when_any_outline_cuts_a_corner(
+    shape: tuple[int, int, int], learned: list[Quad], framed: bool
+) -> None:
+    frame = cut_frame(shape, learned)
+    assert (frame == tight_crop(shape)) if framed else frame is None
 
 
 def _jpeg(image: np.ndarray, quality: int) -> bytes:
