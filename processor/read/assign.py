@@ -502,6 +502,18 @@ def value_box(row: ReadRow, labels: Sequence[str]) -> Box:
     return row.row.box
 
 
+def bare_label(row: ReadRow, labels: Sequence[str]) -> Box | None:
+    """``row``'s box when it holds only one of ``labels``, nothing after it: the value
+    beside the label was found as no text of its own (a watermark's box swallowed it)."""
+    if not row.lines:
+        return None
+    line = row.lines[-1]
+    found = max((label_match(line, label), label) for label in labels)
+    if not found[0] or label_end(_compact(line.chars), found[1]) < len(_compact(line.chars)):
+        return None
+    return row.row.box
+
+
 def _half_label(chars: Sequence[CharCandidate], labels: Sequence[str]) -> bool:
     """Whether ``chars`` start with the second character of a two-character label alone (its
     first lost to the artwork or a blur), followed by more: those labels' second characters

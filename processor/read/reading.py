@@ -33,6 +33,7 @@ from .assign import (
     Assignment,
     ReadRow,
     assign,
+    bare_label,
     content_score,
     join_lines,
     label_match,
@@ -261,6 +262,13 @@ def field_lines(
                 bridge_gaps(kept, [b for b in row if b not in kept], card.shape)
                 for kept, row in zip(printed_segments(gray, values), values, strict=True)
             ]
+            beside = beside_label(rows[0], name) if rows else None
+            if beside is not None:
+                # read beside the label, kept when it reads like the field (as a stand-in)
+                per_row[0] = []
+                crop = segment_crop(card, beside)
+                if crop is not None:
+                    jobs.append((name, -1, crop))
         else:
             per_row = [list(row.row.segments) for row in rows]
         for k, segments in enumerate(per_row):
@@ -293,6 +301,28 @@ def field_lines(
         elif _reads_as(name, lines[0]):
             out[name] = [lines[0]]
     return out
+
+
+#: Fields read beside their label when its row holds the label alone: those whose value a
+#: stand-in read is told by (an authority's 公安局, an address's place words), not a name's.
+BESIDE_LABEL = frozenset({"address", "issued_by"})
+#: ... over the label's band widened by this share of its height each way (a value is
+#: printed larger than its label).
+BESIDE_PAD = 0.25
+
+
+def beside_label(row: ReadRow, name: str) -> Box | None:
+    """Where ``name``'s value is printed when its first ``row`` holds its label alone: right
+    of the label as far as the value may run, on the label's band (the value's own text was
+    not found: a watermark's box across the card swallowed it, or it is faint); None when
+    the row holds more than its label, or for a field not in :data:`BESIDE_LABEL`."""
+    if name not in BESIDE_LABEL:
+        return None
+    label = bare_label(row, FIELD_LABELS[name])
+    if label is None or label.x1 >= VALUE_END_X[name]:
+        return None
+    pad = BESIDE_PAD * label.height
+    return Box(label.x1, label.y0 - pad, VALUE_END_X[name], label.y1 + pad)
 
 
 def _starts_labelled(line: TextLine) -> bool:

@@ -10,11 +10,13 @@ import pytest
 
 from processor.card.facts import check_char, id_number_valid
 from processor.card.layout import Row, group_rows
-from processor.card.template import CARD_ASPECT, FRONT_FALLBACK
+from processor.card.template import CARD_ASPECT, FRONT_FALLBACK, VALUE_END_X
 from processor.read.assign import Assignment, ReadRow
 from processor.read.fields import MISSING, Field
 from processor.read.outcome import CardReading
 from processor.read.reading import (
+    BESIDE_PAD,
+    beside_label,
     best_reading,
     completed,
     cuts_rows,
@@ -210,3 +212,34 @@ def test_the_name_band_held_by_another_row_is_no_stand_in(y0: float, y1: float, 
     band = FRONT_FALLBACK["name"][2:]
     assert held_by_another(_gender_row_at(y0, y1), "name", *band) is held
     assert not held_by_another(_gender_row_at(y0, y1), "gender_race", *band)
+
+
+@pytest.mark.parametrize(
+    ("row", "name", "beside"),
+    [
+        # the authority's label alone (a watermark's box swallowed its value): right of it
+        (_segment_row(0.71, (0.19, 0.34, "签发机关")), "issued_by", True),
+        (_segment_row(0.57, (0.07, 0.14, "住址")), "address", True),
+        # the label and its value, in one segment or two: the value was found
+        (_segment_row(0.71, (0.19, 0.62, "签发机关崇仁县公安局")), "issued_by", False),
+        (
+            _segment_row(0.71, (0.19, 0.34, "签发机关"), (0.4, 0.62, "崇仁县公安局")),
+            "issued_by",
+            False,
+        ),
+        # no label read: the row is the value
+        (_segment_row(0.71, (0.4, 0.62, "崇仁县公安局")), "issued_by", False),
+        # a name is not read beside its label: a stand-in read cannot tell a name from noise
+        (_segment_row(0.15, (0.07, 0.14, "姓名")), "name", False),
+    ],
+)
+def test_a_value_is_read_beside_its_label_when_the_row_holds_the_label_alone(
+    row: ReadRow, name: str, beside: bool
+) -> None:
+    box = beside_label(row, name)
+    if not beside:
+        assert box is None
+        return
+    label = row.row.box
+    pad = BESIDE_PAD * label.height
+    assert box == Box(label.x1, label.y0 - pad, VALUE_END_X[name], label.y1 + pad)
