@@ -667,9 +667,22 @@ def parse_issuer(line: TextLine | None) -> Field:
         known = None if chars is None else correct_authority(_candidates(tail, chars))
         if known is not None:
             return Field(known, line.score if known == tail else CORRECTED)
+    # an overlay's characters read between the label and the value (复印无揭西县公安局: a
+    # site watermark's 复印无效 across the row): a known authority, as read, that starts within
+    # a few characters is the value (no place name holds another as its end)
+    overlaid = next(
+        (text[k:] for k in range(1, OVERLAY_CHARS + 1) if authority_known(text[k:])), None
+    )
+    if overlaid is not None:
+        return Field(overlaid, CORRECTED)
     if not ISSUER_RE.match(text):
         return MISSING
     return Field(text, line.score)
+
+
+#: At most this many characters read before an authority are taken for an overlay's (a
+#: watermark's phrase between the label and the value; 复印无效, 仅供…使用).
+OVERLAY_CHARS = 4
 
 
 #: The confidence of a value corrected from the recogniser's runner-ups.

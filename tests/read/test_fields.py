@@ -265,6 +265,11 @@ def test_parse_address_joins_lines_and_strips_label() -> None:
         ("关乌鲁木齐市公安局天山分局", "乌鲁木齐市公安局天山分局"),  # the label's tail
         ("关岭布依族苗族自治县公安局", "关岭布依族苗族自治县公安局"),
         ("整策机关修武县公安局", "修武县公安局"),  # a small card: the label's 签发 misread
+        # a watermark's characters between the label and the value: not the authority's
+        ("复印签发机关复印无揭西县公安局", "揭西县公安局"),
+        ("他用于宁津县公安局", "宁津县公安局"),
+        # ... but no more of them than a watermark's phrase leaves there
+        ("仅供办理业务宁津县公安局", "仅供办理业务宁津县公安局"),
         ("南京市玄武区", None),
         ("公安局", None),
     ],

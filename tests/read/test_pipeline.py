@@ -14,7 +14,7 @@ import pytest
 from processor.read.locate import RequestCache
 from processor.read.pipeline import cut_frame, cuts_corner, tight_crop
 from processor.values import Quad
-from synthcards import Sample, make_sample
+from synthcards import Sample, make_sample, overlays
 
 FRAME = Quad(((0.0, 0.0), (1000.0, 0.0), (1000.0, 630.0), (0.0, 630.0)))
 
@@ -298,3 +298,20 @@ def test_tuned_bench_cards_sent_smaller_read_whole(
     sample, image = _decoded("hard", index, seed=23)
     sent = image if width is None else _shrunk(image, width)
     assert _answer(processor, _jpeg(sent, quality)) == ("200", sample.expected)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("index", "draw"), [(61, 0), (57, 1), (33, 1)])
+def test_an_authority_under_a_site_watermark_reads_whole(
+    processor: Any, index: int, draw: int
+) -> None:
+    # tuned bench backs (seed 11) shrunk to 414 px wide under a site watermark, sent as PNG:
+    # the detector's box for the watermark swallowed 台州市公安局椒江分局 and the row held
+    # 签发机关 alone (the authority came back 州市公安局椒江分局); the watermark's 复印无效 or
+    # 他用无效 between the label and the value was read into it (复印无揭西县公安局)
+    sample, image = _decoded("scan", index)
+    small = _shrunk(image, 414)
+    overlays.watermark(small, ("noto_sans_bold",), np.random.default_rng([index, draw]))
+    ok, png = cv2.imencode(".png", small)
+    assert ok
+    assert _answer(processor, bytes(png)) == ("200", sample.expected)
