@@ -849,6 +849,29 @@ def validity_value(text: str) -> str | None:
     return None
 
 
+#: At most this many of a birth's printed digits may be lost (under a watermark, a glare
+#: spot) for the valid id number's birth to complete it.
+BIRTH_LOST_DIGITS = 2
+
+
+def complete_birth(birth: Field, line: TextLine | None, id_no: Field) -> Field:
+    """``birth``, or where it did not parse (1963年1 6日: 1月 lost under a watermark), the
+    birth of a valid ``id_no`` when the digits read on its ``line`` are that date's as printed
+    (1963年11月6日), in order, but for at most :data:`BIRTH_LOST_DIGITS` lost (at
+    :data:`CORRECTED`): what was read agrees with the number, nothing is read against it."""
+    if birth.ok or line is None or id_no.value is None or not id_number_valid(id_no.value):
+        return birth
+    born = birth_from_id(id_no.value)
+    if born is None:
+        return birth
+    read = re.sub(r"\D", "", strip_label(line.text, "出生", starts=string.digits))
+    printed = f"{born.year}{born.month}{born.day}"
+    rest = iter(printed)
+    if len(printed) - len(read) <= BIRTH_LOST_DIGITS and all(d in rest for d in read):
+        return Field(format_date(born), CORRECTED)
+    return birth
+
+
 def reconcile_front(fields: dict[str, Field]) -> dict[str, Field]:
     """Cross-check birth and gender against a valid id number.
 
@@ -884,6 +907,7 @@ __all__ = [
     "WEAK_FIELDS",
     "WITHIN_ALPHABETS",
     "Field",
+    "complete_birth",
     "fill_gaps",
     "id_as_read",
     "parse_address",

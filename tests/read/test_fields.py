@@ -772,3 +772,30 @@ def test_units_restored(
     text: str, doubts: dict[int, tuple[float, str, float]], expected: str
 ) -> None:
     assert fp.units_restored(text, _read_as(text, doubts)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 1月 of 1963年11月6日 lost under a watermark: the number's birth, the rest agreeing
+        ("出生1963年1 6日", "1963.11.06"),
+        ("1963年11 6", "1963.11.06"),
+        # read whole: as read (reconcile_front checks it against the number)
+        ("出生1963年11月6日", "1963.11.06"),
+        # more than two digits lost, or a digit that is not the number's: not completed
+        ("出生1963年日", None),
+        ("出生1963年12 6日", None),
+        ("", None),
+    ],
+)
+def test_complete_birth_from_a_valid_number_that_agrees_with_what_was_read(
+    text: str, expected: str | None
+) -> None:
+    id_no = fp.Field("35042519631106317X", 0.9)
+    birth = fp.complete_birth(fp.parse_birth(line(text)), line(text), id_no)
+    assert birth.value == expected
+    # without a valid number there is nothing to complete it from
+    alone = fp.complete_birth(
+        fp.parse_birth(line(text)), line(text), fp.Field("350425196311063170")
+    )
+    assert alone.value == fp.parse_birth(line(text)).value

@@ -315,3 +315,17 @@ def test_an_authority_under_a_site_watermark_reads_whole(
     ok, png = cv2.imencode(".png", small)
     assert ok
     assert _answer(processor, bytes(png)) == ("200", sample.expected)
+
+
+@pytest.mark.e2e
+def test_a_birth_half_hidden_by_a_watermark_is_completed_from_the_number(processor: Any) -> None:
+    # a tuned bench scan (seed 11) shrunk to 500 px wide under a tiled site watermark (PNG):
+    # 图片 over 11月 left 1963年1 6日 (208), beside a valid number whose birth agrees
+    sample, image = _decoded("scan", 10)
+    small = _shrunk(image, 500)
+    overlays.watermark(small, ("noto_sans_bold",), np.random.default_rng([10, 0, 7]))
+    ok, png = cv2.imencode(".png", small)
+    assert ok
+    code, data = _answer(processor, bytes(png))
+    # (its address's second line, under the watermark too, is another class: not asserted)
+    assert (code, data["birth"], data["id_no"]) == ("200", "1963.11.06", sample.expected["id_no"])
