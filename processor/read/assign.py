@@ -508,8 +508,9 @@ def bare_label(row: ReadRow, labels: Sequence[str]) -> Box | None:
     if not row.lines:
         return None
     line = row.lines[-1]
+    chars = _compact(line.chars)
     found = max((label_match(line, label), label) for label in labels)
-    if not found[0] or label_end(_compact(line.chars), found[1]) < len(_compact(line.chars)):
+    if not found[0] or label_end(chars, found[1]) < len(chars):
         return None
     return row.row.box
 

@@ -669,7 +669,7 @@ def parse_issuer(line: TextLine | None) -> Field:
             return Field(known, line.score if known == tail else CORRECTED)
     # an overlay's characters read between the label and the value (复印无揭西县公安局: a
     # site watermark's 复印无效 across the row): a known authority, as read, that starts within
-    # a few characters is the value (no place name holds another as its end)
+    # a few characters is the value, where the whole read is none
     overlaid = next(
         (text[k:] for k in range(1, OVERLAY_CHARS + 1) if authority_known(text[k:])), None
     )
