@@ -13,7 +13,7 @@ import datetime as dt
 import itertools
 import re
 import string
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Final
 
 from ..card.facts import (
@@ -660,8 +660,9 @@ def parse_issuer(line: TextLine | None) -> Field:
     # (a city whose name's second character is 关: 韶关市… read without its label), or the
     # one known authority its runner-ups make of what starts there (韶关市公安局淡江分局)
     compact = _PUNCT.sub("", _yi(raw))
-    tails = [compact[start:] for start in range(len("签发机关") + 2)]
-    text = next((tail for tail in tails if authority_known(tail)), text)
+    starts = range(len("签发机关") + 2)
+    tails = [compact[start:] for start in starts]
+    text = _known_from(compact, starts) or text
     for tail in dict.fromkeys([text, *tails]):
         chars = chars_of(line, tail)
         known = None if chars is None else correct_authority(_candidates(tail, chars))
@@ -670,9 +671,7 @@ def parse_issuer(line: TextLine | None) -> Field:
     # an overlay's characters read between the label and the value (复印无揭西县公安局: a
     # site watermark's 复印无效 across the row): a known authority, as read, that starts within
     # a few characters is the value, where the whole read is none
-    overlaid = next(
-        (text[k:] for k in range(1, OVERLAY_CHARS + 1) if authority_known(text[k:])), None
-    )
+    overlaid = _known_from(text, range(1, OVERLAY_CHARS + 1))
     if overlaid is not None:
         return Field(overlaid, CORRECTED)
     if not ISSUER_RE.match(text):
@@ -683,6 +682,12 @@ def parse_issuer(line: TextLine | None) -> Field:
 #: At most this many characters read before an authority are taken for an overlay's (a
 #: watermark's phrase between the label and the value; 复印无效, 仅供…使用).
 OVERLAY_CHARS = 4
+
+
+def _known_from(text: str, starts: Iterable[int]) -> str | None:
+    """The first known authority, as read, that ``text`` holds from one of ``starts`` on to
+    its end; None when none does."""
+    return next((text[k:] for k in starts if authority_known(text[k:])), None)
 
 
 #: The confidence of a value corrected from the recogniser's runner-ups.
