@@ -31,6 +31,28 @@ def segment_crop(card: np.ndarray, box: Box, x1_extra: int = 0) -> np.ndarray | 
     return card[y0:y1, x0:x1]
 
 
+#: A pixel is a coloured mark when its channels spread this much (0-255) ...
+COLOURED = 25
+#: ... and it is this much darker than the crop's paper (its median, grey levels);
+MARKED = 15
+#: a crop with this share of such pixels has colour laid over it.
+COLOURED_SHARE = 0.02
+
+
+def without_colour(crop: np.ndarray) -> np.ndarray:
+    """The BGR ``crop`` with colour laid over it (a red or blue watermark across a value)
+    faded into the paper: each pixel as light as its lightest channel, which keeps a value's
+    black print (it darkens every channel); ``crop`` itself when it holds no coloured mark."""
+    lightest = crop.max(axis=2)
+    spread = lightest.astype(np.int16) - crop.min(axis=2)
+    gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    paper = float(np.median(gray))
+    marks = (spread > COLOURED) & (gray < paper - MARKED)
+    if marks.mean() < COLOURED_SHARE:
+        return crop
+    return np.repeat(lightest[..., None], 3, axis=2)
+
+
 def ink_contrast(gray: np.ndarray, box: Box) -> float:
     """How much darker than its paper the darkest ink of the normalised ``box`` of the grey
     ``gray`` card is (the crop's median minus its 3rd percentile, 0-255; 0 for a box too

@@ -48,6 +48,7 @@ from .crops import (
     printed_segments,
     segment_crop,
     split_stacked,
+    without_colour,
 )
 from .engine import OcrEngine
 from .locate import TEXT_CHECK_SCORE, Candidate, RequestCache
@@ -268,7 +269,7 @@ def field_lines(
                 per_row[0] = []
                 crop = segment_crop(card, beside)
                 if crop is not None:
-                    jobs.append((name, -1, crop))
+                    jobs.append((name, -1, without_colour(crop)))
         else:
             per_row = [list(row.row.segments) for row in rows]
         for k, segments in enumerate(per_row):
@@ -277,7 +278,7 @@ def field_lines(
                 extra = ink_past(card, segment, VALUE_END_X[name]) if trail else 0
                 crop = segment_crop(card, segment, extra)
                 if crop is not None:
-                    jobs.append((name, k, crop))
+                    jobs.append((name, k, without_colour(crop) if name in VALUE_ONLY else crop))
     fallbacks = _FALLBACK[assignment.side] if only is None else {}
     for name in fallbacks:
         if not assignment.rows.get(name):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -15,6 +16,7 @@ from processor.read.crops import (
     segment_crop,
     split_stacked,
     trailing_ink,
+    without_colour,
 )
 from processor.read.reading import card_text
 from processor.values import Box
@@ -321,3 +323,34 @@ def test_bridge_gaps(
     out = bridge_gaps(segments, others, (808, 1280, 3))
     assert [(b.x0, b.x1) for b in out] == joined
     assert all(b.y0 == 0.5 and b.y1 == 0.5 + LINE_H for b in out)
+
+
+def _value_crop(overlay: tuple[int, int, int] | None) -> np.ndarray:
+    """A value's line: black blocks on a pale card, a watermark's strokes in ``overlay``
+    (BGR, at a third of its strength) across it."""
+    crop = np.full((48, 300, 3), (214, 222, 228), np.uint8)
+    for x in range(0, 200, 44):
+        crop[10:38, x + 4 : x + 38] = (38, 36, 40)
+    if overlay is not None:
+        for x in range(0, 300, 12):  # diagonal strokes over print and paper alike
+            for y in range(48):
+                xs = slice(x + y // 2, x + y // 2 + 4)
+                crop[y, xs] = (crop[y, xs] * 0.66 + np.array(overlay) * 0.34).astype(np.uint8)
+    return crop
+
+
+@pytest.mark.parametrize("overlay", [(40, 40, 200), (200, 80, 40)])  # red, blue
+def test_colour_laid_over_a_value_fades_into_the_paper(overlay: tuple[int, int, int]) -> None:
+    crop = _value_crop(overlay)
+    clean = without_colour(crop)
+    # right of the print the watermark's strokes, as grey as 190, are all but paper ...
+    assert cv2.cvtColor(crop[:, 220:], cv2.COLOR_BGR2GRAY).min() < 190
+    assert clean[:, 220:].min() >= 205
+    assert clean[10:38, 4:38].max() <= 100  # ... and the black print stays ink where crossed
+    assert (clean == clean[..., :1]).all()  # one grey in all three channels
+
+
+@pytest.mark.parametrize("overlay", [None, (128, 128, 128), (60, 60, 60)])
+def test_a_crop_without_colour_is_read_as_it_is(overlay: tuple[int, int, int] | None) -> None:
+    crop = _value_crop(overlay)
+    assert without_colour(crop) is crop

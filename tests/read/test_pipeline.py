@@ -329,3 +329,19 @@ def test_a_birth_half_hidden_by_a_watermark_is_completed_from_the_number(process
     code, data = _answer(processor, bytes(png))
     # (its address's second line, under the watermark too, is another class: not asserted)
     assert (code, data["birth"], data["id_no"]) == ("200", "1963.11.06", sample.expected["id_no"])
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("index", "draw"), [(24, 1), (28, 0)])
+def test_a_coloured_watermark_over_a_value_is_not_read(
+    processor: Any, index: int, draw: int
+) -> None:
+    # tuned bench scans (seed 11) shrunk to 500 px wide under a blue tiled (24) or a red
+    # single (28) site watermark, sent as PNG: its 户使用 and 号勿转 were read on after the
+    # addresses (…庆春路158-22号户使用)
+    sample, image = _decoded("scan", index)
+    small = _shrunk(image, 500)
+    overlays.watermark(small, ("noto_sans_bold",), np.random.default_rng([index, draw, 7]))
+    ok, png = cv2.imencode(".png", small)
+    assert ok
+    assert _answer(processor, bytes(png)) == ("200", sample.expected)
