@@ -53,6 +53,7 @@ from .crops import (
 from .engine import OcrEngine
 from .locate import TEXT_CHECK_SCORE, Candidate, RequestCache
 from .outcome import CardReading
+from .overlay import repeated_text, without_overlay
 from .rows import looks_like_card, parse_rows
 
 #: Width of the rectified card the recogniser crops from (text ~44 px high).
@@ -136,7 +137,8 @@ def read_outline(image: np.ndarray, located: Candidate, engine: OcrEngine) -> Ca
             card, rows, evidence, quad = turned, other, other_evidence, quad.rotated(2)
     side = max(SIDES, key=lambda s: (evidence[s], s == located.hypothesis.side))
     assignment = assign(side, rows)
-    lines = field_lines(card, assignment, engine)
+    overlaid = overlay_phrases(rows, assignment)
+    lines = without_overlay_text(field_lines(card, assignment, engine), overlaid)
     parsed = parse_rows(side, lines)
     failed = [
         name
@@ -146,7 +148,8 @@ def read_outline(image: np.ndarray, located: Candidate, engine: OcrEngine) -> Ca
         and not all(parsed[f].ok for f in ROW_FIELDS.get(name, (name,)) if f in parsed)
     ]
     if failed:  # a second opinion on the rows that did not validate
-        lines.update(field_lines(card, assignment, engine, only=failed, again=True))
+        again = field_lines(card, assignment, engine, only=failed, again=True)
+        lines.update(without_overlay_text(again, overlaid))
         parsed = parse_rows(side, lines)
     if not looks_like_card(parsed, lines) and evidence[side] < CARD_EVIDENCE:
         return None
@@ -164,6 +167,33 @@ def read_outline(image: np.ndarray, located: Candidate, engine: OcrEngine) -> Ca
         lines=lines,
         aligned=all(assignment.rows[name] for name in REQUIRED[side]) and not cuts_rows(assignment),
     )
+
+
+def overlay_phrases(rows: Sequence[ReadRow], assignment: Assignment) -> frozenset[str]:
+    """The text read more than once on the card (:func:`~processor.read.overlay.repeated_text`)
+    by the boxes of each field's rows (as ``assignment`` gave them) and of each of ``rows`` it
+    gave no field (a row on its own): a tiled watermark's phrase."""
+    held = [[line.text for row in mine for line in row.lines] for mine in assignment.rows.values()]
+    placed = {s for mine in assignment.rows.values() for row in mine for s in row.row.segments}
+    stray = [
+        [line.text for line in row.lines]
+        for row in rows
+        if not placed.intersection(row.row.segments)
+    ]
+    return repeated_text([*held, *stray])
+
+
+def without_overlay_text(
+    lines: dict[str, list[TextLine]], phrases: frozenset[str]
+) -> dict[str, list[TextLine]]:
+    """``lines`` with a repeated phrase's characters left off the ends of each line of a
+    name, address or authority (:func:`~processor.read.overlay.without_overlay`)."""
+    if not phrases:
+        return lines
+    return {
+        name: [without_overlay(line, phrases) for line in held] if name in VALUE_ONLY else held
+        for name, held in lines.items()
+    }
 
 
 def cuts_rows(assignment: Assignment) -> bool:
