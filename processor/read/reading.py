@@ -285,6 +285,10 @@ def field_lines(
                 join_lines([engine.recognizer.within(line, alphabet) for line in row.lines])
                 for row in rows
             ]
+            beside = beside_label(rows[0], name) if rows else None
+            crop = segment_crop(card, beside) if beside is not None else None
+            if crop is not None:  # the label alone: read beside it (kept as a stand-in)
+                jobs.append((name, -1, without_colour(crop)))
             continue
         if name in VALUE_ONLY:
             gray = gray if gray is not None else cv2.cvtColor(card, cv2.COLOR_BGR2GRAY)
@@ -335,8 +339,9 @@ def field_lines(
 
 
 #: Fields read beside their label when its row holds the label alone: those whose value a
-#: stand-in read is told by (an authority's 公安局, an address's place words), not a name's.
-BESIDE_LABEL = frozenset({"address", "issued_by"})
+#: stand-in read is told by (an authority's 公安局, an address's place words, a number's or a
+#: date's digits), not a name's.
+BESIDE_LABEL = frozenset({"address", "issued_by", "id_no", "birth", "valid_date"})
 #: ... over the label's band widened by this share of its height each way (a value is
 #: printed larger than its label).
 BESIDE_PAD = 0.25

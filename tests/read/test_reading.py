@@ -220,6 +220,15 @@ def test_the_name_band_held_by_another_row_is_no_stand_in(y0: float, y1: float, 
         # the authority's label alone (a watermark's box swallowed its value): right of it
         (_segment_row(0.71, (0.19, 0.34, "签发机关")), "issued_by", True),
         (_segment_row(0.57, (0.07, 0.14, "住址")), "address", True),
+        # the number's, the birth's and the validity's: their digits tell a stand-in read
+        (_segment_row(0.82, (0.07, 0.3, "公民身份号码")), "id_no", True),
+        (_segment_row(0.41, (0.07, 0.14, "出生")), "birth", True),
+        (_segment_row(0.82, (0.19, 0.34, "有效期限")), "valid_date", True),
+        (
+            _segment_row(0.82, (0.07, 0.3, "公民身份号码"), (0.35, 0.9, "500228197601023740")),
+            "id_no",
+            False,
+        ),
         # the label and its value, in one segment or two: the value was found
         (_segment_row(0.71, (0.19, 0.62, "签发机关崇仁县公安局")), "issued_by", False),
         (
