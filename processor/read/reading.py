@@ -340,8 +340,8 @@ def field_lines(
 
 #: Fields read beside their label when its row holds the label alone: those whose value a
 #: stand-in read is told by (an authority's 公安局, an address's place words, a number's or a
-#: date's digits), not a name's.
-BESIDE_LABEL = frozenset({"address", "issued_by", "id_no", "birth", "valid_date"})
+#: date's digits, the gender's 男 or 女), not a name's.
+BESIDE_LABEL = frozenset({"address", "issued_by", "id_no", "birth", "valid_date", "gender_race"})
 #: ... over the label's band widened by this share of its height each way (a value is
 #: printed larger than its label).
 BESIDE_PAD = 0.25
@@ -354,6 +354,18 @@ def beside_label(row: ReadRow, name: str) -> Box | None:
     the row holds more than its label, or for a field not in :data:`BESIDE_LABEL`."""
     if name not in BESIDE_LABEL:
         return None
+    if name in ROW_FIELDS:
+        # two labels and their values on one row (性别 男 民族 汉): where either label stands
+        # alone and a value was not read, the row's band is read whole, labels included, as
+        # its own lines would be
+        labels = FIELD_LABELS[name]
+        if fp.parse_gender(row.line).ok and fp.parse_race(row.line).ok:
+            return None
+        if not any(bare_label(ReadRow(row.row, (line,)), labels) for line in row.lines):
+            return None
+        box = row.row.box
+        pad = BESIDE_PAD * box.height
+        return Box(box.x0, box.y0 - pad, max(box.x1, VALUE_END_X[name]), box.y1 + pad)
     label = bare_label(row, FIELD_LABELS[name])
     if label is None or label.x1 >= VALUE_END_X[name]:
         return None

@@ -252,3 +252,33 @@ def test_a_value_is_read_beside_its_label_when_the_row_holds_the_label_alone(
     label = row.row.box
     pad = BESIDE_PAD * label.height
     assert box == Box(label.x1, label.y0 - pad, VALUE_END_X[name], label.y1 + pad)
+
+
+@pytest.mark.parametrize(
+    ("row", "beside"),
+    [
+        # both labels alone (a watermark's box swallowed 女 and 汉), or either
+        (_segment_row(0.33, (0.07, 0.14, "性别"), (0.24, 0.31, "民族")), True),
+        (_segment_row(0.33, (0.07, 0.17, "性别女"), (0.24, 0.31, "民族")), True),
+        (_segment_row(0.33, (0.07, 0.14, "性别"), (0.24, 0.36, "民族汉")), True),
+        # both values read, in the labels' segments or their own
+        (_segment_row(0.33, (0.07, 0.17, "性别女"), (0.24, 0.36, "民族汉")), False),
+        (_segment_row(0.33, (0.07, 0.36, "性别女民族汉")), False),
+        (
+            _segment_row(0.33, (0.07, 0.14, "性别"), (0.19, 0.21, "女"), (0.24, 0.36, "民族汉")),
+            False,
+        ),
+        # a label alone and a value read that is none: the other value is not there
+        (_segment_row(0.33, (0.07, 0.14, "性别"), (0.24, 0.36, "民族火星")), True),
+    ],
+)
+def test_the_gender_row_holding_a_label_alone_is_read_whole(row: ReadRow, beside: bool) -> None:
+    # the row's band from its start, labels and all, to where its values may run: its two
+    # values are read as one line, the way the row's own segments are
+    box = beside_label(row, "gender_race")
+    if not beside:
+        assert box is None
+        return
+    band = row.row.box
+    pad = BESIDE_PAD * band.height
+    assert box == Box(band.x0, band.y0 - pad, VALUE_END_X["gender_race"], band.y1 + pad)
