@@ -198,9 +198,23 @@ def _after_label(text: str, labels: Sequence[str], starts: str = "") -> str:
 def _from_label(text: str, label: str) -> str:
     """``text`` from its field's whole printed label on (spaces in it ignored), where
     something was read before the label (a speck, the edge of another row: 从姓名唐诗珑,
-    供学签发机关叶城县公安局, a row off before 住址); no value contains its own label."""
+    供学签发机关叶城县公安局, a row off before 住址); no value contains its own label. A
+    two-character label whose first character was read as its look-alike
+    (:data:`_LABEL_HEAD_LOOKS`) counts a few characters in (他用往址海北…; for 姓名, whose 名
+    given names hold, see :func:`parse_name`)."""
     kept = [i for i, c in enumerate(text) if c != " "]
-    at = "".join(text[i] for i in kept).find(label)
+    compact = "".join(text[i] for i in kept)
+    at = compact.find(label)
+    if at < 0:
+        looks = _LABEL_HEAD_LOOKS.get(label, frozenset())
+        at = next(
+            (
+                i
+                for i in range(1, LABEL_PREFIX + 1)
+                if compact[i : i + 1] in looks and compact[i + 1 : i + len(label)] == label[1:]
+            ),
+            -1,
+        )
     return text[kept[at] :] if at >= 0 else text
 
 
@@ -222,6 +236,19 @@ def parse_name(line: TextLine | None) -> Field:
         and (text[0] in _LOOKS_LIKE_XING or _misread(line, 0, "姓"))
     ):
         text = "姓" + text[1:]  # 姓 misread (生名): 名 is rarely second of four or more
+    else:
+        # ... after a watermark's or a speck's characters (专娃名赵梦云): only where the
+        # recogniser doubted the character (a given name's 星名 or 生名 is read sure)
+        at = next(
+            (
+                i
+                for i in range(1, LABEL_PREFIX + 1)
+                if len(text) > i + 3 and text[i + 1] == "名" and _misread(line, i, "姓")
+            ),
+            None,
+        )
+        if at is not None:
+            text = "姓" + text[at + 1 :]
     text = strip_label(text.strip(MIDDLE_DOT), "姓名").strip(MIDDLE_DOT)
     if not 1 <= len(text) <= 20 or not _NAME_RE.match(text):
         return MISSING
@@ -245,6 +272,11 @@ MISREAD_PROB = 0.8
 _LOOKS_LIKE_ZU = frozenset("旅施挨")
 #: What the recogniser reads 姓 as, where the label's colour or a crop edge hides its 女.
 _LOOKS_LIKE_XING = frozenset("生性牲胜星娃")
+#: What it reads a label's first character as, where an overlay over the label hides part
+#: of it (a look-alike alone is no label: its second character must follow)...
+_LABEL_HEAD_LOOKS: Final = {"住址": frozenset("往佳注柱")}
+#: ... after at most this many characters read before it (a watermark's 他用, a speck).
+LABEL_PREFIX = 3
 
 
 def _yi(text: str) -> str:
@@ -264,7 +296,9 @@ def _misread(line: TextLine, index: int, char: str) -> bool:
 def parse_gender(line: TextLine | None) -> Field:
     if line is None:
         return MISSING
-    text = strip_label(line.text, "性别", starts="男女")
+    # from the printed label on: a watermark's or a speck's characters read before it
+    # (使用性别男) are no value; no value holds 性别
+    text = strip_label(_from_label(line.text, "性别"), "性别", starts="男女")
     if text[:1] in ("男", "女"):
         return Field(text[0], line.chars[0].prob if line.chars else line.score)
     return MISSING
@@ -487,6 +521,7 @@ def parse_address(lines: Sequence[TextLine]) -> Field:
     labelled = [i for i, part in enumerate(parts) if "住址" in part.replace(" ", "")]
     if labelled:
         parts = parts[labelled[-1] :]
+    if parts:
         parts[0] = _from_label(parts[0], "住址")
     if parts:
         parts[0] = _address_start(parts[0], "".join(parts[1:]))

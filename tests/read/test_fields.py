@@ -49,6 +49,10 @@ def test_parse_name(text: str, expected: str | None) -> None:
         ("姓各崔涵诗", 0.6, None, "崔涵诗"),  # 名 misread, in doubt
         ("生名鲁彬明", 0.99, None, "鲁彬明"),  # 姓 misread
         ("李名扬", 0.99, None, "李名扬"),  # 名 in a given name
+        # 姓 misread after a watermark's characters: where the recogniser doubted it
+        ("专娃名赵梦云", 0.99, {1: "姓"}, "赵梦云"),
+        ("使用胜名李英瑶", 0.6, None, "李英瑶"),
+        ("王星名远航", 0.99, None, "王星名远航"),  # read sure: a given name's 星名
         ("赵光一—", 0.99, None, "赵光一"),  # 一 read, then its dash too
     ],
 )
@@ -134,6 +138,12 @@ def test_parse_issuer_drops_the_gap_after_its_label(text: str, expected: str) ->
         (["住址河南省郑州市五——东路1号"], "河南省郑州市五一东路1号"),
         (["住址北京市朝阳区8-2号"], "北京市朝阳区8-2号"),  # between digits: a printed hyphen
         (["住址广西壮族白治区南宁市"], "广西壮族自治区南宁市"),
+        # the label's 住 misread after a watermark's characters (他用往址): from the label on
+        (
+            ["他用往址海北藏族自治州祁连县", "高桥乡红星庄160号"],
+            "海北藏族自治州祁连县高桥乡红星庄160号",
+        ),
+        (["住址吉林省长春市往址路8号"], "吉林省长春市往址路8号"),  # far in: the value's
         (["二月15日2住址云南省昆明市", "五华区"], "云南省昆明市五华区"),  # a row off
         (["住址二月15日2", "住址云南省昆明市", "五华区"], "云南省昆明市五华区"),
     ],
@@ -152,6 +162,9 @@ def test_parse_address_reads_dashes_after_chinese_as_yi(lines: list[str], expect
         ("性别女健旗汉", "女", "汉"),
         ("性别男民旗土家", "男", "土家"),
         ("性别男民旗火星", "男", None),
+        # a watermark's characters read before the label: the value is after it
+        ("使用性别男次民丽汉", "男", "汉"),
+        ("更用性别女民族汉", "女", "汉"),
         # the label's 别 dropped: the value right after 性 is the gender, not a misread 别
         ("性女民族壮", "女", "壮"),
         # the label not read at all (glare): the value alone after the gender's blank

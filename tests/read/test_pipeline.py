@@ -379,3 +379,17 @@ def test_a_number_whose_box_a_watermark_swallowed_is_read_beside_its_label(
     code, data = _answer(processor, bytes(png))
     # (its address, under the watermark too, is another class: not asserted)
     assert (code, data["id_no"]) == ("200", sample.expected["id_no"])
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("index", "draw"), [(40, 0), (32, 0)])
+def test_a_gender_row_under_a_watermark_reads(processor: Any, index: int, draw: int) -> None:
+    # tuned bench scans (seed 11) at 500 px under a tiled site watermark (PNG): its 使用 read
+    # before the label (使用性别男, 40), or its box swallowed both values and the row held
+    # 性别 and 民族 alone (32); each came back without a gender
+    sample, image = _decoded("scan", index)
+    small = _shrunk(image, 500)
+    overlays.watermark(small, ("noto_sans_bold",), np.random.default_rng([index, draw, 7]))
+    ok, png = cv2.imencode(".png", small)
+    assert ok
+    assert _answer(processor, bytes(png)) == ("200", sample.expected)
