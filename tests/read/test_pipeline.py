@@ -101,6 +101,21 @@ def _shrunk(image: np.ndarray, width: int) -> np.ndarray:
     return cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
 
 
+def _watermarked(
+    processor: Any, index: int, key: tuple[int, ...], width: int = 500
+) -> tuple[Sample, str, dict[str, Any]]:
+    """A tuned bench scan (seed 11) shrunk to ``width`` px under a site watermark drawn by
+    ``np.random.default_rng(key)``, sent as PNG: the sample, and the code and fields
+    answered."""
+    sample, image = _decoded("scan", index)
+    small = _shrunk(image, width)
+    overlays.watermark(small, ("noto_sans_bold",), np.random.default_rng(list(key)))
+    ok, png = cv2.imencode(".png", small)
+    assert ok
+    code, data = _answer(processor, bytes(png))
+    return sample, code, data
+
+
 @pytest.mark.e2e
 @pytest.mark.parametrize(("scene", "index"), [("scan", 30), ("rare", 136)])
 def test_a_tight_crop_whose_outline_cuts_a_corner_reads_whole(
@@ -309,24 +324,15 @@ def test_an_authority_under_a_site_watermark_reads_whole(
     # the detector's box for the watermark swallowed 台州市公安局椒江分局 and the row held
     # 签发机关 alone (the authority came back 州市公安局椒江分局); the watermark's 复印无效 or
     # 他用无效 between the label and the value was read into it (复印无揭西县公安局)
-    sample, image = _decoded("scan", index)
-    small = _shrunk(image, 414)
-    overlays.watermark(small, ("noto_sans_bold",), np.random.default_rng([index, draw]))
-    ok, png = cv2.imencode(".png", small)
-    assert ok
-    assert _answer(processor, bytes(png)) == ("200", sample.expected)
+    sample, code, data = _watermarked(processor, index, (index, draw), width=414)
+    assert (code, data) == ("200", sample.expected)
 
 
 @pytest.mark.e2e
 def test_a_birth_half_hidden_by_a_watermark_is_completed_from_the_number(processor: Any) -> None:
     # a tuned bench scan (seed 11) shrunk to 500 px wide under a tiled site watermark (PNG):
     # 图片 over 11月 left 1963年1 6日 (208), beside a valid number whose birth agrees
-    sample, image = _decoded("scan", 10)
-    small = _shrunk(image, 500)
-    overlays.watermark(small, ("noto_sans_bold",), np.random.default_rng([10, 0, 7]))
-    ok, png = cv2.imencode(".png", small)
-    assert ok
-    code, data = _answer(processor, bytes(png))
+    sample, code, data = _watermarked(processor, 10, (10, 0, 7))
     # (its address's second line, under the watermark too, is another class: not asserted)
     assert (code, data["birth"], data["id_no"]) == ("200", "1963.11.06", sample.expected["id_no"])
 
@@ -339,12 +345,8 @@ def test_a_coloured_watermark_over_a_value_is_not_read(
     # tuned bench scans (seed 11) shrunk to 500 px wide under a blue tiled (24) or a red
     # single (28) site watermark, sent as PNG: its 户使用 and 号勿转 were read on after the
     # addresses (…庆春路158-22号户使用)
-    sample, image = _decoded("scan", index)
-    small = _shrunk(image, 500)
-    overlays.watermark(small, ("noto_sans_bold",), np.random.default_rng([index, draw, 7]))
-    ok, png = cv2.imencode(".png", small)
-    assert ok
-    assert _answer(processor, bytes(png)) == ("200", sample.expected)
+    sample, code, data = _watermarked(processor, index, (index, draw, 7))
+    assert (code, data) == ("200", sample.expected)
 
 
 @pytest.mark.e2e
@@ -355,12 +357,7 @@ def test_a_tiled_watermarks_phrase_is_left_off_a_values_end(
     # tuned bench scans (seed 11) at 500 px under a tiled site watermark (PNG), read on
     # after a value: 常勇某网 (@某某网), …2804室片请勿转载 (示例图片 请勿转载); the phrase is
     # read again and again across the card, the value once
-    sample, image = _decoded("scan", index)
-    small = _shrunk(image, 500)
-    overlays.watermark(small, ("noto_sans_bold",), np.random.default_rng([index, draw, 7]))
-    ok, png = cv2.imencode(".png", small)
-    assert ok
-    code, data = _answer(processor, bytes(png))
+    sample, code, data = _watermarked(processor, index, (index, draw, 7))
     assert (code, data[field]) == ("200", sample.expected[field])
 
 
@@ -371,12 +368,7 @@ def test_a_number_whose_box_a_watermark_swallowed_is_read_beside_its_label(
     # a tuned bench scan (seed 11) at 500 px under a dark tiled site watermark (PNG): the
     # detector's box for the watermark took the number's digits and the row held
     # 公民身份号码 alone (207); the digits are read beside the label
-    sample, image = _decoded("scan", 18)
-    small = _shrunk(image, 500)
-    overlays.watermark(small, ("noto_sans_bold",), np.random.default_rng([18, 0, 7]))
-    ok, png = cv2.imencode(".png", small)
-    assert ok
-    code, data = _answer(processor, bytes(png))
+    sample, code, data = _watermarked(processor, 18, (18, 0, 7))
     # (its address, under the watermark too, is another class: not asserted)
     assert (code, data["id_no"]) == ("200", sample.expected["id_no"])
 
@@ -387,12 +379,8 @@ def test_a_gender_row_under_a_watermark_reads(processor: Any, index: int, draw: 
     # tuned bench scans (seed 11) at 500 px under a tiled site watermark (PNG): its 使用 read
     # before the label (使用性别男, 40), or its box swallowed both values and the row held
     # 性别 and 民族 alone (32); each came back without a gender
-    sample, image = _decoded("scan", index)
-    small = _shrunk(image, 500)
-    overlays.watermark(small, ("noto_sans_bold",), np.random.default_rng([index, draw, 7]))
-    ok, png = cv2.imencode(".png", small)
-    assert ok
-    assert _answer(processor, bytes(png)) == ("200", sample.expected)
+    sample, code, data = _watermarked(processor, index, (index, draw, 7))
+    assert (code, data) == ("200", sample.expected)
 
 
 @pytest.mark.e2e
@@ -403,10 +391,5 @@ def test_a_label_misread_after_a_watermarks_characters_starts_its_value(
     # tuned bench scans (seed 11) at 500 px under a tiled site watermark (PNG): its
     # characters read before the label, whose first character was misread too (专娃名赵梦云,
     # 他用往址海北藏族自治州…)
-    sample, image = _decoded("scan", index)
-    small = _shrunk(image, 500)
-    overlays.watermark(small, ("noto_sans_bold",), np.random.default_rng([index, draw, 7]))
-    ok, png = cv2.imencode(".png", small)
-    assert ok
-    code, data = _answer(processor, bytes(png))
+    sample, code, data = _watermarked(processor, index, (index, draw, 7))
     assert (code, data[field]) == ("200", sample.expected[field])
