@@ -522,9 +522,7 @@ def parse_address(lines: Sequence[TextLine]) -> Field:
     if labelled:
         parts = parts[labelled[-1] :]
     if parts:
-        parts[0] = _from_label(parts[0], "住址")
-    if parts:
-        parts[0] = _address_start(parts[0], "".join(parts[1:]))
+        parts[0] = _address_start(_from_label(parts[0], "住址"), "".join(parts[1:]))
     texts: list[str] = []
     for part in parts:
         text = address_text(part)

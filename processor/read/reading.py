@@ -350,8 +350,9 @@ BESIDE_PAD = 0.25
 def beside_label(row: ReadRow, name: str) -> Box | None:
     """Where ``name``'s value is printed when its first ``row`` holds its label alone: right
     of the label as far as the value may run, on the label's band (the value's own text was
-    not found: a watermark's box across the card swallowed it, or it is faint); None when
-    the row holds more than its label, or for a field not in :data:`BESIDE_LABEL`."""
+    not found: a watermark's box across the card swallowed it, or it is faint), or for the
+    gender and 民族 row the whole band; None when the row holds more than its label, or for
+    a field not in :data:`BESIDE_LABEL`."""
     if name not in BESIDE_LABEL:
         return None
     if name in ROW_FIELDS:
