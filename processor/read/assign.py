@@ -16,10 +16,18 @@ import dataclasses
 import functools
 import re
 from collections.abc import Mapping, Sequence
+from typing import Final
 
 from ..card.facts import ETHNICITIES, id_number_valid
 from ..card.layout import Row, union
-from ..card.template import CARD_ASPECT, FIELD_LABELS, FIELD_ROWS, FRONT_LABEL_X1
+from ..card.template import (
+    BACK_VALUE_X,
+    CARD_ASPECT,
+    FIELD_LABELS,
+    FIELD_ROWS,
+    FRONT_LABEL_X1,
+    FRONT_VALUE_X,
+)
 from ..card.template import FRONT_LABELS as ROW_LABELS
 from ..values import Box, CharCandidate, TextLine
 from .fields import validity_value
@@ -289,6 +297,8 @@ def row_score(
     below the template's place a field's first row is expected, from the rows above)."""
     if spec.name == "gender_race" and index == 1 and not (label and label[0] == "民族"):
         return -1.0  # its second row only ever starts with 民族
+    if previous is None and label is None and row.row.box.x1 < VALUE_X0.get(spec.name, 0.0):
+        return -1.0  # it ends where the labels stand and reads none: it holds no value
     score = content_score(spec.name, row, index)
     own = FIELD_LABELS[spec.name]
     if label is not None:
@@ -304,17 +314,32 @@ def row_score(
     return score
 
 
+#: Where each field's value starts at the left (the physical card's value column): a row
+#: that ends before it and reads no label holds no field's first line (a minority-script
+#: line over a label on a bilingual card, 성명 read as 健证, beside the name's row). A next
+#: line may: an address's last 号 on an outline that cut the labels' column off.
+VALUE_X0: Final = {
+    **{name: FRONT_VALUE_X for name in ("name", "gender_race", "birth", "address", "id_no")},
+    **{name: BACK_VALUE_X for name in ("issued_by", "valid_date")},
+}
+
+
 #: A row that starts where the previous row's value started continues it (an address's last
 #: line may be a few digits: 504, 02室).
 CONTINUATION = 1.5
 
 
 def _continues(previous: ReadRow, row: ReadRow) -> bool:
-    start = (
+    starts = [
         value_box(previous, FIELD_LABELS["address"]).x0 if previous.lines else previous.row.box.x0
-    )
+    ]
+    if len(previous.lines) > 1 and not previous.lines[0].text.strip():
+        # its first segment read as nothing (a faint label, or one under a minority-script
+        # line): its value may start at the next
+        starts.append(previous.row.segments[1].x0)
     step = row.row.cy - previous.row.cy
-    return abs(row.row.box.x0 - start) < 0.04 and 0 < step < 2.2 * previous.row.height
+    near = any(abs(row.row.box.x0 - start) < 0.04 for start in starts)
+    return near and 0 < step < 2.2 * previous.row.height
 
 
 @dataclasses.dataclass(frozen=True)

@@ -364,6 +364,18 @@ def test_an_address_line_continues_a_row_whose_label_lost_its_first_character() 
     assert start.x0 == pytest.approx(0.096 + 1.5 / 12 * 0.517 - 0.5 * 0.07 / CARD_ASPECT)
 
 
+def test_an_address_line_continues_a_row_whose_label_was_read_as_nothing() -> None:
+    # a bilingual Tibetan card at 520 px, its outline a little left of the card: 住址 under
+    # its Tibetan line was boxed alone and read as nothing; the next line, 厂花园7-4-1003,
+    # starts where the value's box does, and was left out (no place word)
+    first = ReadRow(
+        Row((Box(0.07, 0.495, 0.14, 0.565), Box(0.2, 0.49, 0.6, 0.57))),
+        (line(""), line("昌都市左贡县中山街514号纺织")),
+    )
+    rows = [*FRONT[:3], first, _placed(0.62, "厂花园7-4-1003", 0.2, 0.44), FRONT[5]]
+    assert fields("front", rows)["address"] == [first.text, "厂花园7-4-1003"]
+
+
 @pytest.mark.parametrize(
     ("text", "x0", "expected"),
     [
@@ -416,3 +428,35 @@ def test_a_misread_label_is_the_one_whose_character_is_read_as_itself(
     text = "北京市西城区长安西路76"
     chars = (first, *(CharCandidate(c, 0.98, "", 0.0) for c in text))
     assert misread_label(TextLine(first.char + text, 0.9, chars)) == expected
+
+
+@pytest.mark.parametrize(
+    ("x1", "name"),
+    [
+        # the Korean 성명 over 姓名 (a bilingual Yanbian card at 520 px, read 健证) ends where
+        # the labels stand: no value; it sat nearer the name's place than the name's row
+        # (whose label was not read), and the name came back as its read (包)
+        (0.12, "韩帆宏"),
+        # reaching into the values' column, it may be the name (the prior decides)
+        (0.25, "健证"),
+    ],
+)
+def test_a_row_ending_in_the_labels_column_reading_no_label_holds_no_value(
+    x1: float, name: str
+) -> None:
+    above = _placed(0.15, "健证", 0.06, x1, h=0.046)
+    rows = [above, _placed(0.205, "韩帆宏", 0.06, 0.21, h=0.09), *FRONT[1:]]
+    assert fields("front", rows)["name"] == [name]
+
+
+def test_an_address_line_ending_in_the_labels_column_may_continue_the_address() -> None:
+    # an outline that cut the labels' column off (a tuned rare front, seed 0): the values
+    # start at 0.11, and the address's last line, 号, ends where the labels would stand
+    rows = [
+        *FRONT[:3],
+        _placed(0.555, "止河南省三门峡市渑池县", 0.0, 0.53),
+        _placed(0.64, "白塔街道黄泥村9组135", 0.11, 0.54),
+        _placed(0.735, "号", 0.10, 0.15),
+        FRONT[5],
+    ]
+    assert fields("front", rows)["address"] == [r.text for r in rows[3:6]]
