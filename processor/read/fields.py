@@ -39,7 +39,7 @@ from ..places import (
     province_restored,
     real_runner_up,
 )
-from ..surnames import correct_surname
+from ..surnames import correct_surname, surname_known
 from ..values import CharCandidate, TextLine
 
 #: The characters a row of each kind may hold (its label's included): what the recogniser
@@ -228,8 +228,15 @@ def parse_name(line: TextLine | None) -> Field:
     if line is None:
         return MISSING
     text = _from_label(_DOTS.sub(MIDDLE_DOT, _yi(line.text.replace(" ", ""))), "姓名")
-    if len(text) > 3 and text[0] == "姓" and text[1] != "名" and not _misread(line, 1, "名"):
-        text = "姓名" + text[1:]  # 名 not read at all, rather than read as another character
+    if (
+        (len(text) > 3 or (len(text) == 3 and surname_known(text[1])))
+        and text[0] == "姓"
+        and text[1] != "名"
+        and not _misread(line, 1, "名")
+    ):
+        # 名 not read at all, rather than read as another character (姓赵荣: 姓 is no
+        # surname of the list, 赵 is)
+        text = "姓名" + text[1:]
     elif (
         len(text) > 3
         and text[1] == "名"
