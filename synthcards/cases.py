@@ -216,6 +216,14 @@ def tibetan_front() -> Sample:
     return _bilingual_front(117, "四川省", "tibetan", "noto_tibetan", 1000)
 
 
+def uyghur_front() -> Sample:
+    """A bilingual Xinjiang front 520 px wide with a Uyghur line over every label and value,
+    its three address lines printed close: the detector's boxes for them overlap, and the
+    crop of the first held the heads of the second (新疆维吾尔 read as 新疆维责尔; classes 6
+    and 7)."""
+    return _bilingual_front(138, "新疆维吾尔自治区", "uyghur", "noto_naskh", 520)
+
+
 def hologram_number() -> Sample:
     """A front with a strong 中国CHINA hologram over the portrait and the id number."""
     rng = _rng(6)
@@ -318,6 +326,7 @@ CASES: Final[dict[str, Callable[[], Sample]]] = {
     "zhuang-front": zhuang_front,
     "korean-front": korean_front,
     "tibetan-front": tibetan_front,
+    "uyghur-front": uyghur_front,
     "hologram-number": hologram_number,
     "patterned-back": patterned_back,
     "watermark-stamp": watermark_stamp,

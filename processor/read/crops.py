@@ -3,6 +3,8 @@ or address line run on as far as its ink goes."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import cv2
 import numpy as np
 
@@ -313,6 +315,25 @@ def _thin_at_line(
             if density[row] <= THIN_ROW * full:
                 return row, row
     return None
+
+
+def off_neighbours(box: Box, others: Sequence[Box]) -> Box:
+    """``box`` without the band it shares with a box of the line above or below it in its
+    column, cut at the middle of that band: the detector's boxes stand taller than their
+    text, so the boxes of closely printed lines overlap, and a crop of one holds the other's
+    strokes (an address's 新疆维吾尔 over 地区疏附县, the foot of 吾 with the heads below it,
+    read as 责 or 意)."""
+    y0, y1 = box.y0, box.y1
+    for other in others:
+        if _x_overlap(box, other) <= 0:
+            continue
+        # a line above reaching into its top, or below into its foot (its middle off the
+        # box: a segment of its own row, a little higher on a sheared card, is none)
+        if other.cy < box.y0 < other.y1 < box.y1:
+            y0 = max(y0, (box.y0 + other.y1) / 2)
+        elif box.y0 < other.y0 < box.y1 < other.cy:
+            y1 = min(y1, (other.y0 + box.y1) / 2)
+    return box if (y0, y1) == (box.y0, box.y1) else Box(box.x0, y0, box.x1, y1, box.score)
 
 
 def _x_overlap(a: Box, b: Box) -> float:

@@ -45,6 +45,7 @@ from .crops import (
     TRAIL_ROWS,
     bridge_gaps,
     ink_past,
+    off_neighbours,
     printed_segments,
     segment_crop,
     split_stacked,
@@ -271,6 +272,7 @@ def field_lines(
     stops short of a thin last character); a field without a row read where the template
     places it, kept when it reads like that field."""
     jobs: list[tuple[str, int, np.ndarray]] = []  # (field, row index or -1, crop)
+    placed = [s for rows in assignment.rows.values() for row in rows for s in row.row.segments]
     within: dict[str, list[TextLine]] = {}  # fields read again from what was seen
     gray: np.ndarray | None = None
     for name, rows in assignment.rows.items():
@@ -307,7 +309,10 @@ def field_lines(
         else:
             per_row = [list(row.row.segments) for row in rows]
         for k, segments in enumerate(per_row):
-            for j, segment in enumerate(segments):
+            for j, detected in enumerate(segments):
+                # a name's, address's or authority's line without the strokes of the lines
+                # above and below it
+                segment = off_neighbours(detected, placed) if name in VALUE_ONLY else detected
                 trail = j == len(segments) - 1 and name in TRAIL_ROWS
                 extra = ink_past(card, segment, VALUE_END_X[name]) if trail else 0
                 crop = segment_crop(card, segment, extra)

@@ -12,6 +12,7 @@ from processor.read.crops import (
     bridge_gaps,
     continues_line,
     ink_contrast,
+    off_neighbours,
     printed_segments,
     segment_crop,
     split_stacked,
@@ -354,3 +355,35 @@ def test_colour_laid_over_a_value_fades_into_the_paper(overlay: tuple[int, int, 
 def test_a_crop_without_colour_is_read_as_it_is(overlay: tuple[int, int, int] | None) -> None:
     crop = _value_crop(overlay)
     assert without_colour(crop) is crop
+
+
+LINE = Box(0.18, 0.61, 0.57, 0.69)
+
+
+@pytest.mark.parametrize(
+    ("others", "expected"),
+    [
+        # an address's lines boxed taller than their text: the box above reaches into its
+        # top, the box below into its foot; each keeps its half of the shared band
+        ([Box(0.08, 0.56, 0.57, 0.64)], Box(0.18, 0.625, 0.57, 0.69)),
+        ([Box(0.18, 0.68, 0.45, 0.75)], Box(0.18, 0.61, 0.57, 0.685)),
+        (
+            [Box(0.08, 0.56, 0.57, 0.64), Box(0.18, 0.68, 0.45, 0.75)],
+            Box(0.18, 0.625, 0.57, 0.685),
+        ),
+        # beside it (another column), apart from it, or over all of it: as it is
+        ([Box(0.6, 0.56, 0.9, 0.64)], LINE),
+        ([Box(0.18, 0.50, 0.57, 0.58)], LINE),
+        ([Box(0.10, 0.58, 0.60, 0.72)], LINE),
+        ([LINE], LINE),
+        # a segment of its own row (a label), a little higher on a sheared card: no line
+        ([Box(0.06, 0.595, 0.17, 0.675)], LINE),
+    ],
+)
+def test_a_line_leaves_the_band_it_shares_with_the_lines_above_and_below(
+    others: list[Box], expected: Box
+) -> None:
+    got = off_neighbours(LINE, others)
+    assert (got.x0, got.y0, got.x1, got.y1) == pytest.approx(
+        (expected.x0, expected.y0, expected.x1, expected.y1)
+    )
