@@ -281,7 +281,7 @@ _LOOKS_LIKE_ZU = frozenset("旅施挨")
 _LOOKS_LIKE_XING = frozenset("生性牲胜星娃")
 #: What it reads a label's first character as, where an overlay over the label hides part
 #: of it (a look-alike alone is no label: its second character must follow)...
-_LABEL_HEAD_LOOKS: Final = {"住址": frozenset("往佳注柱")}
+_LABEL_HEAD_LOOKS: Final = {"住址": frozenset("往佳注柱在")}
 #: ... after at most this many characters read before it (a watermark's 他用, a speck).
 LABEL_PREFIX = 3
 
