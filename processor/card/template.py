@@ -110,6 +110,13 @@ BACK_FALLBACK: Final[dict[str, tuple[float, float, float, float]]] = {
     "valid_date": (BACK_VALUE_X, 0.95, 0.79, 0.87),  # x 30.8-81.3 mm, y 42.7-47.0 mm
 }
 
+#: Where each field's value starts at the left: the side's values' column, the labels left
+#: of it.
+VALUE_START_X: Final[dict[str, float]] = {
+    **dict.fromkeys(("name", "gender_race", "birth", "address", "id_no"), FRONT_VALUE_X),
+    **dict.fromkeys(("issued_by", "valid_date"), BACK_VALUE_X),
+}
+
 # -- registration anchors ----------------------------------------------------------------
 #: Where the detector's oriented box of each fixed printed text lies: (x0, y0, x1, y1), the
 #: median box on 60 generated cards seen as registration sees them. Names as in

@@ -16,17 +16,15 @@ import dataclasses
 import functools
 import re
 from collections.abc import Mapping, Sequence
-from typing import Final
 
 from ..card.facts import ETHNICITIES, id_number_valid
 from ..card.layout import Row, union
 from ..card.template import (
-    BACK_VALUE_X,
     CARD_ASPECT,
     FIELD_LABELS,
     FIELD_ROWS,
     FRONT_LABEL_X1,
-    FRONT_VALUE_X,
+    VALUE_START_X,
 )
 from ..card.template import FRONT_LABELS as ROW_LABELS
 from ..values import Box, CharCandidate, TextLine
@@ -297,8 +295,12 @@ def row_score(
     below the template's place a field's first row is expected, from the rows above)."""
     if spec.name == "gender_race" and index == 1 and not (label and label[0] == "民族"):
         return -1.0  # its second row only ever starts with 民族
-    if previous is None and label is None and row.row.box.x1 < VALUE_X0.get(spec.name, 0.0):
-        return -1.0  # it ends where the labels stand and reads none: it holds no value
+    if previous is None and label is None and row.row.box.x1 < VALUE_START_X.get(spec.name, 0):
+        # it ends where the labels stand and reads none: no field's first line (a
+        # minority-script line over a label on a bilingual card, 성명 read as 健证, beside
+        # the name's row). A next line may: an address's last 号 on an outline that cut the
+        # labels' column off
+        return -1.0
     score = content_score(spec.name, row, index)
     own = FIELD_LABELS[spec.name]
     if label is not None:
@@ -312,16 +314,6 @@ def row_score(
         score += CONTINUATION
     score -= min(PRIOR_MAX_COST, ((row.row.cy - expected) / PRIOR_SIGMA) ** 2)
     return score
-
-
-#: Where each field's value starts at the left (the physical card's value column): a row
-#: that ends before it and reads no label holds no field's first line (a minority-script
-#: line over a label on a bilingual card, 성명 read as 健证, beside the name's row). A next
-#: line may: an address's last 号 on an outline that cut the labels' column off.
-VALUE_X0: Final = {
-    **{name: FRONT_VALUE_X for name in ("name", "gender_race", "birth", "address", "id_no")},
-    **{name: BACK_VALUE_X for name in ("issued_by", "valid_date")},
-}
 
 
 #: A row that starts where the previous row's value started continues it (an address's last
