@@ -94,7 +94,9 @@ def join_lines(lines: Sequence[TextLine]) -> TextLine:
     return TextLine(text, sum(scored) / len(scored) if scored else 0.0, tuple(chars))
 
 
-_NOT_TEXT = re.compile(r"[\s,，.。:：;；'\"“”‘’`!！?？、|｜_\-—()（）\[\]【】<>《》·]")
+#: What is no letter of a text: spaces and punctuation (a character class's inside).
+NOT_TEXT_CHARS = r"\s,，.。:：;；'\"“”‘’`!！?？、|｜_\-—()（）\[\]【】<>《》·"
+_NOT_TEXT = re.compile(f"[{NOT_TEXT_CHARS}]")
 
 
 def _compact(chars: Sequence[CharCandidate]) -> list[CharCandidate]:
@@ -522,14 +524,16 @@ def value_box(row: ReadRow, labels: Sequence[str]) -> Box:
 def bare_label(row: ReadRow, labels: Sequence[str]) -> Box | None:
     """``row``'s box when it holds only one of ``labels``, nothing after it: the value
     beside the label was found as no text of its own (a watermark's box swallowed it)."""
-    if not row.lines:
-        return None
-    line = row.lines[-1]
-    chars = _compact(line.chars)
-    found = max((label_match(line, label), label) for label in labels)
-    if not found[0] or label_end(chars, found[1]) < len(chars):
+    if not row.lines or not label_alone(row.lines[-1], labels):
         return None
     return row.row.box
+
+
+def label_alone(line: TextLine, labels: Sequence[str]) -> bool:
+    """Whether ``line`` reads one of ``labels`` and nothing after it."""
+    chars = _compact(line.chars)
+    found = max((label_match(line, label), label) for label in labels)
+    return bool(found[0]) and label_end(chars, found[1]) >= len(chars)
 
 
 def _half_label(chars: Sequence[CharCandidate], labels: Sequence[str]) -> bool:

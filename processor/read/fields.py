@@ -13,7 +13,7 @@ import datetime as dt
 import itertools
 import re
 import string
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Final
 
 from ..card.facts import (
@@ -205,17 +205,25 @@ def _from_label(text: str, label: str) -> str:
     kept = [i for i, c in enumerate(text) if c != " "]
     compact = "".join(text[i] for i in kept)
     at = compact.find(label)
-    if at < 0:
-        looks = _LABEL_HEAD_LOOKS.get(label, frozenset())
-        at = next(
-            (
-                i
-                for i in range(1, LABEL_PREFIX + 1)
-                if compact[i : i + 1] in looks and compact[i + 1 : i + len(label)] == label[1:]
-            ),
-            -1,
-        )
-    return text[kept[at] :] if at >= 0 else text
+    if at >= 0:
+        return text[kept[at] :]
+    looks = _LABEL_HEAD_LOOKS.get(label, frozenset())
+    misread = _misread_label_at(compact, label, lambda i: compact[i] in looks)
+    return text if misread is None else text[kept[misread] :]
+
+
+def _misread_label_at(text: str, label: str, head: Callable[[int], bool]) -> int | None:
+    """Where ``label`` starts in ``text`` after at most :data:`LABEL_PREFIX` characters read
+    before it, its first character misread: its other characters follow, and ``head`` of the
+    position says what was read there may be the first."""
+    return next(
+        (
+            i
+            for i in range(1, LABEL_PREFIX + 1)
+            if text[i + 1 : i + len(label)] == label[1:] and head(i)
+        ),
+        None,
+    )
 
 
 #: The front's other printed labels: no name holds one.
@@ -246,13 +254,8 @@ def parse_name(line: TextLine | None) -> Field:
     else:
         # ... after a watermark's or a speck's characters (专娃名赵梦云): only where the
         # recogniser doubted the character (a given name's 星名 or 生名 is read sure)
-        at = next(
-            (
-                i
-                for i in range(1, LABEL_PREFIX + 1)
-                if len(text) > i + 3 and text[i + 1] == "名" and _misread(line, i, "姓")
-            ),
-            None,
+        at = _misread_label_at(
+            text, "姓名", lambda i: len(text) > i + 3 and _misread(line, i, "姓")
         )
         if at is not None:
             text = "姓" + text[at + 1 :]

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Final
 
 from ..values import TextLine
+from .assign import NOT_TEXT_CHARS
 
 #: Text read this many characters alike in two places is one phrase read twice.
 REPEATED: Final = 3
@@ -25,7 +26,7 @@ OVERLAY_RUN: Final = 2
 
 #: What breaks a phrase: a card's digits are read twice by design (the birth inside the id
 #: number), and marks and spaces join nothing.
-_BREAK = re.compile(r"[\s\d,，.。:：;；'\"“”‘’`!！?？、|｜_\-—()（）\[\]【】<>《》·]+")
+_BREAK = re.compile(rf"[\d{NOT_TEXT_CHARS}]+")
 
 
 def _pieces(text: str) -> list[str]:

@@ -36,6 +36,7 @@ from .assign import (
     bare_label,
     content_score,
     join_lines,
+    label_alone,
     label_match,
     mean_score,
     side_evidence,
@@ -279,18 +280,21 @@ def field_lines(
         if name not in FIELD_READS or (only is not None and name not in only):
             continue
         read = FIELD_READS[name]
-        if read.reader == "line" and read.alphabet not in (None, PRINTED) and not again:
-            # the line recogniser read these crops already: read them within the alphabet
-            # from what it saw (what a constrained run on the same crops reads)
-            alphabet = read.alphabet
+        seen = read.reader == "line" and read.alphabet not in (None, PRINTED) and not again
+        # the line recogniser read these crops already: read them within the alphabet from
+        # what it saw (what a constrained run on the same crops reads)
+        alphabet = read.alphabet if seen else None
+        beside = beside_label(rows[0], name) if rows and (seen or name in VALUE_ONLY) else None
+        if beside is not None:
+            # the label alone: read beside it, kept when it reads like the field (a stand-in)
+            crop = segment_crop(card, beside)
+            if crop is not None:
+                jobs.append((name, -1, without_colour(crop)))
+        if alphabet is not None:
             within[name] = [
                 join_lines([engine.recognizer.within(line, alphabet) for line in row.lines])
                 for row in rows
             ]
-            beside = beside_label(rows[0], name) if rows else None
-            crop = segment_crop(card, beside) if beside is not None else None
-            if crop is not None:  # the label alone: read beside it (kept as a stand-in)
-                jobs.append((name, -1, without_colour(crop)))
             continue
         if name in VALUE_ONLY:
             gray = gray if gray is not None else cv2.cvtColor(card, cv2.COLOR_BGR2GRAY)
@@ -299,13 +303,8 @@ def field_lines(
                 bridge_gaps(kept, [b for b in row if b not in kept], card.shape)
                 for kept, row in zip(printed_segments(gray, values), values, strict=True)
             ]
-            beside = beside_label(rows[0], name) if rows else None
             if beside is not None:
-                # read beside the label, kept when it reads like the field (as a stand-in)
-                per_row[0] = []
-                crop = segment_crop(card, beside)
-                if crop is not None:
-                    jobs.append((name, -1, without_colour(crop)))
+                per_row[0] = []  # read beside the label instead
         else:
             per_row = [list(row.row.segments) for row in rows]
         for k, segments in enumerate(per_row):
@@ -367,7 +366,7 @@ def beside_label(row: ReadRow, name: str) -> Box | None:
         labels = FIELD_LABELS[name]
         if fp.parse_gender(row.line).ok and fp.parse_race(row.line).ok:
             return None
-        if not any(bare_label(ReadRow(row.row, (line,)), labels) for line in row.lines):
+        if not any(label_alone(line, labels) for line in row.lines):
             return None
         box = row.row.box
         pad = BESIDE_PAD * box.height
