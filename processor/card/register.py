@@ -15,6 +15,7 @@ verifies them against the layout exactly like outline candidates.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -40,6 +41,8 @@ MAX_BOXES = 48
 MAX_ASPECT = 18.0
 #: Only the first this-many line heights of a box are read (the id number is ~10).
 READ_WINDOW = 16.0
+#: Fewer anchors of a side than this read the first way round: the boxes are read turned too.
+MIN_ANCHORS = 2
 #: A box read with at least this mean confidence is the right way round (text read the
 #: wrong way round scores far lower).
 SURE_SCORE = 0.8
@@ -49,8 +52,12 @@ _CUT_ID = re.compile(r"^\d{12,17}$")
 #: free to fold the card: a similarity is fitted instead.
 MIN_HOMOGRAPHY_POINTS = 8
 #: A homography only when the matched anchors span at least this fraction of the card's
-#: width and of its height.
+#: width and of its height ...
 MIN_HOMOGRAPHY_SPAN = 0.45
+#: ... and stand on this many rows: the boxes of two rows (thin, their lengths their
+#: typefaces') leave a homography free to bend the card to fit them (an id row and the
+#: birth's left edge placed a tuned card 25% of its diagonal off; a similarity, 2%).
+MIN_HOMOGRAPHY_ROWS = 3
 #: A homography whose card has an edge this many times as long as the opposite one is no
 #: view of a card (a phone held square to within ~60 degrees foreshortens far less): the
 #: anchors' layout differs from the template's (a card printed with its values further
@@ -73,6 +80,10 @@ class Anchor:
     template (:data:`processor.card.template.ANCHOR_BOXES`).
     ``left_only``: the box runs on into a value of varying length, so only its left edge is
     a fixed position. ``check``: a further test of the text the pattern matched.
+    ``typeface_length``: the text is always as long (18 digits) but its length is the
+    typeface's: only its left edge is a fixed position whenever an anchor on another row
+    places the card's scale (its length is the only scale of a card that shows nothing
+    else).
     """
 
     name: str
@@ -81,6 +92,12 @@ class Anchor:
     box: tuple[float, float, float, float]
     left_only: bool = False
     check: Callable[[str], bool] | None = None
+    typeface_length: bool = False
+
+    @property
+    def row(self) -> float:
+        """The centre of its box's height."""
+        return (self.box[1] + self.box[3]) / 2
 
 
 def _chars(text: str, least: int, longest: int) -> re.Pattern[str]:
@@ -90,21 +107,44 @@ def _chars(text: str, least: int, longest: int) -> re.Pattern[str]:
 
 
 def _plausible_birth(id_no: str) -> bool:
-    """Read upside down, 18 digits are still 18 digits; they rarely hold a birth date."""
+    """Read upside down, 18 digits are still digits; they rarely hold a birth date."""
     born = birth_from_id(id_no)
     return born is not None and 1900 <= born.year < 2100
 
 
-_ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
+#: 18 digits, or 17 (a blurred digit read as none: the box is the number's all the same).
+_ID_NUMBER = re.compile(r"^\d{17}[\dXx]?$")
 _DATE_RANGE_START = re.compile(r"^\d{4}\.?\d{2}\.?\d{2}-")
+_ID_LABEL = _chars("公民身份号码", 4, 8)
+#: 公民身份号码 boxed with the number (blurred, or printed close): label, then digits.
+_ID_ROW = re.compile(r"^(\D{4,8}?)\d{8}")
+#: The printed birth's start: year 年 (the year alone when the items are spaced apart), then
+#: month 月 with no leading zero (a page's dates often have one).
+_BIRTH_VALUE = re.compile(r"^(?:19|20)\d{2}年(?:[1-9]\d?月|$)")
+
+
+def _id_row_label(text: str) -> bool:
+    """The id number's row read with its label before the number."""
+    found = _ID_ROW.match(text)
+    return found is not None and _ID_LABEL.match(found.group(1)) is not None
+
 
 ANCHORS: tuple[Anchor, ...] = (
-    Anchor("id_label", "front", _chars("公民身份号码", 4, 8), ANCHOR_BOXES["id_label"]),
-    Anchor("id_value", "front", _ID_NUMBER, ANCHOR_BOXES["id_value"], check=_plausible_birth),
+    Anchor("id_label", "front", _ID_LABEL, ANCHOR_BOXES["id_label"]),
+    Anchor(
+        "id_value",
+        "front",
+        _ID_NUMBER,
+        ANCHOR_BOXES["id_value"],
+        check=_plausible_birth,
+        typeface_length=True,
+    ),
     Anchor("name_label", "front", re.compile("^姓名"), ANCHOR_BOXES["name_label"], True),
     Anchor("gender_label", "front", re.compile("^性别"), ANCHOR_BOXES["gender_label"], True),
     Anchor("birth_label", "front", re.compile("^出生"), ANCHOR_BOXES["birth_label"], True),
     Anchor("address_label", "front", re.compile("^住址"), ANCHOR_BOXES["address_label"], True),
+    Anchor("id_row", "front", _ID_ROW, ANCHOR_BOXES["id_row"], True, _id_row_label),
+    Anchor("birth_value", "front", _BIRTH_VALUE, ANCHOR_BOXES["birth_value"], True),
     Anchor("title", "back", _chars("中华人民共和国", 5, 9), ANCHOR_BOXES["title"]),
     Anchor("subtitle", "back", _chars("居民身份证", 4, 7), ANCHOR_BOXES["subtitle"]),
     Anchor("issuer_label", "back", _chars("签发机关", 3, 5), ANCHOR_BOXES["issuer_label"]),
@@ -142,15 +182,34 @@ def reading_orders(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return pts, np.roll(pts, 2, axis=0)
 
 
-def _template_points(match: AnchorMatch) -> tuple[np.ndarray, np.ndarray]:
+#: Anchors whose rows' centres are this far apart (fraction of the card's height) stand on
+#: different rows.
+ROW_APART = 0.1
+
+
+def _template_points(match: AnchorMatch, *, left_only: bool) -> tuple[np.ndarray, np.ndarray]:
     """(image points, template points in card units: width CARD_ASPECT, height 1)."""
     x0, y0, x1, y1 = match.anchor.box
     template = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
     template[:, 0] *= CARD_ASPECT
     image = match.corners.astype(np.float32)
-    if match.anchor.left_only:
+    if left_only:
         return image[[0, 3]], template[[0, 3]]
     return image, template
+
+
+def _rows(matches: Sequence[AnchorMatch]) -> int:
+    """How many rows of the card ``matches`` stand on."""
+    centres = sorted(m.anchor.row for m in matches)
+    return 1 + sum(b - a > ROW_APART for a, b in itertools.pairwise(centres))
+
+
+def _left_only(match: AnchorMatch, matches: Sequence[AnchorMatch]) -> bool:
+    """Whether only ``match``'s left edge is a fixed position among ``matches``."""
+    anchor = match.anchor
+    if anchor.typeface_length:
+        return any(abs(m.anchor.row - anchor.row) > ROW_APART for m in matches)
+    return anchor.left_only
 
 
 def fit_card_quad(matches: Sequence[AnchorMatch]) -> Quad | None:
@@ -158,15 +217,16 @@ def fit_card_quad(matches: Sequence[AnchorMatch]) -> Quad | None:
 
     With anchors spread over the card, a homography (RANSAC over the box corners); with
     anchors on one row or one side only, a similarity, which cannot see perspective but
-    still places the card."""
+    still places the card: turned as the anchors' text runs, and placed and scaled by the
+    positions fixed on the card (an id number's length is its typeface's, used only when
+    nothing on another row gives the card's scale)."""
     if not matches:
         return None
-    pairs = [_template_points(m) for m in matches]
-    src = np.concatenate([t for _, t in pairs])
-    dst = np.concatenate([i for i, _ in pairs])
+    src, dst = _points(matches, lengths=True)
     span = (src.max(axis=0) - src.min(axis=0)) / (CARD_ASPECT, 1.0)
     quad: np.ndarray | None = None
-    if len(src) >= MIN_HOMOGRAPHY_POINTS and span.min() >= MIN_HOMOGRAPHY_SPAN:
+    spread = len(src) >= MIN_HOMOGRAPHY_POINTS and span.min() >= MIN_HOMOGRAPHY_SPAN
+    if spread and _rows(matches) >= MIN_HOMOGRAPHY_ROWS:
         matrix, _ = cv2.findHomography(src, dst, cv2.RANSAC, 0.02 * _scale(dst))
         quad = _card_corners(matrix)
         if quad is not None and _foreshortening(quad) > MAX_FORESHORTENING:
@@ -174,12 +234,65 @@ def fit_card_quad(matches: Sequence[AnchorMatch]) -> Quad | None:
     if quad is None:
         # anchors bunched on one row or one side (perspective fitted there would swing the
         # far corners), too few points, or a homography that folds or bends the card
-        affine: np.ndarray | None = cv2.estimateAffinePartial2D(src, dst)[0]
-        if affine is not None:
-            quad = _card_corners(np.vstack([affine, [0.0, 0.0, 1.0]]))
+        quad = _card_corners(_agreeing_similarity(matches))
     if quad is None:
         return None
     return Quad.from_array(quad, float(len(matches)))
+
+
+def _points(matches: Sequence[AnchorMatch], *, lengths: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(template points, image points) of ``matches``; ``lengths``: a typeface-length
+    anchor's whole box even when another row places the card's scale."""
+    pairs = [
+        _template_points(m, left_only=m.anchor.left_only if lengths else _left_only(m, matches))
+        for m in matches
+    ]
+    return np.concatenate([t for _, t in pairs]), np.concatenate([i for i, _ in pairs])
+
+
+#: In a similarity fitted to anchors, a box this far (fraction of the card's height) from
+#: where the fit puts it is no anchor of that card (a page's date taken for the birth).
+MAX_RESIDUAL = 0.12
+
+
+def _agreeing_similarity(matches: Sequence[AnchorMatch]) -> np.ndarray:
+    """The similarity fitted to ``matches`` (in :data:`ANCHORS` order, surest first) less,
+    one at a time, the least sure of them while some box lies more than MAX_RESIDUAL off."""
+    matches = sorted(matches, key=lambda m: ANCHORS.index(m.anchor))
+    while True:
+        src, dst = _points(matches, lengths=False)
+        matrix = _similarity(src, dst, _text_angle(matches))
+        if len(matches) == 1:
+            return matrix
+        height = float(np.hypot(matrix[0, 0], matrix[1, 0]))  # the card's, in the image
+        placed = cv2.perspectiveTransform(src[None].astype(np.float32), matrix)[0]
+        if float(np.linalg.norm(placed - dst, axis=1).max()) <= MAX_RESIDUAL * height:
+            return matrix
+        matches = matches[:-1]
+
+
+def _text_angle(matches: Sequence[AnchorMatch]) -> float:
+    """The angle (radians) the anchors' text runs at in the image: the mean direction of
+    their boxes' long edges, each weighted by its length (the template's boxes run level)."""
+    runs = np.concatenate(
+        [[m.corners[1] - m.corners[0], m.corners[2] - m.corners[3]] for m in matches]
+    ).astype(np.float64)
+    total = runs.sum(axis=0)
+    return float(np.arctan2(total[1], total[0]))
+
+
+def _similarity(src: np.ndarray, dst: np.ndarray, angle: float) -> np.ndarray:
+    """The similarity (3x3) turning by ``angle`` that maps ``src`` onto ``dst`` best (least
+    squares on its scale and shift): which way the text runs is read off whole boxes, and
+    only positions fixed on the card (left edges, fixed-length texts) place and scale it."""
+    turn = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    turned = src.astype(np.float64) @ turn.T
+    centred = turned - turned.mean(axis=0)
+    spread = float((centred**2).sum())
+    target = dst.astype(np.float64)
+    scale = float((centred * (target - target.mean(axis=0))).sum()) / max(spread, 1e-9)
+    shift = target.mean(axis=0) - scale * turned.mean(axis=0)
+    return np.vstack([np.hstack([scale * turn, shift[:, None]]), [0.0, 0.0, 1.0]])
 
 
 def _card_corners(matrix: np.ndarray | None) -> np.ndarray | None:
@@ -279,16 +392,34 @@ def _read_anchors(
     """Read each box the way round its text runs more to the right, then turned half a turn
     where that read is not sure (:data:`SURE_SCORE`), or where it is no anchor and the box is
     steep (:func:`steep`: which way round it runs is then a guess, and an id number read
-    upside down can read sure): most boxes are read once."""
+    upside down can read sure): most boxes are read once. When that finds fewer than
+    MIN_ANCHORS anchors of either side, the card may be upside down with its text read sure
+    the wrong way round (digits read upside down are digits): every box read once is read
+    turned as well."""
     ahead = [rightwards(box) for box in boxes]
     lines = _read_lines(image, ahead, recognizer)
-    turned = [
-        np.roll(o, 2, axis=0)
+    doubtful = [
+        not _sure(line) or (steep(o) and match_anchor(line.text) is None)
         for o, line in zip(ahead, lines, strict=True)
-        if not _sure(line) or (steep(o) and match_anchor(line.text) is None)
     ]
+    turned = [np.roll(o, 2, axis=0) for o, turn in zip(ahead, doubtful, strict=True) if turn]
     orders = [*ahead, *turned]
     lines += _read_lines(image, turned, recognizer)
+    matches = _matches(orders, lines)
+    if max(len(found) for found in matches.values()) < MIN_ANCHORS:
+        rest = [
+            np.roll(o, 2, axis=0)
+            for o, line, turn in zip(ahead, lines, doubtful, strict=False)
+            if not turn and match_anchor(line.text) is None
+        ]
+        matches = _matches([*orders, *rest], lines + _read_lines(image, rest, recognizer))
+    return matches
+
+
+def _matches(
+    orders: Sequence[np.ndarray], lines: Sequence[TextLine]
+) -> dict[str, list[AnchorMatch]]:
+    """Per side, the first box read as each of its anchors."""
     matches: dict[str, list[AnchorMatch]] = {"front": [], "back": []}
     for order, line in zip(orders, lines, strict=True):
         anchor = match_anchor(line.text)

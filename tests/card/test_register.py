@@ -31,6 +31,17 @@ from tests.conftest import MODELS, placement_errors
         ("11010519491231002X", "id_value"),
         ("110105194912310021", "id_value"),
         ("1101051949123100", None),
+        ("11010519491231002", "id_value"),  # a blurred last digit read as none
+        ("公民身份号码440784199104146708", "id_row"),  # the label merged with the number
+        ("公民身份号440784199104", "id_row"),
+        ("民身份号码4407841991", "id_row"),
+        ("身份4407841991", None),
+        ("1991年4月14日", "birth_value"),
+        ("1955年", "birth_value"),  # the items spaced apart, boxed alone
+        ("1955年 4月", "birth_value"),
+        ("2024年3月", "birth_value"),  # a page's date looks alike: the fit drops it
+        ("2024年03月15日", None),  # a leading zero: never the card's birth
+        ("1858年3月", None),
         ("120013219491501011", None),  # 110105194912310021 read upside down
         ("姓名 张三", "name_label"),
         ("性别男 民族汉", "gender_label"),
@@ -155,6 +166,74 @@ def test_fit_card_quad_falls_back_to_a_similarity_on_few_points() -> None:
     quad = fit_card_quad(_matches(matrix, ["id_value", "address_label"]))
     assert quad is not None
     assert np.abs(quad.array() - np.array(corners, np.float32)).max() < 1.0
+
+
+def _shortened(found: list[AnchorMatch], name: str, share: float) -> list[AnchorMatch]:
+    """``found`` with the box of anchor ``name`` ``share`` shorter at its right end."""
+    out = []
+    for m in found:
+        c = m.corners.copy()
+        if m.anchor.name == name:
+            c[1] = c[0] + (c[1] - c[0]) * (1 - share)
+            c[2] = c[3] + (c[2] - c[3]) * (1 - share)
+        out.append(AnchorMatch(m.anchor, c))
+    return out
+
+
+def _similarity(scale: float, degrees: float, shift: tuple[float, float]) -> np.ndarray:
+    """A card seen square on: turned, scaled and shifted (template -> image)."""
+    t = np.radians(degrees)
+    turn = scale * np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
+    return np.vstack([np.hstack([turn, np.array(shift)[:, None]]), [0, 0, 1]])
+
+
+SQUARE_ON = _similarity(300.0, 8.0, (300.0, 200.0))
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["id_value", "birth_label"],
+        ["id_value", "birth_value"],
+        ["id_value", "name_label"],
+        ["id_row", "birth_value"],
+    ],
+)
+def test_fit_card_quad_takes_an_id_numbers_length_from_its_typeface(names: list[str]) -> None:
+    # the number printed 15% shorter than the template's (tuned faces alone span 0.80-0.955
+    # of the card's width at its right end): only its left edge places the card when an
+    # anchor on another row gives the scale (its length made the card 15% too small). A
+    # homography (anchors over the card) still takes it: the front prints nothing else at
+    # its right.
+    matrix = SQUARE_ON
+    expected = _project(matrix, CARD)
+    quad = fit_card_quad(_shortened(_matches(matrix, names), "id_value", 0.15))
+    assert quad is not None
+    assert np.abs(quad.array() - expected).max() < 1.0
+
+
+def test_fit_card_quad_places_a_card_by_its_id_numbers_length_alone() -> None:
+    matrix = SQUARE_ON
+    quad = fit_card_quad(_matches(matrix, ["id_value"]))
+    assert quad is not None
+    assert np.abs(quad.array() - _project(matrix, CARD)).max() < 1.0
+
+
+def test_fit_card_quad_drops_an_anchor_that_is_not_the_cards() -> None:
+    # a page's date read as the birth, 0.4 card heights below where the card prints it
+    matrix = SQUARE_ON
+    found = _matches(matrix, ["id_label", "id_value", "birth_value"])
+    down = (
+        _project(matrix, np.array([[0, 0.4]], np.float32))
+        - _project(matrix, np.zeros((1, 2), np.float32))
+    )[0]
+    found = [
+        AnchorMatch(m.anchor, m.corners + down) if m.anchor.name == "birth_value" else m
+        for m in found
+    ]
+    quad = fit_card_quad(found)
+    assert quad is not None
+    assert np.abs(quad.array() - _project(matrix, CARD)).max() < 1.0
 
 
 @pytest.mark.parametrize(
