@@ -297,6 +297,38 @@ def among_pages() -> Sample:
     )
 
 
+def on_page(name: str, angle: float, blur: float) -> Sample:
+    """A front about 520 px wide, as pale as the white printed page it lies on and a little
+    out of focus, turned ``angle`` radians, its id number printed small and tight (class 2
+    with clutter: the card's edge cannot be seen, so it is placed from its printed text, and
+    the number's length is its typeface's, not the template's)."""
+    rng = _rng(13)
+    person = _without_hyphen(draw_person(rng, rare=False), rng)
+    style = _style(rng, "front", art={"hologram": None}, script=None)
+    style = dataclasses.replace(
+        style, layout={**style.layout, "number_size": 0.056, "number_spacing": 0.0}
+    )
+    card = render_styled(person.identity, style, width=520, rng=rng).bgra
+    frame = np.full((1400, 1000, 3), (236, 238, 240), np.uint8)
+    page = clutter.paper_patch(rng, 900, 1300, dense=True)
+    clutter.paste_quad(frame, page, clutter.rect_quad(500, 700, 900, 1300, 0.03))
+    h, w = card.shape[:2]
+    quad = clutter.rect_quad(520, 760, w, h, angle)
+    clutter.paste_quad(frame, card, quad)
+    frame = cv2.GaussianBlur(frame, (0, 0), blur)
+    note = f"a pale 520 px front on a white page, turned {np.degrees(angle):.0f} degrees, blurred"
+    return _sample(name, "front", person, _jpeg(frame, 80), quad=quad, note=note, style=style)
+
+
+def pale_on_page() -> Sample:
+    return on_page("case-pale-on-page", 0.5, 1.8)
+
+
+def turned_on_page() -> Sample:
+    """Upside down: its lines read sure the wrong way round (digits stay digits)."""
+    return on_page("case-turned-on-page", 2.6, 1.2)
+
+
 def rare_name_front() -> Sample:
     """A front whose name and address carry GB2312 level-2 characters (颍泉区, a level-2 given
     name): the rare-character class."""
@@ -332,6 +364,8 @@ CASES: Final[dict[str, Callable[[], Sample]]] = {
     "watermark-stamp": watermark_stamp,
     "rare-name": rare_name_front,
     "among-pages": among_pages,
+    "pale-on-page": pale_on_page,
+    "turned-on-page": turned_on_page,
 }
 
 
