@@ -525,7 +525,30 @@ def _sure_text(line: TextLine) -> str:
     return "".join(out)
 
 
+#: A line the next one starts with again, this many letters or more, was read twice.
+READ_TWICE = 4
+
+
+def read_once(lines: Sequence[TextLine]) -> list[TextLine]:
+    """``lines`` less each whose text (READ_TWICE letters or more, its label aside) the next
+    line starts with again: two boxes over one printed line (a bilingual card's 住址 boxed
+    with the line above it, reaching into the value's first line) read its start twice
+    (四川省甘孜藏族自 | 四川省甘孜藏族自治州道孚县). A card prints no line twice."""
+
+    def letters(line: TextLine) -> str:
+        return "".join(line.text.split()).removeprefix("住址")
+
+    return [
+        line
+        for k, line in enumerate(lines)
+        if k + 1 == len(lines)
+        or len(letters(line)) < READ_TWICE
+        or not letters(lines[k + 1]).startswith(letters(line))
+    ]
+
+
 def parse_address(lines: Sequence[TextLine]) -> Field:
+    lines = read_once(lines)
     parts = [_sure_text(ln) for ln in lines]
     # the label starts the address: what a row off put before it is another row's
     labelled = [i for i, part in enumerate(parts) if "住址" in part.replace(" ", "")]

@@ -121,6 +121,32 @@ def test_parse_address_keeps_printed_hyphens(lines: list[str], expected: str) ->
 
 
 @pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # a bilingual card's 住址 boxed with the Tibetan line above it reached into the
+        # value's first line: its start read twice
+        (
+            ["四川省甘孜藏族自", "四川省甘孜藏族自治州道孚县", "柳林乡黄泥坪54号"],
+            "四川省甘孜藏族自治州道孚县柳林乡黄泥坪54号",
+        ),
+        (
+            ["住址四川省甘孜藏族", "四川省甘孜藏族自治州", "道孚县54号"],
+            "四川省甘孜藏族自治州道孚县54号",
+        ),
+        # a line the next goes on from, not starts with again, is the address's own
+        (["北京市东城区", "北京东路5号"], "北京市东城区北京东路5号"),
+        # three letters and less may well start the next line
+        (
+            ["江苏省南京市江宁区东山街道", "东山路", "东山路12号"],
+            "江苏省南京市江宁区东山街道东山路东山路12号",
+        ),
+    ],
+)
+def test_parse_address_reads_a_line_read_twice_once(lines: list[str], expected: str) -> None:
+    assert fp.parse_address([line(t) for t in lines]).value == expected
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("签发机关—于都县公安局", "于都县公安局"),  # the gap after the label read as a dash
