@@ -66,6 +66,8 @@ WITHIN_ALPHABETS: Final = ID_ALPHABET | BIRTH_ALPHABET | VALIDITY_ALPHABET | GEN
 _HAN_CHAR = re.compile(f"[{HAN}]")
 _NAME_RE = re.compile(rf"^[{HAN}]+(?:{MIDDLE_DOT}[{HAN}]+)*$")
 _DOTS = re.compile(r"[.．・•∙⋅°·]")
+#: Up to three digits or Latin letters before a name's first character.
+_NOT_NAME_HEAD = re.compile(rf"^[0-9A-Za-z]{{1,3}}(?=[{HAN}])")
 #: 一 is one thin stroke: the recogniser often reads it as a dash (sometimes two). A run of
 #: dashes after a Chinese character, before another one or at the line's end, is 一.
 _DASHES_AS_YI = re.compile(rf"(?<=[{HAN}])[—―─－\-_~]+(?=[{HAN}]|$)")
@@ -260,6 +262,10 @@ def parse_name(line: TextLine | None) -> Field:
         if at is not None:
             text = "姓" + text[at + 1 :]
     text = strip_label(text.strip(MIDDLE_DOT), "姓名").strip(MIDDLE_DOT)
+    if not _NAME_RE.match(text):
+        # a name prints no digit or Latin letter: a few before it are its blurred label's
+        # (13马静雨 for a pale 姓名 out of focus), no part of it
+        text = _NOT_NAME_HEAD.sub("", text)
     if not 1 <= len(text) <= 20 or not _NAME_RE.match(text):
         return MISSING
     if any(label in text for label in _NOT_IN_NAMES):
@@ -366,16 +372,26 @@ def _ethnicity_ending(text: str) -> str | None:
     return None
 
 
+#: How many of the recogniser's best guesses for a character an ethnicity may take it from.
+RACE_GUESSES = 4
+
+
 def _runner_up_reading(text: str, chars: Sequence[CharCandidate]) -> str | None:
-    """The one ethnicity that ``text`` becomes when a single character is replaced by the
-    recogniser's runner-up for it (士家 -> 土家); None when none or several do."""
-    alts = {c.char: c.alt for c in chars if c.alt}
-    found = {
-        text[:i] + alts[ch] + text[i + 1 :]
-        for i, ch in enumerate(text)
-        if ch in alts and (text[:i] + alts[ch] + text[i + 1 :]) in ETHNICITIES
-    }
-    return found.pop() if len(found) == 1 else None
+    """The one ethnicity as long as ``text`` (the end of the row read as ``chars``) each of
+    whose characters is among the recogniser's RACE_GUESSES best for the character read
+    there (士家 -> 土家; 保像 -> 傈僳 in a kai typeface, 傈 and 僳 each second or third);
+    None when none or several are."""
+    read = [c for c in chars if c.char.strip()]
+    at = "".join(c.char for c in read).rfind(text)
+    if not text or at < 0:
+        return None
+    guesses = [{g for g, _ in c.ranked()[:RACE_GUESSES]} for c in read[at : at + len(text)]]
+    found = [
+        name
+        for name in ETHNICITIES
+        if len(name) == len(text) and all(ch in g for ch, g in zip(name, guesses, strict=True))
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def parse_birth(line: TextLine | None) -> Field:

@@ -23,6 +23,11 @@ from tests.conftest import text_line as line
         ("阿依古丽.买买提", "阿依古丽·买买提"),
         ("阿依古丽・买买提", "阿依古丽·买买提"),
         ("张3", None),
+        # a pale 姓名 out of focus read as digits or letters: no part of the name
+        ("13马静雨", "马静雨"),
+        ("13 马静雨", "马静雨"),
+        ("xn王芳", "王芳"),
+        ("1234马静雨", None),  # more than a label's worth
         ("", None),
         ("Zhang San", None),
         # another field's row taken for the name's (a bilingual card's name row cut off):
@@ -435,6 +440,37 @@ def test_strip_label_value_start(text: str, label: str, starts: str, expected: s
 )
 def test_parse_race_runner_up(text: str, alts: dict[int, str], race: str | None) -> None:
     assert fp.parse_race(line(text, alts=alts)).value == race
+
+
+def _guessed(text: str, guesses: dict[int, str]) -> TextLine:
+    """``text`` read with the recogniser's runner-ups ``guesses[i]`` (best first) at i."""
+    chars = tuple(
+        CharCandidate(
+            c,
+            0.9,
+            (guesses.get(i) or " ")[0],
+            0.05,
+            alts=tuple((g, 0.05) for g in guesses.get(i, "")),
+        )
+        for i, c in enumerate(text)
+    )
+    return TextLine(text, 0.9, chars)
+
+
+@pytest.mark.parametrize(
+    ("text", "guesses", "race"),
+    [
+        # 傈僳 in a kai typeface read 保像: 傈 the second guess after 保, 僳 the first after 像
+        ("民族保像", {2: "杰傈像", 3: "僳馍傈"}, "傈僳"),
+        ("民族保像", {2: "杰像侏葆傈", 3: "僳馍傈"}, None),  # 傈 only fifth: not among the guesses
+        ("民族自", {2: "白回"}, None),  # 白 and 回 both fit: which one is not said
+        ("民族自", {2: "白日"}, "白"),
+    ],
+)
+def test_parse_race_takes_the_one_ethnicity_the_guesses_make(
+    text: str, guesses: dict[int, str], race: str | None
+) -> None:
+    assert fp.parse_race(_guessed(text, guesses)).value == race
 
 
 @pytest.mark.parametrize(
