@@ -463,8 +463,9 @@ def _guessed(text: str, guesses: dict[int, str]) -> TextLine:
         # 傈僳 in a kai typeface read 保像: 傈 the second guess after 保, 僳 the first after 像
         ("民族保像", {2: "杰傈像", 3: "僳馍傈"}, "傈僳"),
         ("民族保像", {2: "杰像侏葆傈", 3: "僳馍傈"}, None),  # 傈 only fifth: not among the guesses
-        ("民族自", {2: "白回"}, None),  # 白 and 回 both fit: which one is not said
-        ("民族自", {2: "白日"}, "白"),
+        ("民族自", {2: "白回"}, "白"),  # one character: its first runner-up only
+        ("民族自", {2: "日白"}, None),
+        ("民族四", {2: "1水"}, None),
     ],
 )
 def test_parse_race_takes_the_one_ethnicity_the_guesses_make(
