@@ -315,9 +315,9 @@ def on_page(name: str, angle: float, blur: float) -> Sample:
     h, w = card.shape[:2]
     quad = clutter.rect_quad(520, 760, w, h, angle)
     clutter.paste_quad(frame, card, quad)
-    frame = cv2.GaussianBlur(frame, (0, 0), blur)
+    blurred: U8 = cv2.GaussianBlur(frame, (0, 0), blur).astype(np.uint8)
     note = f"a pale 520 px front on a white page, turned {np.degrees(angle):.0f} degrees, blurred"
-    return _sample(name, "front", person, _jpeg(frame, 80), quad=quad, note=note, style=style)
+    return _sample(name, "front", person, _jpeg(blurred, 80), quad=quad, note=note, style=style)
 
 
 def pale_on_page() -> Sample:

@@ -409,6 +409,7 @@ def test_an_outline_taking_in_more_than_the_card_is_not_aligned(
     # card in the middle of a plain frame 1.6 times its size, read on the frame
     sample = plain_card("front", 0)
     card = cv2.imdecode(np.frombuffer(sample.image, np.uint8), cv2.IMREAD_COLOR)
+    assert card is not None
     h, w = card.shape[:2]
     frame = np.full((round(h * grow), round(w * grow), 3), 235, np.uint8)
     y0, x0 = (frame.shape[0] - h) // 2, (frame.shape[1] - w) // 2
