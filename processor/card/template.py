@@ -87,10 +87,6 @@ FIELD_LABELS: Final[dict[str, tuple[str, ...]]] = {
     "issued_by": ("签发机关",),
     "valid_date": ("有效期限",),
 }
-#: How far right the front's labels' column may start (17.1 mm; they stand at ~6.5 mm): a
-#: row's first label starting right of it is no label of a card seen whole, the outline
-#: takes in more than the card.
-FRONT_LABEL_COLUMN_X1: Final = 0.2
 #: How far right a field's value may run (the front's stop before the portrait;
 #: the number's and the back's near the card's right edge, 81.3 mm and 77.0 mm).
 VALUE_END_X: Final[dict[str, float]] = {

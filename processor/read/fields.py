@@ -372,29 +372,16 @@ def _ethnicity_ending(text: str) -> str | None:
     return None
 
 
-#: How many of the recogniser's best guesses for a character an ethnicity may take it from.
-RACE_GUESSES = 4
-
-
 def _runner_up_reading(text: str, chars: Sequence[CharCandidate]) -> str | None:
-    """The one ethnicity as long as ``text`` (the end of the row read as ``chars``) each of
-    whose characters is among the recogniser's RACE_GUESSES best for the character read
-    there (士家 -> 土家; 保像 -> 傈僳 in a kai typeface, 傈 and 僳 each second or third);
-    None when none or several are. A one-character value takes its first runner-up only:
-    a quarter of the 56 are one character, and four guesses often hold one of them (a Yi
-    line's glyph read 4, with 水 among its guesses, for 彝)."""
-    read = [c for c in chars if c.char.strip()]
-    at = "".join(c.char for c in read).rfind(text)
-    if not text or at < 0:
-        return None
-    depth = RACE_GUESSES if len(text) > 1 else 2  # one character: its first runner-up only
-    guesses = [{g for g, _ in c.ranked()[:depth]} for c in read[at : at + len(text)]]
-    found = [
-        name
-        for name in ETHNICITIES
-        if len(name) == len(text) and all(ch in g for ch, g in zip(name, guesses, strict=True))
-    ]
-    return found[0] if len(found) == 1 else None
+    """The one ethnicity that ``text`` becomes when a single character is replaced by the
+    recogniser's runner-up for it (士家 -> 土家); None when none or several do."""
+    alts = {c.char: c.alt for c in chars if c.alt}
+    found = {
+        text[:i] + alts[ch] + text[i + 1 :]
+        for i, ch in enumerate(text)
+        if ch in alts and (text[:i] + alts[ch] + text[i + 1 :]) in ETHNICITIES
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 def parse_birth(line: TextLine | None) -> Field:

@@ -21,7 +21,6 @@ from ..card.template import (
     BACK_FALLBACK,
     FIELD_LABELS,
     FRONT_FALLBACK,
-    FRONT_LABEL_COLUMN_X1,
     PORTRAIT_NO_TEXT,
     PORTRAIT_TEXT_X0,
     VALUE_END_X,
@@ -168,9 +167,7 @@ def read_outline(image: np.ndarray, located: Candidate, engine: OcrEngine) -> Ca
         located.score,
         regions=field_regions(assignment, parsed),
         lines=lines,
-        aligned=all(assignment.rows[name] for name in REQUIRED[side])
-        and not cuts_rows(assignment)
-        and not labels_off_column(side, assignment),
+        aligned=all(assignment.rows[name] for name in REQUIRED[side]) and not cuts_rows(assignment),
     )
 
 
@@ -215,30 +212,6 @@ def cuts_rows(assignment: Assignment) -> bool:
                 return True
             if any(s.x0 < CUT_LINE_X0 and s.x1 > 1 - CUT_EDGE for s in row.row.segments):
                 return True
-    return False
-
-
-#: How surely a segment must start with its field's label to place the labels' column.
-COLUMN_LABEL = 1.0
-
-
-def labels_off_column(side: str, assignment: Assignment) -> bool:
-    """Whether a front field's first row starts its label right of the labels' column
-    (:data:`~processor.card.template.FRONT_LABEL_COLUMN_X1`): the outline takes in more than
-    the card (a small card and the page under it: the page's lines were read as its name).
-    Not the back: its fields have checks, and tuned backs read right on loose outlines."""
-    if side != "front":
-        return False
-    for name, held in assignment.rows.items():
-        labels = FIELD_LABELS.get(name, ())
-        if not held or not labels or name not in REQUIRED[side]:
-            continue
-        row = held[0]
-        for segment, line in zip(row.row.segments, row.lines, strict=False):
-            if label_match(line, labels[0]) >= COLUMN_LABEL:
-                if segment.x0 > FRONT_LABEL_COLUMN_X1:
-                    return True
-                break
     return False
 
 

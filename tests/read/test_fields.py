@@ -442,38 +442,6 @@ def test_parse_race_runner_up(text: str, alts: dict[int, str], race: str | None)
     assert fp.parse_race(line(text, alts=alts)).value == race
 
 
-def _guessed(text: str, guesses: dict[int, str]) -> TextLine:
-    """``text`` read with the recogniser's runner-ups ``guesses[i]`` (best first) at i."""
-    chars = tuple(
-        CharCandidate(
-            c,
-            0.9,
-            (guesses.get(i) or " ")[0],
-            0.05,
-            alts=tuple((g, 0.05) for g in guesses.get(i, "")),
-        )
-        for i, c in enumerate(text)
-    )
-    return TextLine(text, 0.9, chars)
-
-
-@pytest.mark.parametrize(
-    ("text", "guesses", "race"),
-    [
-        # 傈僳 in a kai typeface read 保像: 傈 the second guess after 保, 僳 the first after 像
-        ("民族保像", {2: "杰傈像", 3: "僳馍傈"}, "傈僳"),
-        ("民族保像", {2: "杰像侏葆傈", 3: "僳馍傈"}, None),  # 傈 only fifth: not among the guesses
-        ("民族自", {2: "白回"}, "白"),  # one character: its first runner-up only
-        ("民族自", {2: "日白"}, None),
-        ("民族四", {2: "1水"}, None),
-    ],
-)
-def test_parse_race_takes_the_one_ethnicity_the_guesses_make(
-    text: str, guesses: dict[int, str], race: str | None
-) -> None:
-    assert fp.parse_race(_guessed(text, guesses)).value == race
-
-
 @pytest.mark.parametrize(
     ("text", "alts", "expected", "confidence"),
     [

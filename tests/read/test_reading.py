@@ -22,7 +22,6 @@ from processor.read.reading import (
     cuts_rows,
     held_by_another,
     is_complete,
-    labels_off_column,
     value_rows,
 )
 from processor.values import Box, CharCandidate, Quad, TextLine
@@ -191,36 +190,6 @@ def test_an_address_value_is_cropped_to_its_own_line_not_a_speck_run_into_its_la
     assert (value.y0, value.y1) == (line_1.y0, line_1.y1)
     assert zhi.x1 < value.x0 < line_1.x0 + 0.01
     assert next_line == second.row.segments[0]
-
-
-def _line(text: str) -> TextLine:
-    return TextLine(text, 0.95, tuple(CharCandidate(c, 0.95, "", 0.0) for c in text))
-
-
-@pytest.mark.parametrize(
-    ("side", "field", "segments", "off"),
-    [
-        # the front's labels stand at ~0.076 of the card's width
-        ("front", "gender_race", ((0.06, "性别女"), (0.3, "民族汉")), False),
-        ("front", "address", ((0.12, "住址北京市东城区"),), False),
-        # a small card on a page, its outline taking in the page: labels a quarter in
-        ("front", "address", ((0.24, "住址贵州省黔东南苗族侗族自"),), True),
-        ("front", "gender_race", ((0.02, "梯给"), (0.25, "性别女民族布依")), True),
-        # only a field's first label places the column (民族 stands mid-row)
-        ("front", "gender_race", ((0.3, "民族汉"),), False),
-        # no label read: nothing to place the column by
-        ("front", "address", ((0.3, "北京市东城区"),), False),
-        ("back", "issued_by", ((0.2, "签发机关北京市公安局"),), False),
-        # the back's fields have checks: its labels place no column
-        ("back", "issued_by", ((0.36, "签发机关北京市公安局"),), False),
-    ],
-)
-def test_labels_right_of_their_column_say_the_outline_takes_in_more_than_the_card(
-    side: str, field: str, segments: tuple[tuple[float, str], ...], off: bool
-) -> None:
-    boxes = tuple(Box(x0, 0.5, x0 + 0.2, 0.56) for x0, _ in segments)
-    row = ReadRow(Row(boxes), tuple(_line(text) for _, text in segments))
-    assert labels_off_column(side, Assignment(side, {field: (row,)}, 1.0)) is off
 
 
 def _gender_row_at(y0: float, y1: float) -> Assignment:
