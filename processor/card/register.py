@@ -204,10 +204,11 @@ def _rows(matches: Sequence[AnchorMatch]) -> int:
     return 1 + sum(b - a > ROW_APART for a, b in itertools.pairwise(centres))
 
 
-def _left_only(match: AnchorMatch, matches: Sequence[AnchorMatch]) -> bool:
-    """Whether only ``match``'s left edge is a fixed position among ``matches``."""
+def _left_only(match: AnchorMatch, matches: Sequence[AnchorMatch], *, lengths: bool) -> bool:
+    """Whether only ``match``'s left edge is a fixed position among ``matches``; ``lengths``:
+    a typeface-length anchor's whole box counts even when another row gives the scale."""
     anchor = match.anchor
-    if anchor.typeface_length:
+    if anchor.typeface_length and not lengths:
         return any(abs(m.anchor.row - anchor.row) > ROW_APART for m in matches)
     return anchor.left_only
 
@@ -241,11 +242,9 @@ def fit_card_quad(matches: Sequence[AnchorMatch]) -> Quad | None:
 
 
 def _points(matches: Sequence[AnchorMatch], *, lengths: bool) -> tuple[np.ndarray, np.ndarray]:
-    """(template points, image points) of ``matches``; ``lengths``: a typeface-length
-    anchor's whole box even when another row places the card's scale."""
+    """(template points, image points) of ``matches`` (``lengths``: see :func:`_left_only`)."""
     pairs = [
-        _template_points(m, left_only=m.anchor.left_only if lengths else _left_only(m, matches))
-        for m in matches
+        _template_points(m, left_only=_left_only(m, matches, lengths=lengths)) for m in matches
     ]
     return np.concatenate([t for _, t in pairs]), np.concatenate([i for i, _ in pairs])
 
@@ -409,7 +408,7 @@ def _read_anchors(
     if max(len(found) for found in matches.values()) < MIN_ANCHORS:
         rest = [
             np.roll(o, 2, axis=0)
-            for o, line, turn in zip(ahead, lines, doubtful, strict=False)
+            for o, line, turn in zip(ahead, lines[: len(ahead)], doubtful, strict=True)
             if not turn and match_anchor(line.text) is None
         ]
         matches = _matches([*orders, *rest], lines + _read_lines(image, rest, recognizer))

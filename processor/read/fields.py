@@ -262,10 +262,9 @@ def parse_name(line: TextLine | None) -> Field:
         if at is not None:
             text = "姓" + text[at + 1 :]
     text = strip_label(text.strip(MIDDLE_DOT), "姓名").strip(MIDDLE_DOT)
-    if not _NAME_RE.match(text):
-        # a name prints no digit or Latin letter: a few before it are its blurred label's
-        # (13马静雨 for a pale 姓名 out of focus), no part of it
-        text = _NOT_NAME_HEAD.sub("", text)
+    # a name prints no digit or Latin letter: a few before it are its blurred label's
+    # (13马静雨 for a pale 姓名 out of focus), no part of it
+    text = _NOT_NAME_HEAD.sub("", text)
     if not 1 <= len(text) <= 20 or not _NAME_RE.match(text):
         return MISSING
     if any(label in text for label in _NOT_IN_NAMES):
