@@ -119,10 +119,14 @@ class TextLine:
     ``kept``: what the recogniser saw at each time step for the characters it keeps (those
     a line may be read within again, :meth:`~processor.ocr.recognize.TextRecognizer.within`,
     or looked for between two it read, :meth:`~processor.ocr.recognize.TextRecognizer.between`),
-    and ``step``, the line's width per time step; neither compares."""
+    and ``step``, the line's width per time step; neither compares. ``passed``: the most
+    probability the recogniser gave, at a time step where it read nothing, to a character
+    other than those read either side (a character it may have passed over; 0 for a line not
+    read by a recogniser)."""
 
     text: str
     score: float
     chars: tuple[CharCandidate, ...]
     kept: np.ndarray | None = dataclasses.field(default=None, compare=False, repr=False)
     step: float = dataclasses.field(default=0.0, compare=False, repr=False)
+    passed: float = dataclasses.field(default=0.0, compare=False)

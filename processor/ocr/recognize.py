@@ -241,7 +241,33 @@ class TextRecognizer:
             prev = idx
         text = "".join(c.char for c in chars)
         score = float(np.mean([c.prob for c in chars])) if chars else 0.0
-        return TextLine(text, score, tuple(chars), step=step)
+        return TextLine(text, score, tuple(chars), step=step, passed=passed_over(probs, best, step))
+
+
+def passed_over(probs: np.ndarray, best: np.ndarray, step: float) -> float:
+    """The most probability ``probs`` (time steps x classes, column 0 the blank) give, at a
+    step of the crop (``step``: its width per time step, as a fraction of it) where the best
+    path ``best`` reads the blank, to any class other than the blank and the classes read
+    last before and first after it: a character the path passed over (a thin 1 between two
+    characters, a rare one the model is unsure of). A character's own edge steps, where it
+    fades into the blank, are not counted; for a read within an alphabet, the classes outside
+    it count too (what the model saw, not what the read allowed)."""
+    steps = min(len(best), math.ceil(1.0 / step - 1e-6)) if step > 0 else len(best)
+    best = best[:steps]
+    blank = np.flatnonzero(best == 0)
+    if not blank.size:
+        return 0.0
+    read = best != 0
+    pos = np.arange(len(best))
+    before = np.maximum.accumulate(np.where(read, pos, -1))[blank]
+    after = np.minimum.accumulate(np.where(read, pos, len(best))[::-1])[::-1][blank]
+    rows = probs[blank]
+    rest = 1.0 - rows[:, 0]
+    for near in (before, after):
+        valid = (near >= 0) & (near < len(best))
+        cls = best[np.clip(near, 0, len(best) - 1)]
+        rest = rest - np.where(valid, rows[np.arange(len(blank)), cls], 0.0)
+    return float(max(0.0, rest.max()))
 
 
 def _nfkc(chars: frozenset[str]) -> set[str]:

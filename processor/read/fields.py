@@ -831,6 +831,28 @@ def unread_line(line: TextLine) -> bool:
     return not line.text.strip()
 
 
+#: A line is read surely when every character it read is at least this probable ...
+SURE_CHAR = 0.99
+#: ... and the recogniser passed over nothing more probable than this
+#: (:attr:`~processor.values.TextLine.passed`).
+SURE_PASSED = 0.05
+
+
+def read_surely(line: TextLine) -> bool:
+    """Whether ``line`` was read surely: something read, every character at least
+    :data:`SURE_CHAR` probable and none a space (no value prints one: the recogniser read
+    one where it saw something it could not read, 8-2804 read 8 2804), nothing passed over
+    more than :data:`SURE_PASSED` probable (a thin 1 between two characters), and no blank
+    between two characters wider than a character (:func:`unread_gap`: one the recogniser
+    could not read at all)."""
+    return (
+        bool(line.chars)
+        and all(c.char.strip() and c.prob >= SURE_CHAR for c in line.chars)
+        and line.passed <= SURE_PASSED
+        and not unread_gap(line)
+    )
+
+
 def fill_gaps(line: TextLine, other: TextLine) -> TextLine:
     """``line`` with the blanks wider than a character that it leaves (:func:`unread_gaps`)
     filled with what ``other``, a reading of the same crop by another recogniser, read
@@ -978,6 +1000,8 @@ __all__ = [
     "ID_ALPHABET",
     "MISSING",
     "NOT_PRINTED",
+    "SURE_CHAR",
+    "SURE_PASSED",
     "UNREAD",
     "VALIDITY_ALPHABET",
     "WEAK_FIELDS",
@@ -994,6 +1018,7 @@ __all__ = [
     "parse_name",
     "parse_race",
     "parse_validity",
+    "read_surely",
     "reconcile_front",
     "strip_label",
     "unless_unread",

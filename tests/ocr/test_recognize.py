@@ -13,7 +13,13 @@ from PIL import Image, ImageDraw, ImageFont
 
 from processor.card.layout import FieldRegions
 from processor.io.decode import decode_image
-from processor.ocr.recognize import TOP_CLASSES, deal_lanes, top_classes, traditional_fold
+from processor.ocr.recognize import (
+    TOP_CLASSES,
+    deal_lanes,
+    passed_over,
+    top_classes,
+    traditional_fold,
+)
 from processor.ocr.runtime import FIELD_REC_INT8
 from processor.read.engine import FIELD_ALTERNATIVES, OcrEngine
 from processor.read.pipeline import read_card
@@ -68,6 +74,43 @@ def test_top_classes_are_the_largest(
         row *= rng.random(classes) < kept
         expected = np.sort(row)[::-1][:k]
         np.testing.assert_array_equal(np.sort(row[top_classes(row, k)])[::-1], expected)
+
+
+def _steps(*rows: dict[int, float]) -> np.ndarray:
+    """Time steps over 4 classes (0 the blank), each the given classes' probabilities and
+    the rest on the blank."""
+    out = np.zeros((len(rows), 4), np.float32)
+    for t, row in enumerate(rows):
+        for k, p in row.items():
+            out[t, k] = p
+        out[t, 0] = 1.0 - sum(row.values())
+    return out
+
+
+@pytest.mark.parametrize(
+    ("probs", "step", "passed"),
+    [
+        # two characters (1, 2) and blanks that saw nothing else
+        (_steps({1: 0.99}, {}, {2: 0.99}, {}), 0.25, 0.0),
+        # a blank step that saw class 3 at 0.3: a character passed over between 1 and 2
+        (_steps({1: 0.99}, {3: 0.3}, {2: 0.99}, {}), 0.25, 0.3),
+        # the read characters' own edges fading into the blank are not passed over
+        (_steps({1: 0.99}, {1: 0.3, 2: 0.25}, {2: 0.99}, {2: 0.45}), 0.25, 0.0),
+        # before the first character read and after the last
+        (_steps({3: 0.2}, {1: 0.99}, {}, {}), 0.25, 0.2),
+        (_steps({1: 0.99}, {}, {2: 0.99}, {3: 0.1}), 0.25, 0.1),
+        # steps past the crop (a batch's padding) are not the crop's
+        (_steps({1: 0.99}, {}, {2: 0.99}, {3: 0.6}), 1 / 3, 0.0),
+        # nothing read: anything seen counts
+        (_steps({}, {3: 0.15}), 0.5, 0.15),
+        # no blank step
+        (_steps({1: 0.99}, {2: 0.99}), 0.5, 0.0),
+    ],
+)
+def test_passed_over_is_what_a_blank_step_saw_of_another_character(
+    probs: np.ndarray, step: float, passed: float
+) -> None:
+    assert passed_over(probs, probs.argmax(axis=1), step) == pytest.approx(passed, abs=1e-6)
 
 
 @pytest.fixture(scope="module")

@@ -7,13 +7,17 @@ from __future__ import annotations
 import base64
 import json
 from typing import Any
+from unittest import mock
 
 import cv2
 import numpy as np
 import pytest
 
 from processor.card.facts import ETHNICITIES
+from processor.io.decode import decode_image
+from processor.ocr.recognize import TextRecognizer
 from processor.read.locate import CONFIDENT_SCORE, RequestCache, locate
+from processor.read.pipeline import read_card
 from processor.read.reading import read_outline
 from synthcards import make_sample
 from synthcards.cases import CASES, plain_card
@@ -97,3 +101,28 @@ def test_real_counties_read_as_authorities(processor: Any, code: str, authority:
     assert sample.expected["issued_by"] == authority  # the renderer prints what we expect
     code_, data = _read(processor, sample)
     assert (code_, data.get("issued_by")) == ("200", authority)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("code", "field_reads"),
+    [
+        # every character common: the line recogniser reads the authority surely, alone
+        ("500102", False),
+        # 埇 is not in the line recogniser's dictionary: the field recogniser reads the line
+        ("341302", True),
+    ],
+)
+def test_an_authority_is_left_to_the_line_recogniser_only_where_it_reads_it_surely(
+    processor: Any, code: str, field_reads: bool
+) -> None:
+    engine = processor.service.engine
+    sample = plain_card("back", int(code) % 997, place=code)
+    image = decode_image(sample.image, max_pixels=50_000_000, min_side=16)
+    read = TextRecognizer.__call__
+    with mock.patch.object(TextRecognizer, "__call__", autospec=True, side_effect=read) as calls:
+        card = read_card(image, engine)
+    assert card is not None
+    assert card.fields["issued_by"].value == sample.expected["issued_by"]
+    by_field = [c for c in calls.call_args_list if c.args[0] is engine.field_recognizer]
+    assert bool(by_field) == field_reads

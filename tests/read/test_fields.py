@@ -556,6 +556,39 @@ def test_unread_gap(text: str, xs: list[float], gap: bool) -> None:
     assert fp.unread_gap(_spaced(text, xs)) is gap
 
 
+_EVEN = [0.05, 0.10, 0.15, 0.20, 0.25, 0.30]
+
+
+@pytest.mark.parametrize(
+    ("text", "xs", "probs", "passed", "sure"),
+    [
+        ("北京市东城区", _EVEN, [0.999] * 6, 0.0, True),
+        ("北京市东城区", _EVEN, [0.999] * 6, fp.SURE_PASSED, True),
+        # one character under SURE_CHAR: a rare one read as its look-alike, unsure
+        ("安徽省毫州市", _EVEN, [0.999, 0.999, 0.999, 0.6, 0.999, 0.999], 0.0, False),
+        ("北京市东城区", _EVEN, [0.999] * 5 + [fp.SURE_CHAR - 0.001], 0.0, False),
+        # every character sure, but something passed over: 村1组 read 村组 (1 at 0.3)
+        ("冈市麻城市沿", _EVEN, [0.999] * 6, 0.29, False),
+        # a character's blank between two read surely
+        ("北京市城区", [0.05, 0.10, 0.15, 0.25, 0.30], [0.999] * 5, 0.0, False),
+        # a space read where a hyphen is printed (8-2804 read 8 2804), however surely
+        ("8 2804", [0.05, 0.08, 0.11, 0.14, 0.17, 0.2], [0.999, 0.366] + [0.999] * 4, 0.0, False),
+        ("8 2804", [0.05, 0.08, 0.11, 0.14, 0.17, 0.2], [0.999] * 6, 0.0, False),
+        # nothing read
+        ("", [], [], 0.0, False),
+        ("  ", [0.1, 0.2], [0.999, 0.999], 0.0, False),
+    ],
+)
+def test_a_line_is_read_surely(
+    text: str, xs: list[float], probs: list[float], passed: float, sure: bool
+) -> None:
+    chars = tuple(
+        CharCandidate(c, p, "", 0.0, x=x) for c, x, p in zip(text, xs, probs, strict=True)
+    )
+    read = TextLine(text, 0.99, chars, step=0.01, passed=passed)
+    assert fp.read_surely(read) is sure
+
+
 def test_a_blank_read_inside_a_value_is_a_gap_and_a_joint_is_not() -> None:
     # the recogniser read two spaces where 自治 are printed: a blank, not a new run
     read = _spaced("藏族  州夏", [0.05, 0.10, 0.15, 0.2, 0.25, 0.30])
