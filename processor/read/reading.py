@@ -416,9 +416,7 @@ def value_column(assignment: Assignment, name: str) -> float | None:
     return starts[len(starts) // 2] if starts else None
 
 
-def value_rows(
-    rows: Sequence[ReadRow], name: str, column: float | None = None
-) -> list[list[Box]]:
+def value_rows(rows: Sequence[ReadRow], name: str, column: float | None = None) -> list[list[Box]]:
     """The segments of a name's, address's or authority's ``rows`` that hold its value: the
     first row's from where its value starts (its label, as read, left out; from ``column``,
     where the other rows' values start, when the first character read is well right of it),
