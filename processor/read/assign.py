@@ -497,6 +497,12 @@ def side_evidence(rows: Sequence[ReadRow]) -> dict[str, float]:
     return {"front": front, "back": back}
 
 
+def char_width(box: Box) -> float:
+    """The width of a CJK character printed as high as ``box`` (about as wide as it is high),
+    as a share of the card's width."""
+    return box.height / CARD_ASPECT
+
+
 def value_box(row: ReadRow, labels: Sequence[str]) -> Box:
     """Where ``row``'s value is printed: the row without a leading label (a segment that is
     only the label, or the part of one before its value's first character, found from where
@@ -514,7 +520,7 @@ def value_box(row: ReadRow, labels: Sequence[str]) -> Box:
         if head >= len(chars):  # the label alone: the value is in the segments after it
             rest = segments[k + 1 :]
             return union(rest) if rest else seg
-        char_w = seg.height / CARD_ASPECT  # a CJK character is about as wide as it is high
+        char_w = char_width(seg)
         x0 = seg.x0 + chars[head].x * seg.width - 0.5 * char_w
         segments[k] = Box(max(seg.x0, min(x0, seg.x1)), seg.y0, seg.x1, seg.y1, seg.score)
         return union(segments[k:])

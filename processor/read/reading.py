@@ -19,7 +19,6 @@ from ..card.geometry import rectify
 from ..card.layout import FieldRegions, Row, flip, group_rows
 from ..card.template import (
     BACK_FALLBACK,
-    CARD_ASPECT,
     FIELD_LABELS,
     FRONT_FALLBACK,
     PORTRAIT_NO_TEXT,
@@ -35,6 +34,7 @@ from .assign import (
     ReadRow,
     assign,
     bare_label,
+    char_width,
     content_score,
     join_lines,
     label_alone,
@@ -438,8 +438,7 @@ def _value_segments(row: ReadRow, name: str, column: float | None) -> list[Box]:
     start = value_box(row, FIELD_LABELS[name])
     if start == row.row.box:  # no label read: the whole row
         return list(row.row.segments)
-    char_w = row.row.box.height / CARD_ASPECT
-    if column is not None and start.x0 > column + COLUMN_SLACK * char_w:
+    if column is not None and start.x0 > column + COLUMN_SLACK * char_width(row.row.box):
         start = dataclasses.replace(start, x0=column)
     kept = [s for s in row.row.segments if s.x1 > start.x0]
     if kept and kept[0].x0 < start.x0:
@@ -457,20 +456,16 @@ def _read_jobs(
     ends (:func:`~processor.read.fields.restore_hyphens`)."""
     out: list[TextLine | None] = [None] * len(jobs)
     readers: list[TextRecognizer | None] = [None] * len(jobs)
+    turns = [_readers(job[0], engine, again) for job in jobs]
     for recognizer in (engine.recognizer, engine.field_recognizer):
-        mine = [
-            i
-            for i, job in enumerate(jobs)
-            if out[i] is None and recognizer in _readers(job[0], engine, again)
-        ]
+        mine = [i for i in range(len(jobs)) if out[i] is None and recognizer in turns[i]]
         if not mine:
             continue
         wanted = [PRINTED if again else FIELD_READS[jobs[i][0]].alphabet for i in mine]
         alphabets = [engine.printed if a is PRINTED else a for a in wanted]
         lines = recognizer([jobs[i][2] for i in mine], alphabets)
         for i, line in zip(mine, lines, strict=True):
-            last = recognizer is _readers(jobs[i][0], engine, again)[-1]
-            if not last and not fp.read_surely(line):
+            if recognizer is not turns[i][-1] and not fp.read_surely(line):
                 continue  # read again by the field's own recogniser
             out[i], readers[i] = line, recognizer
             if jobs[i][0] == "address":
