@@ -34,7 +34,6 @@ from .assign import (
     ReadRow,
     assign,
     bare_label,
-    char_width,
     content_score,
     join_lines,
     label_alone,
@@ -306,7 +305,7 @@ def field_lines(
             continue
         if name in VALUE_ONLY:
             gray = gray if gray is not None else cv2.cvtColor(card, cv2.COLOR_BGR2GRAY)
-            values = value_rows(rows, name, value_column(assignment, name))
+            values = value_rows(rows, name)
             per_row = [
                 bridge_gaps(kept, [b for b in row if b not in kept], card.shape)
                 for kept, row in zip(printed_segments(gray, values), values, strict=True)
@@ -390,42 +389,15 @@ def _starts_labelled(line: TextLine) -> bool:
     return any(label_match(line, label) for labels in FIELD_LABELS.values() for label in labels)
 
 
-#: The fields whose values start at one column, right of their labels (a side's rows but
-#: the id number, whose long label ends further right).
-COLUMNS: tuple[frozenset[str], ...] = (
-    frozenset({"name", "gender_race", "birth", "address"}),
-    frozenset({"issued_by", "valid_date"}),
-)
-#: A value whose first character was read this many character widths right of where the
-#: other rows' values start does not start there: a character the line recogniser could not
-#: read is before it (郗 of 郗雨丹 read 姓名雨丹: the crop began at 雨).
-COLUMN_SLACK = 0.6
-
-
-def value_column(assignment: Assignment, name: str) -> float | None:
-    """Where the values in ``name``'s column start on this card: the median of where the
-    other fields of its column start their values, each after a label read (from where the
-    recogniser read the value's first character); None where none was."""
-    column = next((c for c in COLUMNS if name in c), frozenset())
-    starts = sorted(
-        box.x0
-        for other in column - {name}
-        if (rows := assignment.rows.get(other))
-        and (box := value_box(rows[0], FIELD_LABELS[other])) != rows[0].row.box
-    )
-    return starts[len(starts) // 2] if starts else None
-
-
-def value_rows(rows: Sequence[ReadRow], name: str, column: float | None = None) -> list[list[Box]]:
+def value_rows(rows: Sequence[ReadRow], name: str) -> list[list[Box]]:
     """The segments of a name's, address's or authority's ``rows`` that hold its value: the
-    first row's from where its value starts (its label, as read, left out; from ``column``,
-    where the other rows' values start, when the first character read is well right of it),
-    the next rows' that reach right of that start (a speck at the card's edge or a piece of
-    a minority-script label in the label column, read as 3 or 4 before an address's next
-    line, is no part of it: the value's lines start at its column)."""
+    first row's from where its value starts (its label, as read, left out), the next rows'
+    that reach right of that start (a speck at the card's edge or a piece of a minority-script
+    label in the label column, read as 3 or 4 before an address's next line, is no part of
+    it: the value's lines start at its column)."""
     if not rows:
         return []
-    first = _value_segments(rows[0], name, column)
+    first = _value_segments(rows[0], name)
     start = first[0].x0 if first else 0.0
     return [
         first,
@@ -433,13 +405,11 @@ def value_rows(rows: Sequence[ReadRow], name: str, column: float | None = None) 
     ]
 
 
-def _value_segments(row: ReadRow, name: str, column: float | None) -> list[Box]:
+def _value_segments(row: ReadRow, name: str) -> list[Box]:
     """``row``'s segments from where its value starts (its label, as read, left out)."""
     start = value_box(row, FIELD_LABELS[name])
     if start == row.row.box:  # no label read: the whole row
         return list(row.row.segments)
-    if column is not None and start.x0 > column + COLUMN_SLACK * char_width(row.row.box):
-        start = dataclasses.replace(start, x0=column)
     kept = [s for s in row.row.segments if s.x1 > start.x0]
     if kept and kept[0].x0 < start.x0:
         kept[0] = row.row.within(kept[0], start.x0, cut=True)

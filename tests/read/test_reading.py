@@ -22,7 +22,6 @@ from processor.read.reading import (
     cuts_rows,
     held_by_another,
     is_complete,
-    value_column,
     value_rows,
 )
 from processor.values import Box, CharCandidate, Quad, TextLine
@@ -130,45 +129,6 @@ def test_an_address_next_line_is_what_reaches_its_value_column(
     first, second = value_rows([FIRST, next_row], "address")
     assert first[0].x0 == pytest.approx(0.07 + 2.5 / 14 * 0.55 - 0.5 * 0.07 / CARD_ASPECT)
     assert second == [next_row.row.segments[i] for i in kept]
-
-
-def _spaced_row(cy: float, x0: float, x1: float, text: str, xs: list[float]) -> ReadRow:
-    """One segment read as ``text``, each character where ``xs`` puts it (0..1 of its width)."""
-    chars = tuple(CharCandidate(c, 0.98, "", 0.0, x=x) for c, x in zip(text, xs, strict=True))
-    return ReadRow(Row((Box(x0, cy - 0.035, x1, cy + 0.035),)), (TextLine(text, 0.98, chars),))
-
-
-#: A front's rows as a probe card read them (fonts no style uses): the labels at 0.10-0.14,
-#: the values from ~0.18; the name's surname 郗, not in the line recogniser's dictionary,
-#: read as nothing.
-GENDER = _spaced_row(0.30, 0.098, 0.40, "性别女民族汉", [0.03, 0.12, 0.27, 0.6, 0.7, 0.9])
-BIRTH = _spaced_row(
-    0.40, 0.098, 0.50, "出生1931年2月13日", [0.02, 0.1, *(0.22 + 0.06 * i for i in range(10))]
-)
-
-
-@pytest.mark.parametrize(
-    ("name_row", "starts_at_column"),
-    [
-        # 姓名 read, then 雨丹 well right of the other rows' values: 郗 was before them
-        (_spaced_row(0.18, 0.097, 0.35, "姓名雨丹", [0.04, 0.16, 0.55, 0.8]), True),
-        # 姓名郗雨丹 read whole: the value starts where its first character was read
-        (_spaced_row(0.18, 0.097, 0.35, "姓名郗雨丹", [0.04, 0.16, 0.33, 0.55, 0.8]), False),
-    ],
-)
-def test_a_value_starts_no_later_than_the_other_rows_values(
-    name_row: ReadRow, starts_at_column: bool
-) -> None:
-    assignment = Assignment(
-        "front", {"name": (name_row,), "gender_race": (GENDER,), "birth": (BIRTH,)}, 1.0
-    )
-    column = value_column(assignment, "name")
-    assert column is not None and 0.15 < column < 0.19
-    ((value,),) = value_rows([name_row], "name", column)
-    assert (value.x0 == column) is starts_at_column
-    assert value.x0 <= column + 0.01  # either way, the whole value is in the crop
-    # without the other rows, nothing says where values start: the first character read does
-    assert value_column(Assignment("front", {"name": (name_row,)}, 1.0), "name") is None
 
 
 def _assigned(*segments: Box, text: str = "北街66号") -> Assignment:
