@@ -155,6 +155,8 @@ def bridge_gaps(segments: list[Box], others: list[Box], shape: tuple[int, ...]) 
 #: on a bilingual card most boxes hold two lines) may hold two lines stacked (a minority-
 #: script line merged with the label or value below it).
 STACKED = 1.4
+#: At most this many lines are split out of one box (an address prints at most three).
+STACKED_LINES = 3
 #: Rows inked at most this share of the box's typical inked row are the blank between them
 #: (not none: the card's guilloche crosses it).
 BLANK_ROW = 0.25
@@ -181,28 +183,54 @@ BESIDE = 1.2
 def split_stacked(card: np.ndarray, boxes: list[Box]) -> list[Box]:
     """``boxes`` of the ``card`` (BGR or grey) with each that is much taller than the card's
     short text boxes (:data:`STACKED`) and holds two lines split into them: at a blank band
-    of rows across it, or where its ink thins at the top of the line beside it."""
+    of rows across it, where its ink thins at the top of the line beside it, or at a blank
+    band across its start (:func:`_start_band`: a short line under a long one). A line
+    split off that is still that tall is split again (an address's three lines printed
+    close, in one box), up to :data:`STACKED_LINES` lines a box."""
     if len(boxes) < 4:
         return boxes
     short = sorted(b.height for b in boxes)[len(boxes) // 4]
-    out: list[Box] = []
-    for box in boxes:
-        if box.height <= STACKED * short:
-            out.append(box)
-            continue
+    h, w = card.shape[:2]
+
+    def split(box: Box, lines: int) -> list[Box]:
+        if lines < 2 or box.height <= STACKED * short:
+            return [box]
         ink, y0, x0 = _ink(card, box)
         density = ink.mean(axis=1) if ink.size else np.zeros(0)
-        h, w = card.shape[:2]
-        rows = _blank_band(density) or _thin_at_line(
-            density, box, boxes, short=short, y0=y0, card_h=h
+        rows = (
+            _blank_band(density)
+            or _thin_at_line(density, box, boxes, short=short, y0=y0, card_h=h)
+            or _start_band(ink, density, short * h)
         )
         if rows is None:
-            out.append(box)
-            continue
+            return [box]
         top, bottom = (y0 + rows[0]) / h, (y0 + rows[1]) / h
-        out.append(_narrowed(Box(box.x0, box.y0, box.x1, top, box.score), ink[: rows[0]], x0, w))
-        out.append(_narrowed(Box(box.x0, bottom, box.x1, box.y1, box.score), ink[rows[1] :], x0, w))
-    return out
+        upper = _narrowed(Box(box.x0, box.y0, box.x1, top, box.score), ink[: rows[0]], x0, w)
+        lower = _narrowed(Box(box.x0, bottom, box.x1, box.y1, box.score), ink[rows[1] :], x0, w)
+        return [*split(upper, lines - 1), *split(lower, lines - 1)]
+
+    return [piece for box in boxes for piece in split(box, STACKED_LINES)]
+
+
+#: A value's next line starts where its first did: a tall box's ink is also looked at over
+#: its first this-many line heights alone, where a short last line under a long one (号, or
+#: 二组, an address's last line printed close under the one before) is as dark as the line
+#: above it, and the leading between them is blank.
+START_STRIP = 2.0
+
+
+def _start_band(ink: np.ndarray, density: np.ndarray, line_px: float) -> tuple[int, int] | None:
+    """The blank band (:func:`_blank_band`) across the first :data:`START_STRIP` line heights
+    of a tall box (``ink``; ``line_px``: a line's height in pixels), where it is blank across
+    the whole box too (``density``: its rows' ink). Within a strip of two characters a
+    character's own parts leave a band (龙 over 共 of 龚): the characters beside it fill it."""
+    strip = ink[:, : max(1, round(START_STRIP * line_px))]
+    band = _blank_band(strip.mean(axis=1)) if strip.size else None
+    inked = density[density > NO_INK]
+    if band is None or inked.size == 0:
+        return None
+    level = max(NO_INK, BLANK_ROW * float(np.median(inked)))
+    return band if bool(np.all(density[band[0] : band[1]] <= level)) else None
 
 
 #: A line split off a tall box is narrowed to its own ink where that spans less than this

@@ -212,6 +212,66 @@ def test_a_short_line_under_a_long_one_is_split_off(noise: bool) -> None:
     assert (bottom.x0 * 1280, bottom.x1 * 1280) == pytest.approx((130, 160))
 
 
+def _sparse_character(card: np.ndarray, x: int, y: int) -> None:
+    """号 in thin strokes, 30 px tall: across a wide box most of its rows hold less ink than
+    the paper's speckle (a vertical stroke 2 px wide), only its horizontals more."""
+    for yy in (y, y + 10, y + 17, y + 27):
+        card[yy : yy + 3, x : x + 30] = 40
+    card[y : y + 10, x : x + 2] = card[y : y + 10, x + 28 : x + 30] = 40
+    card[y + 17 : y + 30, x + 26 : x + 28] = 40
+
+
+def _long_line(card: np.ndarray, y: int) -> None:
+    for x in range(130, 730, 40):  # 30 px tall strokes
+        card[y : y + 30, x : x + 20] = 40
+
+
+@pytest.mark.parametrize("noise", [False, True], ids=["clean", "guilloche"])
+def test_a_thin_last_line_printed_close_under_a_long_one_is_split_off(noise: bool) -> None:
+    """号 alone on an address's last line, 8 px under the line before, in one box: over the
+    box's width most of its rows look blank, so no band leaves a line under it; over the
+    box's start (where a value's lines start) it is a line as dark as the one above."""
+    card = np.full((808, 1280), 235, np.uint8)
+    if noise:
+        card[::7, :] = 200
+    _long_line(card, 300)
+    _sparse_character(card, 130, 338)
+    tall = Box(120 / 1280, 296 / 808, 740 / 1280, 372 / 808)
+    lines = [Box(0.1, y, 0.6, y + 40 / 808) for y in (0.05, 0.15, 0.7, 0.85)]
+    out = split_stacked(card, [*lines, tall])
+    assert out[:4] == lines and len(out) == 6
+    top, bottom = out[4:]
+    assert 329 <= top.y1 * 808 <= bottom.y0 * 808 <= 339  # in the blank rows 330-338
+    assert (bottom.x0 * 1280, bottom.x1 * 1280) == pytest.approx((130, 160))
+
+
+def test_three_lines_printed_close_in_one_box_are_split_into_three() -> None:
+    """An address's three lines, the last 号 alone, the detector's one box over all three:
+    each line split off that is still two lines tall is split again."""
+    card = np.full((808, 1280), 235, np.uint8)
+    _long_line(card, 260)
+    _long_line(card, 298)
+    _sparse_character(card, 130, 336)
+    tall = Box(120 / 1280, 256 / 808, 740 / 1280, 370 / 808)
+    lines = [Box(0.1, y, 0.6, y + 40 / 808) for y in (0.05, 0.15, 0.7, 0.85)]
+    out = split_stacked(card, [*lines, tall])
+    assert out[:4] == lines and len(out) == 7
+    first, second, third = (round(b.y0 * 808) for b in out[4:])
+    assert first == 256 and 290 <= second <= 298 and 328 <= third <= 336
+
+
+def test_a_character_of_two_parts_at_a_tall_lines_start_is_not_split() -> None:
+    """龚 (龙 over 共) starting a name printed larger than the other lines: the strip over
+    the line's start is blank between its parts, but the characters beside it are not."""
+    card = np.full((808, 1280), 235, np.uint8)
+    card[300:322, 130:170:4] = card[330:358, 130:170:4] = 40  # the two parts, 8 px apart
+    for x in range(215, 415, 50):
+        card[300:358, x : x + 40 : 4] = 40
+    tall = Box(120 / 1280, 296 / 808, 420 / 1280, 362 / 808)
+    lines = [Box(0.1, y, 0.6, y + 40 / 808) for y in (0.05, 0.15, 0.7, 0.85)]
+    assert split_stacked(card, [*lines, tall]) == [*lines, tall]
+
+
 def test_a_line_of_characters_with_gaps_across_them_is_kept_whole() -> None:
     """三 三 三: blank rows between the strokes of every character are not a line's end."""
     card = np.full((808, 1280), 235, np.uint8)
