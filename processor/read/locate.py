@@ -75,6 +75,10 @@ class RequestCache:
     _whole: list[Quad] | None = dataclasses.field(default=None, init=False)
     _learned: list[Quad] | None = dataclasses.field(default=None, init=False)
     _shapes: list[Quad] | None = dataclasses.field(default=None, init=False)
+    #: Outlines read (in every corner order) whose text was legible and holds nothing a card
+    #: prints: read surely, with no label, title, id number, date range or authority (a
+    #: business card, a page).
+    wordless: set[Quad] = dataclasses.field(default_factory=set, init=False)
 
     def learned(self) -> list[Quad]:
         """The segmenter's outlines, surest first (none without a segmenter)."""
@@ -115,7 +119,12 @@ class RequestCache:
         return self._whole
 
     def register_near(self, quad: Quad) -> list[Quad]:
-        """Outlines registered from the anchors read around the rough outline ``quad``."""
+        """Outlines registered from the anchors read around the rough outline ``quad``; none
+        around a :attr:`wordless` one: registration there reads the same legible text again,
+        a little larger. (An outline read unsure may be a card's, off: rectified askew, its
+        text reads as nothing, and registering around it finds the card.)"""
+        if quad in self.wordless:
+            return []
         if quad not in self._near:
             self._near[quad] = register_near(
                 self.image, quad, self.engine.anchor_detector, self.engine.recognizer

@@ -65,11 +65,11 @@ def cut_frame(shape: tuple[int, ...], learned: list[Quad]) -> Quad | None:
 
 
 def _first_card(
-    image: np.ndarray, outlines: list[Candidate], engine: OcrEngine
+    cache: RequestCache, outlines: list[Candidate]
 ) -> tuple[CardReading | None, Candidate | None]:
     """The first of ``outlines`` on which what is read is a card, and that reading."""
     for located in outlines:
-        reading = read_outline(image, located, engine)
+        reading = read_outline(cache.image, located, cache.engine, wordless=cache.wordless)
         if reading is not None:
             return reading, located
     return None, None
@@ -102,22 +102,22 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardReading | None:
         # rows near it (an address's last line read into the id number's row): read the frame
         framed = cache.verify(frame)
         if framed.score >= TEXT_CHECK_SCORE:
-            reading = read_outline(image, framed.upright(), engine)
+            reading = read_outline(image, framed.upright(), engine, wordless=cache.wordless)
             if is_complete(reading):
                 return reading
     # the learned outline is read before the others are even verified: mostly it is the card
     sure = first_outline(cache)
-    early = None if sure is None else read_outline(image, sure, engine)
+    early = None if sure is None else read_outline(image, sure, engine, wordless=cache.wordless)
     if is_complete(early):
         return early
     outlines = locate(cache)[:READ_OUTLINES]
     tight_untried = tight is not None and all(o.quad != tight for o in outlines)
     if sure is None:
-        first, located = _first_card(image, outlines, engine)
+        first, located = _first_card(cache, outlines)
     elif early is not None:
         first, located = early, outlines[0]
     else:  # locate puts the sure outline first
-        first, located = _first_card(image, outlines[1:], engine)
+        first, located = _first_card(cache, outlines[1:])
     if first is None and tight is not None and tight_untried:
         tight_untried = False
         # an image of the card's own shape is most likely the card cropped tight: its frame
@@ -125,14 +125,14 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardReading | None:
         framed = cache.verify(tight)
         if framed.score >= TEXT_CHECK_SCORE:
             outlines.append(framed.upright())
-            first, located = _first_card(image, outlines[-1:], engine)
+            first, located = _first_card(cache, outlines[-1:])
     if first is None:
         # no outline found by its shape reads as a card: register it from its printed anchors
         registered = [
             o for o in locate(cache, registered=True) if all(o.quad != r.quad for r in outlines)
         ][:READ_OUTLINES]
         outlines.extend(registered)
-        first, located = _first_card(image, registered, engine)
+        first, located = _first_card(cache, registered)
     if first is None or located is None:
         return None
     if is_complete(first):

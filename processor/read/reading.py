@@ -130,9 +130,18 @@ REQUIRED = {
 }
 
 
-def read_outline(image: np.ndarray, located: Candidate, engine: OcrEngine) -> CardReading | None:
+def read_outline(
+    image: np.ndarray,
+    located: Candidate,
+    engine: OcrEngine,
+    *,
+    wordless: set[Quad] | None = None,
+) -> CardReading | None:
     """The card read on the upright outline ``located``; None when what it says is no evidence
-    of an ID card (see :func:`~processor.read.rows.looks_like_card`)."""
+    of an ID card (see :func:`~processor.read.rows.looks_like_card`). ``wordless``: where its
+    text reads surely (:data:`UPRIGHT_SCORE`) and holds nothing of either side (no
+    evidence, :func:`~processor.read.assign.side_evidence`), the outline is added to it
+    in every corner order (:attr:`~processor.read.locate.RequestCache.wordless`)."""
     quad, boxes = located.quad, located.boxes
     card = rectify(image, quad, REC_CARD_WIDTH)
     rows = read_rows(card, boxes, engine.recognizer)
@@ -144,6 +153,9 @@ def read_outline(image: np.ndarray, located: Candidate, engine: OcrEngine) -> Ca
         other_evidence = side_evidence(other)
         if max(other_evidence.values()) > max(evidence.values()):
             card, rows, evidence, quad = turned, other, other_evidence, quad.rotated(2)
+    if wordless is not None and max(evidence.values()) <= 0.0 and mean_score(rows) >= UPRIGHT_SCORE:
+        # legible, and not a card's: no closer look around it (RequestCache.register_near)
+        wordless.update(located.quad.rotated(k) for k in range(4))
     side = max(SIDES, key=lambda s: (evidence[s], s == located.hypothesis.side))
     assignment = assign(side, rows)
     overlaid = overlay_phrases(rows, assignment)
@@ -547,7 +559,9 @@ def read_more(
         candidate = cache.verify(quad)
         if candidate.score < TEXT_CHECK_SCORE:
             continue
-        reading = read_outline(cache.image, candidate.upright(), cache.engine)
+        reading = read_outline(
+            cache.image, candidate.upright(), cache.engine, wordless=cache.wordless
+        )
         if reading is not None:
             readings.append(reading)
             if is_complete(reading):

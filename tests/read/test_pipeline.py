@@ -11,8 +11,17 @@ import cv2
 import numpy as np
 import pytest
 
+from processor.card.register import register_near
+from processor.read import locate
 from processor.read.locate import RequestCache
-from processor.read.pipeline import cut_frame, cuts_corner, read_card, tight_crop
+from processor.read.pipeline import (
+    READ_OUTLINES,
+    cut_frame,
+    cuts_corner,
+    read_card,
+    tight_crop,
+)
+from processor.read.reading import read_outline
 from processor.values import Quad
 from synthcards import Sample, make_sample, overlays
 
@@ -228,6 +237,33 @@ def test_a_small_card_beside_a_page_is_found_by_looking_closer(processor: Any) -
     assert not segmenter.outlines(image)
     assert segmenter(image), "the closer look finds the card"
     assert _answer(processor, sample.image) == ("200", sample.expected)
+
+
+@pytest.mark.e2e
+def test_no_closer_look_around_an_outline_whose_text_says_nothing_of_a_card(
+    processor: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a tuned bench negative (seed 0): a business card on a desk. Its outline's text reads
+    # surely and holds no label, title, number or date: registering around it would read
+    # the same text again (~0.2 s a look); it was looked around once
+    sample, image = _decoded("negative", 15, seed=0)
+    engine = processor.service.engine
+    cache = RequestCache(image, engine)
+    outlines = locate.locate(cache)[:READ_OUTLINES]
+    assert outlines
+    for found in outlines:
+        assert read_outline(image, found, engine, wordless=cache.wordless) is None
+    assert outlines[0].quad in cache.wordless and outlines[0].quad.rotated(2) in cache.wordless
+    looks: list[Quad] = []
+
+    def looked(image: np.ndarray, quad: Quad, *args: Any) -> list[Quad]:
+        looks.append(quad)
+        return register_near(image, quad, *args)
+
+    monkeypatch.setattr("processor.read.locate.register_near", looked)
+    assert cache.register_near(outlines[0].quad) == [] and not looks
+    assert read_card(image, engine) is None and not looks
+    assert _answer(processor, sample.image) == ("201", {})
 
 
 @pytest.mark.e2e
