@@ -226,18 +226,25 @@ def _long_line(card: np.ndarray, y: int) -> None:
         card[y : y + 30, x : x + 20] = 40
 
 
+def _close_lines(*lines: int, tall: tuple[int, int]) -> tuple[np.ndarray, list[Box], Box]:
+    """A card with long lines at the rows ``lines`` then 号 alone, 8 px under the last, the
+    box over them spanning the rows ``tall``, and four ordinary line boxes elsewhere."""
+    card = np.full((808, 1280), 235, np.uint8)
+    for y in lines:
+        _long_line(card, y)
+    _sparse_character(card, 130, lines[-1] + 38)
+    others = [Box(0.1, y, 0.6, y + 40 / 808) for y in (0.05, 0.15, 0.7, 0.85)]
+    return card, others, Box(120 / 1280, tall[0] / 808, 740 / 1280, tall[1] / 808)
+
+
 @pytest.mark.parametrize("noise", [False, True], ids=["clean", "guilloche"])
 def test_a_thin_last_line_printed_close_under_a_long_one_is_split_off(noise: bool) -> None:
     """号 alone on an address's last line, 8 px under the line before, in one box: over the
     box's width most of its rows look blank, so no band leaves a line under it; over the
     box's start (where a value's lines start) it is a line as dark as the one above."""
-    card = np.full((808, 1280), 235, np.uint8)
+    card, lines, tall = _close_lines(300, tall=(296, 372))
     if noise:
-        card[::7, :] = 200
-    _long_line(card, 300)
-    _sparse_character(card, 130, 338)
-    tall = Box(120 / 1280, 296 / 808, 740 / 1280, 372 / 808)
-    lines = [Box(0.1, y, 0.6, y + 40 / 808) for y in (0.05, 0.15, 0.7, 0.85)]
+        card[::7, :] = np.minimum(card[::7, :], 200)  # faint lines across the paper
     out = split_stacked(card, [*lines, tall])
     assert out[:4] == lines and len(out) == 6
     top, bottom = out[4:]
@@ -248,12 +255,7 @@ def test_a_thin_last_line_printed_close_under_a_long_one_is_split_off(noise: boo
 def test_three_lines_printed_close_in_one_box_are_split_into_three() -> None:
     """An address's three lines, the last 号 alone, the detector's one box over all three:
     each line split off that is still two lines tall is split again."""
-    card = np.full((808, 1280), 235, np.uint8)
-    _long_line(card, 260)
-    _long_line(card, 298)
-    _sparse_character(card, 130, 336)
-    tall = Box(120 / 1280, 256 / 808, 740 / 1280, 370 / 808)
-    lines = [Box(0.1, y, 0.6, y + 40 / 808) for y in (0.05, 0.15, 0.7, 0.85)]
+    card, lines, tall = _close_lines(260, 298, tall=(256, 370))
     out = split_stacked(card, [*lines, tall])
     assert out[:4] == lines and len(out) == 7
     first, second, third = (round(b.y0 * 808) for b in out[4:])
