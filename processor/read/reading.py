@@ -26,6 +26,7 @@ from ..card.template import (
     VALUE_END_X,
 )
 from ..ocr.recognize import TextRecognizer
+from ..places import address_begins_known, authority_known
 from ..values import Box, Quad, TextLine
 from . import fields as fp
 from .assign import (
@@ -573,10 +574,31 @@ def best_reading(readings: list[CardReading]) -> CardReading | None:
     return max(readings, key=lambda r: (r.valid_fields, r.aligned), default=None)
 
 
+#: Fields the place list knows: an issuing authority (a known one), an address (one that
+#: begins with a known place, province, prefecture and county).
+PLACED: dict[str, Callable[[str], bool]] = {
+    "issued_by": authority_known,
+    "address": lambda value: address_begins_known(fp.address_text(value)),
+}
+#: An address is taken from another reading only where it ends as the kept one does (this
+#: many characters): the same address read whole, not another line taken for one.
+ADDRESS_TAIL = 4
+
+
+def _stands_in(name: str, own: str, other: str) -> bool:
+    """Whether ``other`` (another reading's ``name``) names a known place and may stand in
+    for ``own``, which names none: an address ending as ``own`` does."""
+    return PLACED[name](other) and (name != "address" or other.endswith(own[-ADDRESS_TAIL:]))
+
+
 def completed(best: CardReading, readings: list[CardReading]) -> CardReading:
     """``best`` with its failed fields that have a real check (not name or address, which
     almost any text passes) taken from another reading of the same side that validated
-    them; a front is cross-checked against its id number again."""
+    them; an issuing authority or an address that names no known place (:data:`PLACED`)
+    taken from one that does (a character misread past what its runner-ups correct:
+    马山首公安局 on one outline, 马山县公安局 on another; an address's first line read as 盟
+    on one, 江西省抚州市资溪县 on another); a front is cross-checked against its id number
+    again."""
     fields = dict(best.fields)
     for name, found in best.fields.items():
         if found.ok or name in fp.WEAK_FIELDS:
@@ -584,6 +606,15 @@ def completed(best: CardReading, readings: list[CardReading]) -> CardReading:
         for other in readings:
             if other.side == best.side and name in other.fields and other.fields[name].ok:
                 fields[name] = other.fields[name]
+                break
+    for name, known in PLACED.items():
+        own = fields.get(name)
+        if own is None or own.value is None or known(own.value):
+            continue
+        for other in readings:
+            theirs = other.fields.get(name) if other.side == best.side else None
+            if theirs is not None and theirs.value and _stands_in(name, own.value, theirs.value):
+                fields[name] = theirs
                 break
     if fields == best.fields:
         return best

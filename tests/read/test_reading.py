@@ -89,6 +89,60 @@ def test_completed_fills_checked_fields_from_other_readings(
     assert {name: merged.fields[name].value for name in expected} == expected
 
 
+def back(issued_by: str | None) -> CardReading:
+    fields = {
+        "issued_by": Field(issued_by, 0.9) if issued_by else MISSING,
+        "valid_date": Field("2015.03.02-2035.03.02", 0.9),
+    }
+    return CardReading("back", fields, np.zeros((4, 4, 3), np.uint8), QUAD, 7.0)
+
+
+@pytest.mark.parametrize(
+    ("best", "others", "expected"),
+    [
+        # an authority that names no place gives way to another reading's known one
+        ("马山首公安局", ["马山县公安局"], "马山县公安局"),
+        ("马山首公安局", ["马山昌公安局", "马山县公安局"], "马山县公安局"),
+        # a known authority stays, whatever the others read
+        ("马山县公安局", ["淅川县公安局"], "马山县公安局"),
+        # none known: the best reading's own
+        ("马山首公安局", ["马山昌公安局"], "马山首公安局"),
+        # a missing one is filled as any checked field is
+        (None, ["马山昌公安局"], "马山昌公安局"),
+    ],
+)
+def test_completed_takes_a_known_authority_over_one_that_names_no_place(
+    best: str | None, others: list[str], expected: str
+) -> None:
+    first = back(best)
+    assert completed(first, [first, *(back(o) for o in others)]).fields["issued_by"].value == (
+        expected
+    )
+
+
+@pytest.mark.parametrize(
+    ("best", "other", "expected"),
+    [
+        # a first line misread as one character gives way to the same address read whole
+        (
+            "盟高桥镇西坡村7组",
+            "江西省抚州市资溪县高桥镇西坡村7组",
+            "江西省抚州市资溪县高桥镇西坡村7组",
+        ),
+        # not to an address that ends otherwise (another line taken for the address)
+        ("盟高桥镇西坡村7组", "江西省抚州市资溪县高桥镇", "盟高桥镇西坡村7组"),
+        # an address that begins with a known place stays
+        ("江西省抚州市资溪县高桥镇西坡村7组", "江西省抚州市资溪县高桥镇西坡村1组", None),
+    ],
+)
+def test_completed_takes_an_address_that_begins_with_a_known_place(
+    best: str, other: str, expected: str | None
+) -> None:
+    first = front({**FULL, "address": best})
+    merged = completed(first, [first, front({**FULL, "address": other})])
+    assert merged.fields["address"].value == (expected or best)
+
+
 def test_completed_takes_nothing_from_the_other_side() -> None:
     best = front({**FULL, "race": None})
     back = CardReading("back", {"race": Field("汉", 0.9)}, np.zeros((4, 4, 3), np.uint8), QUAD, 7.0)
