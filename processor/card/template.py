@@ -19,6 +19,13 @@ from .facts import CARD_HEIGHT_MM, CARD_WIDTH_MM
 #: Width over height (85.6 / 54 = 1.585): rectified cards have this aspect.
 CARD_ASPECT: Final = CARD_WIDTH_MM / CARD_HEIGHT_MM
 
+
+def char_width(box: Box) -> float:
+    """The width of a CJK character printed as high as ``box`` (about as wide as it is high),
+    as a share of the card's width (``box`` normalised to the card)."""
+    return box.height / CARD_ASPECT
+
+
 # -- front -------------------------------------------------------------------------------
 #: The portrait, for the layout: text found there is not a field, and field rows stop
 #: before it (x 53.1-81.3 mm, y 6.5-42.1 mm).

@@ -20,11 +20,11 @@ from collections.abc import Mapping, Sequence
 from ..card.facts import ETHNICITIES, id_number_valid
 from ..card.layout import Row, union
 from ..card.template import (
-    CARD_ASPECT,
     FIELD_LABELS,
     FIELD_ROWS,
     FRONT_LABEL_X1,
     VALUE_START_X,
+    char_width,
 )
 from ..card.template import FRONT_LABELS as ROW_LABELS
 from ..values import Box, CharCandidate, TextLine
@@ -495,12 +495,6 @@ def side_evidence(rows: Sequence[ReadRow]) -> dict[str, float]:
     if any(_AUTHORITY.search(t) for t in texts):
         back += 1.0
     return {"front": front, "back": back}
-
-
-def char_width(box: Box) -> float:
-    """The width of a CJK character printed as high as ``box`` (about as wide as it is high),
-    as a share of the card's width."""
-    return box.height / CARD_ASPECT
 
 
 def value_box(row: ReadRow, labels: Sequence[str]) -> Box:

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 
 from ..card.layout import union
-from ..card.template import CARD_ASPECT
+from ..card.template import char_width
 from ..values import Box
 
 #: A crop reaches this share of its box's height above and below the box.
@@ -324,8 +324,8 @@ def _thin_at_line(
         for b in boxes
         if b is not box
         and b.height <= STACKED * short
-        and b.width >= LINE_CHARS * b.height / CARD_ASPECT
-        and -_x_overlap(box, b) <= BESIDE * box.height / CARD_ASPECT  # beside or across
+        and b.width >= LINE_CHARS * char_width(b)
+        and -_x_overlap(box, b) <= BESIDE * char_width(box)  # beside or across
     ]
     uppers = [b for b in near if b.y0 <= box.y0 + edge < b.y1 < box.y1 - edge]
     for lower in (b for b in near if box.y0 + edge < b.y0 < box.y1 - edge <= b.y1):
