@@ -226,10 +226,9 @@ def _start_band(ink: np.ndarray, density: np.ndarray, line_px: float) -> tuple[i
     character's own parts leave a band (龙 over 共 of 龚): the characters beside it fill it."""
     strip = ink[:, : max(1, round(START_STRIP * line_px))]
     band = _blank_band(strip.mean(axis=1)) if strip.size else None
-    inked = density[density > NO_INK]
-    if band is None or inked.size == 0:
+    level = _light_level(density)
+    if band is None or level is None:
         return None
-    level = max(NO_INK, BLANK_ROW * float(np.median(inked)))
     return band if bool(np.all(density[band[0] : band[1]] <= level)) else None
 
 
@@ -275,14 +274,22 @@ def _blank_band(density: np.ndarray) -> tuple[int, int] | None:
     side: blank is far lighter than its typical inked row or, failing any, no ink at all (a
     short line under a long one, 号 under an address's line, is light beside it: it is
     the far side of the blank band, not a part of it)."""
-    inked = density[density > NO_INK]
-    if inked.size == 0:
+    light = _light_level(density)
+    if light is None:
         return None
-    for level in (BLANK_ROW * float(np.median(inked)), NO_INK):
-        band = _widest_band(density, density <= max(NO_INK, level))
+    for level in (light, NO_INK):
+        band = _widest_band(density, density <= level)
         if band is not None:
             return band
     return None
+
+
+def _light_level(density: np.ndarray) -> float | None:
+    """The ink share at or under which a row of a box (``density``: its rows' ink) is far
+    lighter than its typical inked row (:data:`BLANK_ROW` of it, at least :data:`NO_INK`);
+    None where no row is inked."""
+    inked = density[density > NO_INK]
+    return max(NO_INK, BLANK_ROW * float(np.median(inked))) if inked.size else None
 
 
 def _widest_band(density: np.ndarray, blank: np.ndarray) -> tuple[int, int] | None:
