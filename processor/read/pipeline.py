@@ -20,7 +20,7 @@ from ..values import Quad
 from .engine import OcrEngine
 from .locate import TEXT_CHECK_SCORE, Candidate, RequestCache, first_outline, locate
 from .outcome import CardReading
-from .reading import best_reading, completed, is_complete, read_more, read_outline
+from .reading import best_reading, completed, is_complete, read_more, read_on
 
 #: The card is looked for on this many of the most plausible outlines, in turn, until what
 #: one says is a card's (and, where none does, on the image's frame when it has the card's
@@ -69,7 +69,7 @@ def _first_card(
 ) -> tuple[CardReading | None, Candidate | None]:
     """The first of ``outlines`` on which what is read is a card, and that reading."""
     for located in outlines:
-        reading = read_outline(cache.image, located, cache.engine, wordless=cache.wordless)
+        reading = read_on(cache, located)
         if reading is not None:
             return reading, located
     return None, None
@@ -102,12 +102,12 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardReading | None:
         # rows near it (an address's last line read into the id number's row): read the frame
         framed = cache.verify(frame)
         if framed.score >= TEXT_CHECK_SCORE:
-            reading = read_outline(image, framed.upright(), engine, wordless=cache.wordless)
+            reading = read_on(cache, framed.upright())
             if is_complete(reading):
                 return reading
     # the learned outline is read before the others are even verified: mostly it is the card
     sure = first_outline(cache)
-    early = None if sure is None else read_outline(image, sure, engine, wordless=cache.wordless)
+    early = None if sure is None else read_on(cache, sure)
     if is_complete(early):
         return early
     outlines = locate(cache)[:READ_OUTLINES]

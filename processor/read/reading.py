@@ -191,6 +191,13 @@ def read_outline(
     )
 
 
+def read_on(cache: RequestCache, located: Candidate) -> CardReading | None:
+    """:func:`read_outline` on the request's image with its models, an outline whose legible
+    text says nothing of a card noted in the request's
+    :attr:`~processor.read.locate.RequestCache.wordless`."""
+    return read_outline(cache.image, located, cache.engine, wordless=cache.wordless)
+
+
 def overlay_phrases(rows: Sequence[ReadRow], assignment: Assignment) -> frozenset[str]:
     """The text read more than once on the card (:func:`~processor.read.overlay.repeated_text`)
     by the boxes of each field's rows (as ``assignment`` gave them) and of each of ``rows`` it
@@ -560,9 +567,7 @@ def read_more(
         candidate = cache.verify(quad)
         if candidate.score < TEXT_CHECK_SCORE:
             continue
-        reading = read_outline(
-            cache.image, candidate.upright(), cache.engine, wordless=cache.wordless
-        )
+        reading = read_on(cache, candidate.upright())
         if reading is not None:
             readings.append(reading)
             if is_complete(reading):
