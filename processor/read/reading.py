@@ -579,21 +579,31 @@ def best_reading(readings: list[CardReading]) -> CardReading | None:
     return max(readings, key=lambda r: (r.valid_fields, r.aligned), default=None)
 
 
-#: Fields the place list knows: an issuing authority (a known one), an address (one that
-#: begins with a known place, province, prefecture and county).
-PLACED: dict[str, Callable[[str], bool]] = {
-    "issued_by": authority_known,
-    "address": lambda value: address_begins_known(fp.address_text(value)),
+#: Fields the place list knows, each with what says its value names a known place (a
+#: known authority; an address beginning with a known province, prefecture and county) and
+#: how many of its last characters another reading's value must end with to stand in for it
+#: (an address: the same address read whole, not another line taken for one; 0: none).
+PLACED: dict[str, tuple[Callable[[str], bool], int]] = {
+    "issued_by": (authority_known, 0),
+    "address": (lambda value: address_begins_known(fp.address_text(value)), 4),
 }
-#: An address is taken from another reading only where it ends as the kept one does (this
-#: many characters): the same address read whole, not another line taken for one.
-ADDRESS_TAIL = 4
 
 
-def _stands_in(name: str, own: str, other: str) -> bool:
-    """Whether ``other`` (another reading's ``name``) names a known place and may stand in
-    for ``own``, which names none: an address ending as ``own`` does."""
-    return PLACED[name](other) and (name != "address" or other.endswith(own[-ADDRESS_TAIL:]))
+def _from_others(
+    best: CardReading,
+    readings: list[CardReading],
+    name: str,
+    known: Callable[[str], bool] | None = None,
+    ending: str = "",
+) -> fp.Field | None:
+    """The first of ``readings`` of ``best``'s side whose ``name`` has a value, one ``known``
+    says names a known place (None: any) and that ends with ``ending``."""
+    for other in readings:
+        theirs = other.fields.get(name) if other.side == best.side else None
+        value = None if theirs is None else theirs.value
+        if value is not None and (known is None or known(value)) and value.endswith(ending):
+            return theirs
+    return None
 
 
 def completed(best: CardReading, readings: list[CardReading]) -> CardReading:
@@ -606,21 +616,14 @@ def completed(best: CardReading, readings: list[CardReading]) -> CardReading:
     again."""
     fields = dict(best.fields)
     for name, found in best.fields.items():
-        if found.ok or name in fp.WEAK_FIELDS:
-            continue
-        for other in readings:
-            if other.side == best.side and name in other.fields and other.fields[name].ok:
-                fields[name] = other.fields[name]
-                break
-    for name, known in PLACED.items():
+        if not found.ok and name not in fp.WEAK_FIELDS:
+            fields[name] = _from_others(best, readings, name) or found
+    for name, (known, tail) in PLACED.items():
         own = fields.get(name)
         if own is None or own.value is None or known(own.value):
             continue
-        for other in readings:
-            theirs = other.fields.get(name) if other.side == best.side else None
-            if theirs is not None and theirs.value and _stands_in(name, own.value, theirs.value):
-                fields[name] = theirs
-                break
+        ending = own.value[-tail:] if tail else ""
+        fields[name] = _from_others(best, readings, name, known, ending) or own
     if fields == best.fields:
         return best
     if best.side == "front":
