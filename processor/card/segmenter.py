@@ -27,6 +27,8 @@ from .template import CARD_ASPECT
 MODEL_NAME = "card_seg"
 #: The model's input side (the image is squashed to SIDE x SIDE).
 SIDE = 256
+#: A pixel of the mask is card where the model gives it more than this probability.
+MASK_THRESHOLD = 0.5
 #: Blobs smaller than this fraction of the mask are ignored.
 MIN_BLOB_FRACTION = 0.006
 #: Where the whole frame shows no card the model is sure of, it looks closer: at 2 x 2
@@ -37,6 +39,10 @@ CLOSER_WINDOW = 0.6
 #: An outline within this fraction of a window's side of an edge the window cuts through the
 #: frame is a card the window cut, not a card.
 CLOSER_MARGIN = 0.01
+#: Where the model sees card over this share of the frame, the card is large (mostly the
+#: frame itself: a tight scan whose outline the model draws askew) and no window holds it
+#: whole: no closer look (what it would find is a piece of the card).
+FILLED = 0.5
 
 
 class CardSegmenter:
@@ -64,9 +70,10 @@ class CardSegmenter:
         """The card's quadrilateral(s) in ``image`` pixels, most plausible first. Where the
         whole frame shows none the model is sure of, it looks closer (:data:`CLOSER_WINDOW`):
         what it sees there at the keep score, in a window that does not cut it, is ranked
-        with the rest (at that size its scores are unsteady; the text read on it decides)."""
-        out = self.outlines(image)
-        if any(q.score >= LEARNED_MIN_SCORE for q in out):
+        with the rest (at that size its scores are unsteady; the text read on it decides);
+        not where it sees card over most of the frame (:data:`FILLED`)."""
+        out, covered = self._look(image)
+        if covered >= FILLED or any(q.score >= LEARNED_MIN_SCORE for q in out):
             return out
         h, w = image.shape[:2]
         for x0, y0, x1, y1 in closer_windows(w, h):
@@ -80,9 +87,14 @@ class CardSegmenter:
     def outlines(self, image: np.ndarray) -> list[Quad]:
         """The card's quadrilateral(s) the model sees in the whole of ``image``, most
         plausible first."""
+        return self._look(image)[0]
+
+    def _look(self, image: np.ndarray) -> tuple[list[Quad], float]:
+        """:meth:`outlines`, and the share of ``image`` the model sees as card."""
         # one downscaled copy serves both the model input and the edge refinement
         work, scale = downscaled(image, REFINE_SIDE)
-        quads = quads_from_mask(self.probabilities(work), limit=self.max_quads)
+        prob = self.probabilities(work)
+        quads = quads_from_mask(prob, limit=self.max_quads)
         wh, ww = work.shape[:2]
         to_work = np.array([ww / SIDE, wh / SIDE], np.float32)
         out = []
@@ -94,7 +106,7 @@ class CardSegmenter:
             refined = refine_quad(work, Quad.from_array(pts, score))
             out.append(refined.scaled(1 / scale))
         out.sort(key=lambda q: -q.score)
-        return out
+        return out, float(np.mean(prob > MASK_THRESHOLD))
 
 
 def closer_windows(width: int, height: int) -> list[tuple[int, int, int, int]]:
@@ -120,7 +132,9 @@ def inside_window(quad: Quad, window: tuple[int, int, int, int], width: int, hei
     )
 
 
-def quads_from_mask(prob: np.ndarray, *, limit: int = 2, thresh: float = 0.5) -> list[Quad]:
+def quads_from_mask(
+    prob: np.ndarray, *, limit: int = 2, thresh: float = MASK_THRESHOLD
+) -> list[Quad]:
     """Quadrilaterals (in mask pixels) of the blobs of ``prob > thresh``, largest first.
 
     Each side is a line fitted to the outline points between two corners of the blob's

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
-from processor.card.candidates import find_card_candidates
+from processor.card.candidates import LEARNED_MIN_SCORE, find_card_candidates
 from processor.card.geometry import refine_quad
 from processor.card.segmenter import (
     MODEL_NAME,
@@ -21,6 +21,7 @@ from processor.card.segmenter import (
 )
 from processor.ocr.models import read_manifest, sha256_of
 from processor.values import Quad
+from synthcards import make_sample
 from tests.conftest import MODELS, placement_errors
 
 
@@ -160,6 +161,30 @@ def test_segmenter_finds_the_corners_of_generated_photos(segmenter: CardSegmente
     errors = placement_errors(lambda _, image, *__: segmenter(image), seed=777, count=PHOTOS)
     within = sum(e < 0.02 for e in errors)
     assert within >= MIN_WITHIN_2_PERCENT, [round(e, 3) for e in errors]
+
+
+@pytest.mark.e2e
+def test_no_closer_look_at_a_frame_the_card_fills(
+    segmenter: CardSegmenter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a tuned bench scan (seed 0): a back scanned tight. The model sees card over most of the
+    # frame but draws its outline askew, unsure of it; a closer look found a piece of the card
+    # in a window (scored 0.84), and that piece was read first
+    sample = make_sample("scan", 7, seed=0)
+    image = cv2.imdecode(np.frombuffer(sample.image, np.uint8), cv2.IMREAD_COLOR)
+    assert image is not None
+    whole = segmenter.outlines(image)
+    assert whole and whole[0].score < LEARNED_MIN_SCORE
+    looks: list[tuple[int, ...]] = []
+    probabilities = segmenter.probabilities
+
+    def look(window: np.ndarray) -> np.ndarray:
+        looks.append(window.shape)
+        return probabilities(window)
+
+    monkeypatch.setattr(segmenter, "probabilities", look)
+    assert segmenter(image) == whole
+    assert len(looks) == 1  # the whole frame only
 
 
 @pytest.mark.e2e
