@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from ..card.geometry import rectify
-from ..card.layout import FieldRegions, Row, flip, group_rows
+from ..card.layout import FieldRegions, Row, flip, group_rows, union
 from ..card.template import (
     BACK_FALLBACK,
     FIELD_LABELS,
@@ -313,10 +313,11 @@ def field_lines(
         alphabet = read.alphabet if seen else None
         beside = beside_label(rows[0], name) if rows and (seen or name in VALUE_ONLY) else None
         if beside is not None:
-            # the label alone: read beside it, kept when it reads like the field (a stand-in)
+            # the label alone: read beside it, kept when it reads like the field (a stand-in);
+            # the gender row's labels with its values (what tells 男 from 汉 apart), in colour
             crop = segment_crop(card, beside)
             if crop is not None:
-                jobs.append((name, -1, without_colour(crop)))
+                jobs.append((name, -1, crop if name in ROW_FIELDS else without_colour(crop)))
         if alphabet is not None:
             within[name] = [
                 join_lines([engine.recognizer.within(line, alphabet) for line in row.lines])
@@ -382,22 +383,29 @@ def beside_label(row: ReadRow, name: str) -> Box | None:
     """Where ``name``'s value is printed when its first ``row`` holds its label alone: right
     of the label as far as the value may run, on the label's band (the value's own text was
     not found: a watermark's box across the card swallowed it, or it is faint), or for the
-    gender and 民族 row the whole band; None when the row holds more than its label, or for
-    a field not in :data:`BESIDE_LABEL`."""
+    gender and 民族 row the whole row on the band of its label read alone; None when the row
+    holds more than its label, or for a field not in :data:`BESIDE_LABEL`."""
     if name not in BESIDE_LABEL:
         return None
     if name in ROW_FIELDS:
         # two labels and their values on one row (性别 男 民族 汉): where either label stands
-        # alone and a value was not read, the row's band is read whole, labels included, as
-        # its own lines would be
+        # alone and a value was not read, the row is read whole, labels included, as its own
+        # lines would be, on that label's band: the values are printed level with it, and a
+        # row's box may reach up into a line above (a bilingual card's script over 男, boxed
+        # with it)
         labels = FIELD_LABELS[name]
         if fp.parse_gender(row.line).ok and fp.parse_race(row.line).ok:
             return None
-        if not any(label_alone(line, labels) for line in row.lines):
+        alone = [
+            seg
+            for seg, line in zip(row.row.segments, row.lines, strict=True)
+            if label_alone(line, labels)
+        ]
+        if not alone:
             return None
-        box = row.row.box
-        pad = BESIDE_PAD * box.height
-        return Box(box.x0, box.y0 - pad, max(box.x1, VALUE_END_X[name]), box.y1 + pad)
+        box, band = row.row.box, union(alone)
+        pad = BESIDE_PAD * band.height
+        return Box(box.x0, band.y0 - pad, max(box.x1, VALUE_END_X[name]), band.y1 + pad)
     label = bare_label(row, FIELD_LABELS[name])
     if label is None or label.x1 >= VALUE_END_X[name]:
         return None

@@ -3,6 +3,7 @@ most valid fields, an aligned one on ties, and checked fields filled from other 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 import numpy as np
@@ -336,3 +337,18 @@ def test_the_gender_row_holding_a_label_alone_is_read_whole(row: ReadRow, beside
     band = row.row.box
     pad = BESIDE_PAD * band.height
     assert box == Box(band.x0, band.y0 - pad, VALUE_END_X["gender_race"], band.y1 + pad)
+
+
+def test_the_gender_row_is_read_on_the_band_of_its_label_alone() -> None:
+    # a bilingual card: 男 and the minority-script line printed close above it were boxed as
+    # one (read as 9), so the row reaches up into that line; the values are printed level
+    # with their labels, and the script above them is not read with them
+    row = _segment_row(0.33, (0.07, 0.13, "性别"), (0.17, 0.22, "9"), (0.33, 0.47, "民族汉"))
+    label, merged, race = row.row.segments
+    row = dataclasses.replace(
+        row, row=Row((label, Box(merged.x0, 0.24, merged.x1, merged.y1), race))
+    )
+    pad = BESIDE_PAD * label.height
+    assert beside_label(row, "gender_race") == Box(
+        label.x0, label.y0 - pad, VALUE_END_X["gender_race"], label.y1 + pad
+    )
