@@ -172,7 +172,7 @@ def read_outline(
     if failed:  # a second opinion on the rows that did not validate
         again = field_lines(card, assignment, engine, only=failed, again=True)
         lines.update(without_overlay_text(again, overlaid))
-        parsed = parse_rows(side, lines)
+        parsed = second_opinion(parsed, parse_rows(side, lines), failed)
     if not looks_like_card(parsed, lines) and evidence[side] < CARD_EVIDENCE:
         return None
     for name in VALUE_ONLY:  # their lines hold the value only: a blank there is a character
@@ -189,6 +189,22 @@ def read_outline(
         lines=lines,
         aligned=all(assignment.rows[name] for name in REQUIRED[side]) and not cuts_rows(assignment),
     )
+
+
+def second_opinion(
+    first: dict[str, fp.Field], again: dict[str, fp.Field], rows: Sequence[str]
+) -> dict[str, fp.Field]:
+    """The fields parsed with the second opinion's lines of ``rows`` (``again``), but for a
+    field of those rows the first read validated and the second does not: the first's. The
+    two reads of a row differ (a stand-in read beside a label alone read 性别女民族, the
+    row's own segments 性别 民族汉: 女 was too faint for the detector), and each keeps
+    what it read right."""
+    out = dict(again)
+    for name in rows:
+        for field in ROW_FIELDS.get(name, (name,)):
+            if field in first and first[field].ok and not (field in out and out[field].ok):
+                out[field] = first[field]
+    return out
 
 
 def read_on(cache: RequestCache, located: Candidate) -> CardReading | None:

@@ -23,6 +23,7 @@ from processor.read.reading import (
     cuts_rows,
     held_by_another,
     is_complete,
+    second_opinion,
     value_rows,
 )
 from processor.values import Box, CharCandidate, Quad, TextLine
@@ -352,3 +353,46 @@ def test_the_gender_row_is_read_on_the_band_of_its_label_alone() -> None:
     assert beside_label(row, "gender_race") == Box(
         label.x0, label.y0 - pad, VALUE_END_X["gender_race"], label.y1 + pad
     )
+
+
+GENDER, RACE, NAME = Field("女", 0.9), Field("汉", 0.9), Field("张三", 0.9)
+
+
+@pytest.mark.parametrize(
+    ("first", "again", "rows", "kept"),
+    [
+        # the gender read by the first (a stand-in beside the label alone), the ethnicity by
+        # the second (the row's segments; 女 too faint for the detector): both kept
+        (
+            {"gender": GENDER, "race": MISSING},
+            {"gender": MISSING, "race": RACE},
+            ["gender_race"],
+            {"gender": GENDER, "race": RACE},
+        ),
+        # what the second validated stands, whatever the first read
+        (
+            {"gender": Field("男", 0.5), "race": MISSING},
+            {"gender": GENDER, "race": RACE},
+            ["gender_race"],
+            {"gender": GENDER, "race": RACE},
+        ),
+        # neither validated it: not valid
+        (
+            {"gender": MISSING, "race": RACE},
+            {"gender": MISSING, "race": MISSING},
+            ["gender_race"],
+            {"gender": MISSING, "race": RACE},
+        ),
+        # a field of a row read once only is the second parse's, as it is
+        (
+            {"gender": MISSING, "race": MISSING, "name": NAME},
+            {"gender": GENDER, "race": RACE, "name": MISSING},
+            ["gender_race"],
+            {"gender": GENDER, "race": RACE, "name": MISSING},
+        ),
+    ],
+)
+def test_a_second_opinion_keeps_what_either_read_validated(
+    first: dict[str, Field], again: dict[str, Field], rows: list[str], kept: dict[str, Field]
+) -> None:
+    assert second_opinion(first, again, rows) == kept
