@@ -599,19 +599,34 @@ def parse_address(lines: Sequence[TextLine]) -> Field:
 DIGIT_LOOKALIKES: Final = {"O": "0", "o": "0", "I": "1", "l": "1"}
 
 
+#: Units counted with digits only (a village's 7组, a production team's 3队, a lane's 474弄),
+#: never a building's letter (A座, B栋, 3B室): a letter in their number is a digit misread
+#: (7组 read T组, 7 the runner-up).
+DIGITS_ONLY_UNITS: Final = frozenset("组队弄")
+
+
 def digits_restored(text: str, chars: Sequence[CharCandidate]) -> str:
     """``text`` (an address, as parsed, ``chars`` the characters it was read from) with each
     letter of :data:`DIGIT_LOOKALIKES` that stands next to a digit (a hyphen between them or
-    not) replaced by the digit it looks like, where the recogniser gave that digit at least
-    ``places.REAL`` there (:func:`~processor.places.real_runner_up`)."""
+    not) replaced by the digit it looks like, and any other letter in the number of a unit
+    counted with digits only (:data:`DIGITS_ONLY_UNITS`) by its digit runner-up, where the
+    recogniser gave that digit at least ``places.REAL`` there (the only such one,
+    :func:`~processor.places.real_runner_up`)."""
     out = list(text)
     for i, (char, read) in enumerate(zip(text, chars, strict=True)):
-        digit = DIGIT_LOOKALIKES.get(char)
-        beside = text[:i].rstrip("-")[-1:] + text[i + 1 :].lstrip("-")[:1]
-        if digit is None or not any(c.isdigit() for c in beside):
+        if not (char.isascii() and char.isalpha()):
             continue
-        if real_runner_up(read.ranked(), digit.__eq__) == digit:
-            out[i] = digit
+        digit = DIGIT_LOOKALIKES.get(char)
+        if digit is not None:
+            beside = text[:i].rstrip("-")[-1:] + text[i + 1 :].lstrip("-")[:1]
+            if any(c.isdigit() for c in beside) and real_runner_up(read.ranked(), digit.__eq__):
+                out[i] = digit
+            continue
+        end = i
+        while end < len(text) and text[end].isascii() and text[end].isalnum():
+            end += 1
+        if end < len(text) and text[end] in DIGITS_ONLY_UNITS:
+            out[i] = real_runner_up(read.ranked(), str.isdigit) or char
     return "".join(out)
 
 

@@ -812,6 +812,15 @@ def _read_as(text: str, doubts: dict[int, tuple[float, str, float]]) -> tuple[Ch
         ("A座O层", {2: (0.6, "0", 0.3)}, "A座O层"),
         # letters that buildings use stay, whatever their runner-ups
         ("3B室", {1: (0.6, "8", 0.3)}, "3B室"),
+        ("B栋", {0: (0.6, "8", 0.3)}, "B栋"),
+        # a village's group, a team, a lane are counted with digits only: a letter in their
+        # number is the digit it was read for (7组 read T组), any letter, beside a digit or not
+        ("前进村T组", {3: (0.57, "7", 0.32)}, "前进村7组"),
+        ("城关镇S队", {3: (0.6, "5", 0.3)}, "城关镇5队"),
+        ("长乐路1Z弄", {4: (0.6, "2", 0.3)}, "长乐路12弄"),
+        # ... where the digit is real (and the only one)
+        ("前进村T组", {3: (0.9, "7", 0.02)}, "前进村T组"),
+        ("前进村T组", {3: (0.57, "工", 0.32)}, "前进村T组"),
     ],
 )
 def test_digits_restored(
