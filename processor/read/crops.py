@@ -45,14 +45,16 @@ def without_colour(crop: np.ndarray) -> np.ndarray:
     """The BGR ``crop`` with colour laid over it (a red or blue watermark across a value)
     faded into the paper: each pixel as light as its lightest channel, which keeps a value's
     black print (it darkens every channel); ``crop`` itself when it holds no coloured mark."""
-    lightest = crop.max(axis=2)
-    spread = lightest.astype(np.int16) - crop.min(axis=2)
+    # (OpenCV's per-channel max and min: ~6x numpy's reductions over the channel axis)
+    channels = cv2.split(crop)
+    lightest = cv2.max(cv2.max(channels[0], channels[1]), channels[2])
+    spread = cv2.subtract(lightest, cv2.min(cv2.min(channels[0], channels[1]), channels[2]))
     gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     paper = float(np.median(gray))
     marks = (spread > COLOURED) & (gray < paper - MARKED)
     if marks.mean() < COLOURED_SHARE:
         return crop
-    return np.repeat(lightest[..., None], 3, axis=2)
+    return cv2.merge((lightest, lightest, lightest))
 
 
 def ink_contrast(gray: np.ndarray, box: Box) -> float:
