@@ -355,7 +355,7 @@ def test_the_gender_row_is_read_on_the_band_of_its_label_alone() -> None:
     )
 
 
-GENDER, RACE, NAME = Field("女", 0.9), Field("汉", 0.9), Field("张三", 0.9)
+READ_GENDER, READ_RACE, READ_NAME = Field("女", 0.9), Field("汉", 0.9), Field("张三", 0.9)
 
 
 @pytest.mark.parametrize(
@@ -364,31 +364,31 @@ GENDER, RACE, NAME = Field("女", 0.9), Field("汉", 0.9), Field("张三", 0.9)
         # the gender read by the first (a stand-in beside the label alone), the ethnicity by
         # the second (the row's segments; 女 too faint for the detector): both kept
         (
-            {"gender": GENDER, "race": MISSING},
-            {"gender": MISSING, "race": RACE},
+            {"gender": READ_GENDER, "race": MISSING},
+            {"gender": MISSING, "race": READ_RACE},
             ["gender_race"],
-            {"gender": GENDER, "race": RACE},
+            {"gender": READ_GENDER, "race": READ_RACE},
         ),
         # what the second validated stands, whatever the first read
         (
             {"gender": Field("男", 0.5), "race": MISSING},
-            {"gender": GENDER, "race": RACE},
+            {"gender": READ_GENDER, "race": READ_RACE},
             ["gender_race"],
-            {"gender": GENDER, "race": RACE},
+            {"gender": READ_GENDER, "race": READ_RACE},
         ),
         # neither validated it: not valid
         (
-            {"gender": MISSING, "race": RACE},
+            {"gender": MISSING, "race": READ_RACE},
             {"gender": MISSING, "race": MISSING},
             ["gender_race"],
-            {"gender": MISSING, "race": RACE},
+            {"gender": MISSING, "race": READ_RACE},
         ),
         # a field of a row read once only is the second parse's, as it is
         (
-            {"gender": MISSING, "race": MISSING, "name": NAME},
-            {"gender": GENDER, "race": RACE, "name": MISSING},
+            {"gender": MISSING, "race": MISSING, "name": READ_NAME},
+            {"gender": READ_GENDER, "race": READ_RACE, "name": MISSING},
             ["gender_race"],
-            {"gender": GENDER, "race": RACE, "name": MISSING},
+            {"gender": READ_GENDER, "race": READ_RACE, "name": MISSING},
         ),
     ],
 )
