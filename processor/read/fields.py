@@ -603,6 +603,8 @@ DIGIT_LOOKALIKES: Final = {"O": "0", "o": "0", "I": "1", "l": "1"}
 #: never a building's letter (A座, B栋, 3B室): a letter in their number is a digit misread
 #: (7组 read T组, 7 the runner-up).
 DIGITS_ONLY_UNITS: Final = frozenset("组队弄")
+#: A run of digits and letters up to such a unit (from where it is matched).
+_COUNTED = re.compile(f"[0-9A-Za-z]*[{''.join(sorted(DIGITS_ONLY_UNITS))}]")
 
 
 def digits_restored(text: str, chars: Sequence[CharCandidate]) -> str:
@@ -622,10 +624,7 @@ def digits_restored(text: str, chars: Sequence[CharCandidate]) -> str:
             if any(c.isdigit() for c in beside) and real_runner_up(read.ranked(), digit.__eq__):
                 out[i] = digit
             continue
-        end = i
-        while end < len(text) and text[end].isascii() and text[end].isalnum():
-            end += 1
-        if end < len(text) and text[end] in DIGITS_ONLY_UNITS:
+        if _COUNTED.match(text, i):
             out[i] = real_runner_up(read.ranked(), str.isdigit) or char
     return "".join(out)
 
