@@ -202,7 +202,7 @@ def second_opinion(
     out = dict(again)
     for name in rows:
         for field in ROW_FIELDS.get(name, (name,)):
-            if field in first and first[field].ok and not (field in out and out[field].ok):
+            if first.get(field, fp.MISSING).ok and not out.get(field, fp.MISSING).ok:
                 out[field] = first[field]
     return out
 
