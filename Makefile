@@ -4,6 +4,13 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
+# $(call pip_install,PYTHON,ARGS): pip checks each download against the index's sha256 and does not
+# retry one that arrives corrupted (CI lost a run to a 195 MB paddlepaddle wheel), so an install
+# is tried up to three times, the later tries past pip's cache.
+comma := ,
+pip_install = for try in 1 2 3; do \
+  $(1) -m pip --disable-pip-version-check install --quiet $$( [ $$try = 1 ] || echo --no-cache-dir) $(2) && break; \
+  [ $$try = 3 ] && exit 1; echo "pip install failed (try $$try of 3), trying again"; sleep 10; done
 # The Debian packages of every font face synthcards draws with (synthcards/fonts.py names each
 # face's package; tests/test_synthcards.py checks that this list matches), and one file of each.
 FONT_PACKAGES := fonts-arphic-gbsn00lp fonts-arphic-uming fonts-dejavu-core fonts-droid-fallback \
@@ -28,6 +35,8 @@ HASH := $(shell cat pyproject.toml | sha256sum | cut -c1-12)
 RUNTIME := $(VENV)/.runtime-$(HASH)
 #: the runtime plus the dev tools and the benchmark's baseline: `make test`, `make bench`
 STAMP := $(VENV)/.installed-$(HASH)
+#: the baseline extra but RapidOCR itself, as a shell expansion (its commas kept out of $(call))
+BASELINE_DEPS = $$($(PY) -c "import tomllib;d=tomllib.load(open('pyproject.toml','rb'));print(' '.join(x for x in d['project']['optional-dependencies']['baseline'] if not x.startswith('rapidocr')))")
 
 .DEFAULT_GOAL := help
 -include mk/*.mk
@@ -38,14 +47,14 @@ help: ## list the targets
 
 $(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet -e '.[models]'
+	$(call pip_install,$(PY),-e '.[models]')
 	touch $@
 
 $(STAMP): $(RUNTIME)
-	$(PIP) install --quiet -e '.[dev]'
+	$(call pip_install,$(PY),-e '.[dev]')
 	# RapidOCR is the benchmark's baseline only; --no-deps keeps its GUI OpenCV out.
-	$(PIP) install --quiet --no-deps 'rapidocr-onnxruntime==1.4.4'
-	$(PIP) install --quiet $$($(PY) -c "import tomllib;d=tomllib.load(open('pyproject.toml','rb'));print(' '.join(x for x in d['project']['optional-dependencies']['baseline'] if not x.startswith('rapidocr')))")
+	$(call pip_install,$(PY),--no-deps 'rapidocr-onnxruntime==1.4.4')
+	$(call pip_install,$(PY),$(BASELINE_DEPS))
 	touch $@
 
 setup: $(STAMP) models fonts ## create the virtualenv, install pinned deps, fetch models and fonts

@@ -11,7 +11,7 @@ CARDSEG_TRAIN_ARGS ?=
 
 $(TRAIN_VENV)/.installed: pyproject.toml mk/cardseg.mk
 	$(PYTHON) -m venv $(TRAIN_VENV)
-	$(TRAIN_VENV)/bin/python -m pip --disable-pip-version-check install --quiet -e '.[dev,train]'
+	$(call pip_install,$(TRAIN_VENV)/bin/python,-e '.[dev$(comma)train]')
 	touch $@
 
 train-cardseg: $(TRAIN_VENV)/.installed ## render data, train and export models/card_seg.onnx (torch, own venv)

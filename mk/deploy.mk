@@ -45,7 +45,7 @@ quantize: $(STAMP) models ## remake the int8 field recogniser (or QUANTIZE_ARGS=
 
 $(EXPORT_VENV)/.installed: pyproject.toml mk/deploy.mk
 	$(PYTHON) -m venv $(EXPORT_VENV)
-	$(EXPORT_VENV)/bin/python -m pip --disable-pip-version-check install --quiet -e '.[dev,export]'
+	$(call pip_install,$(EXPORT_VENV)/bin/python,-e '.[dev$(comma)export]')
 	touch $@
 
 test-export: $(STAMP) $(EXPORT_VENV)/.installed ## build .venv-export (paddle) and run the converter test

@@ -8,7 +8,7 @@ RAY_VENV ?= .venv-ray
 
 $(RAY_VENV)/.installed: pyproject.toml mk/ray.mk
 	$(PYTHON) -m venv $(RAY_VENV)
-	$(RAY_VENV)/bin/python -m pip --disable-pip-version-check install --quiet -e '.[dev,ray]'
+	$(call pip_install,$(RAY_VENV)/bin/python,-e '.[dev$(comma)ray]')
 	touch $@
 
 # REQUIRE_RAY=1: here a missing ray is a failure, not a skip.
