@@ -935,11 +935,29 @@ def _same(read: str, want: str) -> bool:
 
 
 def parse_validity(line: TextLine | None) -> Field:
-    """``YYYY.MM.DD-YYYY.MM.DD`` (5, 10 or 20 years, same month and day) or ``YYYY.MM.DD-长期``."""
+    """``YYYY.MM.DD-YYYY.MM.DD`` (5, 10 or 20 years, same month and day) or ``YYYY.MM.DD-长期``;
+    where the line reads no such range, the one range it reads with a single digit taken as
+    its runner-up digit (:func:`~processor.places.real_runner_up`: 0019.12.05-长期, 2 the
+    runner-up of the first 0), at :data:`CORRECTED`."""
     if line is None:
         return MISSING
     value = validity_value(line.text)
-    return MISSING if value is None else Field(value, line.score)
+    if value is not None:
+        return Field(value, line.score)
+    fixes = set()
+    for i, c in enumerate(line.chars):
+        alt = real_runner_up(c.ranked(), str.isdigit) if c.char.isdigit() else None
+        if alt is not None:
+            chars = [d.char for d in line.chars]
+            chars[i] = alt
+            fixes.add(validity_value("".join(chars)))
+    fixes.discard(None)
+    return Field(fixes.pop(), CORRECTED) if len(fixes) == 1 else MISSING
+
+
+#: The years a card's validity can start in: resident identity cards were first issued in
+#: 1984.
+VALIDITY_YEARS: Final = (1984, 2099)
 
 
 def validity_value(text: str) -> str | None:
@@ -949,6 +967,8 @@ def validity_value(text: str) -> str | None:
     a label character read as a digit (有效期1 2011…) is no part of it."""
     compact = _PUNCT.sub("", text)
     for match in _matches(_VALIDITY_RE, compact):
+        if not VALIDITY_YEARS[0] <= int(match[1]) <= VALIDITY_YEARS[1]:
+            continue
         try:
             start = dt.date(int(match[1]), int(match[2]), int(match[3]))
             if match[7]:

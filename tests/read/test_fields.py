@@ -364,6 +364,40 @@ def test_parse_validity(text: str, expected: str | None) -> None:
     assert fp.parse_validity(line(text)).value == expected
 
 
+@pytest.mark.parametrize(
+    ("read", "runner_ups", "expected"),
+    [
+        # no card was valid from year 19: the first digit's runner-up makes it 2019
+        ("0019.12.05-长期", {0: ("2", 0.35)}, fp.Field("2019.12.05-长期", fp.CORRECTED)),
+        ("有效期限1013.03.21-2023.03.21", {4: ("2", 0.2)}, fp.Field("2013.03.21-2023.03.21", 0.5)),
+        # a runner-up too weak to be a reading
+        ("0019.12.05-长期", {0: ("2", 0.02)}, fp.MISSING),
+        # two runner-ups each make a valid range: no telling which
+        ("2013.03.21-2024.03.21", {14: ("3", 0.3), 3: ("4", 0.3)}, fp.MISSING),
+        # a range read as printed is kept however its runner-ups read
+        ("2013.03.21-长期", {0: ("1", 0.4)}, fp.Field("2013.03.21-长期", 0.99)),
+        # a runner-up that is no digit is no reading of a digit
+        ("0019.12.05-长期", {0: ("Z", 0.4)}, fp.MISSING),
+    ],
+)
+def test_parse_validity_takes_the_one_runner_up_digit_that_makes_a_range(
+    read: str, runner_ups: dict[int, tuple[str, float]], expected: fp.Field
+) -> None:
+    chars = tuple(
+        CharCandidate(c, 0.4, *runner_ups[i])
+        if i in runner_ups
+        else CharCandidate(c, 0.99, "", 0.0)
+        for i, c in enumerate(read)
+    )
+    got = fp.parse_validity(TextLine(read, 0.99, chars))
+    assert (got.value, got.confidence) == (expected.value, expected.confidence)
+
+
+@pytest.mark.parametrize("year", ["0019", "1983", "1019"])
+def test_no_validity_starts_before_the_first_cards(year: str) -> None:
+    assert fp.validity_value(f"{year}.12.05-长期") is None
+
+
 def _front(**values: str | None) -> dict[str, fp.Field]:
     return {k: fp.Field(v, 0.9) for k, v in values.items()}
 
