@@ -271,6 +271,31 @@ def watermark_stamp() -> Sample:
     )
 
 
+def faint_line_start(n: int = 17, contrast: float = 0.15) -> Sample:
+    """A front whose address's second line begins with a character faded to ``contrast`` of
+    its ink (glare or a worn print over it): the detector's box for that line starts at the
+    next character (乡上河村 read 上河村)."""
+    rng = _rng(n)
+    person = _without_hyphen(draw_person(rng, rare=False), rng)
+    style = _style(rng, "front", art={"hologram": None}, script=None)
+    card = render_styled(person.identity, style, width=1000, rng=rng)
+    x0, y0, _, y1 = (round(v) for v in card.boxes("address")[1])
+    first = card.bgra[y0:y1, x0 : x0 + y1 - y0, :3]  # a character is as wide as it is high
+    paper = np.median(card.bgra[y0:y1, x0 - (y1 - y0) : x0, :3].reshape(-1, 3), axis=0)
+    first[:] = (paper + (first - paper) * contrast).astype(np.uint8)
+    frame, quad = _tight(card.bgra, rng, (255, 255, 255))
+    note = "front whose address's second line begins with a faint character"
+    return _sample(
+        "case-faint-line-start",
+        "front",
+        person,
+        _jpeg(frame, 92),
+        quad=quad,
+        note=note,
+        style=style,
+    )
+
+
 def among_pages() -> Sample:
     """A front about 420 px wide, turned a quarter and a bit, lying on one of the
     printed pages that fill a tall photo (class 6 with clutter: the card's lines are among
@@ -364,6 +389,7 @@ CASES: Final[dict[str, Callable[[], Sample]]] = {
     "watermark-stamp": watermark_stamp,
     "rare-name": rare_name_front,
     "among-pages": among_pages,
+    "faint-line-start": faint_line_start,
     "pale-on-page": pale_on_page,
     "turned-on-page": turned_on_page,
 }

@@ -501,24 +501,46 @@ def value_box(row: ReadRow, labels: Sequence[str]) -> Box:
     """Where ``row``'s value is printed: the row without a leading label (a segment that is
     only the label, or the part of one before its value's first character, found from where
     the recogniser read that character)."""
+    split = _label_split(row, labels)
+    if split is None:
+        return row.row.box
+    k, head = split
     segments = list(row.row.segments)
-    for k, (seg, line) in enumerate(zip(segments, row.lines, strict=True)):
+    seg, chars = segments[k], _compact(row.lines[k].chars)
+    if head >= len(chars):  # the label alone: the value is in the segments after it
+        rest = segments[k + 1 :]
+        return union(rest) if rest else seg
+    x0 = seg.x0 + chars[head].x * seg.width - 0.5 * char_width(seg)
+    segments[k] = Box(max(seg.x0, min(x0, seg.x1)), seg.y0, seg.x1, seg.y1, seg.score)
+    return union(segments[k:])
+
+
+def label_right(row: ReadRow, labels: Sequence[str]) -> float | None:
+    """Where ``row``'s leading label (one of ``labels``), as read, ends on the right: its box's
+    end where it stands alone, else its last character's centre and half a character (the
+    recogniser places a character at its centre); None where no label is read."""
+    split = _label_split(row, labels)
+    if split is None:
+        return None
+    k, head = split
+    seg, chars = row.row.segments[k], _compact(row.lines[k].chars)
+    if head >= len(chars):
+        return seg.x1
+    return seg.x0 + chars[head - 1].x * seg.width + 0.5 * char_width(seg)
+
+
+def _label_split(row: ReadRow, labels: Sequence[str]) -> tuple[int, int] | None:
+    """Where ``row``'s leading label ends: its segment's index, and the index of the first
+    character after it there (of its spaces and punctuation left out); None where none of
+    ``labels`` is read."""
+    for k, line in enumerate(row.lines):
         chars = _compact(line.chars)
         found = max((label_match(line, label), label) for label in labels)
         if found[0]:
-            head = label_end(chars, found[1])
-        elif k == 0 and _half_label(chars, labels):
-            head = 1  # 址 of 住址, its first character not read: the value starts after it
-        else:
-            continue
-        if head >= len(chars):  # the label alone: the value is in the segments after it
-            rest = segments[k + 1 :]
-            return union(rest) if rest else seg
-        char_w = char_width(seg)
-        x0 = seg.x0 + chars[head].x * seg.width - 0.5 * char_w
-        segments[k] = Box(max(seg.x0, min(x0, seg.x1)), seg.y0, seg.x1, seg.y1, seg.score)
-        return union(segments[k:])
-    return row.row.box
+            return k, label_end(chars, found[1])
+        if k == 0 and _half_label(chars, labels):
+            return k, 1  # 址 of 住址, its first character not read: the value starts after it
+    return None
 
 
 def bare_label(row: ReadRow, labels: Sequence[str]) -> Box | None:

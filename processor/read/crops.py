@@ -396,6 +396,19 @@ def ink_past(card: np.ndarray, box: Box, end_x: float) -> int:
     return trailing_ink(card[y0:y1, x0:limit], x1 - x0)
 
 
+def ink_before(card: np.ndarray, box: Box, start_x: float) -> float:
+    """How far (card widths) the text of the normalised ``box`` runs on left of its left edge
+    (:func:`trailing_ink` mirrored), not left of ``start_x``."""
+    h, w = card.shape[:2]
+    x0, x1 = int(max(0, box.x0 * w)), int(min(w, box.x1 * w))
+    pad = box.height * ROW_PAD
+    y0, y1 = int(max(0, (box.y0 - pad) * h)), int(min(h, (box.y1 + pad) * h))
+    limit = int(max(0, start_x * w))
+    if x1 - x0 < 4 or y1 - y0 < 4 or limit >= x0:
+        return 0.0
+    return trailing_ink(card[y0:y1, limit:x1][:, ::-1], x1 - x0) / float(w)
+
+
 #: Rows whose crop may run on past the detected text, as far as ink continues: the
 #: detector's box stops short of a thin last character (一 ending a name or an address
 #: line). Not into blank space: the recogniser reads a blank tail with the card's guilloche

@@ -39,6 +39,7 @@ from .assign import (
     join_lines,
     label_alone,
     label_match,
+    label_right,
     mean_score,
     side_evidence,
     value_box,
@@ -46,6 +47,7 @@ from .assign import (
 from .crops import (
     TRAIL_ROWS,
     bridge_gaps,
+    ink_before,
     ink_past,
     off_neighbours,
     printed_segments,
@@ -319,6 +321,7 @@ def field_lines(
     placed = [s for rows in assignment.rows.values() for row in rows for s in row.row.segments]
     within: dict[str, list[TextLine]] = {}  # fields read again from what was seen
     gray: np.ndarray | None = None
+    front_column = value_column(assignment)
     for name, rows in assignment.rows.items():
         if name not in FIELD_READS or (only is not None and name not in only):
             continue
@@ -349,13 +352,31 @@ def field_lines(
             ]
             if beside is not None:
                 per_row[0] = []  # read beside the label instead
+            # where its lines start: its first at the side's values' column (never left of
+            # its label's end), the next where its first line's value starts after its label
+            # (:func:`from_column`; without the label read, the first line's start may be the
+            # label's, and a next line read from there takes in the labels' column: 东风住东路)
+            label = label_right(rows[0], FIELD_LABELS[name]) if rows else None
+            first_column = (
+                None if front_column is None or label is None else max(front_column, label)
+            )
+            next_column = values[0][0].x0 if label is not None and values[0] else None
         else:
             per_row = [list(row.row.segments) for row in rows]
+            first_column = next_column = None
         for k, segments in enumerate(per_row):
             for j, detected in enumerate(segments):
                 # a name's, address's or authority's line without the strokes of the lines
                 # above and below it
                 segment = off_neighbours(detected, placed) if name in VALUE_ONLY else detected
+                column = first_column if k == 0 else next_column
+                if j == 0 and column is not None:
+                    start = from_column(segment, column, card.shape)
+                    if k == 0:  # a first line only as far as its ink runs on towards it
+                        start = dataclasses.replace(
+                            segment, x0=segment.x0 - ink_before(card, segment, start.x0)
+                        )
+                    segment = start
                 trail = j == len(segments) - 1 and name in TRAIL_ROWS
                 extra = ink_past(card, segment, VALUE_END_X[name]) if trail else 0
                 crop = segment_crop(card, segment, extra)
@@ -384,6 +405,47 @@ def field_lines(
         elif _reads_as(name, lines[0]):
             out[name] = [lines[0]]
     return out
+
+
+#: The front's fields whose values start at one column, right of their labels.
+COLUMN_FIELDS = ("name", "gender_race", "birth", "address")
+
+
+def value_column(assignment: Assignment) -> float | None:
+    """Where a front's values start: the median of where the first rows of
+    :data:`COLUMN_FIELDS` that hold their label start their values (from where the recogniser
+    read the first character after the label); None on a back, or where fewer than two rows
+    tell."""
+    if assignment.side != "front":
+        return None
+    starts = []
+    for name in COLUMN_FIELDS:
+        rows = assignment.rows.get(name)
+        if rows:
+            box = value_box(rows[0], FIELD_LABELS[name])
+            if box != rows[0].row.box:  # its label read: the value starts after it
+                starts.append(box.x0)
+    return float(np.median(starts)) if len(starts) >= 2 else None
+
+
+#: A value's line whose box starts right of its column by at most this many characters is
+#: read from the column (:func:`from_column`).
+LEAD_CHARS = 1.5
+
+
+def from_column(segment: Box, column: float, shape: tuple[int, ...]) -> Box:
+    """A value's line ``segment`` (on a card image of ``shape``) read from the value's
+    ``column``, where its lines all start: where the detector's box starts within
+    :data:`LEAD_CHARS` characters right of it, the box left a first character out, or part
+    of one (a faint 乡 of 乡上河村 under glare; a rare 禚 the line recogniser could not read,
+    cut to 羔); the segment itself where it starts there, or further right (no line of the
+    value). :func:`field_lines` widens a value's first line only as far as its ink runs on
+    (:func:`~processor.read.crops.ink_before`): the blank between a label and a value printed
+    right of the others' column is read as a character."""
+    char = segment.height * shape[0] / shape[1]  # a character is as wide as it is high
+    if column < segment.x0 <= column + LEAD_CHARS * char:
+        return dataclasses.replace(segment, x0=column)
+    return segment
 
 
 #: Fields read beside their label when its row holds the label alone: those whose value a

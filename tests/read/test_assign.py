@@ -14,6 +14,7 @@ from processor.read.assign import (
     assign,
     label_end,
     label_match,
+    label_right,
     misread_label,
     row_label,
     side_evidence,
@@ -362,6 +363,28 @@ def test_an_address_line_continues_a_row_whose_label_lost_its_first_character() 
     assert fields("front", rows)["address"] == ["址上海市杨浦区漓江巷7号", "阳光花园7-3-7"]
     start = value_box(rows[3], ("住址",))
     assert start.x0 == pytest.approx(0.096 + 1.5 / 12 * 0.517 - 0.5 * 0.07 / CARD_ASPECT)
+
+
+@pytest.mark.parametrize(
+    ("row_", "right"),
+    [
+        # the label and its value in one box, read evenly spaced: its 名's centre and half
+        # a character (0.07 high on the card: 0.07 / CARD_ASPECT wide)
+        (_placed(0.15, "姓名美妍", 0.1, 0.3), 0.1 + 1.5 / 4 * 0.2 + 0.5 * 0.07 / CARD_ASPECT),
+        # the label in a box of its own
+        (
+            row(0.15, "姓名", "禚美妍", x0=0.1, w=0.1),
+            0.2,
+        ),
+        # its second character alone read (址 of 住址)
+        (_placed(0.57, "址上海市", 0.1, 0.3), 0.1 + 0.5 / 4 * 0.2 + 0.5 * 0.07 / CARD_ASPECT),
+        # no label read
+        (_placed(0.15, "美妍", 0.2, 0.3), None),
+    ],
+)
+def test_where_a_label_ends(row_: ReadRow, right: float | None) -> None:
+    labels = ("住址",) if "址" in row_.text else ("姓名",)
+    assert label_right(row_, labels) == pytest.approx(right)
 
 
 def test_an_address_line_continues_a_row_whose_label_was_read_as_nothing() -> None:

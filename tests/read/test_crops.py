@@ -11,6 +11,7 @@ from processor.read.crops import (
     FAINT_VALUE,
     bridge_gaps,
     continues_line,
+    ink_before,
     ink_contrast,
     off_neighbours,
     printed_segments,
@@ -49,6 +50,20 @@ def test_trailing_ink(tail: str, runs_on: bool) -> None:
         assert 44 <= extra <= 56  # to the stroke's end (x 350), and a little margin
     else:
         assert extra == 0
+
+
+@pytest.mark.parametrize(("tail", "runs_on"), [("yi", True), ("blank", False)])
+def test_ink_before_a_box_is_trailing_ink_mirrored(tail: str, runs_on: bool) -> None:
+    line, end = _line_image(tail)
+    card = np.full((400, 400, 3), 225, np.uint8)
+    card[176:224] = line[:, ::-1]  # the 一 now left of the characters, the box from x 94
+    box = Box((400 - end) / 400, 186 / 400, 1.0, 214 / 400)
+    lead = ink_before(card, box, 0.0) * 400
+    if runs_on:
+        assert 44 <= lead <= 60  # to the stroke's start (x 50)
+    else:
+        assert lead == 0
+    assert ink_before(card, box, box.x0) == 0  # not left of where it may start
 
 
 @pytest.mark.parametrize(

@@ -21,9 +21,11 @@ from processor.read.reading import (
     best_reading,
     completed,
     cuts_rows,
+    from_column,
     held_by_another,
     is_complete,
     second_opinion,
+    value_column,
     value_rows,
 )
 from processor.values import Box, CharCandidate, Quad, TextLine
@@ -185,6 +187,74 @@ def test_an_address_next_line_is_what_reaches_its_value_column(
     first, second = value_rows([FIRST, next_row], "address")
     assert first[0].x0 == pytest.approx(0.07 + 2.5 / 14 * 0.55 - 0.5 * 0.07 / CARD_ASPECT)
     assert second == [next_row.row.segments[i] for i in kept]
+
+
+#: A recognition card (1280 x 807): a line 0.08 of its height is 0.0504 of its width.
+CARD_SHAPE = (807, 1280, 3)
+
+
+@pytest.mark.parametrize(
+    ("x0", "read_from"),
+    [
+        # its first character left out by the detector's box (a faint 乡 of 乡上河村)
+        (0.26, 0.23),
+        (0.23 + 1.4 * 0.0504, 0.23),
+        # it starts at the column, or left of it (the box's own margin): as detected
+        (0.23, 0.23),
+        (0.22, 0.22),
+        # further right than a character and a half: no line of the value's start
+        (0.23 + 1.6 * 0.0504, 0.23 + 1.6 * 0.0504),
+    ],
+)
+def test_a_value_next_line_is_read_from_the_value_column(x0: float, read_from: float) -> None:
+    segment = Box(x0, 0.61, 0.61, 0.69)
+    read = from_column(segment, 0.23, CARD_SHAPE)
+    assert read.x0 == pytest.approx(read_from)
+    assert read == dataclasses.replace(segment, x0=read.x0)
+
+
+def _labelled(cy: float, label: str, x0: float, value: str) -> tuple[ReadRow]:
+    """A front's first row of a field: its label in the labels' column, its value from ``x0``."""
+    return (_segment_row(cy, (0.07, 0.16, label), (x0, x0 + 0.05 * len(value), value)),)
+
+
+@pytest.mark.parametrize(
+    ("rows", "column"),
+    [
+        # the name's first character left out by the detector (敏秋 of 李敏秋): the other rows
+        # tell where the values start
+        (
+            {
+                "name": _labelled(0.17, "姓名", 0.25, "敏秋"),
+                "gender_race": _labelled(0.3, "性别", 0.2, "男"),
+                "birth": _labelled(0.4, "出生", 0.2, "1990年1月1日"),
+            },
+            0.2,
+        ),
+        (
+            {
+                "name": _labelled(0.17, "姓名", 0.2, "李敏秋"),
+                "birth": _labelled(0.4, "出生", 0.22, "1990年"),
+            },
+            0.21,
+        ),
+        # one row alone does not tell
+        ({"name": _labelled(0.17, "姓名", 0.25, "敏秋")}, None),
+        # nor do rows whose label was not read
+        (
+            {
+                "name": (_segment_row(0.17, (0.2, 0.3, "李敏秋")),),
+                "birth": (_segment_row(0.4, (0.2, 0.5, "1990年")),),
+            },
+            None,
+        ),
+    ],
+)
+def test_a_front_values_column_is_where_its_labelled_rows_start_their_values(
+    rows: dict[str, tuple[ReadRow, ...]], column: float | None
+) -> None:
+    assert value_column(Assignment("front", rows, 1.0)) == pytest.approx(column)
+    assert value_column(Assignment("back", rows, 1.0)) is None
 
 
 def _assigned(*segments: Box, text: str = "北街66号") -> Assignment:
