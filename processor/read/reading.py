@@ -356,11 +356,11 @@ def field_lines(
             # its label's end), the next where its first line's value starts after its label
             # (:func:`from_column`; without the label read, the first line's start may be the
             # label's, and a next line read from there takes in the labels' column: 东风住东路)
-            label = label_right(rows[0], FIELD_LABELS[name]) if rows else None
+            label_x1 = label_right(rows[0], FIELD_LABELS[name]) if rows else None
             first_column = (
-                None if front_column is None or label is None else max(front_column, label)
+                None if front_column is None or label_x1 is None else max(front_column, label_x1)
             )
-            next_column = values[0][0].x0 if label is not None and values[0] else None
+            next_column = values[0][0].x0 if label_x1 is not None and values[0] else None
         else:
             per_row = [list(row.row.segments) for row in rows]
             first_column = next_column = None
@@ -371,12 +371,7 @@ def field_lines(
                 segment = off_neighbours(detected, placed) if name in VALUE_ONLY else detected
                 column = first_column if k == 0 else next_column
                 if j == 0 and column is not None:
-                    start = from_column(segment, column, card.shape)
-                    if k == 0:  # a first line only as far as its ink runs on towards it
-                        start = dataclasses.replace(
-                            segment, x0=segment.x0 - ink_before(card, segment, start.x0)
-                        )
-                    segment = start
+                    segment = _from_column(card, segment, column, first=k == 0)
                 trail = j == len(segments) - 1 and name in TRAIL_ROWS
                 extra = ink_past(card, segment, VALUE_END_X[name]) if trail else 0
                 crop = segment_crop(card, segment, extra)
@@ -439,13 +434,22 @@ def from_column(segment: Box, column: float, shape: tuple[int, ...]) -> Box:
     :data:`LEAD_CHARS` characters right of it, the box left a first character out, or part
     of one (a faint 乡 of 乡上河村 under glare; a rare 禚 the line recogniser could not read,
     cut to 羔); the segment itself where it starts there, or further right (no line of the
-    value). :func:`field_lines` widens a value's first line only as far as its ink runs on
-    (:func:`~processor.read.crops.ink_before`): the blank between a label and a value printed
-    right of the others' column is read as a character."""
+    value)."""
     char = segment.height * shape[0] / shape[1]  # a character is as wide as it is high
     if column < segment.x0 <= column + LEAD_CHARS * char:
         return dataclasses.replace(segment, x0=column)
     return segment
+
+
+def _from_column(card: np.ndarray, segment: Box, column: float, *, first: bool) -> Box:
+    """:func:`from_column` on ``card``; a value's ``first`` line only as far as its ink runs on
+    towards the column (:func:`~processor.read.crops.ink_before`): a crop widened into blank
+    paper may read a character that is not printed (a value printed a little right of the
+    others' column)."""
+    start = from_column(segment, column, card.shape)
+    if not first or start == segment:
+        return start
+    return dataclasses.replace(segment, x0=segment.x0 - ink_before(card, segment, start.x0))
 
 
 #: Fields read beside their label when its row holds the label alone: those whose value a
