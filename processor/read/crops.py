@@ -22,9 +22,8 @@ SIDE_PAD = 0.25
 def segment_crop(card: np.ndarray, box: Box, x1_extra: int = 0) -> np.ndarray | None:
     """The normalised ``box`` of the upright ``card`` as the recogniser reads it (``x1_extra``
     more pixels on its right); None for a box under 4 px."""
-    h, w = card.shape[:2]
-    pad = box.height * ROW_PAD
-    y0, y1 = int(max(0, (box.y0 - pad) * h)), int(min(h, (box.y1 + pad) * h))
+    w = card.shape[1]
+    _, _, y0, y1 = _pixels(box, card.shape)
     side = round(SIDE_PAD * (y1 - y0))
     x0 = int(max(0, box.x0 * w - side))
     x1 = int(min(w, box.x1 * w + side + x1_extra))
@@ -383,13 +382,24 @@ def _one_column(a: Box, b: Box) -> bool:
     return _x_overlap(a, b) >= 0.5 * min(a.width, b.width)
 
 
+def _pixels(box: Box, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+    """The normalised ``box`` in pixels of an image of ``shape`` (x0, x1, y0, y1), its rows
+    widened by :data:`ROW_PAD` of its height as a line is cropped, clipped to the image."""
+    h, w = shape[:2]
+    pad = box.height * ROW_PAD
+    return (
+        int(max(0, box.x0 * w)),
+        int(min(w, box.x1 * w)),
+        int(max(0, (box.y0 - pad) * h)),
+        int(min(h, (box.y1 + pad) * h)),
+    )
+
+
 def ink_past(card: np.ndarray, box: Box, end_x: float) -> int:
     """How many pixels the text of the normalised ``box`` runs on past its right edge
     (:func:`trailing_ink`), at most one character and not past ``end_x``."""
-    h, w = card.shape[:2]
-    x0, x1 = int(max(0, box.x0 * w)), int(min(w, box.x1 * w))
-    pad = box.height * ROW_PAD
-    y0, y1 = int(max(0, (box.y0 - pad) * h)), int(min(h, (box.y1 + pad) * h))
+    w = card.shape[1]
+    x0, x1, y0, y1 = _pixels(box, card.shape)
     if x1 - x0 < 4 or y1 - y0 < 4:
         return 0
     limit = int(min(w, max(x1, end_x * w), x1 + TRAIL * w))
@@ -399,10 +409,8 @@ def ink_past(card: np.ndarray, box: Box, end_x: float) -> int:
 def ink_before(card: np.ndarray, box: Box, start_x: float) -> float:
     """How far (card widths) the text of the normalised ``box`` runs on left of its left edge
     (:func:`trailing_ink` mirrored), not left of ``start_x``."""
-    h, w = card.shape[:2]
-    x0, x1 = int(max(0, box.x0 * w)), int(min(w, box.x1 * w))
-    pad = box.height * ROW_PAD
-    y0, y1 = int(max(0, (box.y0 - pad) * h)), int(min(h, (box.y1 + pad) * h))
+    w = card.shape[1]
+    x0, x1, y0, y1 = _pixels(box, card.shape)
     limit = int(max(0, start_x * w))
     if x1 - x0 < 4 or y1 - y0 < 4 or limit >= x0:
         return 0.0

@@ -944,14 +944,12 @@ def parse_validity(line: TextLine | None) -> Field:
     value = validity_value(line.text)
     if value is not None:
         return Field(value, line.score)
-    fixes = set()
-    for i, c in enumerate(line.chars):
-        alt = real_runner_up(c.ranked(), str.isdigit) if c.char.isdigit() else None
-        if alt is not None:
-            chars = [d.char for d in line.chars]
-            chars[i] = alt
-            fixes.add(validity_value("".join(chars)))
-    fixes.discard(None)
+    read = [c.char for c in line.chars]
+    fixes = {
+        validity_value("".join([*read[:i], alt, *read[i + 1 :]]))
+        for i, c in enumerate(line.chars)
+        if c.char.isdigit() and (alt := real_runner_up(c.ranked(), str.isdigit))
+    } - {None}
     return Field(fixes.pop(), CORRECTED) if len(fixes) == 1 else MISSING
 
 
