@@ -319,14 +319,57 @@ def correct_authority(cands: Candidates) -> str | None:
 
     The read itself when it is a known authority; else the one known authority that replacing
     characters by their runner-ups reaches (浙川县公安局 -> 淅川县公安局 when 淅 is the runner-up
-    of 浙); None when none or several are (the caller keeps the read). Characters are only
-    replaced, never added or dropped: a character the recogniser lost cannot be recovered.
+    of 浙); where none is, the one that also takes one character no candidate offered, where
+    the rest of its place names says which (:func:`_guessed`); None when none or several are
+    (the caller keeps the read). Characters are only replaced, never added or dropped: a
+    character the recogniser lost cannot be recovered.
     """
     read = _as_read(cands)
     if authority_known(read):
         return read
-    whole = set(_reached(_known_authorities(), cands, whole=True))
+    whole = set(_reached(_known_authorities(), cands, whole=True)) or set(_guessed(cands))
     return whole.pop() if len(whole) == 1 else None
+
+
+#: A character read less surely than this may be one that none of its candidates offers ...
+GUESSED = 0.7
+#: ... where at least this many other place characters of the authority (not the words of its
+#: form, :data:`_FORM_CHARS`) are read, each as itself or as a runner-up.
+GUESS_SUPPORT = 3
+#: The characters of an authority's form, which name no place: 市, 县, 区, 旗, 公安局, 分局.
+_FORM_CHARS = frozenset("市县区旗公安局分")
+
+
+def _guessed(cands: Candidates) -> list[str]:
+    """The known authorities as long as the read that it becomes with its runner-ups in doubt
+    (:func:`_options`) and one character read unsurely (:data:`GUESSED`) taken as any other,
+    where :data:`GUESS_SUPPORT` other place characters fit: 学通市公安局学南分局, 通 read at
+    0.59 with no 感 among its runner-ups and 孝 a runner-up of both 学, is only
+    孝感市公安局孝南分局 (孝, 孝, 南 fit). One place character alone (淅 of 淅川县公安局, where
+    川 is the only other) is no evidence of which place it is."""
+    options = _options(cands)
+    unsure = {k for k, ranked in enumerate(cands) if ranked and ranked[0][1] < GUESSED}
+    found = []
+    for text in _authorities_by_length().get(len(cands), ()):
+        missed = [
+            k
+            for k, (ch, (top, alts)) in enumerate(zip(text, options, strict=True))
+            if ch != top and ch not in alts
+        ]
+        if len(missed) != 1 or missed[0] not in unsure or text[missed[0]] in _FORM_CHARS:
+            continue
+        support = sum(ch not in _FORM_CHARS for k, ch in enumerate(text) if k != missed[0])
+        if support >= GUESS_SUPPORT:
+            found.append(text)
+    return found
+
+
+@functools.cache
+def _authorities_by_length() -> Mapping[int, tuple[str, ...]]:
+    by_length: dict[int, list[str]] = {}
+    for text in sorted(_authority_index()[1]):
+        by_length.setdefault(len(text), []).append(text)
+    return {n: tuple(texts) for n, texts in by_length.items()}
 
 
 def address_begins_known(text: str) -> bool:
@@ -349,6 +392,7 @@ def load() -> None:
     """Build every table the lookups use (~140 ms), so that no request pays for it."""
     _known_address_prefixes()
     _known_authorities()
+    _authorities_by_length()
     _provinces()
 
 

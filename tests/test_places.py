@@ -190,6 +190,33 @@ def test_authority_known(text: str, known: bool) -> None:
             None,
         ),
         ("南州市公安局鼓楼分局", {1: [("州", 0.5), ("京", 0.4)]}, "南京市公安局鼓楼分局"),
+        # one character no candidate offers, read unsurely, where three place characters
+        # say which authority it is (孝, 孝 and 南 of 孝感市公安局孝南分局)
+        (
+            "学通市公安局学南分局",
+            {
+                0: [("学", 0.44), ("孝", 0.15)],
+                1: [("通", 0.59), ("德", 0.09)],
+                6: [("学", 0.45), ("孝", 0.09)],
+            },
+            "孝感市公安局孝南分局",
+        ),
+        # ... never a character read surely, nor two characters, nor a form's word
+        (
+            "学通市公安局学南分局",
+            {
+                0: [("学", 0.44), ("孝", 0.15)],
+                1: [("通", 0.95), ("德", 0.04)],
+                6: [("学", 0.45), ("孝", 0.09)],
+            },
+            None,
+        ),
+        (
+            "学通市公安局学南分局",
+            {1: [("通", 0.59), ("德", 0.09)], 6: [("学", 0.45), ("孝", 0.09)]},
+            None,
+        ),
+        ("孝感市公安局孝南公局", {8: [("公", 0.5), ("么", 0.3)]}, None),
         # a well-formed authority we do not know (a town's 分局): kept by the caller
         ("东莞市公安局长安分局", {}, None),
         ("", {}, None),
