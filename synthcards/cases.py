@@ -17,10 +17,12 @@ from typing import Final
 import cv2
 import numpy as np
 import numpy.typing as npt
+from PIL import Image, ImageDraw
 
 from . import clutter, overlays
 from .card import render_styled
 from .divisions import Place, authority, divisions
+from .fonts import font
 from .people import Person, draw_address, draw_person
 from .scenes import Sample, _corners, _jpeg, _tight
 from .styles import CardStyle, sample_style
@@ -296,6 +298,37 @@ def faint_line_start(n: int = 17, contrast: float = 0.15) -> Sample:
     )
 
 
+def label_overdrawn(n: int = 3, alpha: float = 0.9) -> Sample:
+    """A front whose name label's second character (名) has a watermark's character printed
+    over it at ``alpha``: the two read as another character (姓各) or none, no label is read,
+    and the whole row was taken for the name (各申才华)."""
+    rng = _rng(n)
+    person = _without_hyphen(draw_person(rng, rare=False), rng)
+    style = _style(rng, "front", art={"hologram": None}, script=None)
+    card = render_styled(person.identity, style, width=1000, rng=rng)
+    _, y0, x1, y1 = (round(v) for v in card.boxes("label:name")[0])
+    size = round((y1 - y0) * 1.2)
+    glyph = Image.new("L", (2 * size, 2 * size), 0)
+    mark = "复印无效仅供使用"[int(rng.integers(8))]
+    ImageDraw.Draw(glyph).text(
+        (size // 2, size // 3), mark, font=font("noto_sans_bold", size), fill=255
+    )
+    glyph = glyph.rotate(float(rng.uniform(-30, 30)), resample=Image.Resampling.BILINEAR)
+    mask = np.asarray(glyph, np.float32)[..., None] / 255.0 * alpha
+    cx, cy = x1 - (y1 - y0) // 2, (y0 + y1) // 2
+    top, left = cy - size, cx - size
+    region = card.bgra[top : top + 2 * size, left : left + 2 * size, :3]
+    ink = np.array(rng.integers(60, 130, 3), np.float32)
+    region[:] = np.clip(
+        region + mask[: region.shape[0], : region.shape[1]] * (ink - region), 0, 255
+    )
+    frame, quad = _tight(card.bgra, rng, (255, 255, 255))
+    note = f"front whose name label's 名 has a watermark's {mark} over it"
+    return _sample(
+        "case-label-overdrawn", "front", person, _jpeg(frame, 92), quad=quad, note=note, style=style
+    )
+
+
 def among_pages() -> Sample:
     """A front about 420 px wide, turned a quarter and a bit, lying on one of the
     printed pages that fill a tall photo (class 6 with clutter: the card's lines are among
@@ -390,6 +423,7 @@ CASES: Final[dict[str, Callable[[], Sample]]] = {
     "rare-name": rare_name_front,
     "among-pages": among_pages,
     "faint-line-start": faint_line_start,
+    "label-overdrawn": label_overdrawn,
     "pale-on-page": pale_on_page,
     "turned-on-page": turned_on_page,
 }

@@ -543,6 +543,27 @@ def _label_split(row: ReadRow, labels: Sequence[str]) -> tuple[int, int] | None:
     return None
 
 
+def misread_label_end(row: ReadRow, labels: Sequence[str], column: float) -> float | None:
+    """Where ``row``'s value starts when it begins with one of the two-character ``labels``
+    read with one character wrong or as a letter (a watermark's character over 名 read 姓各 or
+    姓N, 住 read 生): the row starts in the labels' column, one of its first two characters
+    is the label's at its place, and the second lies left of the side's values' ``column``
+    (else it is the value's first, the label's second not read: 姓金霞琳). Between the
+    second and the third, no further than half a character past the second; None where the
+    row does not begin so."""
+    if not row.lines or row.row.segments[0].x0 >= FRONT_LABEL_X1:
+        return None
+    seg, chars = row.row.segments[0], _compact(row.lines[0].chars)
+    if len(chars) < 3 or not any(
+        len(label) == 2 and (_is(chars[0], label[0]) or _is(chars[1], label[1])) for label in labels
+    ):
+        return None
+    second, third = (seg.x0 + c.x * seg.width for c in chars[1:3])
+    if second >= column:
+        return None
+    return min((second + third) / 2, second + 0.5 * char_width(seg))
+
+
 def bare_label(row: ReadRow, labels: Sequence[str]) -> Box | None:
     """``row``'s box when it holds only one of ``labels``, nothing after it: the value
     beside the label was found as no text of its own (a watermark's box swallowed it)."""

@@ -24,6 +24,7 @@ from ..card.template import (
     PORTRAIT_NO_TEXT,
     PORTRAIT_TEXT_X0,
     VALUE_END_X,
+    char_width,
 )
 from ..ocr.recognize import TextRecognizer
 from ..places import address_begins_known, authority_known
@@ -41,6 +42,7 @@ from .assign import (
     label_match,
     label_right,
     mean_score,
+    misread_label_end,
     side_evidence,
     value_box,
 )
@@ -345,7 +347,7 @@ def field_lines(
             continue
         if name in VALUE_ONLY:
             gray = gray if gray is not None else cv2.cvtColor(card, cv2.COLOR_BGR2GRAY)
-            values = value_rows(rows, name)
+            values = value_rows(rows, name, front_column)
             per_row = [
                 bridge_gaps(kept, [b for b in row if b not in kept], card.shape)
                 for kept, row in zip(printed_segments(gray, values), values, strict=True)
@@ -408,8 +410,9 @@ COLUMN_FIELDS = ("name", "gender_race", "birth", "address")
 
 def value_column(assignment: Assignment) -> float | None:
     """Where a front's values start: the median of where the first rows of
-    :data:`COLUMN_FIELDS` that hold their label start their values (from where the recogniser
-    read the first character after the label); None on a back, or where fewer than two rows
+    :data:`COLUMN_FIELDS` that hold their leading label start their values (from where the
+    recogniser read the first character after the label; the gender row's 民族 is no leading
+    label: its value is right of the column); None on a back, or where fewer than two rows
     tell."""
     if assignment.side != "front":
         return None
@@ -417,7 +420,7 @@ def value_column(assignment: Assignment) -> float | None:
     for name in COLUMN_FIELDS:
         rows = assignment.rows.get(name)
         if rows:
-            box = value_box(rows[0], FIELD_LABELS[name])
+            box = value_box(rows[0], FIELD_LABELS[name][:1])
             if box != rows[0].row.box:  # its label read: the value starts after it
                 starts.append(box.x0)
     return float(np.median(starts)) if len(starts) >= 2 else None
@@ -499,27 +502,53 @@ def _starts_labelled(line: TextLine) -> bool:
     return any(label_match(line, label) for labels in FIELD_LABELS.values() for label in labels)
 
 
-def value_rows(rows: Sequence[ReadRow], name: str) -> list[list[Box]]:
+def value_rows(rows: Sequence[ReadRow], name: str, column: float | None = None) -> list[list[Box]]:
     """The segments of a name's, address's or authority's ``rows`` that hold its value: the
-    first row's from where its value starts (its label, as read, left out), the next rows'
+    first row's from where its value starts (its label, as read, left out; with a character
+    misread, where the side's values' ``column`` says so: :func:`_value_segments`), the next
+    rows'
     that reach right of that start (a speck at the card's edge or a piece of a minority-script
     label in the label column, read as 3 or 4 before an address's next line, is no part of
-    it: the value's lines start at its column)."""
+    it: the value's lines start at its column); none that starts where the value cannot run
+    (:data:`~processor.card.template.VALUE_END_X`) and :data:`VALUE_GAP_CHARS` or more past
+    the segment before it (a speck in the portrait's column, on an outline cut at the card's
+    top, read 上 after a name)."""
     if not rows:
         return []
-    first = _value_segments(rows[0], name)
+    first = _value_segments(rows[0], name, column)
     start = first[0].x0 if first else 0.0
-    return [
+    out = [
         first,
         *([row.row.within(s, start) for s in row.row.segments if s.x1 > start] for row in rows[1:]),
     ]
+    return [_within_reach(segments, VALUE_END_X[name]) for segments in out]
 
 
-def _value_segments(row: ReadRow, name: str) -> list[Box]:
-    """``row``'s segments from where its value starts (its label, as read, left out)."""
+#: A value's segment this many characters or more past the one before it, where the value
+#: cannot run, is no part of it (:func:`value_rows`); a last 号 a little past a value's usual
+#: end is.
+VALUE_GAP_CHARS = 3.0
+
+
+def _within_reach(segments: list[Box], end: float) -> list[Box]:
+    kept = segments[:1]
+    for s in segments[1:]:
+        if s.x0 < end or s.x0 - kept[-1].x1 < VALUE_GAP_CHARS * char_width(s):
+            kept.append(s)
+    return kept
+
+
+def _value_segments(row: ReadRow, name: str, column: float | None = None) -> list[Box]:
+    """``row``'s segments from where its value starts: its label, as read, left out; where no
+    label is read, one read with a character wrong left of the side's values' ``column``
+    (:func:`~processor.read.assign.misread_label_end`; a watermark's character over 名 read
+    姓各申才华)."""
     start = value_box(row, FIELD_LABELS[name])
-    if start == row.row.box:  # no label read: the whole row
-        return list(row.row.segments)
+    if start == row.row.box:  # no label read
+        x0 = None if column is None else misread_label_end(row, FIELD_LABELS[name], column)
+        if x0 is None:
+            return list(row.row.segments)
+        start = dataclasses.replace(start, x0=x0)
     kept = [s for s in row.row.segments if s.x1 > start.x0]
     if kept and kept[0].x0 < start.x0:
         kept[0] = row.row.within(kept[0], start.x0, cut=True)

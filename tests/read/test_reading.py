@@ -189,6 +189,63 @@ def test_an_address_next_line_is_what_reaches_its_value_column(
     assert second == [next_row.row.segments[i] for i in kept]
 
 
+#: Where a front's values start (:func:`value_column`), for the tests below.
+COLUMN = 0.2
+
+
+@pytest.mark.parametrize(
+    ("row", "x0"),
+    [
+        # its label with a character misread (a watermark over 名: 姓各, 姓N), the row in the
+        # labels' column: the value from between the second and third characters read
+        (_segment_row(0.18, (0.08, 0.28, "姓各申才华")), 0.08 + 0.2 * 0.4),
+        (_segment_row(0.18, (0.08, 0.28, "姓N申才华")), 0.08 + 0.2 * 0.4),
+        (_segment_row(0.18, (0.08, 0.28, "健名申才华")), 0.08 + 0.2 * 0.4),
+        # ... no further than half a character past the second (a character not read
+        # between them)
+        (_segment_row(0.18, (0.08, 0.44, "姓各申才华")), 0.08 + 0.36 * 0.3 + 0.035 / CARD_ASPECT),
+        # its label's second character not read: the second read is the value's first,
+        # at the column (姓金霞琳): the whole row
+        (_segment_row(0.18, (0.08, 0.4, "姓金霞琳")), 0.08),
+        # a row right of the labels' column (an outline that cut the labels off: 名 is a
+        # name's second character here), or no label read at all: the whole row
+        (_segment_row(0.18, (0.14, 0.32, "李名扬")), 0.14),
+        (_segment_row(0.18, (0.02, 0.2, "徐骐")), 0.02),
+        # its label read: cut after it, whatever the column
+        (_segment_row(0.18, (0.08, 0.32, "姓名申才华")), 0.08 + 0.24 * 0.5 - 0.035 / CARD_ASPECT),
+    ],
+)
+def test_a_first_line_with_its_label_misread_starts_after_the_label(
+    row: ReadRow, x0: float
+) -> None:
+    ((first, *_),) = value_rows([row], "name", COLUMN)
+    assert first.x0 == pytest.approx(x0)
+
+
+def test_a_misread_label_is_told_only_by_the_values_column() -> None:
+    row = _segment_row(0.18, (0.08, 0.32, "姓各申才华"))
+    assert value_rows([row], "name") == [list(row.row.segments)]
+
+
+@pytest.mark.parametrize(
+    ("segments", "kept"),
+    [
+        # an outline cut at the card's top: a speck at its right edge, in the portrait's
+        # column, on the name's row (read 上 after 金泽帅)
+        (((0.06, 0.28, "姓名金泽帅"), (0.98, 0.998, "上")), 1),
+        # an address's last 号, a little past where a value usually ends: kept
+        (((0.06, 0.6, "住址青海省海北藏族自治州刚察县"), (0.62, 0.66, "号")), 2),
+    ],
+)
+def test_no_value_segment_stands_far_out_where_the_value_cannot_run(
+    segments: tuple[tuple[float, float, str], ...], kept: int
+) -> None:
+    row = _segment_row(0.05, *segments)
+    (value,) = value_rows([row], "address" if kept == 2 else "name")
+    assert len(value) == kept
+    assert VALUE_END_X["name"] < 0.62
+
+
 #: A recognition card (1280 x 807): a line 0.08 of its height is 0.0504 of its width.
 CARD_SHAPE = (807, 1280, 3)
 
@@ -240,6 +297,15 @@ def _labelled(cy: float, label: str, x0: float, value: str) -> tuple[ReadRow]:
         ),
         # one row alone does not tell
         ({"name": _labelled(0.17, "姓名", 0.25, "敏秋")}, None),
+        # ... nor does the gender row's 民族 (its value is right of the column), its 性别
+        # not read
+        (
+            {
+                "name": _labelled(0.17, "姓名", 0.2, "田蓉雪"),
+                "gender_race": (_segment_row(0.3, (0.2, 0.48, "女民族汉")),),
+            },
+            None,
+        ),
         # nor do rows whose label was not read
         (
             {
