@@ -32,6 +32,7 @@ from ..card.facts import (
 )
 from ..card.template import FIELD_LABELS
 from ..places import (
+    SURE,
     address_begins_known,
     authority_known,
     correct_address_prefix,
@@ -611,8 +612,9 @@ def digits_restored(text: str, chars: Sequence[CharCandidate]) -> str:
     """``text`` (an address, as parsed, ``chars`` the characters it was read from) with each
     letter of :data:`DIGIT_LOOKALIKES` that stands next to a digit (a hyphen between them or
     not) replaced by the digit it looks like, and any other letter in the number of a unit
-    counted with digits only (:data:`DIGITS_ONLY_UNITS`) by its digit runner-up, where the
-    recogniser gave that digit at least ``places.REAL`` there (the only such one,
+    counted with digits only (:data:`DIGITS_ONLY_UNITS`), or read unsurely between two
+    hyphens among digits (1-S-1702, 8 its runner-up at 0.15), by its digit runner-up, where
+    the recogniser gave that digit at least ``places.REAL`` there (the only such one,
     :func:`~processor.places.real_runner_up`)."""
     out = list(text)
     for i, (char, read) in enumerate(zip(text, chars, strict=True)):
@@ -624,9 +626,16 @@ def digits_restored(text: str, chars: Sequence[CharCandidate]) -> str:
             if any(c.isdigit() for c in beside) and real_runner_up(read.ranked(), digit.__eq__):
                 out[i] = digit
             continue
-        if _COUNTED.match(text, i):
+        if _COUNTED.match(text, i) or (
+            i >= 2 and _HYPHENATED.match(text, i - 2) and read.prob < SURE
+        ):
             out[i] = real_runner_up(read.ranked(), str.isdigit) or char
     return "".join(out)
+
+
+#: A letter between two hyphens with a digit on each side (1-S-1702: building, unit, room),
+#: matched from the digit before it.
+_HYPHENATED = re.compile(r"\d-[A-Za-z]-\d")
 
 
 #: What an address prints right after a number: the unit it counts (70号, 1603室, 2组, 474弄,

@@ -506,13 +506,12 @@ def value_rows(rows: Sequence[ReadRow], name: str, column: float | None = None) 
     """The segments of a name's, address's or authority's ``rows`` that hold its value: the
     first row's from where its value starts (its label, as read, left out; with a character
     misread, where the side's values' ``column`` says so: :func:`_value_segments`), the next
-    rows'
-    that reach right of that start (a speck at the card's edge or a piece of a minority-script
-    label in the label column, read as 3 or 4 before an address's next line, is no part of
-    it: the value's lines start at its column); none that starts where the value cannot run
-    (:data:`~processor.card.template.VALUE_END_X`) and :data:`VALUE_GAP_CHARS` or more past
-    the segment before it (a speck in the portrait's column, on an outline cut at the card's
-    top, read 上 after a name)."""
+    rows' that reach right of that start (a speck at the card's edge or a piece of a
+    minority-script label in the label column, read as 3 or 4 before an address's next line,
+    is no part of it: the value's lines start at its column); none that starts where the
+    value cannot run (:data:`~processor.card.template.VALUE_END_X`) and
+    :data:`VALUE_GAP_CHARS` or more past the segment before it (a speck in the portrait's
+    column, on an outline cut at the card's top, read 上 after a name)."""
     if not rows:
         return []
     first = _value_segments(rows[0], name, column)
@@ -531,6 +530,8 @@ VALUE_GAP_CHARS = 3.0
 
 
 def _within_reach(segments: list[Box], end: float) -> list[Box]:
+    """A row's value ``segments`` without those that start past ``end`` far from the one
+    before them (:data:`VALUE_GAP_CHARS`)."""
     kept = segments[:1]
     for s in segments[1:]:
         if s.x0 < end or s.x0 - kept[-1].x1 < VALUE_GAP_CHARS * char_width(s):

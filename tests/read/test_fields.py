@@ -852,6 +852,12 @@ def _read_as(text: str, doubts: dict[int, tuple[float, str, float]]) -> tuple[Ch
         ("前进村T组", {3: (0.57, "7", 0.32)}, "前进村7组"),
         ("城关镇S队", {3: (0.6, "5", 0.3)}, "城关镇5队"),
         ("长乐路1Z弄", {4: (0.6, "2", 0.3)}, "长乐路12弄"),
+        # a letter read unsurely between two hyphens among digits: building, unit, room
+        ("南京北路412号1-S-1702", {10: (0.85, "8", 0.15)}, "南京北路412号1-8-1702"),
+        # ... but one read surely (a building's letter), or not between two numbers
+        ("南京北路412号1-A-1702", {10: (0.95, "4", 0.05)}, "南京北路412号1-A-1702"),
+        ("南京北路412号S-1702", {8: (0.85, "8", 0.15)}, "南京北路412号S-1702"),
+        ("南京北路412号1-S", {10: (0.85, "8", 0.15)}, "南京北路412号1-S"),
         # ... where the digit is real (and the only one)
         ("前进村T组", {3: (0.9, "7", 0.02)}, "前进村T组"),
         ("前进村T组", {3: (0.57, "工", 0.32)}, "前进村T组"),
