@@ -726,11 +726,35 @@ def _from_others(
     return None
 
 
+#: Other readings that must read a name or address alike for it to stand in for one the
+#: best reading did not read (:func:`completed`): text one outline reads may be any line.
+AGREED_READINGS = 2
+
+
+def _agreed(best: CardReading, readings: list[CardReading], name: str) -> fp.Field | None:
+    """The value of ``name`` the other readings of ``best``'s side read, where at least
+    :data:`AGREED_READINGS` of them read it and all those that read one read the same."""
+    found = [
+        field
+        for other in readings
+        if other is not best and other.side == best.side
+        for field in [other.fields.get(name)]
+        if field is not None and field.value is not None
+    ]
+    if len(found) >= AGREED_READINGS and len({field.value for field in found}) == 1:
+        return found[0]
+    return None
+
+
 def completed(best: CardReading, readings: list[CardReading]) -> CardReading:
     """``best`` with its failed fields that have a real check (not name or address, which
     almost any text passes) taken from another reading of the same side that validated
-    them; an issuing authority or an address that names no known place (:data:`PLACED`)
-    taken from one that does (a character misread past what its runner-ups correct:
+    them; a name or address it did not read at all, from the others where
+    :data:`AGREED_READINGS` of them read it alike and none otherwise (a bilingual front
+    whose 姓 stands below 名: the outline that read the number did not read the name,
+    four others read 魏惠月 and no number); an issuing authority or an address that names
+    no known place (:data:`PLACED`) taken from one that does (a character misread past what
+    its runner-ups correct:
     马山首公安局 on one outline, 马山县公安局 on another; an address's first line read as 盟
     on one, 江西省抚州市资溪县 on another); a front is cross-checked against its id number
     again."""
@@ -738,6 +762,8 @@ def completed(best: CardReading, readings: list[CardReading]) -> CardReading:
     for name, found in best.fields.items():
         if not found.ok and name not in fp.WEAK_FIELDS:
             fields[name] = _from_others(best, readings, name) or found
+        elif found.value is None and name in fp.WEAK_FIELDS:
+            fields[name] = _agreed(best, readings, name) or found
     for name, (known, tail) in PLACED.items():
         own = fields.get(name)
         if own is None or own.value is None or known(own.value):

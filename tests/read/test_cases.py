@@ -138,3 +138,13 @@ def test_a_name_keeps_a_first_character_the_line_recogniser_lacks(
     sample = make_sample("rare", index, seed=seed)
     assert sample.expected["name"].startswith("禚")
     assert _read(processor, sample) == ("200", sample.expected)
+
+
+@pytest.mark.e2e
+def test_a_name_no_best_reading_read_is_taken_where_other_readings_agree(processor: Any) -> None:
+    # a tuned bench photo (seed 23, photo 130): a bilingual front whose 姓 stands below 名; the
+    # outline whose reading validated the id number read no name, four others read 魏惠月
+    # and no number (was 204)
+    sample = make_sample("photo", 130, seed=23)
+    assert sample.expected["name"] == "魏惠月"
+    assert _read(processor, sample) == ("200", sample.expected)

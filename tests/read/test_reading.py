@@ -93,6 +93,26 @@ def test_completed_fills_checked_fields_from_other_readings(
     assert {name: merged.fields[name].value for name in expected} == expected
 
 
+@pytest.mark.parametrize(
+    ("others", "expected"),
+    [
+        # two other readings read the name alike: it stands in for the one not read
+        (["魏惠月", "魏惠月"], "魏惠月"),
+        (["魏惠月", None, "魏惠月"], "魏惠月"),
+        # one alone, or two that disagree, do not
+        (["魏惠月"], None),
+        (["魏惠月", "魏惠丹"], None),
+        (["魏惠月", "魏惠月", "贾增学"], None),
+    ],
+)
+def test_completed_takes_a_name_not_read_where_other_readings_agree(
+    others: list[str | None], expected: str | None
+) -> None:
+    best = front({**FULL, "name": None})
+    merged = completed(best, [best, *(front({**FULL, "name": n}) for n in others)])
+    assert merged.fields["name"].value == expected
+
+
 def back(issued_by: str | None) -> CardReading:
     fields = {
         "issued_by": Field(issued_by, 0.9) if issued_by else MISSING,
