@@ -343,7 +343,10 @@ def parse_race(line: TextLine | None) -> Field:
     if known is not None:
         return Field(known, line.score)
     if _RACE_PASSTHROUGH.match(text) and line.score >= _MIN_CLEAN_SCORE:
-        return Field(text, line.score)
+        # a listed name, then a blank, then words ending in 人 (汉 示例图人: a watermark's
+        # words after the value): the listed name; a value off the list is one word
+        listed = _listed_before_blank(line.text)
+        return Field(listed or text, line.score)
     if not labelled:
         # the label itself unreadable (民族 read as 健旗): the row ends with the value, so
         # the longest ethnicity that ends it, after the gender and at least a character;
@@ -361,6 +364,17 @@ def parse_race(line: TextLine | None) -> Field:
 
 #: A value found without its label is trusted this much less.
 UNLABELLED = 0.8
+
+
+def _listed_before_blank(text: str) -> str | None:
+    """The ethnicity of the 56 (or an old alias's) that follows the 民族 label in ``text``
+    (as read, blanks kept) and ends its word; None where the word after the label is none."""
+    for word in text.split():
+        if "民族" in word:
+            value = word.split("民族", 1)[1]
+            value = ETHNICITY_ALIASES.get(value, value)
+            return value if value in ETHNICITIES else None
+    return None
 
 
 def _ethnicity_ending(text: str) -> str | None:
@@ -768,9 +782,15 @@ def parse_issuer(line: TextLine | None) -> Field:
     overlaid = _known_from(text, range(1, OVERLAY_CHARS + 1))
     if overlaid is not None:
         return Field(overlaid, CORRECTED)
-    if not ISSUER_RE.match(text):
+    if not ISSUER_RE.match(_LABEL_PART.sub("", text)):
+        # (签发 公安局: what stands before 公安局 is the label's, the place's characters not
+        # read: no authority)
         return MISSING
     return Field(text, line.score)
+
+
+#: Two or more of the label 签发机关's characters in a row: no place name starts so.
+_LABEL_PART = re.compile("^(?:签发机关|签发机|发机关|签发|发机|机关)")
 
 
 #: At most this many characters read before an authority are taken for an overlay's (a

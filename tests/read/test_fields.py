@@ -170,6 +170,11 @@ def test_parse_issuer_drops_the_gap_after_its_label(text: str, expected: str) ->
         (["住址浙江省温州市鹿城区八—", "路766号"], "浙江省温州市鹿城区八一路766号"),
         (["住址河南省郑州市五——东路1号"], "河南省郑州市五一东路1号"),
         (["住址北京市朝阳区8-2号"], "北京市朝阳区8-2号"),  # between digits: a printed hyphen
+        # a county of 15 characters: its province is no label's residue
+        (
+            ["住址甘肃省临夏回族自治州积", "石山保安族东乡族撒拉族", "自治县龙泉街道陈家村3组"],
+            "甘肃省临夏回族自治州积石山保安族东乡族撒拉族自治县龙泉街道陈家村3组",
+        ),
         (["住址广西壮族白治区南宁市"], "广西壮族自治区南宁市"),
         # the label's 住 misread after a watermark's characters (他用往址): from the label on
         (
@@ -212,6 +217,11 @@ def test_parse_address_reads_dashes_after_chinese_as_yi(lines: list[str], expect
         ("男民族毛难", "男", "毛南"),
         ("男民族崩龙", "男", "德昂"),
         ("女民族穿青人", "女", "穿青人"),
+        # a watermark's words after the value, a blank between them: the listed value
+        ("性别 安列民族汉 示例图人", None, "汉"),
+        ("男民族回 样本人", "男", "回"),
+        # ... but a value off the list is one word
+        ("男民族革家人", "男", "革家人"),
         ("男民族火星", "男", None),
         ("民族汉", None, "汉"),
         ("", None, None),
@@ -319,6 +329,9 @@ def test_parse_address_joins_lines_and_strips_label() -> None:
         ("仅供办理业务宁津县公安局", "仅供办理业务宁津县公安局"),
         ("南京市玄武区", None),
         ("公安局", None),
+        # the label's characters before 公安局, the place's not read: no authority
+        ("签发 公安局", None),
+        ("签发机公安局", None),
     ],
 )
 def test_parse_issuer(text: str, expected: str | None) -> None:
