@@ -234,11 +234,13 @@ class _Known:
 
     strings: frozenset[str]
     prefixes: frozenset[str]
+    #: The longest string's length (25: 甘肃省临夏回族自治州积石山保安族东乡族撒拉族自治县).
+    longest: int
 
 
 def _known(strings: frozenset[str]) -> _Known:
     prefixes = frozenset(s[:k] for s in strings for k in range(1, len(s) + 1))
-    return _Known(strings, prefixes)
+    return _Known(strings, prefixes, max(map(len, strings), default=0))
 
 
 @functools.cache
@@ -376,7 +378,7 @@ def address_begins_known(text: str) -> bool:
     """Whether ``text`` begins with a known place as addresses begin with one (province +
     prefecture + county, or one of the first two left out)."""
     known = _known_address_prefixes()
-    return any(text[:k] in known.strings for k in range(2, min(len(text), 24) + 1))
+    return any(text[:k] in known.strings for k in range(2, min(len(text), known.longest) + 1))
 
 
 #: At most this many characters of a province's name are looked for as read (西壮族自治区).

@@ -369,3 +369,17 @@ def test_load_builds_every_table_a_lookup_uses() -> None:
 )
 def test_real_runner_up(ranked: list[tuple[str, float]], expected: str | None) -> None:
     assert places.real_runner_up(ranked, "逄訾柴".__contains__) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "known"),
+    [
+        ("河南省南阳市淅川县城关镇", True),
+        ("南阳市淅川县城关镇", True),
+        # the longest beginning there is (25 characters): a county of 15
+        ("甘肃省临夏回族自治州积石山保安族东乡族撒拉族自治县龙泉街道陈家村3组", True),
+        ("苏州工业园区星海街", False),
+    ],
+)
+def test_address_begins_known(text: str, known: bool) -> None:
+    assert places.address_begins_known(text) is known
