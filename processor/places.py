@@ -12,7 +12,7 @@ historical. This module answers three questions with it:
   (``correct_authority``, ``correct_address_prefix``), only where exactly one real place fits.
 
 The known places and authorities are a prior, never a gate: a read that fits none is kept as
-read by the caller. Pure standard library; the tables are loaded once and cached.
+read by the caller. The tables are loaded once and cached (:func:`load`, at initialize).
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
+
+import numpy as np
 
 #: One entry per printed character, in reading order: the recogniser's candidates for it,
 #: best first, as (character, probability); the first is what was read.
@@ -349,29 +351,54 @@ def _guessed(cands: Candidates) -> list[str]:
     0.59 with no 感 among its runner-ups and 孝 a runner-up of both 学, is only
     孝感市公安局孝南分局 (孝, 孝, 南 fit). One place character alone (淅 of 淅川县公安局, where
     川 is the only other) is no evidence of which place it is."""
-    options = _options(cands)
-    unsure = {k for k, ranked in enumerate(cands) if ranked and ranked[0][1] < GUESSED}
-    found = []
-    for text in _authorities_by_length().get(len(cands), ()):
-        missed = [
-            k
-            for k, (ch, (top, alts)) in enumerate(zip(text, options, strict=True))
-            if ch != top and ch not in alts
-        ]
-        if len(missed) != 1 or missed[0] not in unsure or text[missed[0]] in _FORM_CHARS:
-            continue
-        support = sum(ch not in _FORM_CHARS for k, ch in enumerate(text) if k != missed[0])
-        if support >= GUESS_SUPPORT:
-            found.append(text)
-    return found
+    same_length = _authorities_by_length().get(len(cands))
+    if same_length is None:
+        return []
+    # where each known authority's character is one the read allows (every position at once)
+    fits = np.stack(
+        [
+            np.isin(same_length.codes[:, k], [ord(c) for c in (top, *alts)])
+            for k, (top, alts) in enumerate(_options(cands))
+        ],
+        axis=1,
+    )
+    unsure = np.array([bool(ranked) and ranked[0][1] < GUESSED for ranked in cands])
+    # one miss, at a character read unsurely that names a place, and enough place characters
+    # besides it (the missed one is a place character, so one fewer than the string holds)
+    one_miss = (~fits).sum(axis=1) == 1
+    missed = np.argmin(fits, axis=1)
+    chosen = (
+        one_miss
+        & unsure[missed]
+        & same_length.place[np.arange(len(fits)), missed]
+        & (same_length.place.sum(axis=1) - 1 >= GUESS_SUPPORT)
+    )
+    return [same_length.texts[i] for i in np.flatnonzero(chosen)]
+
+
+@dataclass(frozen=True)
+class _SameLength:
+    """The known authorities of one length: as text, as code points (rows x characters), and
+    which of their characters name a place (not :data:`_FORM_CHARS`)."""
+
+    texts: tuple[str, ...]
+    codes: np.ndarray
+    place: np.ndarray
 
 
 @functools.cache
-def _authorities_by_length() -> Mapping[int, tuple[str, ...]]:
+def _authorities_by_length() -> Mapping[int, _SameLength]:
     by_length: dict[int, list[str]] = {}
     for text in sorted(_authority_index()[1]):
         by_length.setdefault(len(text), []).append(text)
-    return {n: tuple(texts) for n, texts in by_length.items()}
+    return {
+        n: _SameLength(
+            tuple(texts),
+            np.array([[ord(c) for c in t] for t in texts], dtype=np.uint32),
+            np.array([[c not in _FORM_CHARS for c in t] for t in texts], dtype=bool),
+        )
+        for n, texts in by_length.items()
+    }
 
 
 def address_begins_known(text: str) -> bool:
