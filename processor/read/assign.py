@@ -201,7 +201,7 @@ def misread_label(line: TextLine) -> tuple[str, float] | None:
         return None
     found: list[tuple[bool, str]] = []  # (the character in place read as itself, label)
     for label in ROW_LABELS:
-        first, second = _is(chars[0], label[0]), _is(chars[1], label[1])
+        first, second = _in_place(chars, label)
         if first != second:
             k = 0 if first else 1
             found.append((chars[k].char == label[k], label))
@@ -209,6 +209,12 @@ def misread_label(line: TextLine) -> tuple[str, float] | None:
     # 住's runner-up is 性 of 性别); two labels equally likely say neither
     labels = [label for read, label in found if read] or [label for _, label in found]
     return (labels[0], MISREAD_LABEL) if len(labels) == 1 else None
+
+
+def _in_place(chars: Sequence[CharCandidate], label: str) -> tuple[bool, bool]:
+    """Whether the first and the second of ``chars`` are the two-character ``label``'s own, at
+    their places (as read or as the runner-up of a character in doubt)."""
+    return _is(chars[0], label[0]), _is(chars[1], label[1])
 
 
 _ID_READS = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "x": "X"})
@@ -555,7 +561,7 @@ def misread_label_end(row: ReadRow, labels: Sequence[str], column: float) -> flo
         return None
     seg, chars = row.row.segments[0], _compact(row.lines[0].chars)
     if len(chars) < 3 or not any(
-        len(label) == 2 and (_is(chars[0], label[0]) or _is(chars[1], label[1])) for label in labels
+        len(label) == 2 and any(_in_place(chars, label)) for label in labels
     ):
         return None
     second, third = (seg.x0 + c.x * seg.width for c in chars[1:3])

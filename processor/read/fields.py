@@ -789,8 +789,23 @@ def parse_issuer(line: TextLine | None) -> Field:
     return Field(text, line.score)
 
 
-#: Two or more of the label 签发机关's characters in a row: no place name starts so.
-_LABEL_PART = re.compile("^(?:签发机关|签发机|发机关|签发|发机|机关)")
+#: Two or more of the label 签发机关's characters in a row (longest first): no place name
+#: starts so.
+_ISSUER_LABEL = FIELD_LABELS["issued_by"][0]
+_LABEL_PART = re.compile(
+    "^(?:"
+    + "|".join(
+        sorted(
+            {
+                _ISSUER_LABEL[i:j]
+                for i in range(len(_ISSUER_LABEL))
+                for j in range(i + 2, len(_ISSUER_LABEL) + 1)
+            },
+            key=lambda part: (-len(part), part),
+        )
+    )
+    + ")"
+)
 
 
 #: At most this many characters read before an authority are taken for an overlay's (a

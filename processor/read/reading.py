@@ -734,13 +734,11 @@ AGREED_READINGS = 2
 def _agreed(best: CardReading, readings: list[CardReading], name: str) -> fp.Field | None:
     """The value of ``name`` the other readings of ``best``'s side read, where at least
     :data:`AGREED_READINGS` of them read it and all those that read one read the same."""
-    found = [
-        field
-        for other in readings
-        if other is not best and other.side == best.side
-        for field in [other.fields.get(name)]
-        if field is not None and field.value is not None
-    ]
+    found = []
+    for other in readings:
+        field = other.fields.get(name) if other is not best and other.side == best.side else None
+        if field is not None and field.value is not None:
+            found.append(field)
     if len(found) >= AGREED_READINGS and len({field.value for field in found}) == 1:
         return found[0]
     return None
