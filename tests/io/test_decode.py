@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
+import pytest
+from PIL import Image
 
 from processor.io.decode import decode_image_with_transform
 from tests.conftest import exif_jpeg, stored_point
@@ -20,3 +24,26 @@ def test_transform_back_to_the_stored_grid() -> None:
         x, y = transform.to_original(float(xs.mean()) + 0.5, float(ys.mean()) + 0.5)
         ex, ey = stored_point(205, 105, 900, 600, orientation)
         assert abs(x - ex * scale) < 2 * scale and abs(y - ey * scale) < 2 * scale, orientation
+
+
+@pytest.mark.parametrize(
+    ("stored", "fmt", "decoded"),
+    [
+        ((4000, 3000), "JPEG", (2000, 1500)),  # a 12 MP phone frame: halved in the DCT, no resize
+        ((3000, 4000), "JPEG", (1500, 2000)),
+        ((8000, 6000), "JPEG", (2000, 1500)),  # quartered
+        ((3000, 2000), "JPEG", (2048, 1365)),  # halved would be under 1536: decoded whole, resized
+        ((2048, 1536), "JPEG", (2048, 1536)),  # never touched at the target
+        ((1000, 600), "JPEG", (1000, 600)),  # nor enlarged
+        ((4000, 3000), "PNG", (2048, 1536)),  # no DCT: resized
+    ],
+)
+def test_large_images_are_decoded_at_reduced_size(
+    stored: tuple[int, int], fmt: str, decoded: tuple[int, int]
+) -> None:
+    """The DCT scale is the smallest that keeps the long side at 1536 or more; then <= 2048."""
+    buf = io.BytesIO()
+    Image.new("RGB", stored, (200, 180, 160)).save(buf, fmt)
+    image, transform = decode_image_with_transform(buf.getvalue(), max_pixels=10**8, min_side=64)
+    assert (image.shape[1], image.shape[0]) == decoded == transform.decoded
+    assert image.flags["C_CONTIGUOUS"] and image.dtype == np.uint8
