@@ -14,9 +14,9 @@ import dataclasses
 import io
 import json
 import re
-import urllib.parse
 
 import multipart
+import numpy as np
 
 from ..errors import bad_request, too_large
 
@@ -31,10 +31,12 @@ IMAGE_MAGIC: tuple[bytes, ...] = (
 )
 
 _DATA_URI = re.compile(rb"^data:[\w.+/-]*(;[\w=.+-]+)*;base64,", re.IGNORECASE)
-_B64_CHARS = re.compile(rb"^[A-Za-z0-9+/]*={0,2}$")
 _B64_NORMALISE = bytes.maketrans(b" -_", b"++/")
 _B64_DROP = b"\t\n\r\f\v"
-_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_HEX = np.full(256, 255, np.uint8)  # hex digit -> its value; anything else 255
+_HEX[np.frombuffer(b"0123456789", np.uint8)] = np.arange(10)
+_HEX[np.frombuffer(b"abcdef", np.uint8)] = np.arange(10, 16)
+_HEX[np.frombuffer(b"ABCDEF", np.uint8)] = np.arange(10, 16)
 _MULTIPART_BOUNDARY = re.compile(rb"^--([^\r\n]{1,200})\r?\n")
 #: The extras a request may ask for in its ``options`` field, in the order their keys are
 #: added to ``data`` (see :mod:`processor.extras`).
@@ -130,28 +132,54 @@ def decode_base64(text: bytes, *, max_base64_bytes: int) -> bytes:
     text = text.translate(_B64_NORMALISE, _B64_DROP).rstrip(b"=")
     if not text:
         raise bad_request("field 'data' is empty")
-    if not _B64_CHARS.match(text) or len(text) % 4 == 1:
+    if len(text) % 4 == 1:
         raise bad_request("field 'data' is not valid base64")
-    try:
+    try:  # validate: the alphabet and padding are checked
         return base64.b64decode(text + b"=" * (-len(text) % 4), validate=True)
     except (binascii.Error, ValueError) as exc:
         raise bad_request("field 'data' is not valid base64") from exc
 
 
 def _parse_form(body: bytes) -> dict[str, bytes]:
+    """``application/x-www-form-urlencoded``, as ``urllib.parse.parse_qsl(strict_parsing=True)``
+    reads it, with the percent-decoding done in numpy (a phone photo's base64 has ~450,000
+    escaped ``+``, ``/`` and ``=``: 130 ms in ``urllib.parse.unquote_to_bytes``, 20 ms here)."""
     try:
-        text = body.decode("ascii")
-        if _BAD_PERCENT.search(text):
-            raise ValueError("bad percent-encoding")
-        pairs = urllib.parse.parse_qsl(
-            text, keep_blank_values=True, strict_parsing=True, encoding="utf-8", errors="strict"
-        )
+        body.decode("ascii")
+        pairs = []
+        for pair in body.split(b"&"):
+            name, eq, value = pair.partition(b"=")
+            if not eq:
+                raise ValueError("form field without '='")
+            value = _percent_decoded(value)
+            value.decode("utf-8")
+            pairs.append((_percent_decoded(name).decode("utf-8"), value))
     except (UnicodeDecodeError, ValueError) as exc:
         raise bad_request(
             "body is not a valid form: expected info=...&data=<base64> "
             "(application/x-www-form-urlencoded), JSON, multipart or an image"
         ) from exc
-    return _unique(((k, v.encode("utf-8")) for k, v in pairs), "form")
+    return _unique(pairs, "form")
+
+
+def _percent_decoded(text: bytes) -> bytes:
+    """``urllib.parse.unquote_to_bytes`` of a form value (``+`` is a space), vectorised;
+    a ``%`` not followed by two hex digits is a ValueError."""
+    chars = np.frombuffer(text.replace(b"+", b" "), np.uint8)
+    escapes = np.flatnonzero(chars == ord("%"))
+    if escapes.size == 0:
+        return chars.tobytes()
+    if escapes[-1] + 2 >= chars.size:
+        raise ValueError("bad percent-encoding")
+    high, low = _HEX[chars[escapes + 1]], _HEX[chars[escapes + 2]]
+    if max(high.max(), low.max()) > 15:
+        raise ValueError("bad percent-encoding")
+    decoded = chars.copy()
+    decoded[escapes] = high * 16 + low
+    keep = np.ones(chars.size, bool)
+    keep[escapes + 1] = False
+    keep[escapes + 2] = False
+    return decoded[keep].tobytes()
 
 
 def _parse_json(body: bytes) -> dict[str, bytes]:

@@ -8,9 +8,18 @@ import json
 import urllib.parse
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from processor.errors import ApiError, Code
-from processor.io.request import OPTIONS, decode_base64, is_image, parse_options, parse_request
+from processor.io.request import (
+    OPTIONS,
+    _parse_form,
+    decode_base64,
+    is_image,
+    parse_options,
+    parse_request,
+)
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4  # '+' and '/' appear in its base64
 B64 = base64.b64encode(PNG)
@@ -154,3 +163,25 @@ def test_options_in_every_body_format(scan_front: bytes) -> None:
     assert parse_request(scan_front, max_base64_bytes=LIMIT).options == ()
     with pytest.raises(ApiError):
         parse_request(json.dumps({"data": b64, "options": 3}).encode(), max_base64_bytes=LIMIT)
+
+
+@given(st.dictionaries(st.sampled_from(["info", "data", "options", "名"]), st.text(), min_size=1))
+def test_form_fields_decode_as_urllib_reads_them(fields: dict[str, str]) -> None:
+    """Every character, percent-escaped or ``+`` for a space, decodes as parse_qsl decodes it."""
+    body = urllib.parse.urlencode(fields).encode()
+    expected = dict(urllib.parse.parse_qsl(body.decode(), keep_blank_values=True))
+    assert {k: v.encode() for k, v in expected.items()} == _parse_form(body)
+
+
+@pytest.mark.parametrize(
+    "body", [b"data=%E5%90%8D+%e5%a7%93%2b%2F%3d", b"info=a+b&data=AB%2BC", b"data=", b"a=%41"]
+)
+def test_form_escapes_table(body: bytes) -> None:
+    expected = urllib.parse.parse_qsl(body.decode(), keep_blank_values=True, strict_parsing=True)
+    assert _parse_form(body) == {k: v.encode() for k, v in expected}
+
+
+@pytest.mark.parametrize("body", [b"data=%E5%90", b"data", b"data=a&&info=b", b"data=%4"])
+def test_malformed_forms_are_refused(body: bytes) -> None:
+    with pytest.raises(ApiError, match="not a valid form"):
+        _parse_form(body)
