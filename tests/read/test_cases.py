@@ -154,7 +154,7 @@ def test_a_name_no_best_reading_read_is_taken_where_other_readings_agree(process
 def test_a_small_card_among_pages_is_registered_around_its_rough_outline(processor: Any) -> None:
     # a tuned bench card (seed 23, hard 133): a back a sixth of the frame, turned on printed
     # pages; the whole-frame registration reads no anchor, registration around the segmenter's
-    # rough outline does (locate.NEAR_CANDIDATES; small_for_registration)
+    # rough outline does (locate.NEAR_CANDIDATES; see docs/decisions.md)
     sample = make_sample("hard", 133, seed=23)
     assert sample.expected["issued_by"] == "当阳市公安局"
     assert _read(processor, sample) == ("200", sample.expected)
