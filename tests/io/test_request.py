@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from processor.errors import ApiError, Code
 from processor.io.request import (
     OPTIONS,
-    _parse_form,
     decode_base64,
     is_image,
+    parse_form,
     parse_options,
     parse_request,
 )
@@ -170,7 +170,7 @@ def test_form_fields_decode_as_urllib_reads_them(fields: dict[str, str]) -> None
     """Every character, percent-escaped or ``+`` for a space, decodes as parse_qsl decodes it."""
     body = urllib.parse.urlencode(fields).encode()
     expected = dict(urllib.parse.parse_qsl(body.decode(), keep_blank_values=True))
-    assert {k: v.encode() for k, v in expected.items()} == _parse_form(body)
+    assert {k: v.encode() for k, v in expected.items()} == parse_form(body)
 
 
 @pytest.mark.parametrize(
@@ -178,10 +178,10 @@ def test_form_fields_decode_as_urllib_reads_them(fields: dict[str, str]) -> None
 )
 def test_form_escapes_table(body: bytes) -> None:
     expected = urllib.parse.parse_qsl(body.decode(), keep_blank_values=True, strict_parsing=True)
-    assert _parse_form(body) == {k: v.encode() for k, v in expected}
+    assert parse_form(body) == {k: v.encode() for k, v in expected}
 
 
 @pytest.mark.parametrize("body", [b"data=%E5%90", b"data", b"data=a&&info=b", b"data=%4"])
 def test_malformed_forms_are_refused(body: bytes) -> None:
     with pytest.raises(ApiError, match="not a valid form"):
-        _parse_form(body)
+        parse_form(body)
