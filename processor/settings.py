@@ -43,11 +43,11 @@ class Settings:
     #: onnxruntime intra-op threads per session run (the pools do not spin; the figures
     #: behind the defaults are in docs/decisions.md).
     intra_op_threads: int = 2
-    #: A request alone in the server runs on a second set of det and card_seg sessions tuned
-    #: for it: their pools spin within a run (and stop at its end) instead of sleeping.
-    #: Concurrent requests keep the sleeping pools, which leave the cores to each other. Both
-    #: share the recognisers (single-threaded sessions, a card's batches in
-    #: ``intra_op_threads`` lanes at once). Off: one set of sessions, less memory.
+    #: A request alone in the server runs on a second set of detector (text and anchors) and
+    #: card_seg sessions tuned for it: their pools spin within a run (and stop at its end)
+    #: instead of sleeping. Concurrent requests keep the sleeping pools, which leave the
+    #: cores to each other. Both share the recognisers (single-threaded sessions, a card's
+    #: batches in ``intra_op_threads`` lanes at once). Off: one set of sessions, less memory.
     solo_spin: bool = True
     #: The field recogniser's weights (PP-OCRv6 small: names, addresses, authorities):
     #: ``fp32``, or ``int8`` (its backbone's pointwise convs quantised per channel): ~25% less

@@ -74,13 +74,15 @@ class OcrEngine:
         with the field recogniser ``field_rec``) and card_seg when the manifest lists it
         (each sha256-checked).
 
-        ``solo``: for a request that has the machine to itself: the det and card_seg pools
-        spin within a run (:func:`~processor.ocr.runtime.session_options`)."""
+        ``solo``: for a request that has the machine to itself: the detectors' and card_seg's
+        pools spin within a run (:func:`~processor.ocr.runtime.session_options`)."""
         detector = TextDetector(
             open_session(model_dir, DETECTOR, intra_op_threads, spin=solo),
             unclip_ratio=DETECTOR_UNCLIP,
         )
-        anchors = TextDetector(open_session(model_dir, ANCHOR_DETECTOR, intra_op_threads))
+        anchors = TextDetector(
+            open_session(model_dir, ANCHOR_DETECTOR, intra_op_threads, spin=solo)
+        )
         if recognizers is None:
             recognizers = load_recognizers(model_dir, field_rec, lanes=intra_op_threads)
         segmenter = (
