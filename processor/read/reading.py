@@ -716,14 +716,23 @@ def _from_others(
     known: Callable[[str], bool] | None = None,
     ending: str = "",
 ) -> fp.Field | None:
-    """The first of ``readings`` of ``best``'s side whose ``name`` has a value, one ``known``
-    says names a known place (None: any) and that ends with ``ending``."""
-    for other in readings:
-        theirs = other.fields.get(name) if other.side == best.side else None
-        value = None if theirs is None else theirs.value
-        if value is not None and (known is None or known(value)) and value.endswith(ending):
+    """The first of the other ``readings`` of ``best``'s side whose ``name`` has a value, one
+    ``known`` says names a known place (None: any) and that ends with ``ending``."""
+    for theirs in _read_elsewhere(best, readings, name):
+        value = theirs.value or ""
+        if (known is None or known(value)) and value.endswith(ending):
             return theirs
     return None
+
+
+def _read_elsewhere(best: CardReading, readings: list[CardReading], name: str) -> list[fp.Field]:
+    """``name`` as the other readings of ``best``'s side read it (those that read a value)."""
+    found = []
+    for other in readings:
+        field = other.fields.get(name) if other is not best and other.side == best.side else None
+        if field is not None and field.value is not None:
+            found.append(field)
+    return found
 
 
 #: Other readings that must read a name or address alike for it to stand in for one the
@@ -734,11 +743,7 @@ AGREED_READINGS = 2
 def _agreed(best: CardReading, readings: list[CardReading], name: str) -> fp.Field | None:
     """The value of ``name`` the other readings of ``best``'s side read, where at least
     :data:`AGREED_READINGS` of them read it and all those that read one read the same."""
-    found = []
-    for other in readings:
-        field = other.fields.get(name) if other is not best and other.side == best.side else None
-        if field is not None and field.value is not None:
-            found.append(field)
+    found = _read_elsewhere(best, readings, name)
     if len(found) >= AGREED_READINGS and len({field.value for field in found}) == 1:
         return found[0]
     return None
@@ -758,10 +763,10 @@ def completed(best: CardReading, readings: list[CardReading]) -> CardReading:
     again."""
     fields = dict(best.fields)
     for name, found in best.fields.items():
-        if not found.ok and name not in fp.WEAK_FIELDS:
-            fields[name] = _from_others(best, readings, name) or found
-        elif found.value is None and name in fp.WEAK_FIELDS:
-            fields[name] = _agreed(best, readings, name) or found
+        if not found.ok:
+            # a name or address where others agree; a field with a real check from any other
+            taken = _agreed if name in fp.WEAK_FIELDS else _from_others
+            fields[name] = taken(best, readings, name) or found
     for name, (known, tail) in PLACED.items():
         own = fields.get(name)
         if own is None or own.value is None or known(own.value):
