@@ -408,6 +408,12 @@ def address_begins_known(text: str) -> bool:
     return any(text[:k] in known.strings for k in range(2, min(len(text), known.longest) + 1))
 
 
+def begins_with_province(text: str) -> bool:
+    """Whether ``text`` begins with a province's whole name (甘肃省, 广西壮族自治区, 北京市): an
+    address's first line, wherever it breaks."""
+    return any(text.startswith(p) for p in _provinces())
+
+
 #: At most this many characters of a province's name are looked for as read (西壮族自治区).
 PROVINCE_TAIL = 7
 

@@ -25,7 +25,7 @@ from .divisions import Place, authority, divisions
 from .fonts import font
 from .people import Person, draw_address, draw_person
 from .scenes import Sample, _corners, _jpeg, _tight
-from .styles import CardStyle, sample_style
+from .styles import SPECS, CardStyle, sample_style
 
 U8 = npt.NDArray[np.uint8]
 Quad = npt.NDArray[np.float64]
@@ -226,6 +226,30 @@ def uyghur_front() -> Sample:
     return _bilingual_front(138, "新疆维吾尔自治区", "uyghur", "noto_naskh", 520)
 
 
+#: The layout keys that place a front's rows down the card.
+ROW_PLACES: Final = ("name_y", "pitch_gender", "pitch_birth", "pitch_address")
+
+
+def low_bilingual_front() -> Sample:
+    """A bilingual Gansu front 420 px wide, a Tibetan line over every label and value, its
+    rows printed as low as the tuned family prints them: its address's first line far below
+    where the template expects it, its 住址 label too small to read. Its first line was
+    taken again from the label's place, and its start came back twice (甘肃省天水市武甘肃省
+    天水市武山县...; classes 6 and 7)."""
+    rng = _rng(301)
+    person = _without_hyphen(draw_person(rng, rare=False, province="甘肃省"), rng)
+    style = _style(
+        rng, "front", script="tibetan", faces={"minority": "noto_tibetan"}, art={"hologram": None}
+    )
+    low = {key: SPECS["tuned"].layout[key][1] for key in ROW_PLACES}
+    style = dataclasses.replace(style, layout={**style.layout, **low})
+    frame, quad = _card_image(person, style, rng, width=420)
+    note = "bilingual Gansu front 420 px wide, rows printed low, Tibetan over every row"
+    return _sample(
+        "case-low-bilingual", "front", person, _jpeg(frame, 90), quad=quad, note=note, style=style
+    )
+
+
 def hologram_number() -> Sample:
     """A front with a strong 中国CHINA hologram over the portrait and the id number."""
     rng = _rng(6)
@@ -417,6 +441,7 @@ CASES: Final[dict[str, Callable[[], Sample]]] = {
     "korean-front": korean_front,
     "tibetan-front": tibetan_front,
     "uyghur-front": uyghur_front,
+    "low-bilingual": low_bilingual_front,
     "hologram-number": hologram_number,
     "patterned-back": patterned_back,
     "watermark-stamp": watermark_stamp,
@@ -429,11 +454,19 @@ CASES: Final[dict[str, Callable[[], Sample]]] = {
 }
 
 
-def plain_card(side: str, n: int, *, race: str | None = None, place: str | None = None) -> Sample:
+def plain_card(
+    side: str,
+    n: int,
+    *,
+    race: str | None = None,
+    place: str | None = None,
+    value_face: str | None = None,
+    width: int = 1000,
+) -> Sample:
     """A clean card in the tuned family (a tight crop, no hologram, no second script) whose
     front prints ethnicity ``race`` or whose back is issued by the authority of division
     ``place`` (a code): the rows of the reader's tables of every ethnicity and of real
-    counties."""
+    counties. ``value_face``: the values set in that face; ``width``: the card's in pixels."""
     rng = _rng(1000 + n)
     person = _without_hyphen(draw_person(rng, rare=False), rng)
     ident = person.identity
@@ -444,8 +477,9 @@ def plain_card(side: str, n: int, *, race: str | None = None, place: str | None 
         where = _place(place)
         ident = dataclasses.replace(ident, issued_by=authority(where))
     person = dataclasses.replace(person, identity=ident, place=where, area=None)
-    style = _style(rng, side, art={"hologram": None}, script=None)
-    frame, quad = _card_image(person, style, rng, width=1000)
+    faces = {} if value_face is None else {"value": (value_face, "noto_sans")}
+    style = _style(rng, side, art={"hologram": None}, script=None, faces=faces)
+    frame, quad = _card_image(person, style, rng, width=width)
     note = f"plain {side}: {race or ident.issued_by}"
     return _sample(
         f"plain-{side}-{n}", side, person, _jpeg(frame, 92), quad=quad, note=note, style=style

@@ -383,3 +383,18 @@ def test_real_runner_up(ranked: list[tuple[str, float]], expected: str | None) -
 )
 def test_address_begins_known(text: str, known: bool) -> None:
     assert places.address_begins_known(text) is known
+
+
+@pytest.mark.parametrize(
+    ("text", "begins"),
+    [
+        ("甘肃省甘南藏族自治州卓", True),  # a first line broken mid-county
+        ("广西壮族自治区柳州市", True),
+        ("北京市", True),
+        ("甘南藏族自治州卓尼县", False),  # no province
+        ("西壮族自治区柳州市", False),  # a province's name cut
+        ("", False),
+    ],
+)
+def test_begins_with_province(text: str, begins: bool) -> None:
+    assert places.begins_with_province(text) is begins

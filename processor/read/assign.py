@@ -27,6 +27,7 @@ from ..card.template import (
     char_width,
 )
 from ..card.template import FRONT_LABELS as ROW_LABELS
+from ..places import begins_with_province
 from ..values import Box, CharCandidate, TextLine
 from .fields import validity_value
 
@@ -269,7 +270,10 @@ def content_score(field: str, row: ReadRow, index: int = 0) -> float:
     if field == "address":
         if cjk < 2 and index == 0:
             return 0.0
-        return (0.5 if cjk >= 4 else 0.0) + (1.0 if _PLACE_WORDS.search(text) else 0.0)
+        # a first line that begins with a province is the address wherever it is printed (a
+        # bilingual card's rows lower than ours, each under a line of its script)
+        known = PROVINCE_WEIGHT if index == 0 and begins_with_province(text) else 0.0
+        return (0.5 if cjk >= 4 else 0.0) + (1.0 if _PLACE_WORDS.search(text) else 0.0) + known
     if field == "issued_by":
         return 2.5 if _AUTHORITY.search(text) else 0.0
     if field == "valid_date":
@@ -279,6 +283,9 @@ def content_score(field: str, row: ReadRow, index: int = 0) -> float:
     raise ValueError(f"unknown field {field!r}")
 
 
+#: Weight of an address's first line that begins with a province's name
+#: (:func:`~processor.places.begins_with_province`).
+PROVINCE_WEIGHT = 1.5
 #: Weight of a printed label at a row's start, for its own field and against another's.
 LABEL_WEIGHT = 4.0
 OTHER_LABEL_PENALTY = 3.0

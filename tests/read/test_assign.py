@@ -126,7 +126,8 @@ def test_rows_below_are_expected_where_the_labels_above_place_them() -> None:
     does (and rows that merely fit do not move the template)."""
     low = [row(r.row.cy + 0.11, *(ln.text.removeprefix("住址") for ln in r.lines)) for r in FRONT]
     assert fields("front", low)["address"] == ["浙江省杭州市西湖区文三路", "1-4-401室"]
-    unlabelled = [row(0.52, "1982年9月25日"), row(0.64, "浙江省杭州市西湖区文三路")]
+    # (a line that begins with a province is the address wherever it stands: not this one)
+    unlabelled = [row(0.52, "1982年9月25日"), row(0.64, "杭州市西湖区文三路")]
     assert "address" not in fields("front", unlabelled)
 
 
@@ -166,6 +167,23 @@ def test_assign_places_unlabelled_rows_by_what_they_say() -> None:
         "address": ["浙江省杭州市西湖区文三路"],
         "id_no": ["330106198209250013"],
     }
+
+
+def test_an_address_that_begins_with_a_province_is_found_below_the_template_place() -> None:
+    # a small bilingual card (a line of its script over every row) with no label read: its
+    # rows sit lower than the template's places; the address's first line breaks mid-county
+    low = [
+        row(0.19, "巴桑白玛", x0=0.21),
+        row(0.34, "女藏", x0=0.21),
+        row(0.49, "1973年8月6日", x0=0.21),
+        row(0.65, "甘肃省甘南藏族自治州卓", x0=0.21),
+        row(0.714, "尼县花园街221号", x0=0.21),
+        row(0.845, "130403197308063289", x0=0.35),
+    ]
+    assert fields("front", low)["address"] == ["甘肃省甘南藏族自治州卓", "尼县花园街221号"]
+    # the same line not beginning with a province is not taken so far from its place
+    unplaced = [*low[:3], row(0.65, "甘南藏族自治州卓", x0=0.21), *low[4:]]
+    assert "address" not in fields("front", unplaced)
 
 
 BACK = [
