@@ -6,6 +6,7 @@ import dataclasses
 import functools
 from pathlib import Path
 
+from ..card.facts import ETHNICITIES
 from ..card.segmenter import MODEL_NAME as CARD_SEG_MODEL
 from ..card.segmenter import CardSegmenter
 from ..ocr.detect import TextDetector
@@ -21,7 +22,7 @@ from ..ocr.runtime import (
     TRADITIONAL,
     open_session,
 )
-from .fields import HYPHENS, NOT_PRINTED, WITHIN_ALPHABETS
+from .fields import HYPHENS, NOT_PRINTED, WITHIN_ALPHABETS, stand_ins
 
 #: The manifest entries the service loads (what a deployment ships): the detectors, both
 #: recognisers (the field one in fp32 and int8, chosen per CPU), the card segmenter and the
@@ -59,6 +60,13 @@ class OcrEngine:
         Hangul, :data:`~processor.read.fields.NOT_PRINTED`): what text fields are read
         within."""
         return self.field_recognizer.characters - NOT_PRINTED
+
+    @functools.cached_property
+    def stand_in_ethnicities(self) -> frozenset[str]:
+        """The ethnicities the line recogniser may read in place of one it cannot spell
+        (:func:`~processor.read.fields.stand_ins`: 仡佬 for 仫佬): read by it, the 民族 row is
+        read again by the field recogniser."""
+        return stand_ins(ETHNICITIES, self.recognizer.characters)
 
     @classmethod
     def load(

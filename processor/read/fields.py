@@ -366,6 +366,23 @@ def parse_race(line: TextLine | None) -> Field:
 UNLABELLED = 0.8
 
 
+def stand_ins(values: Iterable[str], characters: frozenset[str]) -> frozenset[str]:
+    """The ``values`` a recogniser that reads ``characters`` may read in place of another it
+    cannot spell: those it can, one character from a value of the same length that has a
+    character it lacks (仡佬 for 仫佬 where it lacks 仫). Such a read is no proof."""
+    listed = list(values)
+    unspellable = [v for v in listed if not set(v) <= characters]
+    return frozenset(
+        v
+        for v in listed
+        if set(v) <= characters
+        and any(
+            len(u) == len(v) and sum(a != b for a, b in zip(u, v, strict=True)) == 1
+            for u in unspellable
+        )
+    )
+
+
 def _listed_before_blank(text: str) -> str | None:
     """The ethnicity of the 56 (or an old alias's) that follows the 民族 label in ``text``
     (as read, blanks kept) and ends its word; None where the word after the label is none."""
@@ -1096,6 +1113,7 @@ __all__ = [
     "parse_validity",
     "read_surely",
     "reconcile_front",
+    "stand_ins",
     "strip_label",
     "unless_unread",
     "unread_gap",

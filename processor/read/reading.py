@@ -93,8 +93,10 @@ class FieldRead:
 #: leaves a blank for. Not a name: it reads a rare surname as its common look-alike surely
 #: (仉 read 仇 at 0.93). The number and dates: the line recogniser within their characters
 #: (their labels' too, which a crop may hold). The gender and 民族 row: the line recogniser
-#: within its characters, the field one where that does not validate (仫佬, a passthrough
-#: value such as 穿青人 outside the list).
+#: within its characters, the field one where that does not validate (a passthrough value
+#: such as 穿青人 outside the list) or reads an ethnicity the line recogniser may read for
+#: one it cannot spell (仡佬 for 仫佬:
+#: :attr:`~processor.read.engine.OcrEngine.stand_in_ethnicities`).
 FIELD_READS: dict[str, FieldRead] = {
     "name": FieldRead("field"),
     "address": FieldRead("field", first="line"),
@@ -171,9 +173,13 @@ def read_outline(
         for name, read in FIELD_READS.items()
         if read.again is not None
         and assignment.rows.get(name)
-        and not all(parsed[f].ok for f in ROW_FIELDS.get(name, (name,)) if f in parsed)
+        and not all(
+            parsed[f].ok and parsed[f].value not in engine.stand_in_ethnicities
+            for f in ROW_FIELDS.get(name, (name,))
+            if f in parsed
+        )
     ]
-    if failed:  # a second opinion on the rows that did not validate
+    if failed:  # a second opinion on the rows that did not validate (or read a stand-in)
         again = field_lines(card, assignment, engine, only=failed, again=True)
         lines.update(without_overlay_text(again, overlaid))
         parsed = second_opinion(parsed, parse_rows(side, lines), failed)

@@ -134,6 +134,7 @@ class OcrService:
         blank = np.full((DET_SIZE[1], DET_SIZE[0], 3), 255, np.uint8)
         engines = [e for e in (self.engine, self.solo_engine) if e is not None]
         for engine in engines:
+            _ = engine.printed, engine.stand_in_ethnicities  # made once, not by a request
             engine.detector(blank)
             engine.anchor_detector(blank)
             if engine.segmenter is not None:

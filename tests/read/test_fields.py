@@ -232,6 +232,23 @@ def test_parse_gender_and_race(text: str, gender: str | None, race: str | None) 
     assert fp.parse_race(line(text)).value == race
 
 
+@pytest.mark.parametrize(
+    ("values", "characters", "expected"),
+    [
+        # 仫 out of the dictionary: 仡佬, a character from 仫佬, may be read for it
+        (("仫佬", "仡佬", "汉", "布依"), "仡佬汉布依", {"仡佬"}),
+        # every character readable: no value stands in for another
+        (("仫佬", "仡佬", "汉"), "仫仡佬汉", set()),
+        # a character away only at the same length (佬 alone is no stand-in for 仫佬)
+        (("仫佬", "佬", "汉"), "佬汉", set()),
+        # two characters away is not one
+        (("仫佬", "汉族"), "汉族", set()),
+    ],
+)
+def test_stand_ins(values: tuple[str, ...], characters: str, expected: set[str]) -> None:
+    assert fp.stand_ins(values, frozenset(characters)) == expected
+
+
 def test_parse_race_label_misread_with_zu_as_runner_up() -> None:
     assert fp.parse_race(line("女民挟汉", alts={2: "族"})) == fp.Field("汉", 0.99)
     # without the runner-up the label is unread: the value found without it counts less
