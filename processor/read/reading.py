@@ -173,10 +173,9 @@ def read_outline(
         for name, read in FIELD_READS.items()
         if read.again is not None
         and assignment.rows.get(name)
-        and not all(
-            parsed[f].ok and parsed[f].value not in engine.stand_in_ethnicities
-            for f in ROW_FIELDS.get(name, (name,))
-            if f in parsed
+        and (
+            not all(parsed[f].ok for f in ROW_FIELDS.get(name, (name,)) if f in parsed)
+            or (name == "gender_race" and parsed["race"].value in engine.stand_in_ethnicities)
         )
     ]
     if failed:  # a second opinion on the rows that did not validate (or read a stand-in)
