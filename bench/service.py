@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,6 +116,7 @@ class ServerProcess:
         worker_threads: int,
         intra_op_threads: int,
         python: str = sys.executable,
+        environment: Mapping[str, str] | None = None,
     ) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -130,6 +131,7 @@ class ServerProcess:
             MALLOC_ARENA_MAX=env.get("MALLOC_ARENA_MAX", "2"),
             PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
         )
+        env.update(environment or {})
         env.pop("IDCARD_OCR_TOKEN", None)
         self.log_path = log_path
         log_path.parent.mkdir(parents=True, exist_ok=True)

@@ -113,6 +113,16 @@ class Figures:
             "problems": self.problems[:10],
         }
 
+    def merge(self, other: Figures) -> None:
+        """Add another run's counts (of the same bodies) to these."""
+        self.served += other.served
+        self.errors += other.errors
+        self.dropped += other.dropped
+        self.busy += other.busy
+        self.latencies_ms += other.latencies_ms
+        self.codes.update(other.codes)
+        self.problems += other.problems
+
 
 def check_answer(body: Body, status: int, text: str) -> str | None:
     """What is wrong with an answer, or None."""

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bench.service import ServerProcess, form_body
-from bench.soak import mix, rss_bytes, run, warm_up
+from bench.soak import Figures, mix, rss_bytes, run, warm_up
 from processor.serve.eas import IdCardProcessor
 from processor.serve.service import OcrService
 from processor.settings import Settings
@@ -20,33 +20,51 @@ from tests.conftest import FIGURES
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
+#: Rounds of the mix (8 x its bodies each) after the warm-up, the idle RSS taken after each.
+ROUNDS = 4
+
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     log = tmp_path_factory.mktemp("load") / "server.log"
-    with ServerProcess(log, worker_threads=2, intra_op_threads=1) as server:
+    # Blocks of 256 KiB and more are mapped and unmapped by themselves, so the RSS of an idle
+    # server follows the memory it still holds: by default malloc keeps what frames and
+    # tensors freed, and the idle RSS swings by a third with what was last in flight
+    # (measured: ±1% between rounds with this, ±30% without). docs/DEPLOY.md offers the same
+    # setting to instances short of memory.
+    environment = {"MALLOC_MMAP_THRESHOLD_": "262144"}
+    with ServerProcess(
+        log, worker_threads=2, intra_op_threads=1, environment=environment
+    ) as server:
         server.wait_healthy()
         yield server
 
 
 def test_mixed_load_has_no_errors_and_flat_memory(served: ServerProcess) -> None:
+    """No errors under load, and no leak: the idle RSS after the last round is that after the
+    first (which takes up what the warm-up left)."""
     bodies = mix()
-    before = warm_up(served.url, served.proc.pid, bodies, clients=4)
-    figures = run(served.url, bodies, clients=4, requests_total=8 * len(bodies))
-    after = rss_bytes(served.proc.pid)
+    pid = served.proc.pid
+    warm_up(served.url, pid, bodies, clients=4)
+    figures = Figures(inputs=len(bodies))
+    idle: list[int] = []
+    for _ in range(ROUNDS):
+        figures.merge(run(served.url, bodies, clients=4, requests_total=8 * len(bodies)))
+        idle.append(rss_bytes(pid) or 0)
     summary = figures.summary()
-    assert before and after
-    growth = after / before - 1
     FIGURES["load"] = {
         **{k: v for k, v in summary.items() if k != "problems"},
-        "rss_before_mib": round(before / 2**20, 1),
-        "rss_after_mib": round(after / 2**20, 1),
+        "idle_rss_mib": [round(r / 2**20, 1) for r in idle],
     }
+    assert idle[0] > 0
     assert figures.errors == 0, summary["problems"]
     assert figures.dropped == 0
-    assert figures.served == 8 * len(bodies)
-    assert set(figures.codes) <= {"200", "201", "-1"} and figures.codes["200"] >= 8 * 4
-    assert growth < 0.05, f"RSS grew {growth:.1%} after warm-up"
+    assert figures.served == ROUNDS * 8 * len(bodies)
+    assert set(figures.codes) <= {"200", "201", "-1"} and figures.codes["200"] >= ROUNDS * 8 * 4
+    growth = idle[-1] / idle[0] - 1
+    assert growth < 0.05, (
+        f"the idle RSS grew {growth:.1%} in {ROUNDS - 1} rounds: {FIGURES['load']}"
+    )
 
 
 def test_full_queue_is_answered_busy_at_once(scan_front: bytes) -> None:
