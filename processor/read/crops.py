@@ -453,6 +453,58 @@ def trailing_ink(line: np.ndarray, text_end: int) -> int:
     return min(len(inked), end + height // 8) if end else 0
 
 
+#: A hyphen's ink spans at most this share of the height of the digit beside it (in the bench's
+#: faces 0.05-0.17; the end of a 4's bar, where the stroke above meets it, 0.26-0.45) ...
+FLAT_MARK = 0.3
+#: ... across the middle of it (its centre within this band, from the digit's top: 0.47-0.62)
+HYPHEN_BAND = (0.3, 0.7)
+#: ... for at least this share of the digit's height (a hyphen is 0.3-0.8 of it wide; a digit's
+#: own flat ends, a 0's sides or a 7's top, are narrower, higher or lower).
+HYPHEN_WIDTH = 0.2
+
+
+def hyphen_beside(line: np.ndarray, x: float, *, before: bool) -> bool:
+    """Whether the BGR ``line`` crop prints a hyphen within a character's width before (or
+    after) the digit whose ink holds ``x`` (a share of the crop's width; the ink starting
+    right of it where ``x`` is in a gap), touching it or apart: columns of ink (darker than
+    Otsu's threshold) as flat and as central as :data:`FLAT_MARK`, :data:`HYPHEN_BAND` and
+    :data:`HYPHEN_WIDTH` say. True where no ink is found at or right of ``x``."""
+    gray = cv2.cvtColor(line, cv2.COLOR_BGR2GRAY)
+    threshold, _ = _otsu(gray)
+    ink = gray < threshold
+    inked = np.asarray(ink.any(axis=0))
+    runs = _runs(inked)
+    at = int(x * line.shape[1])
+    mine = [r for r in runs if r[1] > at]
+    if not mine:
+        return True
+    start, end = mine[0]
+    rows = np.arange(ink.shape[0])[:, None]
+    top = np.where(ink, rows, ink.shape[0]).min(axis=0)
+    bottom = np.where(ink, rows, -1).max(axis=0)
+    digit_top, digit_bottom = int(top[start:end].min()), int(bottom[start:end].max())
+    height = digit_bottom - digit_top + 1
+    reach = line.shape[0]  # about a character's width: the crop is a little taller than one
+    middle = (top + bottom) / 2 - digit_top
+    flat = (
+        inked
+        & (bottom - top + 1 <= FLAT_MARK * height)
+        & (middle >= HYPHEN_BAND[0] * height)
+        & (middle <= HYPHEN_BAND[1] * height)
+    )
+    # the half of the digit on that side, and a character's width past it
+    half = (start + end) // 2
+    window = flat[max(0, start - reach) : half] if before else flat[half : end + reach]
+    return max((b - a for a, b in _runs(window)), default=0) >= HYPHEN_WIDTH * height
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """The [start, end) ranges where ``flags`` holds, in order."""
+    padded = np.concatenate(([False], flags, [False])).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded))
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
 def _stroke_columns(ink: np.ndarray) -> np.ndarray:
     """Which columns of the ink mask ``ink`` (rows x columns, 1 or True where ink) hold a
     stroke, not a speck: enough of their pixels (a twelfth of the rows, at least 2) are ink."""

@@ -5,12 +5,14 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw
 
 from processor.card.template import PORTRAIT_TEXT_X0
 from processor.read.crops import (
     FAINT_VALUE,
     bridge_gaps,
     continues_line,
+    hyphen_beside,
     ink_before,
     ink_contrast,
     off_neighbours,
@@ -22,6 +24,7 @@ from processor.read.crops import (
 )
 from processor.read.reading import card_text
 from processor.values import Box
+from synthcards.fonts import font
 
 
 def _line_image(tail: str) -> tuple[np.ndarray, int]:
@@ -464,3 +467,79 @@ def test_a_line_leaves_the_band_it_shares_with_the_lines_above_and_below(
     assert (got.x0, got.y0, got.x1, got.y1) == pytest.approx(
         (expected.x0, expected.y0, expected.x1, expected.y1)
     )
+
+
+def _digits(
+    text: str, hyphen: str, gap: int, *, guilloche: bool
+) -> tuple[np.ndarray, float, float]:
+    """A 64 px line crop of the digits ``text`` (OpenCV's Hershey face) with a hyphen drawn
+    ``gap`` px "before" or "after" them (0: touching) or "none", over the card's pale wavy
+    pattern or on plain paper; and where its first and its last digit start (shares of it)."""
+    line = np.full((64, 260, 3), 230, np.uint8)
+    if guilloche:
+        for x in range(260):
+            for base in (14, 44):
+                y = int(base + 8 * np.sin(x / 7))
+                line[y : y + 2, x] = 200
+    font, scale, weight = cv2.FONT_HERSHEY_SIMPLEX, 1.4, 3
+    (width, height), _ = cv2.getTextSize(text, font, scale, weight)
+    x0 = 60
+    cv2.putText(line, text, (x0, 32 + height // 2), font, scale, (40, 40, 40), weight, cv2.LINE_AA)
+    if hyphen == "after":
+        cv2.line(line, (x0 + width + gap, 32), (x0 + width + gap + 16, 32), (40, 40, 40), 4)
+    elif hyphen == "before":
+        cv2.line(line, (x0 - gap - 16, 32), (x0 - gap, 32), (40, 40, 40), 4)
+    (head, _), _ = cv2.getTextSize(text[:-1], font, scale, weight)
+    return line, x0 / 260, (x0 + head) / 260
+
+
+@pytest.mark.parametrize("guilloche", [False, True], ids=["plain", "guilloche"])
+@pytest.mark.parametrize("gap", [0, 5], ids=["touching", "apart"])
+@pytest.mark.parametrize("hyphen", ["none", "before", "after"])
+# 0 and 8 are round at both sides, 4's bar and 7's top are flat at one (low or high), 1 thin
+@pytest.mark.parametrize("text", ["04", "16", "40", "47", "74", "71", "88"])
+def test_hyphen_beside_a_digit_is_a_flat_mark_across_its_middle(
+    text: str, hyphen: str, gap: int, guilloche: bool
+) -> None:
+    line, first, last = _digits(text, hyphen, gap, guilloche=guilloche)
+    assert hyphen_beside(line, first, before=True) == (hyphen == "before")
+    assert hyphen_beside(line, last, before=False) == (hyphen == "after")
+
+
+def test_hyphen_beside_is_taken_as_printed_where_no_ink_is_found() -> None:
+    # nothing to decide from: the model's word stands
+    blank = np.full((64, 260, 3), 230, np.uint8)
+    assert hyphen_beside(blank, 0.3, before=True)
+    line, _, _ = _digits("16", "none", 0, guilloche=False)
+    assert hyphen_beside(line, 0.95, before=False)
+
+
+def _printed(text: str, face: str, size: int) -> tuple[np.ndarray, float, float]:
+    """``text`` set in the bench's ``face`` at ``size`` px on paper (BGR), and where its first
+    and its last digit start (shares of the crop)."""
+    typeface = font(face, size)
+    image = Image.new("RGB", (8 * size, size + size // 2), (230, 230, 230))
+    draw = ImageDraw.Draw(image)
+    draw.text((size, size // 8), text, font=typeface, fill=(40, 40, 40))
+    digits = [i for i, c in enumerate(text) if c.isdigit()]
+    first, last = (size + draw.textlength(text[: digits[i]], font=typeface) for i in (0, -1))
+    line = np.asarray(image)[:, :, ::-1].copy()
+    if size < 30:
+        line = cv2.GaussianBlur(line, (0, 0), 0.8)
+    return line, first / image.width, last / image.width
+
+
+@pytest.mark.parametrize("size", [44, 24])
+@pytest.mark.parametrize("face", ["noto_sans", "noto_serif", "wqy_zenhei", "uming", "gbsn"])
+@pytest.mark.parametrize(
+    ("text", "before", "after"),
+    # a 4's bar reaches out left of it, as low as a hyphen in these faces (0.55-0.64 of the
+    # digit's height, against 0.47-0.62) but taller where the stroke above it meets it
+    [("42", False, False), ("-42", True, False), ("16-", False, True), ("01", False, False)],
+)
+def test_hyphen_beside_a_digit_in_the_bench_faces(
+    face: str, size: int, text: str, before: bool, after: bool
+) -> None:
+    line, first, last = _printed(text, face, size)
+    assert hyphen_beside(line, first, before=True) == before
+    assert hyphen_beside(line, last, before=False) == after
