@@ -332,7 +332,8 @@ def row_score(
 
 
 #: A row that starts where the previous row's value started continues it (an address's last
-#: line may be a few digits: 504, 02室).
+#: line may be a few digits: 504, 02室); so does one with a segment starting there, after
+#: text boxed left of the labels' column (beside the card, on a frame read as a card).
 CONTINUATION = 1.5
 
 
@@ -340,12 +341,12 @@ def _continues(previous: ReadRow, row: ReadRow) -> bool:
     starts = [
         value_box(previous, FIELD_LABELS["address"]).x0 if previous.lines else previous.row.box.x0
     ]
-    if len(previous.lines) > 1 and not previous.lines[0].text.strip():
-        # its first segment read as nothing (a faint label, or one under a minority-script
-        # line): its value may start at the next
-        starts.append(previous.row.segments[1].x0)
+    # its first segment may be no part of the value (a faint label, or one under a minority-
+    # script line, read as nothing; on a frame wider than the card, text beside the card
+    # boxed in the same row): its value may start at a later one, and so may the row's
+    starts += [s.x0 for s in previous.row.segments[1:]]
     step = row.row.cy - previous.row.cy
-    near = any(abs(row.row.box.x0 - start) < 0.04 for start in starts)
+    near = any(abs(seg.x0 - start) < 0.04 for seg in row.row.segments for start in starts)
     return near and 0 < step < 2.2 * previous.row.height
 
 

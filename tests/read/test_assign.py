@@ -417,6 +417,21 @@ def test_an_address_line_continues_a_row_whose_label_was_read_as_nothing() -> No
     assert fields("front", rows)["address"] == [first.text, "厂花园7-4-1003"]
 
 
+def test_an_address_line_continues_the_address_past_text_boxed_beside_the_card() -> None:
+    # a photo read on the whole frame (the card a part of it, registered from its printed
+    # anchors): a character of the page beside the card was boxed in the address's second
+    # row, left of the labels; that row and the third, 4-502, start where the value does,
+    # and both were left out (黑龙江省佳木斯市东风区4-502, the middle line lost)
+    first = _placed(0.53, "住址黑龙江省佳木斯市东风区", 0.07, 0.6)
+    second = ReadRow(
+        Row((Box(0.0, 0.585, 0.03, 0.645), Box(0.155, 0.585, 0.6, 0.645))),
+        (line("服"), line("龙腾东路846号桂花家园7-")),
+    )
+    third = _placed(0.70, "4-502", 0.155, 0.26)
+    rows = [*FRONT[:3], first, second, third, FRONT[5]]
+    assert fields("front", rows)["address"] == [first.text, second.text, third.text]
+
+
 @pytest.mark.parametrize(
     ("text", "x0", "expected"),
     [
