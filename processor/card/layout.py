@@ -8,6 +8,7 @@ models. The positions are the template's (:mod:`processor.card.template`).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Sequence
 
 from ..values import Box
@@ -182,7 +183,8 @@ def _overlap(a: Box, b: Box) -> float:
 
 def group_rows(boxes: Sequence[Box]) -> list[Row]:
     """Rows top to bottom. A box joins the row it overlaps most (at least ``ROW_OVERLAP`` with
-    each of the row's boxes), so that a tall box does not chain two rows."""
+    each of the row's boxes), so that a tall box does not chain two rows; two rows side by
+    side, of one line, are then joined (:func:`_side_by_side`)."""
     rows: list[list[Box]] = []
     for box in sorted(boxes, key=lambda b: (b.cy, b.x0)):
         best, best_overlap = None, ROW_OVERLAP
@@ -194,7 +196,47 @@ def group_rows(boxes: Sequence[Box]) -> list[Row]:
             rows.append([box])
         else:
             best.append(box)
-    return sorted((Row(_segments(row), tuple(row)) for row in rows), key=lambda r: r.cy)
+    rows.sort(key=lambda row: sum(b.cy for b in row) / len(row))
+    typical = sorted(b.height for b in boxes)[len(boxes) // 2] if boxes else 0.0
+    merged = rows[:1]
+    for row in rows[1:]:
+        if _side_by_side(merged[-1], row, typical):
+            merged[-1] = merged[-1] + row
+        else:
+            merged.append(row)
+    return sorted((Row(_segments(row), tuple(row)) for row in merged), key=lambda r: r.cy)
+
+
+#: Boxes of two rows overlapping across at most this share of the card's width stand side by
+#: side, not one over the other.
+SIDE_BY_SIDE_X = 0.01
+#: ... and their boxes that run on into each other are of a line's height: at most this many
+#: times the card's median box (a watermark's phrase boxed with the value under it is taller).
+LINE_HEIGHT = 1.4
+
+
+def _side_by_side(upper: list[Box], lower: list[Box], typical: float) -> bool:
+    """Whether two rows, next in height, are one line's: none of their boxes stands over the
+    other's (:data:`SIDE_BY_SIDE_X`) and, left to right, a box of one runs on into the
+    other's next, as a row's boxes do (level with it by :data:`ROW_OVERLAP`, within
+    :data:`SEGMENT_GAP`), both of a line's height (:data:`LINE_HEIGHT` of ``typical``, the
+    card's median box). A watermark's strokes across a line pull one of its boxes up or down,
+    and the grouping took the raised part, and the rest of the line level with it, for a
+    row of its own (李露 霞 over 姓名 and a sliver of 霞: the name read 霞)."""
+    for a in upper:
+        for b in lower:
+            if min(a.x1, b.x1) - max(a.x0, b.x0) > SIDE_BY_SIDE_X:
+                return False
+    line = sorted(
+        [(b.x0, 0, b) for b in upper] + [(b.x0, 1, b) for b in lower], key=lambda t: t[:2]
+    )
+    return any(
+        r != s
+        and _overlap(a, b) >= ROW_OVERLAP
+        and max(a.height, b.height) <= LINE_HEIGHT * typical
+        and b.x0 - a.x1 <= SEGMENT_GAP * min(a.height, b.height) / CARD_ASPECT
+        for (_, r, a), (_, s, b) in itertools.pairwise(line)
+    )
 
 
 def _segments(boxes: list[Box]) -> tuple[Box, ...]:

@@ -88,6 +88,36 @@ def test_group_rows_does_not_chain_rows_through_a_tall_box() -> None:
     assert len(group_rows(boxes)) == 3
 
 
+# the name's row of a third-family photo (hard; probe seed 52, #130) under a vertical site
+# watermark: its strokes over 霞 pulled that box up, and 李露 joined it in a row of its own,
+# above 姓 名 and a sliver of 霞 (the name came back 霞)
+XIA, LILU, SLIVER = (
+    Box(0.317, 0.058, 0.384, 0.148),
+    Box(0.192, 0.101, 0.291, 0.193),
+    Box(0.290, 0.123, 0.316, 0.177),
+)
+XING, MING = Box(0.060, 0.114, 0.102, 0.189), Box(0.117, 0.119, 0.156, 0.187)
+BELOW = [Box(0.062, 0.234, 0.100, 0.316), Box(0.119, 0.222, 0.164, 0.309)]  # 性 别
+# a watermark's phrase boxed with the gender's value, and another beside it, both tall
+TALL_VALUE, TALL_MARK = Box(0.175, 0.196, 0.495, 0.344), Box(0.575, 0.198, 0.736, 0.365)
+GENDER = [Box(0.078, 0.241, 0.142, 0.309), Box(0.129, 0.244, 0.187, 0.315)]
+
+
+@pytest.mark.parametrize(
+    ("boxes", "rows"),
+    [
+        # the line's parts side by side, at a line's height: one row
+        ([XIA, LILU, SLIVER, XING, MING, *BELOW], [5, 2]),
+        # one over the other, however close (a line and the next, tight): two
+        ([LILU, XIA, Box(0.192, 0.15, 0.291, 0.24), *BELOW], [2, 1, 2]),
+        # a tall watermark's box beside a row whose value is boxed with one: apart
+        ([*GENDER, TALL_VALUE, TALL_MARK, XING, MING, Box(0.2, 0.4, 0.3, 0.47)], [2, 3, 1, 1]),
+    ],
+)
+def test_a_lines_parts_side_by_side_are_one_row(boxes: list[Box], rows: list[int]) -> None:
+    assert [len(r.members) for r in group_rows(boxes)] == rows
+
+
 # the address's first row of a tuned bench photo (seed 11, photo 136) at the card's left
 # edge: a character of the page under the card (清) ran into the labels 住 址 and stretched
 # the row's one segment over the top of the next line
