@@ -335,16 +335,24 @@ def row_score(
 #: line may be a few digits: 504, 02室); so does one with a segment starting there, after
 #: text boxed left of the labels' column (beside the card, on a frame read as a card).
 CONTINUATION = 1.5
+#: A row's first segment this many characters or more left of the next is no part of its
+#: line (a label is printed closer to its value: a Tibetan line's 住 beside it, 1.5).
+APART_CHARS = 3.0
 
 
 def _continues(previous: ReadRow, row: ReadRow) -> bool:
     starts = [
         value_box(previous, FIELD_LABELS["address"]).x0 if previous.lines else previous.row.box.x0
     ]
-    # its first segment may be no part of the value (a faint label, or one under a minority-
-    # script line, read as nothing; on a frame wider than the card, text beside the card
-    # boxed in the same row): its value may start at a later one, and so may the row's
-    starts += [s.x0 for s in previous.row.segments[1:]]
+    segments = previous.row.segments
+    if len(previous.lines) > 1 and (
+        not previous.lines[0].text.strip()
+        or segments[1].x0 - segments[0].x1 >= APART_CHARS * char_width(segments[1])
+    ):
+        # its first segment read as nothing (a faint label, or one under a minority-script
+        # line), or far left of the rest (on a frame wider than the card, text beside the
+        # card boxed in its row): its value may start at the next
+        starts.append(segments[1].x0)
     step = row.row.cy - previous.row.cy
     near = any(abs(seg.x0 - start) < 0.04 for seg in row.row.segments for start in starts)
     return near and 0 < step < 2.2 * previous.row.height
@@ -541,6 +549,20 @@ def label_right(row: ReadRow, labels: Sequence[str]) -> float | None:
     if head >= len(chars):
         return seg.x1
     return seg.x0 + chars[head - 1].x * seg.width + 0.5 * char_width(seg)
+
+
+def label_value_span(row: ReadRow, labels: Sequence[str]) -> tuple[Box, float, float] | None:
+    """Where ``row``'s leading label (one of ``labels``) and its value share a segment: the
+    segment, and the centres (card widths) of the label's last character and the value's
+    first, as the recogniser placed them; None elsewhere."""
+    split = _label_split(row, labels)
+    if split is None:
+        return None
+    k, head = split
+    seg, chars = row.row.segments[k], _compact(row.lines[k].chars)
+    if not 0 < head < len(chars):
+        return None
+    return seg, seg.x0 + chars[head - 1].x * seg.width, seg.x0 + chars[head].x * seg.width
 
 
 def _label_split(row: ReadRow, labels: Sequence[str]) -> tuple[int, int] | None:

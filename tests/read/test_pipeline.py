@@ -372,6 +372,19 @@ def test_an_authority_under_a_site_watermark_reads_whole(
 
 
 @pytest.mark.e2e
+def test_a_minority_script_line_beside_a_label_is_not_where_the_address_starts(
+    processor: Any,
+) -> None:
+    # a bilingual Tibetan front (tuned seed 23, photo 138): 住 was boxed with the Tibetan line
+    # over the address, 址 with its first line. The Tibetan line starts at the values'
+    # column, as the second line does; taken for the first line, with the second continuing
+    # it, it lost 西藏自治区那曲市聂荣县府前大 (a first version of the rule that a row's
+    # first segment far left of the rest is no part of its line)
+    sample = make_sample("photo", 138, seed=23)
+    assert _answer(processor, sample.image) == ("200", sample.expected)
+
+
+@pytest.mark.e2e
 def test_a_birth_half_hidden_by_a_watermark_is_completed_from_the_number(processor: Any) -> None:
     # a tuned bench scan (seed 11) shrunk to 500 px wide under a tiled site watermark (PNG):
     # 图片 over 11月 left 1963年1 6日 (208), beside a valid number whose birth agrees
