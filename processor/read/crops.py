@@ -3,6 +3,7 @@ or address line run on as far as its ink goes."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import cv2
@@ -108,7 +109,8 @@ def continues_line(line: Box, other: Box, size: tuple[int, int]) -> bool:
 def printed_segments(gray: np.ndarray, rows: list[list[Box]]) -> list[list[Box]]:
     """Each row's segments without those printed fainter than the field's value
     (:data:`FAINT_VALUE`), but for one that continues a line of the value kept
-    (:func:`continues_line`); a segment alone is kept."""
+    (:func:`continues_line`) or starts one (:func:`runs_on`: a faint phrase after a value,
+    level with it, is an overlaid watermark's); a segment alone is kept."""
     contrast = {s: ink_contrast(gray, s) for segments in rows for s in segments}
     if len(contrast) < 2:
         return rows
@@ -123,7 +125,31 @@ def printed_segments(gray: np.ndarray, rows: list[list[Box]]) -> list[list[Box]]
             if s not in kept and any(k in kept and continues_line(k, s, size) for k in alone):
                 kept.add(s)
                 more = True
+        for segments in rows:  # a line's washed-out start runs on into its kept rest
+            for a, b in itertools.pairwise(segments):
+                if a not in kept and b in kept and runs_on(a, b, size):
+                    kept.add(a)
+                    more = True
     return [[s for s in segments if s in kept] for segments in rows]
+
+
+#: A line's part washed out by glare is boxed lower than the rest (50 px against 63).
+RUN_HEIGHT_RATIO = 1.4
+
+
+def runs_on(left: Box, right: Box, size: tuple[int, int]) -> bool:
+    """Whether ``right`` carries on the line printed in ``left``, the segment before it in
+    its row: about as tall (:data:`RUN_HEIGHT_RATIO`), level (their middles within a quarter of
+    its height) and at most :data:`BRIDGE` line heights after it (``size``: the card's
+    (width, height) in pixels, boxes normalised). Glare washes the start of an address's
+    line out (安徽省 of 安徽省马鞍山市, contrast under 0.6 of the line after it), and the
+    detector boxes it apart; a watermark's phrase is printed at its own size and slant."""
+    w, h = size
+    height, other = left.height * h, right.height * h
+    if not 1 / RUN_HEIGHT_RATIO <= other / max(height, 1e-6) <= RUN_HEIGHT_RATIO:
+        return False
+    level = abs(left.cy - right.cy) * h <= 0.25 * max(height, other)
+    return level and -0.25 * height <= (right.x0 - left.x1) * w <= BRIDGE * max(height, other)
 
 
 #: Two segments of a value's line this close (line heights) are read as one: the detector
@@ -415,6 +441,39 @@ def ink_before(card: np.ndarray, box: Box, start_x: float) -> float:
     if x1 - x0 < 4 or y1 - y0 < 4 or limit >= x0:
         return 0.0
     return trailing_ink(card[y0:y1, limit:x1][:, ::-1], x1 - x0) / float(w)
+
+
+#: A label is printed paler than its value (blue against black): ink is what is darker than
+#: the paper by this share of the box's darkest ink's contrast (Otsu's threshold would fall
+#: between the label's ink and the value's).
+LABEL_INK = 0.33
+
+
+def blank_between(card: np.ndarray, box: Box, lo: float, hi: float) -> float | None:
+    """The middle (card widths) of the last run of blank columns of the normalised ``box`` of
+    ``card`` from ``lo`` to halfway to ``hi`` (ink: darker than its paper by
+    :data:`LABEL_INK` of its darkest ink's contrast, a paler label's too), None where every
+    column there holds ink. Where a label runs into its value in one box, the blank after
+    the centre of its last character (``lo``) says where it ends; where the recogniser
+    placed the value's first (``hi``) and the box's height say only roughly (止 of 址 was
+    read into 重庆市). Not past halfway: the value's first character may hold a blank of its
+    own (between 礻 and 焦 of 禚, 氵 and 胡 of 湖)."""
+    h, w = card.shape[:2]
+    x0, x1 = int(max(0, box.x0 * w)), int(min(w, box.x1 * w))
+    y0, y1 = int(max(0, box.y0 * h)), int(min(h, box.y1 * h))  # not widened: lines near
+    a, b = max(x0, int(lo * w)), min(x1, int((lo + hi) / 2 * w) + 1)
+    if b - a < 2 or y1 - y0 < 4:
+        return None
+    crop = card[y0:y1, x0:x1]
+    gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
+    low, paper = np.percentile(gray, (3, 50))
+    threshold = paper - LABEL_INK * (paper - low)
+    blank = ~np.asarray((gray[:, a - x0 : b - x0] < threshold).any(axis=0))
+    runs = _runs(blank)
+    if not runs:
+        return None
+    start, end = runs[-1]
+    return float((a + (start + end) / 2) / w)
 
 
 #: Rows whose crop may run on past the detected text, as far as ink continues: the

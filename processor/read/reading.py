@@ -41,6 +41,7 @@ from .assign import (
     label_alone,
     label_match,
     label_right,
+    label_value_span,
     mean_score,
     misread_label_end,
     side_evidence,
@@ -48,6 +49,7 @@ from .assign import (
 )
 from .crops import (
     TRAIL_ROWS,
+    blank_between,
     bridge_gaps,
     hyphen_beside,
     ink_before,
@@ -368,6 +370,10 @@ def field_lines(
             first_column = (
                 None if front_column is None or label_x1 is None else max(front_column, label_x1)
             )
+            blank = _label_blank(card, rows[0], name, per_row[0]) if rows else None
+            if blank is not None:  # the value starts after the blank that ends its label
+                per_row[0][0] = dataclasses.replace(per_row[0][0], x0=blank)
+                first_column = blank if first_column is None else max(first_column, blank)
             next_column = values[0][0].x0 if label_x1 is not None and values[0] else None
         else:
             per_row = [list(row.row.segments) for row in rows]
@@ -435,6 +441,22 @@ def value_column(assignment: Assignment) -> float | None:
 #: A value's line whose box starts right of its column by at most this many characters is
 #: read from the column (:func:`from_column`).
 LEAD_CHARS = 1.5
+
+
+def _label_blank(card: np.ndarray, row: ReadRow, name: str, first: list[Box]) -> float | None:
+    """Where the value of ``name`` starts on its first ``row`` when its label runs into it in
+    one box and the cut made from where the recogniser placed their characters (``first``:
+    the row's value segments) lies left of the value's first: at the blank between it and
+    the label's last (:func:`~processor.read.crops.blank_between`), where that is right
+    of the cut; None otherwise."""
+    span = label_value_span(row, FIELD_LABELS[name])
+    if span is None or not first:
+        return None
+    segment, lo, hi = span
+    if not first[0].x0 < hi:
+        return None
+    blank = blank_between(card, segment, lo, hi)
+    return blank if blank is not None and blank > first[0].x0 else None
 
 
 def from_column(segment: Box, column: float, shape: tuple[int, ...]) -> Box:
