@@ -576,6 +576,10 @@ def _label_split(row: ReadRow, labels: Sequence[str]) -> tuple[int, int] | None:
             return k, label_end(chars, found[1])
         if k == 0 and _half_label(chars, labels):
             return k, 1  # 址 of 住址, its first character not read: the value starts after it
+        if k == 0 and len(row.lines) > 1 and (not chars or _label_head_alone(chars, labels)):
+            # 住 of 住址 boxed alone, 址 not read, or a pale label read as nothing: the value
+            # is in the segments after it
+            return k, len(chars)
     return None
 
 
@@ -613,6 +617,13 @@ def label_alone(line: TextLine, labels: Sequence[str]) -> bool:
     chars = _compact(line.chars)
     found = max((label_match(line, label), label) for label in labels)
     return bool(found[0]) and label_end(chars, found[1]) >= len(chars)
+
+
+def _label_head_alone(chars: Sequence[CharCandidate], labels: Sequence[str]) -> bool:
+    """Whether ``chars``, a row's first segment of more, are the first character of a
+    two-character label alone (its second faint or lost to the artwork): the value is in the
+    segments after it."""
+    return len(chars) == 1 and any(len(lab) == 2 and _is(chars[0], lab[0]) for lab in labels)
 
 
 def _half_label(chars: Sequence[CharCandidate], labels: Sequence[str]) -> bool:

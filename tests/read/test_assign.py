@@ -398,10 +398,19 @@ def test_an_address_line_continues_a_row_whose_label_lost_its_first_character() 
         (_placed(0.57, "址上海市", 0.1, 0.3), 0.1 + 0.5 / 4 * 0.2 + 0.5 * 0.07 / CARD_ASPECT),
         # no label read
         (_placed(0.15, "美妍", 0.2, 0.3), None),
+        # its first character alone in a box of its own, the second not read (probe seed
+        # 52, photo #54: the address's next line did not continue 住 | 重庆市…979号2)
+        (row(0.57, "住", "重庆市合川区", x0=0.1, w=0.1), 0.2),
+        # a pale label in a box of its own read as nothing (probe seed 52, hard #114: it was
+        # read into the name, 年王新永)
+        (row(0.15, "", "王新永", x0=0.1, w=0.1), 0.2),
+        # ... but a value of one character, or one box of the value, is no label
+        (_placed(0.15, "住", 0.2, 0.25), None),
+        (row(0.15, "美", "妍", x0=0.2, w=0.04), None),
     ],
 )
 def test_where_a_label_ends(row_: ReadRow, right: float | None) -> None:
-    labels = ("住址",) if "址" in row_.text else ("姓名",)
+    labels = ("住址",) if {"住", "址"} & set(row_.text) else ("姓名",)
     assert label_right(row_, labels) == pytest.approx(right)
 
 
