@@ -181,8 +181,19 @@ def row_label(row: ReadRow) -> tuple[str, float] | None:
             if strength and (best is None or strength > best[1]):
                 best = (label, strength)
     if best is None and row.lines and row.row.segments[0].x0 < FRONT_LABEL_X1:
-        return misread_label(row.lines[0])
+        return misread_label(row.lines[0]) or headless_label(row.lines[0])
     return best
+
+
+def headless_label(line: TextLine) -> tuple[str, float] | None:
+    """The row label (:data:`~processor.card.template.FRONT_LABELS`) whose second character
+    alone starts ``line``, followed by more, its first not read at all (姓 of 姓名 lost to a
+    blur: 名庞轩金), at :data:`MISREAD_LABEL`; None otherwise."""
+    chars = _compact(line.chars)
+    if len(chars) < 2:
+        return None
+    found = [label for label in ROW_LABELS if len(label) == 2 and _is(chars[0], label[1])]
+    return (found[0], MISREAD_LABEL) if len(found) == 1 else None
 
 
 #: How surely a two-character label with one character misread is its label: 健名 for 姓名 and

@@ -1048,8 +1048,9 @@ BIRTH_LOST_DIGITS = 2
 def complete_birth(birth: Field, line: TextLine | None, id_no: Field) -> Field:
     """``birth``, or where it did not parse (1963年1 6日: 1月 lost under a watermark), the
     birth of a valid ``id_no`` when the digits read on its ``line`` are that date's as printed
-    (1963年11月6日), in order, but for at most :data:`BIRTH_LOST_DIGITS` lost (at
-    :data:`CORRECTED`): what was read agrees with the number, nothing is read against it."""
+    (1963年11月6日), in order, but for at most :data:`BIRTH_LOST_DIGITS` lost and one 1 read
+    where a stray stroke stands (at :data:`CORRECTED`): what was read agrees with the
+    number, nothing is read against it."""
     if birth.ok or line is None or id_no.value is None or not id_number_valid(id_no.value):
         return birth
     born = birth_from_id(id_no.value)
@@ -1057,9 +1058,13 @@ def complete_birth(birth: Field, line: TextLine | None, id_no: Field) -> Field:
         return birth
     read = re.sub(r"\D", "", strip_label(line.text, "出生", starts=string.digits))
     printed = f"{born.year}{born.month}{born.day}"
-    rest = iter(printed)
-    if len(printed) - len(read) <= BIRTH_LOST_DIGITS and all(d in rest for d in read):
-        return Field(format_date(born), CORRECTED)
+    # a stray vertical stroke before a digit (the guilloche's, a watermark's) reads as a 1
+    # (1968年 3月 read 1968年13月): one 1 read may be none of the date's
+    reads = [read, *(read[:i] + read[i + 1 :] for i, d in enumerate(read) if d == "1")]
+    for digits in reads:
+        rest = iter(printed)
+        if len(printed) - len(digits) <= BIRTH_LOST_DIGITS and all(d in rest for d in digits):
+            return Field(format_date(born), CORRECTED)
     return birth
 
 

@@ -449,8 +449,13 @@ def test_an_address_line_continues_the_address_past_text_boxed_beside_the_card()
         ("健名袁然泽", 0.063, ("姓名", 0.5)),
         ("在址吉林省延边朝鲜族自治州延", 0.072, ("住址", 0.5)),
         ("性列男", 0.07, ("性别", 0.5)),
+        # its first character not read at all, in the labels' column (a blurred 姓 lost:
+        # 名庞轩金, probe seed 53, hard #46, 204)
+        ("名庞轩金", 0.063, ("姓名", 0.5)),
+        ("生1976年12月27日", 0.07, ("出生", 0.5)),
         # ... not in the values' column (a value or an address's next line)
         ("健名袁然泽", 0.2, None),
+        ("名庞轩金", 0.2, None),
         ("苗族自治州", 0.2, None),
         # a misread that is no Chinese character, or one character alone: no label
         ("1名袁然泽", 0.063, None),

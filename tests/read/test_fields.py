@@ -941,9 +941,17 @@ def test_units_restored(
         ("1963年11 6", "1963.11.06"),
         # read whole: as read (reconcile_front checks it against the number)
         ("出生1963年11月6日", "1963.11.06"),
-        # more than two digits lost, or a digit that is not the number's: not completed
+        # a guilloche's stroke before a digit read as 1 (1968年 3月 read 13月; probe seed 53,
+        # scan #58), once: one 1 that is none of the date's
+        ("出生1963年111月6日", "1963.11.06"),
+        # ... where it makes a date, as read (reconcile_front weighs it against the number)
+        ("出生1963年11月16日", "1963.11.16"),
+        # more than two digits lost, a digit that is not the number's, or two 1s too many:
+        # not completed
         ("出生1963年日", None),
         ("出生1963年12 6日", None),
+        ("出生1963年11月36日", None),
+        ("出生1963年1111月6日", None),
         ("", None),
     ],
 )
