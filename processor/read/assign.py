@@ -190,9 +190,7 @@ def headless_label(line: TextLine) -> tuple[str, float] | None:
     alone starts ``line``, followed by more, its first not read at all (姓 of 姓名 lost to a
     blur: 名庞轩金), at :data:`MISREAD_LABEL`; None otherwise."""
     chars = _compact(line.chars)
-    if len(chars) < 2:
-        return None
-    found = [label for label in ROW_LABELS if len(label) == 2 and _is(chars[0], label[1])]
+    found = [label for label in ROW_LABELS if _half_label(chars, (label,))]
     return (found[0], MISREAD_LABEL) if len(found) == 1 else None
 
 
@@ -537,13 +535,12 @@ def value_box(row: ReadRow, labels: Sequence[str]) -> Box:
     split = _label_split(row, labels)
     if split is None:
         return row.row.box
-    k, head = split
+    k, seg = split.k, split.segment
     segments = list(row.row.segments)
-    seg, chars = segments[k], _compact(row.lines[k].chars)
-    if head >= len(chars):  # the label alone: the value is in the segments after it
+    if split.alone:  # the value is in the segments after it
         rest = segments[k + 1 :]
         return union(rest) if rest else seg
-    x0 = seg.x0 + chars[head].x * seg.width - 0.5 * char_width(seg)
+    x0 = split.x(split.head) - 0.5 * char_width(seg)
     segments[k] = Box(max(seg.x0, min(x0, seg.x1)), seg.y0, seg.x1, seg.y1, seg.score)
     return union(segments[k:])
 
@@ -555,11 +552,9 @@ def label_right(row: ReadRow, labels: Sequence[str]) -> float | None:
     split = _label_split(row, labels)
     if split is None:
         return None
-    k, head = split
-    seg, chars = row.row.segments[k], _compact(row.lines[k].chars)
-    if head >= len(chars):
-        return seg.x1
-    return seg.x0 + chars[head - 1].x * seg.width + 0.5 * char_width(seg)
+    if split.alone:
+        return split.segment.x1
+    return split.x(split.head - 1) + 0.5 * char_width(split.segment)
 
 
 def label_value_span(row: ReadRow, labels: Sequence[str]) -> tuple[Box, float, float] | None:
@@ -567,30 +562,48 @@ def label_value_span(row: ReadRow, labels: Sequence[str]) -> tuple[Box, float, f
     segment, and the centres (card widths) of the label's last character and the value's
     first, as the recogniser placed them; None elsewhere."""
     split = _label_split(row, labels)
-    if split is None:
+    if split is None or split.alone or split.head == 0:
         return None
-    k, head = split
-    seg, chars = row.row.segments[k], _compact(row.lines[k].chars)
-    if not 0 < head < len(chars):
-        return None
-    return seg, seg.x0 + chars[head - 1].x * seg.width, seg.x0 + chars[head].x * seg.width
+    return split.segment, split.x(split.head - 1), split.x(split.head)
 
 
-def _label_split(row: ReadRow, labels: Sequence[str]) -> tuple[int, int] | None:
-    """Where ``row``'s leading label ends: its segment's index, and the index of the first
-    character after it there (of its spaces and punctuation left out); None where none of
+@dataclasses.dataclass(frozen=True)
+class _LabelSplit:
+    """Where a row's leading label ends: in its ``k``-th segment ``segment``, whose
+    characters (spaces and punctuation left out) are ``chars``, before ``chars[head]``."""
+
+    k: int
+    segment: Box
+    chars: list[CharCandidate]
+    head: int
+
+    def x(self, i: int) -> float:
+        """Where the recogniser placed ``chars[i]``, its centre, in card widths."""
+        return self.segment.x0 + self.chars[i].x * self.segment.width
+
+    @property
+    def alone(self) -> bool:
+        """Whether the segment holds the label alone (the value is in the segments after)."""
+        return self.head >= len(self.chars)
+
+
+def _label_split(row: ReadRow, labels: Sequence[str]) -> _LabelSplit | None:
+    """Where ``row``'s leading label ends (:class:`_LabelSplit`); None where none of
     ``labels`` is read."""
     for k, line in enumerate(row.lines):
         chars = _compact(line.chars)
         found = max((label_match(line, label), label) for label in labels)
+        head = None
         if found[0]:
-            return k, label_end(chars, found[1])
-        if k == 0 and _half_label(chars, labels):
-            return k, 1  # 址 of 住址, its first character not read: the value starts after it
-        if k == 0 and len(row.lines) > 1 and (not chars or _label_head_alone(chars, labels)):
+            head = label_end(chars, found[1])
+        elif k == 0 and _half_label(chars, labels):
+            head = 1  # 址 of 住址, its first character not read: the value starts after it
+        elif k == 0 and len(row.lines) > 1 and (not chars or _label_head_alone(chars, labels)):
             # 住 of 住址 boxed alone, 址 not read, or a pale label read as nothing: the value
             # is in the segments after it
-            return k, len(chars)
+            head = len(chars)
+        if head is not None:
+            return _LabelSplit(k, row.row.segments[k], chars, head)
     return None
 
 
