@@ -161,7 +161,12 @@ class Row:
 
     @property
     def height(self) -> float:
-        return sorted(s.height for s in self.segments)[len(self.segments) // 2]
+        return median_height(self.segments)
+
+
+def median_height(boxes: Sequence[Box]) -> float:
+    """The height of the middle box of ``boxes`` by height (the upper one of an even count)."""
+    return sorted(b.height for b in boxes)[len(boxes) // 2]
 
 
 def union(boxes: Sequence[Box]) -> Box:
@@ -197,7 +202,7 @@ def group_rows(boxes: Sequence[Box]) -> list[Row]:
         else:
             best.append(box)
     rows.sort(key=lambda row: sum(b.cy for b in row) / len(row))
-    typical = sorted(b.height for b in boxes)[len(boxes) // 2] if boxes else 0.0
+    typical = median_height(boxes) if boxes else 0.0
     merged = rows[:1]
     for row in rows[1:]:
         if _side_by_side(merged[-1], row, typical):
@@ -242,7 +247,7 @@ def _side_by_side(upper: list[Box], lower: list[Box], typical: float) -> bool:
 def _segments(boxes: list[Box]) -> tuple[Box, ...]:
     ordered = sorted(boxes, key=lambda b: b.x0)
     # heights are fractions of the card's height, gaps of its width
-    height = sorted(b.height for b in ordered)[len(ordered) // 2] / CARD_ASPECT
+    height = median_height(ordered) / CARD_ASPECT
     runs: list[list[Box]] = [[ordered[0]]]
     for box in ordered[1:]:
         end = max(b.x1 for b in runs[-1])

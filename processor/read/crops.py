@@ -284,9 +284,7 @@ def _narrowed(piece: Box, ink: np.ndarray, x0: int, card_w: int) -> Box:
 def _ink(card: np.ndarray, box: Box) -> tuple[np.ndarray, int, int]:
     """Where the normalised ``box`` of ``card`` is ink (Otsu; 1 ink, 0 paper; empty for a box
     under 8 px), and the pixel row and column it starts at."""
-    h, w = card.shape[:2]
-    x0, x1 = int(max(0, box.x0 * w)), int(min(w, box.x1 * w))
-    y0, y1 = int(max(0, box.y0 * h)), int(min(h, box.y1 * h))
+    x0, x1, y0, y1 = _pixels(box, card.shape, widen=0.0)
     crop = card[y0:y1, x0:x1]
     if crop.shape[0] < 8 or crop.shape[1] < 8:
         return np.zeros((0, 0), np.uint8), y0, x0
@@ -326,16 +324,11 @@ def _widest_band(density: np.ndarray, blank: np.ndarray) -> tuple[int, int] | No
     rows = np.flatnonzero(any_ink)
     least = MIN_LINE * (rows[-1] - rows[0] + 1)
     best: tuple[int, int] | None = None
-    start = None
-    for i, empty in enumerate([*blank.tolist(), False]):
-        if empty and start is None:
-            start = i
-        elif not empty and start is not None:
-            lines = any_ink[:start].sum(), any_ink[i:].sum()
-            inside = start > 0 and i < len(blank)
-            if inside and min(lines) >= least and (best is None or i - start > best[1] - best[0]):
-                best = (start, i)
-            start = None
+    for start, end in _runs(blank):
+        lines = any_ink[:start].sum(), any_ink[end:].sum()
+        inside = start > 0 and end < len(blank)
+        if inside and min(lines) >= least and (best is None or end - start > best[1] - best[0]):
+            best = (start, end)
     return best
 
 
@@ -408,11 +401,14 @@ def _one_column(a: Box, b: Box) -> bool:
     return _x_overlap(a, b) >= 0.5 * min(a.width, b.width)
 
 
-def _pixels(box: Box, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+def _pixels(
+    box: Box, shape: tuple[int, ...], *, widen: float = ROW_PAD
+) -> tuple[int, int, int, int]:
     """The normalised ``box`` in pixels of an image of ``shape`` (x0, x1, y0, y1), its rows
-    widened by :data:`ROW_PAD` of its height as a line is cropped, clipped to the image."""
+    widened by ``widen`` of its height (:data:`ROW_PAD`, as a line is cropped), clipped to
+    the image."""
     h, w = shape[:2]
-    pad = box.height * ROW_PAD
+    pad = box.height * widen
     return (
         int(max(0, box.x0 * w)),
         int(min(w, box.x1 * w)),
@@ -458,9 +454,8 @@ def blank_between(card: np.ndarray, box: Box, lo: float, hi: float) -> float | N
     placed the value's first (``hi``) and the box's height say only roughly (止 of 址 was
     read into 重庆市). Not past halfway: the value's first character may hold a blank of its
     own (between 礻 and 焦 of 禚, 氵 and 胡 of 湖)."""
-    h, w = card.shape[:2]
-    x0, x1 = int(max(0, box.x0 * w)), int(min(w, box.x1 * w))
-    y0, y1 = int(max(0, box.y0 * h)), int(min(h, box.y1 * h))  # not widened: lines near
+    w = card.shape[1]
+    x0, x1, y0, y1 = _pixels(box, card.shape, widen=0.0)  # not widened: other lines are near
     a, b = max(x0, int(lo * w)), min(x1, int((lo + hi) / 2 * w) + 1)
     if b - a < 2 or y1 - y0 < 4:
         return None
