@@ -19,6 +19,9 @@ REFINE_SIDE = 1000
 #: A quad enlarged this many times or more is rectified bicubically: bilinear interpolation
 #: blurs strokes a few pixels wide into each other (犍/键, 钧/钩 on a 300-420 px card).
 BICUBIC_ENLARGEMENT = 3.0
+#: :func:`enclosing_quad` starts from the hull's polygonal approximation to this fraction of
+#: its perimeter.
+ENCLOSE_EPS = 0.01
 
 
 def order_corners(pts: np.ndarray) -> np.ndarray:
@@ -110,6 +113,47 @@ def hull_to_quad(hull: np.ndarray) -> np.ndarray:
             break
     box = cv2.boxPoints(cv2.minAreaRect(hull))
     return np.asarray(box, dtype=np.float32)
+
+
+def enclosing_quad(hull: np.ndarray) -> np.ndarray | None:
+    """Four corners around a convex hull where its sides meet: from the hull's fine polygonal
+    approximation, the side whose removal adds the least area (its two neighbours extended
+    to meet) is removed until four are left. A corner the hull lost (faded into the
+    background, cut by what lies over it) is put back where the card's sides meet, where
+    :func:`hull_to_quad` cuts it off. None where no side can be removed so."""
+    perimeter = cv2.arcLength(hull, closed=True)
+    pts = cv2.approxPolyDP(hull, ENCLOSE_EPS * perimeter, closed=True).reshape(-1, 2)
+    pts = pts.astype(np.float64)
+    while len(pts) > 4:
+        n = len(pts)
+        best: tuple[float, int, np.ndarray] | None = None
+        for k in range(n):
+            a, b, c, d = pts[k - 1], pts[k], pts[(k + 1) % n], pts[(k + 2) % n]
+            corner = _meet(a, b, c, d)
+            # the neighbours must meet beyond the side, not behind it
+            if corner is None or np.dot(corner - b, b - a) < 0 or np.dot(corner - c, c - d) < 0:
+                continue
+            (ux, uy), (vx, vy) = c - b, corner - b
+            added = abs(float(ux * vy - uy * vx)) / 2
+            if best is None or added < best[0]:
+                best = (added, k, corner)
+        if best is None:
+            return None
+        _, k, corner = best
+        pts[k] = corner
+        pts = np.delete(pts, (k + 1) % n, axis=0)
+    return pts.astype(np.float32) if len(pts) == 4 else None
+
+
+def _meet(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> np.ndarray | None:
+    """Where the line through ``a``, ``b`` meets the line through ``c``, ``d`` (None if
+    parallel)."""
+    r, s = b - a, d - c
+    cross = float(r[0] * s[1] - r[1] * s[0])
+    if abs(cross) < 1e-9:
+        return None
+    t = float((c - a)[0] * s[1] - (c - a)[1] * s[0]) / cross
+    return np.asarray(a + t * r, np.float64)
 
 
 def iou(a: Quad, b: Quad) -> float:

@@ -21,7 +21,15 @@ import onnxruntime as ort
 from ..ocr.runtime import open_session
 from ..values import Quad
 from .candidates import LEARNED_KEEP_SCORE, LEARNED_MIN_SCORE
-from .geometry import REFINE_SIDE, downscaled, fit_sides, hull_to_quad, order_corners, refine_quad
+from .geometry import (
+    REFINE_SIDE,
+    downscaled,
+    enclosing_quad,
+    fit_sides,
+    hull_to_quad,
+    order_corners,
+    refine_quad,
+)
 from .template import CARD_ASPECT
 
 MODEL_NAME = "card_seg"
@@ -139,7 +147,10 @@ def quads_from_mask(
 
     Each side is a line fitted to the outline points between two corners of the blob's
     polygonal approximation, so corners are intersections of sub-pixel lines, not outline
-    pixels; the score is the blob's mean probability times its fill of the quadrilateral."""
+    pixels. Of the corners that approximation cuts (:func:`hull_to_quad`) and those where
+    its sides meet (:func:`enclosing_quad`: a corner the blob lost put back), the quadrilateral
+    that overlaps the blob best is kept; the score is the blob's mean probability times its
+    fill of the quadrilateral."""
     mask = (prob > thresh).astype(np.uint8)
     h, w = mask.shape[:2]
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
@@ -150,18 +161,33 @@ def quads_from_mask(
         if area < MIN_BLOB_FRACTION * h * w:
             break
         hull = cv2.convexHull(contour)
-        coarse = hull_to_quad(hull)
-        quad = fit_sides(contour.reshape(-1, 2).astype(np.float32), order_corners(coarse))
-        quad_area = float(abs(cv2.contourArea(quad)))
-        if quad_area <= 0:
-            continue
-        fill = min(area / quad_area, quad_area / area)
         blob = np.zeros_like(mask)
         cv2.drawContours(blob, [contour], -1, 1, thickness=-1)
-        ordered = order_corners(quad)
+        outline = contour.reshape(-1, 2).astype(np.float32)
+        fitted = [
+            order_corners(fit_sides(outline, order_corners(coarse)))
+            for coarse in (hull_to_quad(hull), enclosing_quad(hull))
+            if coarse is not None
+        ]
+        fitted = [quad for quad in fitted if abs(cv2.contourArea(quad)) > 0]
+        if not fitted:
+            continue
+        # max keeps the first of equals: the cut corners, as before
+        ordered = max(fitted, key=lambda quad: blob_overlap(quad, blob))
+        quad_area = float(abs(cv2.contourArea(ordered)))
+        fill = min(area / quad_area, quad_area / area)
         score = float(prob[blob > 0].mean()) * fill * shape_plausibility(ordered)
         out.append(Quad.from_array(ordered, score))
     return out
+
+
+def blob_overlap(corners: np.ndarray, blob: np.ndarray) -> float:
+    """Intersection over union of the quadrilateral ``corners`` (mask pixels) and ``blob`` (a
+    0/1 mask)."""
+    quad = np.zeros_like(blob)
+    cv2.fillPoly(quad, [np.round(corners * 16).astype(np.int32)], 1, cv2.LINE_8, shift=4)
+    union = np.count_nonzero(quad | blob)
+    return np.count_nonzero(quad & blob) / union if union else 0.0
 
 
 def shape_plausibility(corners: np.ndarray) -> float:
