@@ -5,7 +5,9 @@ its characters on at a value's ends (上海市青浦区北京路569号2804室片
 What tells it from print is what the card says: a tiled watermark repeats, so its phrase is
 read more than once across the card (between the rows, after the values, over the labels);
 a card prints each field once (its digits aside: the birth is in the id number, so digits
-are no phrase). Only that repeated text is taken off, and only at a value line's ends.
+are no phrase). Only that repeated text is taken off, and only at a value line's ends; a
+phrase's character read as a look-alike there (请勿轩 for 请勿转) is the phrase's where its
+runner-up makes it so.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Final
 
-from ..values import TextLine
+from ..places import REAL
+from ..values import CharCandidate, TextLine
 from .assign import NOT_TEXT_CHARS
 
 #: Text read this many characters alike in two places is one phrase read twice.
@@ -65,11 +68,25 @@ def repeated_text(groups: Sequence[Sequence[str]]) -> frozenset[str]:
     return frozenset(found)
 
 
-def _overlaid(run: str, phrases: frozenset[str]) -> bool:
-    return len(run) >= OVERLAY_RUN and any(run in phrase for phrase in phrases)
+#: What each character of a line may be: what was read, and its runner-ups at least
+#: :data:`~processor.places.REAL` probable.
+_Options = tuple[frozenset[str], ...]
 
 
-def _run(text: str, phrases: frozenset[str], *, end: bool) -> int:
+def _options(chars: Sequence[CharCandidate]) -> _Options:
+    return tuple(frozenset(c for c, p in ch.ranked()[1:] if p >= REAL) | {ch.char} for ch in chars)
+
+
+def _in_phrase(run: _Options, phrase: str) -> bool:
+    n = len(run)
+    return any(all(phrase[i + k] in run[k] for k in range(n)) for i in range(len(phrase) - n + 1))
+
+
+def _overlaid(run: _Options, phrases: frozenset[str]) -> bool:
+    return len(run) >= OVERLAY_RUN and any(_in_phrase(run, phrase) for phrase in phrases)
+
+
+def _run(text: _Options, phrases: frozenset[str], *, end: bool) -> int:
     """How many characters at the start (``end``: the end) of ``text`` are pieces of
     ``phrases`` one after another (a phrase is read in pieces: 仅供银行开 | 户使用), leaving
     at least one."""
@@ -98,7 +115,7 @@ def without_overlay(line: TextLine, phrases: frozenset[str]) -> TextLine:
         return line
     chars = list(line.chars)
     letters = [i for i, c in enumerate(chars) if c.char.strip()]
-    text = "".join(chars[i].char for i in letters)
+    text = _options([chars[i] for i in letters])
     if len(letters) <= OVERLAY_RUN or _overlaid(text, phrases):
         return line
     head = _run(text, phrases, end=False)

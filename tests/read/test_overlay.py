@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from processor.read.overlay import repeated_text, without_overlay
@@ -62,3 +64,24 @@ def test_a_line_without_phrases_is_itself() -> None:
     line = text_line("上海市青浦区北京路569号")
     assert without_overlay(line, frozenset()) is line
     assert without_overlay(line, frozenset({WATERMARK})) is line
+
+
+@pytest.mark.parametrize(
+    ("runner_up", "prob", "kept"),
+    [
+        # the phrase's 转 read 轩 (0.34) at the line's end, 转 its runner-up (0.25)
+        ("转", 0.25, "赵梦云"),
+        # a runner-up not really probable, or not the phrase's: the line as read
+        ("转", 0.01, "赵梦云图片请勿轩"),
+        ("车", 0.25, "赵梦云图片请勿轩"),
+    ],
+)
+def test_a_phrases_character_read_as_a_look_alike_is_the_phrases_by_its_runner_up(
+    runner_up: str, prob: float, kept: str
+) -> None:
+    read = text_line("赵梦云图片请勿轩")
+    last = dataclasses.replace(
+        read.chars[-1], prob=0.34, alt=runner_up, alt_prob=prob, alts=((runner_up, prob),)
+    )
+    line = dataclasses.replace(read, chars=(*read.chars[:-1], last))
+    assert without_overlay(line, frozenset({"图片请勿转", "片请勿转载"})).text == kept
