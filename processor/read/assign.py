@@ -344,6 +344,10 @@ def row_score(
 #: line may be a few digits: 504, 02室); so does one with a segment starting there, after
 #: text boxed left of the labels' column (beside the card, on a frame read as a card).
 CONTINUATION = 1.5
+#: Lines of a value start this near each other (card widths): a next line starting so near
+#: where the line above starts continues it (on a card rectified a little askew, each line
+#: starts further left or right than the one above).
+LINE_ALIGN = 0.04
 #: A row's first segment this many characters or more left of the next is no part of its
 #: line (a label is printed closer to its value: a Tibetan line's 住 beside it, 1.5).
 APART_CHARS = 3.0
@@ -363,7 +367,7 @@ def _continues(previous: ReadRow, row: ReadRow) -> bool:
         # card boxed in its row): its value may start at the next
         starts.append(segments[1].x0)
     step = row.row.cy - previous.row.cy
-    near = any(abs(seg.x0 - start) < 0.04 for seg in row.row.segments for start in starts)
+    near = any(abs(seg.x0 - start) < LINE_ALIGN for seg in row.row.segments for start in starts)
     return near and 0 < step < 2.2 * previous.row.height
 
 
@@ -598,6 +602,8 @@ def _label_split(row: ReadRow, labels: Sequence[str]) -> _LabelSplit | None:
             head = label_end(chars, found[1])
         elif k == 0 and _half_label(chars, labels):
             head = 1  # 址 of 住址, its first character not read: the value starts after it
+        elif k == 0 and _head_apart(chars, labels, row.row.segments[0]):
+            head = 1  # 住 of 住址, its second not read: the value starts at the next
         elif k == 0 and len(row.lines) > 1 and (not chars or _label_head_alone(chars, labels)):
             # 住 of 住址 boxed alone, 址 not read, or a pale label read as nothing: the value
             # is in the segments after it
@@ -648,6 +654,23 @@ def _label_head_alone(chars: Sequence[CharCandidate], labels: Sequence[str]) -> 
     two-character label alone (its second faint or lost to the artwork): the value is in the
     segments after it."""
     return len(chars) == 1 and any(len(lab) == 2 and _is(chars[0], lab[0]) for lab in labels)
+
+
+#: A two-character label's first character with the next character read this many character
+#: widths or more to its right is the label, its second lost (住 … 上海市, 址 faint in the
+#: artwork): a value's characters follow one another about a width apart.
+LABEL_HEAD_APART = 2.5
+
+
+def _head_apart(chars: Sequence[CharCandidate], labels: Sequence[str], segment: Box) -> bool:
+    """Whether ``chars`` (a row's first ``segment``, starting in the labels' column) start
+    with the first character of a two-character label of ``labels`` and the next character
+    lies :data:`LABEL_HEAD_APART` widths or more after it."""
+    if len(chars) < 2 or segment.x0 >= FRONT_LABEL_X1:
+        return False
+    if not any(len(lab) == 2 and _is(chars[0], lab[0]) for lab in labels):
+        return False
+    return (chars[1].x - chars[0].x) * segment.width >= LABEL_HEAD_APART * char_width(segment)
 
 
 def _half_label(chars: Sequence[CharCandidate], labels: Sequence[str]) -> bool:

@@ -31,6 +31,7 @@ from ..places import address_begins_known, authority_known
 from ..values import Box, Quad, TextLine
 from . import fields as fp
 from .assign import (
+    LINE_ALIGN,
     SIDES,
     Assignment,
     ReadRow,
@@ -362,10 +363,9 @@ def field_lines(
             ]
             if beside is not None:
                 per_row[0] = []  # read beside the label instead
-            # where its lines start: its first at the side's values' column (never left of
-            # its label's end), the next where its first line's value starts after its label
-            # (:func:`from_column`; without the label read, the first line's start may be the
-            # label's, and a next line read from there takes in the labels' column: 东风住东路)
+            # where its lines start (:func:`from_column`): its first at the side's values'
+            # column (never left of its label's end), the next where its first line's value
+            # starts after its label (:func:`next_lines_column`)
             label_x1 = label_right(rows[0], FIELD_LABELS[name]) if rows else None
             first_column = (
                 None if front_column is None or label_x1 is None else max(front_column, label_x1)
@@ -374,7 +374,7 @@ def field_lines(
             if blank is not None:  # the value starts after the blank that ends its label
                 per_row[0][0] = dataclasses.replace(per_row[0][0], x0=blank)
                 first_column = blank if first_column is None else max(first_column, blank)
-            next_column = values[0][0].x0 if label_x1 is not None and values[0] else None
+            next_column = next_lines_column(values[0] if values else [], label_x1, first_column)
         else:
             per_row = [list(row.row.segments) for row in rows]
             first_column = next_column = None
@@ -459,6 +459,20 @@ def _label_blank(card: np.ndarray, row: ReadRow, name: str, first: list[Box]) ->
     return blank if blank is not None and blank > first[0].x0 else None
 
 
+def next_lines_column(
+    first: Sequence[Box], label_x1: float | None, first_column: float | None
+) -> float | None:
+    """Where a value's next lines are read from (:func:`from_column`): where its ``first``
+    line's segments start after its label (which ends at ``label_x1``), not left of where
+    that line is read from (``first_column``: a speck boxed before the value, read as
+    nothing there, would widen the next lines onto the card's artwork, read as a letter:
+    钦M南区); None where no label was read (the first line's start may be the label's, and a
+    next line read from there takes in the labels' column: 东风住东路)."""
+    if label_x1 is None or not first:
+        return None
+    return first[0].x0 if first_column is None else max(first[0].x0, first_column)
+
+
 def from_column(segment: Box, column: float, shape: tuple[int, ...]) -> Box:
     """A value's line ``segment`` (on a card image of ``shape``) read from the value's
     ``column``, where its lines all start: where the detector's box starts within
@@ -534,9 +548,11 @@ def value_rows(rows: Sequence[ReadRow], name: str, column: float | None = None) 
     """The segments of a name's, address's or authority's ``rows`` that hold its value: the
     first row's from where its value starts (its label, as read, left out; with a character
     misread, where the side's values' ``column`` says so: :func:`_value_segments`), the next
-    rows' that reach right of that start (a speck at the card's edge or a piece of a
-    minority-script label in the label column, read as 3 or 4 before an address's next line,
-    is no part of it: the value's lines start at its column); none that starts where the
+    rows' that reach right of that start or start where the line above does
+    (:data:`~processor.read.assign.LINE_ALIGN`: a card rectified askew; a speck at the card's
+    edge or a piece of a minority-script label in the label column, read as 3 or 4 before an
+    address's next line, is no part of it: the value's lines start at its column); none
+    that starts where the
     value cannot run (:data:`~processor.card.template.VALUE_END_X`) and
     :data:`VALUE_GAP_CHARS` or more past the segment before it (a speck in the portrait's
     column, on an outline cut at the card's top, read 上 after a name)."""
@@ -544,10 +560,16 @@ def value_rows(rows: Sequence[ReadRow], name: str, column: float | None = None) 
         return []
     first = _value_segments(rows[0], name, column)
     start = first[0].x0 if first else 0.0
-    out = [
-        first,
-        *([row.row.within(s, start) for s in row.row.segments if s.x1 > start] for row in rows[1:]),
-    ]
+    out = [first]
+    above = start  # where the line above starts
+    for row in rows[1:]:
+        line = [
+            row.row.within(s, start)
+            for s in row.row.segments
+            if s.x1 > start or abs(s.x0 - above) < LINE_ALIGN
+        ]
+        above = line[0].x0 if line else above
+        out.append(line)
     return [_within_reach(segments, VALUE_END_X[name]) for segments in out]
 
 

@@ -24,6 +24,7 @@ from processor.read.reading import (
     from_column,
     held_by_another,
     is_complete,
+    next_lines_column,
     second_opinion,
     value_column,
     value_rows,
@@ -207,6 +208,64 @@ def test_an_address_next_line_is_what_reaches_its_value_column(
     first, second = value_rows([FIRST, next_row], "address")
     assert first[0].x0 == pytest.approx(0.07 + 2.5 / 14 * 0.55 - 0.5 * 0.07 / CARD_ASPECT)
     assert second == [next_row.row.segments[i] for i in kept]
+
+
+#: An address's first line on a card rectified a little askew: each next line starts further
+#: left than the one above (value from 0.157).
+ASKEW = _segment_row(0.48, (0.07, 0.55, "住址贵州省铜仁市石阡县"))
+ASKEW_SECOND = _segment_row(0.57, (0.13, 0.45, "金沙巷422号18号300"))
+
+
+@pytest.mark.parametrize(
+    ("third", "kept"),
+    [
+        # its last line, one digit, starting near where the line above starts: kept, though
+        # it ends left of where the first line's value starts (it was dropped: …300)
+        (_segment_row(0.66, (0.11, 0.135, "2")), [0]),
+        # a speck in the labels' column: left out
+        (_segment_row(0.66, (0.05, 0.075, "2")), []),
+    ],
+)
+def test_an_address_line_starting_where_the_line_above_starts_is_kept(
+    third: ReadRow, kept: list[int]
+) -> None:
+    first, second, last = value_rows([ASKEW, ASKEW_SECOND, third], "address")
+    assert first[0].x0 < 0.16 < second[0].x1
+    assert last == [third.row.segments[i] for i in kept]
+
+
+def test_a_label_whose_second_character_is_lost_in_its_values_box_is_left_out() -> None:
+    # 住 of 住址 boxed with the value, 址 faint in the artwork and not read: the value starts
+    # at the next character read, far right of 住 (it started at 住, and the address's next
+    # line, starting at the value's column, was not taken as its continuation)
+    text = "住上海市普陀区花园路676号"
+    xs = [0.03, *(0.3 + 0.65 * i / (len(text) - 2) for i in range(len(text) - 1))]
+    chars = tuple(CharCandidate(c, 0.95, "", 0.0, x=x) for c, x in zip(text, xs, strict=True))
+    segment = Box(0.07, 0.52, 0.6, 0.59)
+    row = ReadRow(Row((segment,)), (TextLine(text, 0.95, chars),))
+    ((value, *_),) = value_rows([row], "address")
+    assert value.x0 == pytest.approx(0.07 + 0.3 * 0.53 - 0.5 * 0.07 / CARD_ASPECT)
+
+
+@pytest.mark.parametrize(
+    ("first_x0", "label_x1", "first_column", "column"),
+    [
+        # its next lines from where its first line's value starts after the label ...
+        (0.19, 0.15, 0.18, 0.19),
+        # ... not left of where that line is read from: a speck boxed before the value (read
+        # as nothing) widened the next line onto the artwork, read as M (钦M南区)
+        (0.157, 0.15, 0.191, 0.191),
+        (0.157, 0.15, None, 0.157),
+        # no label read: its first line's start may be the label's
+        (0.07, None, None, None),
+    ],
+)
+def test_a_values_next_lines_are_read_from_where_its_first_line_is(
+    first_x0: float, label_x1: float | None, first_column: float | None, column: float | None
+) -> None:
+    first = [Box(first_x0, 0.5, 0.6, 0.57)]
+    assert next_lines_column(first, label_x1, first_column) == column
+    assert next_lines_column([], label_x1, first_column) is None
 
 
 #: Where a front's values start (:func:`value_column`), for the tests below.
