@@ -338,10 +338,10 @@ def correct_authority(cands: Candidates) -> str | None:
 #: A character read less surely than this may be one that none of its candidates offers ...
 GUESSED = 0.7
 #: ... where at least this many other place characters of the authority (not the words of its
-#: form, :data:`_FORM_CHARS`) are read, each as itself or as a runner-up.
+#: form, :data:`FORM_CHARS`) are read, each as itself or as a runner-up.
 GUESS_SUPPORT = 3
 #: The characters of an authority's form, which name no place: 市, 县, 区, 旗, 公安局, 分局.
-_FORM_CHARS = frozenset("市县区旗公安局分")
+FORM_CHARS = frozenset("市县区旗公安局分")
 
 
 def _guessed(cands: Candidates) -> list[str]:
@@ -379,7 +379,7 @@ def _guessed(cands: Candidates) -> list[str]:
 @dataclass(frozen=True)
 class _SameLength:
     """The known authorities of one length: as text, as code points (rows x characters), and
-    which of their characters name a place (not :data:`_FORM_CHARS`)."""
+    which of their characters name a place (not :data:`FORM_CHARS`)."""
 
     texts: tuple[str, ...]
     codes: np.ndarray
@@ -395,7 +395,7 @@ def _authorities_by_length() -> Mapping[int, _SameLength]:
         n: _SameLength(
             tuple(texts),
             np.array([[ord(c) for c in t] for t in texts], dtype=np.uint32),
-            np.array([[c not in _FORM_CHARS for c in t] for t in texts], dtype=bool),
+            np.array([[c not in FORM_CHARS for c in t] for t in texts], dtype=bool),
         )
         for n, texts in by_length.items()
     }

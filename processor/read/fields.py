@@ -32,6 +32,7 @@ from ..card.facts import (
 )
 from ..card.template import FIELD_LABELS
 from ..places import (
+    FORM_CHARS,
     SURE,
     address_begins_known,
     authority_known,
@@ -794,9 +795,11 @@ def parse_issuer(line: TextLine | None) -> Field:
         if known is not None:
             return Field(known, line.score if known == tail else CORRECTED)
     # an overlay's characters read between the label and the value (复印无揭西县公安局: a
-    # site watermark's 复印无效 across the row): a known authority, as read, that starts within
-    # a few characters is the value, where the whole read is none
-    overlaid = _known_from(text, range(1, OVERLAY_CHARS + 1))
+    # site watermark's 复印无效 across the row), or after it: a known authority, as read, that
+    # starts or ends within a few characters is the value, where the whole read is none
+    overlaid = _known_from(text, range(1, OVERLAY_CHARS + 1)) or _known_upto(
+        text, range(1, OVERLAY_TAIL_CHARS + 1)
+    )
     if overlaid is not None:
         return Field(overlaid, CORRECTED)
     if not ISSUER_RE.match(_LABEL_PART.sub("", text)):
@@ -828,6 +831,29 @@ _LABEL_PART = re.compile(
 #: At most this many characters read before an authority are taken for an overlay's (a
 #: watermark's phrase between the label and the value; 复印无效, 仅供…使用).
 OVERLAY_CHARS = 4
+
+
+#: ... and at most this many after it (a specimen's 样本 stamped over the row's end: 息县公安局
+#: 样木), none of them a word of an authority's form and not a branch's name (南京市公安局玄武,
+#: its 分局 lost, is no overlay: what is printed is never cut off).
+OVERLAY_TAIL_CHARS = 2
+
+
+def _known_upto(text: str, tails: Iterable[int]) -> str | None:
+    """The first known authority, as read, that ``text`` holds from its start to one of
+    ``tails`` characters before its end, those characters no word of an authority's form
+    (:data:`~processor.places.FORM_CHARS`) and ``text`` no branch's name with its 分局 lost;
+    None when none does."""
+    if authority_known(text + "分局"):
+        return None
+    return next(
+        (
+            text[:-k]
+            for k in tails
+            if k < len(text) and not FORM_CHARS & set(text[-k:]) and authority_known(text[:-k])
+        ),
+        None,
+    )
 
 
 def _known_from(text: str, starts: Iterable[int]) -> str | None:

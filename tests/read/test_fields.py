@@ -344,6 +344,13 @@ def test_parse_address_joins_lines_and_strips_label() -> None:
         ("他用于宁津县公安局", "宁津县公安局"),
         # ... but no more of them than a watermark's phrase leaves there
         ("仅供办理业务宁津县公安局", "仅供办理业务宁津县公安局"),
+        # a specimen's 样本 stamped after the value (read 样木): not the authority's ...
+        ("签发机关息县公安局样木", "息县公安局"),
+        ("息县公安局本", "息县公安局"),
+        # ... but a branch's name, its 分局 lost, or a word of an authority's form is: no
+        # authority is cut out of it
+        ("南京市公安局玄武", None),
+        ("南京市公安局玄武分", None),
         ("南京市玄武区", None),
         ("公安局", None),
         # the label's characters before 公安局, the place's not read: no authority
