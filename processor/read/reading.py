@@ -410,10 +410,28 @@ def field_lines(
         by_row.setdefault((name, k), []).append(line)
     for (name, k), lines in by_row.items():
         if k >= 0:
-            out[name].append(join_lines(lines))
+            out[name].append(join_lines(without_strays(lines) if name in VALUE_ONLY else lines))
         elif _reads_as(name, lines[0]):
             out[name] = [lines[0]]
     return out
+
+
+#: A segment of a value's row whose every character is read less surely than this is a
+#: stray stroke boxed apart (a piece of the line above, read 2 at 0.08: 李2集街道), not
+#: print: a box over guilloche or stray strokes reads 0.1-0.7, print beside a line read
+#: surely is read surely too.
+STRAY = 0.3
+
+
+def without_strays(lines: Sequence[TextLine]) -> list[TextLine]:
+    """The lines of a row's segments without those read as nothing but :data:`STRAY`
+    characters, where another is read as more; all of them where none is."""
+
+    def stray(line: TextLine) -> bool:
+        return all(c.prob < STRAY for c in line.chars if c.char.strip())
+
+    kept = [line for line in lines if not stray(line)]
+    return kept if kept and len(kept) < len(lines) else list(lines)
 
 
 #: The front's fields whose values start at one column, right of their labels.

@@ -28,8 +28,10 @@ from processor.read.reading import (
     second_opinion,
     value_column,
     value_rows,
+    without_strays,
 )
 from processor.values import Box, CharCandidate, Quad, TextLine
+from tests.conftest import text_line
 
 ID_NO = "11010519491231001" + check_char("11010519491231001")  # born 1949-12-31; 男 (odd)
 QUAD = Quad(((0, 0), (856, 0), (856, 540), (0, 540)))
@@ -266,6 +268,23 @@ def test_a_values_next_lines_are_read_from_where_its_first_line_is(
     first = [Box(first_x0, 0.5, 0.6, 0.57)]
     assert next_lines_column(first, label_x1, first_column) == column
     assert next_lines_column([], label_x1, first_column) is None
+
+
+@pytest.mark.parametrize(
+    ("reads", "kept"),
+    [
+        # a stray stroke boxed apart before an address's next line, read 2 at 0.08 (李2集街道)
+        ([("2", 0.08), ("集街道高家村民委员会", 0.99)], [1]),
+        # print read a little unsure, or strays alone: kept (what the row holds is its own)
+        ([("2", 0.4), ("集街道高家村民委员会", 0.99)], [0, 1]),
+        ([("2", 0.08), ("乡", 0.2)], [0, 1]),
+    ],
+)
+def test_a_stray_strokes_segment_is_no_part_of_a_value(
+    reads: list[tuple[str, float]], kept: list[int]
+) -> None:
+    lines = [text_line(text, prob) for text, prob in reads]
+    assert without_strays(lines) == [lines[i] for i in kept]
 
 
 #: Where a front's values start (:func:`value_column`), for the tests below.
