@@ -40,6 +40,7 @@ from ..places import (
     correct_authority,
     province_restored,
     real_runner_up,
+    region_known,
 )
 from ..surnames import correct_surname, surname_known
 from ..values import CharCandidate, TextLine
@@ -712,7 +713,9 @@ def join_chars(lines: Sequence[TextLine]) -> TextLine:
 
 def parse_id_number(line: TextLine | None) -> Field:
     """18 characters with a valid check character; a single low-confidence character may be
-    replaced by the recogniser's runner-up when exactly one such replacement validates. More
+    replaced by the recogniser's runner-up when exactly one such replacement validates and
+    names a real region (:func:`~processor.places.region_known`). Digits before a unit an
+    address counts (8号: its last line run into the row) are not the number's. More
     than 18 (the label read as a digit, 1公民身份号码 1507…): the one run of 18 that validates
     and encodes a calendar date, when exactly one does."""
     if line is None:
@@ -732,8 +735,10 @@ def parse_id_number(line: TextLine | None) -> Field:
             fixed = text[:i] + alt + text[i + 1 :]
             if id_number_valid(fixed):
                 fixes.add(fixed)
-    if len(fixes) == 1:
-        return Field(fixes.pop(), 0.5)
+    # one only, and never into a number of no real region (one digit too many before it and
+    # one changed made a check character fit: 852302199309245728)
+    if len(fixes) == 1 and region_known((fix := fixes.pop())[:6]):
+        return Field(fix, 0.5)
     if not text[:17].isdigit():
         return MISSING
     # The check character itself misread: rejected, never recomputed (that would invent it).
@@ -762,8 +767,13 @@ def id_as_read(line: TextLine | None) -> str:
 
 
 def _id_chars(chars: Sequence[CharCandidate]) -> list[CharCandidate]:
-    out = []
+    out: list[CharCandidate] = []
     for cand in chars:
+        if cand.char in UNITS:
+            # an address's last line run into the number's row (8号 before it): the digits
+            # before a unit it counts are the address's
+            while out and out[-1].char.isascii():
+                out.pop()
         mapped = cand.char.translate(_ID_CONFUSIONS)
         if mapped.strip():
             out.append(dataclasses.replace(cand, char=mapped) if mapped != cand.char else cand)

@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 
+from processor.places import region_known
 from processor.read import fields as fp
 from processor.read.assign import join_lines
 from processor.values import CharCandidate, TextLine
@@ -314,6 +315,19 @@ def test_parse_id_number(text: str, expected: str | None) -> None:
 def test_id_as_read(text: str, expected: str) -> None:
     assert fp.id_as_read(line(text)) == expected
     assert fp.id_as_read(None) == ""
+
+
+def test_parse_id_number_takes_no_digits_an_address_counts() -> None:
+    # an address's last line (8号) run into the number's row: its 8 and the 17 digits read
+    # after it made a check character fit with 6 taken as its runner-up 9 (852302199309245728)
+    assert fp.parse_id_number(line("8号52302196309245728", alts={9: "9"})).value is None
+    assert fp.parse_id_number(line("8号 11010519491231002X")).value == "11010519491231002X"
+
+
+def test_parse_id_number_rewrites_no_number_of_an_unknown_region() -> None:
+    assert not region_known("852302")
+    read = "852302196309245728"  # 852302199309245728 validates, with 9 for the 6
+    assert fp.parse_id_number(line(read, alts={8: "9"})).value is None
 
 
 def test_parse_id_number_corrects_with_runner_up_when_unambiguous() -> None:
