@@ -148,12 +148,7 @@ def enclosing_quad(hull: np.ndarray) -> np.ndarray | None:
 def _meet(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> np.ndarray | None:
     """Where the line through ``a``, ``b`` meets the line through ``c``, ``d`` (None if
     parallel)."""
-    r, s = b - a, d - c
-    cross = float(r[0] * s[1] - r[1] * s[0])
-    if abs(cross) < 1e-9:
-        return None
-    t = float((c - a)[0] * s[1] - (c - a)[1] * s[0]) / cross
-    return np.asarray(a + t * r, np.float64)
+    return _crossing(a, b - a, c, d - c, least=1e-9)
 
 
 def iou(a: Quad, b: Quad) -> float:
@@ -326,11 +321,21 @@ def _intersect(
     l1: tuple[np.ndarray, np.ndarray], l2: tuple[np.ndarray, np.ndarray]
 ) -> np.ndarray | None:
     (p, r), (q, s) = l1, l2
+    # near-parallel sides (unit directions within 20 degrees): not a corner
+    point = _crossing(p, r, q, s, least=math.sin(math.radians(20)))
+    return None if point is None else point.astype(np.float32)
+
+
+def _crossing(
+    p: np.ndarray, r: np.ndarray, q: np.ndarray, s: np.ndarray, *, least: float
+) -> np.ndarray | None:
+    """Where the line through ``p`` along ``r`` meets the line through ``q`` along ``s``, in
+    their dtype; None where the cross product of ``r`` and ``s`` is below ``least``."""
     cross = float(r[0] * s[1] - r[1] * s[0])
-    if abs(cross) < math.sin(math.radians(20)):
-        return None  # near-parallel sides: not a corner
+    if abs(cross) < least:
+        return None
     t = float((q[0] - p[0]) * s[1] - (q[1] - p[1]) * s[0]) / cross
-    return (p + t * r).astype(np.float32)
+    return np.asarray(p + t * r)
 
 
 def _dist(a: np.ndarray, b: np.ndarray) -> float:

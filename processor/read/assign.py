@@ -653,7 +653,7 @@ def _label_head_alone(chars: Sequence[CharCandidate], labels: Sequence[str]) -> 
     """Whether ``chars``, a row's first segment of more, are the first character of a
     two-character label alone (its second faint or lost to the artwork): the value is in the
     segments after it."""
-    return len(chars) == 1 and any(len(lab) == 2 and _is(chars[0], lab[0]) for lab in labels)
+    return len(chars) == 1 and _two_char_label(chars[0], labels, 0)
 
 
 #: A two-character label's first character with the next character read this many character
@@ -668,7 +668,7 @@ def _head_apart(chars: Sequence[CharCandidate], labels: Sequence[str], segment: 
     lies :data:`LABEL_HEAD_APART` widths or more after it."""
     if len(chars) < 2 or segment.x0 >= FRONT_LABEL_X1:
         return False
-    if not any(len(lab) == 2 and _is(chars[0], lab[0]) for lab in labels):
+    if not _two_char_label(chars[0], labels, 0):
         return False
     return (chars[1].x - chars[0].x) * segment.width >= LABEL_HEAD_APART * char_width(segment)
 
@@ -677,7 +677,12 @@ def _half_label(chars: Sequence[CharCandidate], labels: Sequence[str]) -> bool:
     """Whether ``chars`` start with the second character of a two-character label alone (its
     first lost to the artwork or a blur), followed by more: those labels' second characters
     (名, 别, 生, 址) begin no value of theirs."""
-    return len(chars) > 1 and any(len(lab) == 2 and _is(chars[0], lab[1]) for lab in labels)
+    return len(chars) > 1 and _two_char_label(chars[0], labels, 1)
+
+
+def _two_char_label(c: CharCandidate, labels: Sequence[str], i: int) -> bool:
+    """Whether ``c`` reads as the ``i``-th character of a two-character label of ``labels``."""
+    return any(len(lab) == 2 and _is(c, lab[i]) for lab in labels)
 
 
 def mean_score(rows: Sequence[ReadRow]) -> float:
