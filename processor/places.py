@@ -255,19 +255,23 @@ def _known_address_prefixes() -> _Known:
     return _known(_address_prefixes())
 
 
-def _options(cands: Candidates, *, loose: bool = False) -> list[tuple[str, tuple[str, ...]]]:
-    """Per position, the character read and the runner-ups it may be replaced by: only where
-    the read is not sure, or where a runner-up has real probability; ``loose``: any runner-up
-    above the noise floor, however sure the read (for a read that is no real place)."""
+#: How far a read's runner-ups are taken, surest first (:func:`_options`): ``real``, only those
+#: at least :data:`REAL` probable; ``unsure``, also any above the noise floor where the read is
+#: not sure; ``loose``, any above the noise floor, however sure the read.
+LEVELS = ("real", "unsure", "loose")
+
+
+def _options(cands: Candidates, *, level: str = "unsure") -> list[tuple[str, tuple[str, ...]]]:
+    """Per position, the character read and the runner-ups it may be replaced by, as far as
+    ``level`` takes them (:data:`LEVELS`)."""
     out: list[tuple[str, tuple[str, ...]]] = []
     for ranked in cands:
         top, top_prob = ranked[0] if ranked else ("", 0.0)
+        floor = level == "loose" or (level == "unsure" and top_prob < SURE)
         alts = tuple(
             char
             for char, prob in ranked[1:]
-            if len(char) == 1
-            and char != top
-            and (prob >= REAL or ((loose or top_prob < SURE) and prob >= FLOOR))
+            if len(char) == 1 and char != top and (prob >= REAL or (floor and prob >= FLOOR))
         )
         out.append((top, alts))
     return out
@@ -305,12 +309,23 @@ def _reached(known: _Known, cands: Candidates, *, whole: bool = False) -> list[s
     those as long as the read), or, where none is, from every runner-up above the noise
     floor: a sure misread that names no place (昭党县 at 0.97, 觉 its runner-up at 0.02)
     has a certainty that says nothing."""
-    for loose in (False, True):
-        found = _fits(known, _options(cands, loose=loose))
+    for level in LEVELS[1:]:
+        found = _fits(known, _options(cands, level=level))
         found = [text for text in found if len(text) == len(cands)] if whole else found
         if found:
             return found
     return []
+
+
+def _one(fits: set[str], known: _Known, cands: Candidates) -> str | None:
+    """The one of ``fits`` (known strings :func:`_reached` reached from ``cands``), or where
+    several are, the one reached by real runner-ups alone (:data:`LEVELS`): 郓, a runner-up
+    at 0.30 behind 军 at 0.58, makes 郓城县, and 鄄 at 0.002 makes 鄄城县; None where none
+    or several are."""
+    if len(fits) > 1:
+        real = set(_fits(known, _options(cands, level="real")))
+        fits = {f for f in fits if f in real}
+    return fits.pop() if len(fits) == 1 else None
 
 
 def _as_read(cands: Candidates) -> str:
@@ -323,16 +338,21 @@ def correct_authority(cands: Candidates) -> str | None:
 
     The read itself when it is a known authority; else the one known authority that replacing
     characters by their runner-ups reaches (浙川县公安局 -> 淅川县公安局 when 淅 is the runner-up
-    of 浙); where none is, the one that also takes one character no candidate offered, where
-    the rest of its place names says which (:func:`_guessed`); None when none or several are
-    (the caller keeps the read). Characters are only replaced, never added or dropped: a
-    character the recogniser lost cannot be recovered.
+    of 浙; of several, the one real runner-ups reach, :func:`_one`); where none is, the one
+    that also takes one character no candidate offered, where the rest of its place names
+    says which (:func:`_guessed`); None when none or several are (the caller keeps the read).
+    Characters are only replaced, never added or dropped: a character the recogniser lost
+    cannot be recovered.
     """
     read = _as_read(cands)
     if authority_known(read):
         return read
-    whole = set(_reached(_known_authorities(), cands, whole=True)) or set(_guessed(cands))
-    return whole.pop() if len(whole) == 1 else None
+    known = _known_authorities()
+    reached = set(_reached(known, cands, whole=True))
+    if reached:
+        return _one(reached, known, cands)
+    guessed = set(_guessed(cands))
+    return guessed.pop() if len(guessed) == 1 else None
 
 
 #: A character read less surely than this may be one that none of its candidates offers ...
@@ -460,13 +480,15 @@ def correct_address_prefix(cands: Candidates) -> str | None:
     Addresses begin with province + prefecture + county (or leave one of the first two out).
     Returns the read unchanged when it begins with a known place; the read with its beginning
     replaced when exactly one known place is reached by replacing characters with their
-    runner-ups (河南省南阳市浙川县… -> 河南省南阳市淅川县…); None when none is, or several
-    that disagree (a county name found in two provinces fits only with its own province).
+    runner-ups (河南省南阳市浙川县… -> 河南省南阳市淅川县…), or where several are, the one
+    real runner-ups reach (:func:`_one`); None when none is, or several that disagree (a
+    county name found in two provinces fits only with its own province).
     """
     read = _as_read(cands)
-    fits = set(_reached(_known_address_prefixes(), cands))
+    known = _known_address_prefixes()
+    fits = set(_reached(known, cands))
     # a fit that a longer one extends (河南省南阳市 a county-level city of old, inside
     # 河南省南阳市淅川县) says less: keep the longest
     longest = {f for f in fits if not any(g != f and g.startswith(f) for g in fits)}
-    texts = {f + read[len(f) :] for f in longest}
-    return texts.pop() if len(texts) == 1 else None
+    begins = _one(longest, known, cands)
+    return None if begins is None else begins + read[len(begins) :]

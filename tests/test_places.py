@@ -190,6 +190,10 @@ def test_authority_known(text: str, known: bool) -> None:
             None,
         ),
         ("南州市公安局鼓楼分局", {1: [("州", 0.5), ("京", 0.4)]}, "南京市公安局鼓楼分局"),
+        # of two places the runner-ups make, the one a real runner-up makes (郓城县 and
+        # 鄄城县 of 菏泽市, 郓 at 0.30 and 鄄 at 0.002), and none where neither is real
+        ("军城县公安局", {0: [("军", 0.58), ("郓", 0.3), ("鄄", 0.002)]}, "郓城县公安局"),
+        ("军城县公安局", {0: [("军", 0.58), ("郓", 0.03), ("鄄", 0.02)]}, None),
         # one character no candidate offers, read unsurely, where three place characters
         # say which authority it is (孝, 孝 and 南 of 孝感市公安局孝南分局)
         (
@@ -303,6 +307,13 @@ def test_correct_authority(
             None,
         ),
         ("南州市鼓楼区中山路", {1: [("州", 0.5), ("京", 0.4)]}, "南京市鼓楼区中山路"),
+        # ... and of two places the runner-ups make, the one a real runner-up makes
+        (
+            "山东省菏泽市军城县大营街道",
+            {6: [("军", 0.58), ("郓", 0.3), ("鄄", 0.002)]},
+            "山东省菏泽市郓城县大营街道",
+        ),
+        ("山东省菏泽市军城县大营街道", {6: [("军", 0.58), ("郓", 0.03), ("鄄", 0.02)]}, None),
         # the longest place wins: 巢湖市 (county-level today) inside 巢湖市无为县 (until 2011)
         ("安徽省巢湖市无力县", {7: [("力", 0.5), ("为", 0.4)]}, "安徽省巢湖市无为县"),
         # not a known beginning at all
