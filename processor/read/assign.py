@@ -634,6 +634,35 @@ def misread_label_end(row: ReadRow, labels: Sequence[str], column: float) -> flo
     return min((second + third) / 2, second + 0.5 * char_width(seg))
 
 
+#: A character read this many characters or more left of the side's values' column, on a row
+#: whose label is not read, is no part of the value (:func:`unread_label_end`): a value's
+#: first character is read half a character right of it.
+LEFT_OF_COLUMN = 0.5
+
+
+def unread_label_end(row: ReadRow, column: float) -> float | None:
+    """Where ``row``'s value starts when no label is read on it and characters are read left
+    of the side's values' ``column`` (:data:`LEFT_OF_COLUMN`) before others right of it: a
+    faint label read as nothing, and paper beyond an outline wider than the card read 喧 in
+    the labels' column, before the name 张卫军. Three quarters of a character before the first
+    right of the column (the label unread between them), and at least half a character past
+    the last left of it; None where the row does not start in the labels' column or reads
+    nothing on both sides of the column."""
+    if not row.lines or row.row.segments[0].x0 >= FRONT_LABEL_X1:
+        return None
+    placed = [
+        (seg.x0 + c.x * seg.width, char_width(seg))
+        for seg, line in zip(row.row.segments, row.lines, strict=True)
+        for c in _compact(line.chars)
+    ]
+    left = [x for x, char in placed if x < column - LEFT_OF_COLUMN * char]
+    right = [x for x, char in placed if x >= column - LEFT_OF_COLUMN * char]
+    if not left or not right:
+        return None
+    char = char_width(row.row.segments[0])
+    return max(max(left) + 0.5 * char, min(right) - 0.75 * char)
+
+
 def bare_label(row: ReadRow, labels: Sequence[str]) -> Box | None:
     """``row``'s box when it holds only one of ``labels``, nothing after it: the value
     beside the label was found as no text of its own (a watermark's box swallowed it)."""

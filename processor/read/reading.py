@@ -21,6 +21,8 @@ from ..card.template import (
     BACK_FALLBACK,
     FIELD_LABELS,
     FRONT_FALLBACK,
+    FRONT_LABEL_X1,
+    GENDER_VALUE_X1,
     PORTRAIT_NO_TEXT,
     PORTRAIT_TEXT_X0,
     VALUE_END_X,
@@ -46,6 +48,7 @@ from .assign import (
     mean_score,
     misread_label_end,
     side_evidence,
+    unread_label_end,
     value_box,
 )
 from .crops import (
@@ -442,17 +445,23 @@ def value_column(assignment: Assignment) -> float | None:
     """Where a front's values start: the median of where the first rows of
     :data:`COLUMN_FIELDS` that hold their leading label start their values (from where the
     recogniser read the first character after the label; the gender row's 民族 is no leading
-    label: its value is right of the column); None on a back, or where fewer than two rows
+    label: its value is right of the column); where fewer than two labels are read (faint
+    labels, left unboxed), with where the rows boxed from their values start (between the
+    labels' column and the gender value's end); None on a back, or where fewer than two rows
     tell."""
     if assignment.side != "front":
         return None
-    starts = []
+    starts, unlabelled = [], []
     for name in COLUMN_FIELDS:
         rows = assignment.rows.get(name)
         if rows:
             box = value_box(rows[0], FIELD_LABELS[name][:1])
+            first = rows[0].row.segments[0].x0
             if box != rows[0].row.box:  # its label read: the value starts after it
                 starts.append(box.x0)
+            elif FRONT_LABEL_X1 <= first < GENDER_VALUE_X1:  # its box starts at the value
+                unlabelled.append(first)
+    starts = starts if len(starts) >= 2 else starts + unlabelled
     return float(np.median(starts)) if len(starts) >= 2 else None
 
 
@@ -611,10 +620,14 @@ def _value_segments(row: ReadRow, name: str, column: float | None = None) -> lis
     """``row``'s segments from where its value starts: its label, as read, left out; where no
     label is read, one read with a character wrong left of the side's values' ``column``
     (:func:`~processor.read.assign.misread_label_end`; a watermark's character over 名 read
-    姓各申才华)."""
+    姓各申才华), or anything read left of it (:func:`~processor.read.assign.unread_label_end`:
+    paper beyond the card's edge read 喧 before a faint label read as nothing)."""
     start = value_box(row, FIELD_LABELS[name])
     if start == row.row.box:  # no label read
-        x0 = None if column is None else misread_label_end(row, FIELD_LABELS[name], column)
+        x0 = None
+        if column is not None:
+            x0 = misread_label_end(row, FIELD_LABELS[name], column)
+            x0 = unread_label_end(row, column) if x0 is None else x0
         if x0 is None:
             return list(row.row.segments)
         start = dataclasses.replace(start, x0=x0)

@@ -303,12 +303,18 @@ COLUMN = 0.2
         # between them)
         (_segment_row(0.18, (0.08, 0.44, "姓各申才华")), 0.08 + 0.36 * 0.3 + 0.035 / CARD_ASPECT),
         # its label's second character not read: the second read is the value's first,
-        # at the column (姓金霞琳): the whole row
-        (_segment_row(0.18, (0.08, 0.4, "姓金霞琳")), 0.08),
+        # at the column (姓金霞琳): from three quarters of a character before it
+        (_segment_row(0.18, (0.08, 0.4, "姓金霞琳")), 0.2 - 0.75 * 0.07 / CARD_ASPECT),
         # a row right of the labels' column (an outline that cut the labels off: 名 is a
         # name's second character here), or no label read at all: the whole row
         (_segment_row(0.18, (0.14, 0.32, "李名扬")), 0.14),
         (_segment_row(0.18, (0.02, 0.2, "徐骐")), 0.02),
+        # no label read (faint, read as nothing) and something read left of the column
+        # before the value (paper beyond an outline wider than the card, read 喧): the value
+        # from three quarters of a character before its first
+        (_segment_row(0.18, (0.0, 0.35, "喧   张卫军")), 0.225 - 0.75 * 0.07 / CARD_ASPECT),
+        # ... and at least half a character past what was read left of it
+        (_segment_row(0.18, (0.12, 0.22, "喧张")), 0.145 + 0.5 * 0.07 / CARD_ASPECT),
         # its label read: cut after it, whatever the column
         (_segment_row(0.18, (0.08, 0.32, "姓名申才华")), 0.08 + 0.24 * 0.5 - 0.035 / CARD_ASPECT),
     ],
@@ -396,18 +402,37 @@ def _labelled(cy: float, label: str, x0: float, value: str) -> tuple[ReadRow]:
         # one row alone does not tell
         ({"name": _labelled(0.17, "姓名", 0.25, "敏秋")}, None),
         # ... nor does the gender row's 民族 (its value is right of the column), its 性别
-        # not read
+        # not read: where its box starts, at 女, does
         (
             {
                 "name": _labelled(0.17, "姓名", 0.2, "田蓉雪"),
-                "gender_race": (_segment_row(0.3, (0.2, 0.48, "女民族汉")),),
+                "gender_race": (_segment_row(0.3, (0.22, 0.48, "女民族汉")),),
             },
-            None,
+            0.21,
         ),
-        # nor do rows whose label was not read
+        # where fewer than two labels are read (faint labels, not boxed), the rows boxed from
+        # their values tell
         (
             {
-                "name": (_segment_row(0.17, (0.2, 0.3, "李敏秋")),),
+                "name": (_segment_row(0.17, (0.21, 0.3, "李敏秋")),),
+                "birth": (_segment_row(0.4, (0.2, 0.5, "1990年")),),
+            },
+            0.205,
+        ),
+        (
+            {
+                "name": (_segment_row(0.17, (0.0, 0.3, "喧李敏秋")),),
+                "gender_race": _labelled(0.3, "性别", 0.21, "男"),
+                "birth": (_segment_row(0.4, (0.2, 0.5, "1990年")),),
+            },
+            0.205,
+        ),
+        # ... but not rows starting in the labels' column (a label read wrong) or past the
+        # gender's value (民族 汉 alone)
+        (
+            {
+                "name": (_segment_row(0.17, (0.07, 0.3, "娃各李敏秋")),),
+                "gender_race": (_segment_row(0.3, (0.3, 0.5, "民族汉")),),
                 "birth": (_segment_row(0.4, (0.2, 0.5, "1990年")),),
             },
             None,
