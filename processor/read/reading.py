@@ -99,7 +99,11 @@ class FieldRead:
 #: character surely and passed over none: a rare character it lacks, it reads unsure or
 #: leaves a blank for. Not a name: it reads a rare surname as its common look-alike surely
 #: (仉 read 仇 at 0.93). The number and dates: the line recogniser within their characters
-#: (their labels' too, which a crop may hold). The gender and 民族 row: the line recogniser
+#: (their labels' too, which a crop may hold); the validity, which nothing else on the card
+#: checks, the field one where that does not validate (a photocopy's specks and a slant:
+#: 2008.12.15-长期 read 208.1,15长期); not the number or birth: each checks the other, and
+#: a reading they fail on is read on other outlines (a second opinion that mended them made
+#: readings whole whose address had lost a line). The gender and 民族 row: the line recogniser
 #: within its characters, the field one where that does not validate (a passthrough value
 #: such as 穿青人 outside the list) or reads an ethnicity the line recogniser may read for
 #: one it cannot spell (仡佬 for 仫佬:
@@ -111,7 +115,7 @@ FIELD_READS: dict[str, FieldRead] = {
     "gender_race": FieldRead("line", fp.GENDER_RACE_ALPHABET, again="field"),
     "id_no": FieldRead("line", fp.ID_ALPHABET),
     "birth": FieldRead("line", fp.BIRTH_ALPHABET),
-    "valid_date": FieldRead("line", fp.VALIDITY_ALPHABET),
+    "valid_date": FieldRead("line", fp.VALIDITY_ALPHABET, again="field"),
 }
 #: The fields a row holds (what validates them, for a second opinion).
 ROW_FIELDS = {"gender_race": ("gender", "race")}
