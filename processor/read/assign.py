@@ -84,11 +84,22 @@ class ReadRow:
         return join_lines(self.lines)
 
 
-def join_lines(lines: Sequence[TextLine]) -> TextLine:
+#: The space :func:`join_lines` puts between two segments of a row ...
+JOINT = CharCandidate(" ", 1.0, "", 0.0)
+#: ... and between two that leave a blank wider than a character between them (glare washed
+#: characters out, and the detector boxed the line either side of them).
+BLANK_JOINT = CharCandidate(" ", 0.0, "", 0.0)
+
+
+def join_lines(lines: Sequence[TextLine], apart: Sequence[bool] = ()) -> TextLine:
+    """``lines``, a row's segments left to right, as one line: a space between each two
+    (a joint: no position, no runner-up), at probability 0 where ``apart`` says they leave
+    a blank where a character may be that no box held (:data:`BLANK_JOINT`)."""
     chars: list[CharCandidate] = []
     for i, line in enumerate(lines):
         if i:
-            chars.append(CharCandidate(" ", 1.0, "", 0.0))
+            blank = i - 1 < len(apart) and apart[i - 1]
+            chars.append(BLANK_JOINT if blank else JOINT)
         chars.extend(line.chars)
     text = " ".join(line.text for line in lines)
     scored = [c.prob for c in chars if c.char.strip()]

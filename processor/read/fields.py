@@ -933,8 +933,10 @@ def _joint(c: CharCandidate) -> bool:
 
 
 def unread_gap(line: TextLine) -> bool:
-    """Whether a character may be missing between two read in ``line`` (:func:`unread_gaps`)."""
-    return bool(unread_gaps(line))
+    """Whether a character may be missing between two read in ``line``: a blank wider than
+    a character within a segment (:func:`unread_gaps`), or between two segments
+    (:data:`~processor.read.assign.BLANK_JOINT`)."""
+    return bool(unread_gaps(line)) or any(_joint(c) and c.prob == 0.0 for c in line.chars)
 
 
 def unread_line(line: TextLine) -> bool:

@@ -10,6 +10,7 @@ and address rows again with their tails, parse and validate.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable, Sequence
 
 import cv2
@@ -336,6 +337,7 @@ def field_lines(
     stops short of a thin last character); a field without a row read where the template
     places it, kept when it reads like that field."""
     jobs: list[tuple[str, int, np.ndarray]] = []  # (field, row index or -1, crop)
+    spans: dict[int, Box] = {}  # where each job's crop of a row's segment lies
     placed = [s for rows in assignment.rows.values() for row in rows for s in row.row.segments]
     within: dict[str, list[TextLine]] = {}  # fields read again from what was seen
     gray: np.ndarray | None = None
@@ -397,6 +399,7 @@ def field_lines(
                 extra = ink_past(card, segment, VALUE_END_X[name]) if trail else 0
                 crop = segment_crop(card, segment, extra)
                 if crop is not None:
+                    spans[len(jobs)] = segment
                     jobs.append((name, k, without_colour(crop) if name in VALUE_ONLY else crop))
     fallbacks = _FALLBACK[assignment.side] if only is None else {}
     for name in fallbacks:
@@ -412,15 +415,29 @@ def field_lines(
         name: [] for name in assignment.rows if only is None or name in only
     }
     out.update(within)
-    by_row: dict[tuple[str, int], list[TextLine]] = {}
-    for (name, k, _), line in zip(jobs, found, strict=True):
-        by_row.setdefault((name, k), []).append(line)
-    for (name, k), lines in by_row.items():
-        if k >= 0:
-            out[name].append(join_lines(without_strays(lines) if name in VALUE_ONLY else lines))
-        elif _reads_as(name, lines[0]):
-            out[name] = [lines[0]]
+    by_row: dict[tuple[str, int], list[int]] = {}
+    for i, (name, k, _) in enumerate(jobs):
+        by_row.setdefault((name, k), []).append(i)
+    for (name, k), indices in by_row.items():
+        lines = [found[i] for i in indices]
+        if k < 0:
+            if _reads_as(name, lines[0]):
+                out[name] = [lines[0]]
+        elif name in VALUE_ONLY:
+            kept = without_strays(lines)
+            boxes = [spans[i] for i in indices if any(found[i] is line for line in kept)]
+            out[name].append(join_lines(kept, apart=blanks_between(boxes)))
+        else:
+            out[name].append(join_lines(lines))
     return out
+
+
+def blanks_between(segments: Sequence[Box]) -> list[bool]:
+    """For each two of a value's line's ``segments`` (left to right), whether they leave a
+    blank wider than a character between them (:data:`~processor.read.fields.UNREAD_GAP`):
+    glare washed characters out of an address and the detector boxed the line either side
+    of them (东 | 河村1组40号 for 东关街道小河村1组40号), so a character may be missing."""
+    return [b.x0 - a.x1 > fp.UNREAD_GAP * char_width(a) for a, b in itertools.pairwise(segments)]
 
 
 #: A segment of a value's row whose every character is read less surely than this is a

@@ -682,6 +682,10 @@ def test_a_blank_read_inside_a_value_is_a_gap_and_a_joint_is_not() -> None:
     # the space join_lines puts between two segments' lines starts a new run
     joined = join_lines([_spaced("藏族自治", [0.1, 0.15, 0.2, 0.25]), _spaced("州夏", [0.6, 0.65])])
     assert not fp.unread_gap(dataclasses.replace(joined, step=0.01))
+    # ... unless the two segments leave a blank between them (glare washed 自治 out)
+    apart = join_lines([_spaced("藏族", [0.1, 0.15]), _spaced("州夏", [0.6, 0.65])], [True])
+    assert fp.unread_gap(dataclasses.replace(apart, step=0.01))
+    assert apart.text == "藏族 州夏"
 
 
 @pytest.mark.parametrize(
@@ -815,6 +819,13 @@ def test_a_value_with_a_missing_character_is_not_returned_sure() -> None:
     line_ = _spaced("北京市城区", [0.05, 0.10, 0.15, 0.25, 0.30])
     field = fp.unless_unread(fp.Field("北京市城区", 0.97), [line_])
     assert field == fp.Field("北京市城区", fp.UNREAD)
+
+
+def test_a_value_read_either_side_of_a_blank_between_segments_is_not_returned_sure() -> None:
+    sure = [_spaced("宁夏", [0.1, 0.2]), _spaced("治区银川市", [0.1, 0.2, 0.3, 0.4, 0.5])]
+    field = fp.Field("宁夏治区银川市", 0.97)
+    assert fp.unless_unread(field, [join_lines(sure, [True])]) == fp.Field(field.value, fp.UNREAD)
+    assert fp.unless_unread(field, [join_lines(sure, [False])]) == field
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from processor.read.reading import (
     BESIDE_PAD,
     beside_label,
     best_reading,
+    blanks_between,
     completed,
     cuts_rows,
     from_column,
@@ -285,6 +286,28 @@ def test_a_stray_strokes_segment_is_no_part_of_a_value(
 ) -> None:
     lines = [text_line(text, prob) for text, prob in reads]
     assert without_strays(lines) == [lines[i] for i in kept]
+
+
+@pytest.mark.parametrize(
+    ("segments", "apart"),
+    [
+        # a line boxed in one, or in two touching or a little apart (a character's width
+        # is 0.044 of a card's on a line 0.07 high): nothing missing
+        ([Box(0.2, 0.5, 0.5, 0.57)], []),
+        ([Box(0.2, 0.5, 0.3, 0.57), Box(0.3, 0.5, 0.5, 0.57)], [False]),
+        ([Box(0.2, 0.5, 0.3, 0.57), Box(0.33, 0.5, 0.5, 0.57)], [False]),
+        # glare washed four characters out between the two boxes (东 | 河村1组40号)
+        ([Box(0.2, 0.5, 0.25, 0.57), Box(0.42, 0.5, 0.5, 0.57)], [True]),
+        (
+            [Box(0.2, 0.5, 0.25, 0.57), Box(0.3, 0.5, 0.4, 0.57), Box(0.42, 0.5, 0.5, 0.57)],
+            [True, False],
+        ),
+    ],
+)
+def test_a_blank_wider_than_a_character_between_segments_may_hold_one(
+    segments: list[Box], apart: list[bool]
+) -> None:
+    assert blanks_between(segments) == apart
 
 
 #: Where a front's values start (:func:`value_column`), for the tests below.
