@@ -11,6 +11,7 @@ from ..card.geometry import card_homography
 from ..card.layout import FieldRegions
 from ..card.template import FRONT_VALUE_X, GENDER_VALUE_X1, RACE_VALUE_X
 from ..io.response import FIELD_ORDER
+from ..places import address_begins_known
 from ..values import Box, Quad, TextLine
 from . import fields as fp
 from .rows import first_line
@@ -54,8 +55,17 @@ class CardReading:
 
     @property
     def complete(self) -> bool:
-        """Every field valid, on an outline where every field's rows were found."""
-        return self.aligned and all(f.ok for f in self.fields.values())
+        """Every field valid, on an outline where every field's rows were found, and a front's
+        address beginning with a known place (:func:`~processor.places.address_begins_known`):
+        one that does not may have lost its first line to an outline that cut it off
+        (自治县新兴镇柳树村8组, 云南省普洱市澜沧拉祜族 cut), so the card is read on other
+        outlines too, and an address naming a known place is taken from one of them
+        (:func:`~processor.read.reading.completed`)."""
+        return (
+            self.aligned
+            and all(f.ok for f in self.fields.values())
+            and (self.side != "front" or address_begins_known(self.fields["address"].value or ""))
+        )
 
     @property
     def values(self) -> dict[str, str]:

@@ -65,6 +65,9 @@ def test_complete_needs_every_field_and_aligned_rows() -> None:
     assert not is_complete(front(FULL, aligned=False))
     assert not is_complete(front({**FULL, "race": None}))
     assert not is_complete(None)
+    # an address beginning with no known place may have lost its first line
+    assert not is_complete(front({**FULL, "address": "自治县新兴镇柳树村8组"}))
+    assert is_complete(front({**FULL, "address": "云南省普洱市澜沧拉祜族自治县新兴镇柳树村8组"}))
 
 
 def test_best_prefers_more_valid_fields_then_aligned_rows() -> None:
