@@ -4,6 +4,7 @@ shrunk, compressed, turned, noisy): which outline it reads, and what it keeps of
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 from typing import Any
 
@@ -12,7 +13,9 @@ import numpy as np
 import pytest
 
 from processor.card.register import register_near
+from processor.ocr.recognize import TextRecognizer
 from processor.read import locate
+from processor.read.fields import VALIDITY_ALPHABET, with_chars
 from processor.read.locate import RequestCache
 from processor.read.pipeline import (
     READ_OUTLINES,
@@ -21,8 +24,8 @@ from processor.read.pipeline import (
     read_card,
     tight_crop,
 )
-from processor.read.reading import read_outline
-from processor.values import Quad
+from processor.read.reading import FIELD_READS, read_outline
+from processor.values import Quad, TextLine
 from synthcards import Sample, make_sample, overlays
 
 FRAME = Quad(((0.0, 0.0), (1000.0, 0.0), (1000.0, 630.0), (0.0, 630.0)))
@@ -447,3 +450,37 @@ def test_a_label_misread_after_a_watermarks_characters_starts_its_value(
     # 他用往址海北藏族自治州…)
     sample, code, data = _watermarked(processor, index, (index, draw, 7))
     assert (code, data[field]) == ("200", sample.expected[field])
+
+
+class _MisreadingValidity(TextRecognizer):
+    """The line recogniser, reading a validity within its alphabet with its first digit left
+    out (as PP-OCRv6 tiny read a photocopied 2008.12.15-长期 as 208.1,15长期): every other
+    read is the real model's."""
+
+    def __init__(self, real: TextRecognizer) -> None:
+        self.__dict__.update(real.__dict__)
+
+    def within(self, line: TextLine, alphabet: frozenset[str]) -> TextLine:
+        read = super().within(line, alphabet)
+        if alphabet is not VALIDITY_ALPHABET:
+            return read
+        first = next((i for i, c in enumerate(read.chars) if c.char.isdigit()), None)
+        return with_chars(read, [c for i, c in enumerate(read.chars) if i != first])
+
+
+@pytest.mark.e2e
+def test_a_validity_the_line_recogniser_misreads_is_read_again_by_the_field_recogniser(
+    processor: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = processor.service.engine
+    misreading = dataclasses.replace(engine, recognizer=_MisreadingValidity(engine.recognizer))
+    sample, image = _decoded("scan", 1, seed=7)
+    reading = read_card(image, misreading)
+    assert reading is not None
+    assert reading.fields["valid_date"].value == sample.expected["valid_date"]
+    # without the second opinion, the damaged read is all there is: the validity fails
+    monkeypatch.setitem(
+        FIELD_READS, "valid_date", dataclasses.replace(FIELD_READS["valid_date"], again=None)
+    )
+    alone = read_card(image, misreading)
+    assert alone is not None and alone.fields["valid_date"].value is None
