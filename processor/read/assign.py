@@ -365,9 +365,14 @@ APART_CHARS = 3.0
 
 
 def _continues(previous: ReadRow, row: ReadRow) -> bool:
-    starts = [
-        value_box(previous, FIELD_LABELS["address"]).x0 if previous.lines else previous.row.box.x0
-    ]
+    labels = FIELD_LABELS["address"]
+    starts = [value_box(previous, labels).x0 if previous.lines else previous.row.box.x0]
+    misread = misread_label_end(previous, labels, 1.0) if starts[0] == previous.row.box.x0 else None
+    if misread is not None:
+        # its label read with a character wrong (住址 read 住业): its value may start after it
+        # (no values' column is known yet to tell the label's second character from the
+        # value's first: a next line starting there is one more candidate start)
+        starts.append(misread)
     segments = previous.row.segments
     if len(previous.lines) > 1 and (
         not previous.lines[0].text.strip()

@@ -414,6 +414,14 @@ def test_where_a_label_ends(row_: ReadRow, right: float | None) -> None:
     assert label_right(row_, labels) == pytest.approx(right)
 
 
+def test_an_address_line_continues_a_row_whose_label_was_read_with_a_character_wrong() -> None:
+    # 住址 read 住业 (probe seed 62, photo 34): no label read, the value's start was the row's,
+    # in the labels' column, and the next line 民村246号, at the value's column, was left out
+    first = _placed(0.565, "住业安徽省蚌埠市固镇县黄庄乡新", 0.05, 0.52)
+    rows = [*FRONT[:3], first, _placed(0.65, "民村246号", 0.12, 0.26), FRONT[5]]
+    assert fields("front", rows)["address"] == [first.text, "民村246号"]
+
+
 def test_an_address_line_continues_a_row_whose_label_was_read_as_nothing() -> None:
     # a bilingual Tibetan card at 520 px, its outline a little left of the card: 住址 under
     # its Tibetan line was boxed alone and read as nothing; the next line, 厂花园7-4-1003,
