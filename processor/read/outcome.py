@@ -64,7 +64,10 @@ class CardReading:
         return (
             self.aligned
             and all(f.ok for f in self.fields.values())
-            and (self.side != "front" or address_begins_known(self.fields["address"].value or ""))
+            and (
+                self.side != "front"
+                or address_begins_known(self.fields.get("address", fp.MISSING).value or "")
+            )
         )
 
     @property
