@@ -348,11 +348,7 @@ def correct_authority(cands: Candidates) -> str | None:
     if authority_known(read):
         return read
     known = _known_authorities()
-    reached = set(_reached(known, cands, whole=True))
-    if reached:
-        return _one(reached, known, cands)
-    guessed = set(_guessed(cands))
-    return guessed.pop() if len(guessed) == 1 else None
+    return _one(set(_reached(known, cands, whole=True)) or set(_guessed(cands)), known, cands)
 
 
 #: A character read less surely than this may be one that none of its candidates offers ...

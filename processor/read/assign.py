@@ -29,7 +29,7 @@ from ..card.template import (
 from ..card.template import FRONT_LABELS as ROW_LABELS
 from ..places import begins_with_province
 from ..values import Box, CharCandidate, TextLine
-from .fields import validity_value
+from .fields import BLANK_JOINT, JOINT, validity_value
 
 #: The printed labels and titles, by side: (key, text).
 FRONT_LABELS: tuple[tuple[str, str], ...] = (
@@ -84,17 +84,11 @@ class ReadRow:
         return join_lines(self.lines)
 
 
-#: The space :func:`join_lines` puts between two segments of a row ...
-JOINT = CharCandidate(" ", 1.0, "", 0.0)
-#: ... and between two that leave a blank wider than a character between them (glare washed
-#: characters out, and the detector boxed the line either side of them).
-BLANK_JOINT = CharCandidate(" ", 0.0, "", 0.0)
-
-
 def join_lines(lines: Sequence[TextLine], apart: Sequence[bool] = ()) -> TextLine:
     """``lines``, a row's segments left to right, as one line: a space between each two
     (a joint: no position, no runner-up), at probability 0 where ``apart`` says they leave
-    a blank where a character may be that no box held (:data:`BLANK_JOINT`)."""
+    a blank where a character may be that no box held
+    (:data:`~processor.read.fields.BLANK_JOINT`)."""
     chars: list[CharCandidate] = []
     for i, line in enumerate(lines):
         if i:
@@ -191,7 +185,7 @@ def row_label(row: ReadRow) -> tuple[str, float] | None:
             strength = label_match(line, label)
             if strength and (best is None or strength > best[1]):
                 best = (label, strength)
-    if best is None and row.lines and row.row.segments[0].x0 < FRONT_LABEL_X1:
+    if best is None and _in_label_column(row):
         return misread_label(row.lines[0]) or headless_label(row.lines[0])
     return best
 
@@ -367,7 +361,7 @@ APART_CHARS = 3.0
 def _continues(previous: ReadRow, row: ReadRow) -> bool:
     labels = FIELD_LABELS["address"]
     starts = [value_box(previous, labels).x0 if previous.lines else previous.row.box.x0]
-    misread = misread_label_end(previous, labels, 1.0) if starts[0] == previous.row.box.x0 else None
+    misread = misread_label_end(previous, labels) if starts[0] == previous.row.box.x0 else None
     if misread is not None:
         # its label read with a character wrong (住址 read 住业): its value may start after it
         # (no values' column is known yet to tell the label's second character from the
@@ -587,6 +581,16 @@ def label_value_span(row: ReadRow, labels: Sequence[str]) -> tuple[Box, float, f
     return split.segment, split.x(split.head - 1), split.x(split.head)
 
 
+def _card_x(segment: Box, c: CharCandidate) -> float:
+    """Where the recogniser placed ``c``, read in ``segment``, in card widths."""
+    return segment.x0 + c.x * segment.width
+
+
+def _in_label_column(row: ReadRow) -> bool:
+    """Whether ``row`` reads something and starts in the front's labels' column."""
+    return bool(row.lines) and row.row.segments[0].x0 < FRONT_LABEL_X1
+
+
 @dataclasses.dataclass(frozen=True)
 class _LabelSplit:
     """Where a row's leading label ends: in its ``k``-th segment ``segment``, whose
@@ -599,7 +603,7 @@ class _LabelSplit:
 
     def x(self, i: int) -> float:
         """Where the recogniser placed ``chars[i]``, its centre, in card widths."""
-        return self.segment.x0 + self.chars[i].x * self.segment.width
+        return _card_x(self.segment, self.chars[i])
 
     @property
     def alone(self) -> bool:
@@ -629,23 +633,25 @@ def _label_split(row: ReadRow, labels: Sequence[str]) -> _LabelSplit | None:
     return None
 
 
-def misread_label_end(row: ReadRow, labels: Sequence[str], column: float) -> float | None:
+def misread_label_end(
+    row: ReadRow, labels: Sequence[str], column: float | None = None
+) -> float | None:
     """Where ``row``'s value starts when it begins with one of the two-character ``labels``
     read with one character wrong or as a letter (a watermark's character over 名 read 姓各 or
     姓N, 住 read 生): the row starts in the labels' column, one of its first two characters
     is the label's at its place, and the second lies left of the side's values' ``column``
-    (else it is the value's first, the label's second not read: 姓金霞琳). Between the
-    second and the third, no further than half a character past the second; None where the
-    row does not begin so."""
-    if not row.lines or row.row.segments[0].x0 >= FRONT_LABEL_X1:
+    (else it is the value's first, the label's second not read: 姓金霞琳; None: no column
+    known, the second not checked). Between the second and the third, no further than half a
+    character past the second; None where the row does not begin so."""
+    if not _in_label_column(row):
         return None
     seg, chars = row.row.segments[0], _compact(row.lines[0].chars)
     if len(chars) < 3 or not any(
         len(label) == 2 and any(_in_place(chars, label)) for label in labels
     ):
         return None
-    second, third = (seg.x0 + c.x * seg.width for c in chars[1:3])
-    if second >= column:
+    second, third = (_card_x(seg, c) for c in chars[1:3])
+    if column is not None and second >= column:
         return None
     return min((second + third) / 2, second + 0.5 * char_width(seg))
 
@@ -664,10 +670,10 @@ def unread_label_end(row: ReadRow, column: float) -> float | None:
     right of the column (the label unread between them), and at least half a character past
     the last left of it; None where the row does not start in the labels' column or reads
     nothing on both sides of the column."""
-    if not row.lines or row.row.segments[0].x0 >= FRONT_LABEL_X1:
+    if not _in_label_column(row):
         return None
     placed = [
-        (seg.x0 + c.x * seg.width, char_width(seg))
+        (_card_x(seg, c), char_width(seg))
         for seg, line in zip(row.row.segments, row.lines, strict=True)
         for c in _compact(line.chars)
     ]

@@ -926,6 +926,14 @@ def unread_gaps(line: TextLine) -> list[tuple[int, int, float]]:
     return gaps
 
 
+#: The space :func:`~processor.read.assign.join_lines` puts between two segments of a row
+#: (not read: no position, no runner-up) ...
+JOINT: Final = CharCandidate(" ", 1.0, "", 0.0)
+#: ... and between two that leave a blank wider than a character between them (glare washed
+#: characters out, and the detector boxed the line either side of them).
+BLANK_JOINT: Final = CharCandidate(" ", 0.0, "", 0.0)
+
+
 def _joint(c: CharCandidate) -> bool:
     """Whether ``c`` is the space :func:`~processor.read.assign.join_lines` puts between the
     lines of segments (not read: no position, no runner-up)."""
@@ -935,8 +943,8 @@ def _joint(c: CharCandidate) -> bool:
 def unread_gap(line: TextLine) -> bool:
     """Whether a character may be missing between two read in ``line``: a blank wider than
     a character within a segment (:func:`unread_gaps`), or between two segments
-    (:data:`~processor.read.assign.BLANK_JOINT`)."""
-    return bool(unread_gaps(line)) or any(_joint(c) and c.prob == 0.0 for c in line.chars)
+    (:data:`BLANK_JOINT`)."""
+    return bool(unread_gaps(line)) or BLANK_JOINT in line.chars
 
 
 def unread_line(line: TextLine) -> bool:

@@ -424,8 +424,9 @@ def field_lines(
             if _reads_as(name, lines[0]):
                 out[name] = [lines[0]]
         elif name in VALUE_ONLY:
-            kept = without_strays(lines)
-            boxes = [spans[i] for i in indices if any(found[i] is line for line in kept)]
+            keep = not_strays(lines)
+            kept = [line for line, k in zip(lines, keep, strict=True) if k]
+            boxes = [spans[i] for i, k in zip(indices, keep, strict=True) if k]
             out[name].append(join_lines(kept, apart=blanks_between(boxes)))
         else:
             out[name].append(join_lines(lines))
@@ -450,12 +451,13 @@ STRAY = 0.3
 def without_strays(lines: Sequence[TextLine]) -> list[TextLine]:
     """The lines of a row's segments without those read as nothing but :data:`STRAY`
     characters, where another is read as more; all of them where none is."""
+    return [line for line, keep in zip(lines, not_strays(lines), strict=True) if keep]
 
-    def stray(line: TextLine) -> bool:
-        return all(c.prob < STRAY for c in line.chars if c.char.strip())
 
-    kept = [line for line in lines if not stray(line)]
-    return kept if kept and len(kept) < len(lines) else list(lines)
+def not_strays(lines: Sequence[TextLine]) -> list[bool]:
+    """Which of ``lines`` :func:`without_strays` keeps."""
+    keep = [not all(c.prob < STRAY for c in line.chars if c.char.strip()) for line in lines]
+    return keep if any(keep) and not all(keep) else [True] * len(lines)
 
 
 #: The front's fields whose values start at one column, right of their labels.
