@@ -663,13 +663,21 @@ LEFT_OF_COLUMN = 0.5
 
 
 def unread_label_end(row: ReadRow, column: float) -> float | None:
-    """Where ``row``'s value starts when no label is read on it and characters are read left
-    of the side's values' ``column`` (:data:`LEFT_OF_COLUMN`) before others right of it: a
-    faint label read as nothing, and paper beyond an outline wider than the card read 喧 in
-    the labels' column, before the name 张卫军. Three quarters of a character before the first
-    right of the column (the label unread between them), and at least half a character past
-    the last left of it; None where the row does not start in the labels' column or reads
-    nothing on both sides of the column."""
+    """Where ``row``'s value starts when no label is read on it, it starts in the labels'
+    column and characters are read right of the side's values' ``column``
+    (:data:`LEFT_OF_COLUMN`): three quarters of a character before the first of them (the
+    label unread before it).
+
+    - Where characters are read left of the column too (paper beyond an outline wider than
+      the card read 喧 in the labels' column, before a faint label read as nothing and the
+      name 张卫军), at least half a character past the last of those.
+    - Where nothing is read left of it (a pale label boxed with the value and read as
+      nothing, then read 社。 by the field recogniser: 社。王嘉晓), no further right than
+      half a character before the column: a value's first character the line recogniser
+      left unread (a rare surname) is kept.
+
+    None where the row does not start in the labels' column, reads nothing right of the
+    column, or starts there (its box its value's)."""
     if not _in_label_column(row):
         return None
     placed = [
@@ -677,12 +685,15 @@ def unread_label_end(row: ReadRow, column: float) -> float | None:
         for seg, line in zip(row.row.segments, row.lines, strict=True)
         for c in _compact(line.chars)
     ]
-    left = [x for x, char in placed if x < column - LEFT_OF_COLUMN * char]
-    right = [x for x, char in placed if x >= column - LEFT_OF_COLUMN * char]
-    if not left or not right:
-        return None
     char = char_width(row.row.segments[0])
-    return max(max(left) + 0.5 * char, min(right) - 0.75 * char)
+    left = [x for x, width in placed if x < column - LEFT_OF_COLUMN * width]
+    right = [x for x, width in placed if x >= column - LEFT_OF_COLUMN * width]
+    if not right:
+        return None
+    if left:
+        return max(max(left) + 0.5 * char, min(right) - 0.75 * char)
+    start = min(column - LEFT_OF_COLUMN * char, min(right) - 0.75 * char)
+    return start if start > row.row.segments[0].x0 else None
 
 
 def bare_label(row: ReadRow, labels: Sequence[str]) -> Box | None:

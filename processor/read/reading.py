@@ -383,7 +383,9 @@ def field_lines(
             if blank is not None:  # the value starts after the blank that ends its label
                 per_row[0][0] = dataclasses.replace(per_row[0][0], x0=blank)
                 first_column = blank if first_column is None else max(first_column, blank)
-            next_column = next_lines_column(values[0] if values else [], label_x1, first_column)
+            next_column = next_lines_column(
+                values[0] if values else [], label_x1, first_column, front_column
+            )
         else:
             per_row = [list(row.row.segments) for row in rows]
             first_column = next_column = None
@@ -510,16 +512,22 @@ def _label_blank(card: np.ndarray, row: ReadRow, name: str, first: list[Box]) ->
 
 
 def next_lines_column(
-    first: Sequence[Box], label_x1: float | None, first_column: float | None
+    first: Sequence[Box],
+    label_x1: float | None,
+    first_column: float | None,
+    column: float | None = None,
 ) -> float | None:
     """Where a value's next lines are read from (:func:`from_column`): where its ``first``
     line's segments start after its label (which ends at ``label_x1``), not left of where
     that line is read from (``first_column``: a speck boxed before the value, read as
     nothing there, would widen the next lines onto the card's artwork, read as a letter:
-    钦M南区); None where no label was read (the first line's start may be the label's, and a
-    next line read from there takes in the labels' column: 东风住东路)."""
+    钦M南区). Where no label was read, the side's values' ``column`` (None on a back, or
+    where too few rows tell): the first line's start may be the label's, and a next line
+    read from there takes in the labels' column (东风住东路); a pale label (a photocopy faded
+    at its left) leaves the next line's first characters as faint, out of its box (67号 of
+    67号2-7-1701)."""
     if label_x1 is None or not first:
-        return None
+        return column
     return first[0].x0 if first_column is None else max(first[0].x0, first_column)
 
 

@@ -274,6 +274,19 @@ def test_a_values_next_lines_are_read_from_where_its_first_line_is(
     assert next_lines_column([], label_x1, first_column) is None
 
 
+@pytest.mark.parametrize("first_x0", [0.07, 0.19, 0.25])
+def test_a_values_next_lines_without_a_label_read_are_read_from_the_sides_column(
+    first_x0: float,
+) -> None:
+    # a pale label (a photocopy faded at its left): the next line's first characters are as
+    # faint, out of its box (67号 of 67号2-7-1701); the first line's start may be the label's
+    first = [Box(first_x0, 0.5, 0.6, 0.57)]
+    assert next_lines_column(first, None, None, 0.19) == 0.19
+    assert next_lines_column([], None, None, 0.19) == 0.19
+    # with its label read, the side's column is no reason to start elsewhere
+    assert next_lines_column(first, 0.15, 0.18, 0.3) == max(first_x0, 0.18)
+
+
 @pytest.mark.parametrize(
     ("reads", "kept"),
     [
@@ -341,6 +354,16 @@ COLUMN = 0.2
         (_segment_row(0.18, (0.0, 0.35, "喧   张卫军")), 0.225 - 0.75 * 0.07 / CARD_ASPECT),
         # ... and at least half a character past what was read left of it
         (_segment_row(0.18, (0.12, 0.22, "喧张")), 0.145 + 0.5 * 0.07 / CARD_ASPECT),
+        # a pale label boxed with the value and read as nothing (the field recogniser read
+        # it 社。: 社。王嘉晓): the value from half a character before the column ...
+        (_segment_row(0.18, (0.08, 0.32, "   王嘉晓")), 0.2 - 0.5 * 0.07 / CARD_ASPECT),
+        # ... where its first character is not read either (a rare surname): kept
+        (_segment_row(0.18, (0.08, 0.32, "    嘉晓")), 0.2 - 0.5 * 0.07 / CARD_ASPECT),
+        # ... or from three quarters of a character before the first read, nearer the column
+        (
+            _segment_row(0.18, (0.08, 0.32, "  王嘉晓 ")),
+            0.08 + 2.5 / 6 * 0.24 - 0.75 * 0.07 / CARD_ASPECT,
+        ),
         # its label read: cut after it, whatever the column
         (_segment_row(0.18, (0.08, 0.32, "姓名申才华")), 0.08 + 0.24 * 0.5 - 0.035 / CARD_ASPECT),
     ],
