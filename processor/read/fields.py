@@ -33,6 +33,7 @@ from ..card.facts import (
 from ..card.template import FIELD_LABELS
 from ..places import (
     FORM_CHARS,
+    REAL,
     SURE,
     address_begins_known,
     authority_known,
@@ -1041,23 +1042,40 @@ def _same(read: str, want: str) -> bool:
     return read == want or (read in _DASHES and want in "一-")
 
 
+#: Of the ranges a validity line reads with one digit taken as a runner-up, the likeliest is
+#: taken where its runner-up is this many times likelier, against the digit read, than any
+#: other range's.
+LIKELIER = 2.0
+
+
 def parse_validity(line: TextLine | None) -> Field:
     """``YYYY.MM.DD-YYYY.MM.DD`` (5, 10 or 20 years, same month and day) or ``YYYY.MM.DD-长期``;
-    where the line reads no such range, the one range it reads with a single digit taken as
-    its runner-up digit (:func:`~processor.places.real_runner_up`: 0019.12.05-长期, 2 the
-    runner-up of the first 0), at :data:`CORRECTED`."""
+    where the line reads no such range, the range it reads with a single digit taken as one
+    of its runner-ups (at least ``places.REAL``): 0019.12.05-长期, 2 a runner-up of the
+    first 0. Where several ranges are read so (2014.08.28-2019.08.23: 8 -> 3 in the first
+    date, or 3 -> 8 in the second), the one whose runner-up is :data:`LIKELIER` against the
+    digit read than any other's: the digit read least surely is the one misread. At
+    :data:`CORRECTED`."""
     if line is None:
         return MISSING
     value = validity_value(line.text)
     if value is not None:
         return Field(value, line.score)
     read = [c.char for c in line.chars]
-    fixes = {
-        validity_value("".join([*read[:i], alt, *read[i + 1 :]]))
-        for i, c in enumerate(line.chars)
-        if c.char.isdigit() and (alt := real_runner_up(c.ranked(), str.isdigit))
-    } - {None}
-    return Field(fixes.pop(), CORRECTED) if len(fixes) == 1 else MISSING
+    odds: dict[str, float] = {}
+    for i, c in enumerate(line.chars):
+        if not c.char.isdigit():
+            continue
+        for alt, prob in c.ranked()[1:]:
+            if prob < REAL or not alt.isdigit() or alt == c.char:
+                continue
+            fixed = validity_value("".join([*read[:i], alt, *read[i + 1 :]]))
+            if fixed is not None:
+                odds[fixed] = max(odds.get(fixed, 0.0), prob / max(c.prob, prob))
+    ranked = sorted(odds.items(), key=lambda item: -item[1])
+    if not ranked or (len(ranked) > 1 and ranked[0][1] < LIKELIER * ranked[1][1]):
+        return MISSING
+    return Field(ranked[0][0], CORRECTED)
 
 
 #: The years a card's validity can start in: resident identity cards were first issued in

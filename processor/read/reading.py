@@ -186,11 +186,12 @@ def read_outline(
         if read.again is not None
         and assignment.rows.get(name)
         and (
-            not all(parsed[f].ok for f in ROW_FIELDS.get(name, (name,)) if f in parsed)
+            not all(_sure(parsed[f]) for f in ROW_FIELDS.get(name, (name,)) if f in parsed)
             or (name == "gender_race" and parsed["race"].value in engine.stand_in_ethnicities)
         )
     ]
-    if failed:  # a second opinion on the rows that did not validate (or read a stand-in)
+    if failed:  # a second opinion on the rows that did not validate (or only corrected, or
+        # read a stand-in)
         again = field_lines(card, assignment, engine, only=failed, again=True)
         lines.update(without_overlay_text(again, overlaid))
         parsed = second_opinion(parsed, parse_rows(side, lines), failed)
@@ -212,19 +213,26 @@ def read_outline(
     )
 
 
+def _sure(field: fp.Field) -> bool:
+    """Whether ``field`` validated as read, not only once corrected (a digit taken as its
+    runner-up: :data:`~processor.read.fields.CORRECTED`)."""
+    return field.ok and field.confidence > fp.CORRECTED
+
+
 def second_opinion(
     first: dict[str, fp.Field], again: dict[str, fp.Field], rows: Sequence[str]
 ) -> dict[str, fp.Field]:
     """The fields parsed with the second opinion's lines of ``rows`` (``again``), but for a
-    field of those rows the first read validated and the second does not: the first's. The
-    two reads of a row differ (a stand-in read beside a label alone read 性别女民族, the
-    row's own segments 性别 民族汉: 女 was too faint for the detector), and each keeps
-    what it read right."""
+    field of those rows the first read validated and the second does not, or the first as
+    read and the second only corrected (:func:`_sure`): the first's. The two reads of a row
+    differ (a stand-in read beside a label alone read 性别女民族, the row's own segments
+    性别 民族汉: 女 was too faint for the detector), and each keeps what it read right."""
     out = dict(again)
     for name in rows:
         for field in ROW_FIELDS.get(name, (name,)):
-            if first.get(field, fp.MISSING).ok and not out.get(field, fp.MISSING).ok:
-                out[field] = first[field]
+            kept, other = first.get(field, fp.MISSING), out.get(field, fp.MISSING)
+            if (kept.ok, _sure(kept)) > (other.ok, _sure(other)):
+                out[field] = kept
     return out
 
 

@@ -444,6 +444,47 @@ def test_parse_validity_takes_the_one_runner_up_digit_that_makes_a_range(
     assert (got.value, got.confidence) == (expected.value, expected.confidence)
 
 
+def _validity_read(
+    read: str, doubts: dict[int, tuple[float, tuple[tuple[str, float], ...]]]
+) -> TextLine:
+    """``read`` as a validity line, each character at 0.99 but those of ``doubts`` (index:
+    the probability read and the runner-ups)."""
+    chars = tuple(
+        CharCandidate(c, doubts[i][0], doubts[i][1][0][0], doubts[i][1][0][1], alts=doubts[i][1])
+        if i in doubts
+        else CharCandidate(c, 0.99, "", 0.0)
+        for i, c in enumerate(read)
+    )
+    return TextLine(read, 0.95, chars)
+
+
+@pytest.mark.parametrize(
+    ("doubts", "expected"),
+    [
+        # the two dates disagree by a digit (2014.0828-2019.08.23, skewed): the one read less
+        # surely is the misread one (8 at 0.48, 3 its runner-up at 0.26; 3 at 0.83, 8 at 0.16)
+        (
+            {8: (0.48, (("3", 0.26), ("2", 0.12))), 19: (0.83, (("8", 0.16), ("2", 0.01)))},
+            "2014.08.23-2019.08.23",
+        ),
+        (
+            {8: (0.83, (("3", 0.16),)), 19: (0.48, (("8", 0.26), ("2", 0.12)))},
+            "2014.08.28-2019.08.28",
+        ),
+        # either as likely: no telling which
+        ({8: (0.6, (("3", 0.3),)), 19: (0.6, (("8", 0.2),))}, None),
+        # a digit's second runner-up may be the one that makes the range
+        ({8: (0.5, (("2", 0.2), ("3", 0.15)))}, "2014.08.23-2019.08.23"),
+    ],
+)
+def test_parse_validity_takes_the_likeliest_runner_up_digit(
+    doubts: dict[int, tuple[float, tuple[tuple[str, float], ...]]], expected: str | None
+) -> None:
+    got = fp.parse_validity(_validity_read("2014.0828-2019.08.23", doubts))
+    assert got.value == expected
+    assert got.confidence == (fp.CORRECTED if expected else 0.0)
+
+
 @pytest.mark.parametrize("year", ["0019", "1983", "1019"])
 def test_no_validity_starts_before_the_first_cards(year: str) -> None:
     assert fp.validity_value(f"{year}.12.05-长期") is None

@@ -13,7 +13,7 @@ from processor.card.facts import check_char, id_number_valid
 from processor.card.layout import Row, group_rows
 from processor.card.template import CARD_ASPECT, FRONT_FALLBACK, VALUE_END_X
 from processor.read.assign import Assignment, ReadRow
-from processor.read.fields import MISSING, Field
+from processor.read.fields import CORRECTED, MISSING, Field
 from processor.read.outcome import CardReading
 from processor.read.reading import (
     BESIDE_PAD,
@@ -683,6 +683,27 @@ READ_GENDER, READ_RACE, READ_NAME = Field("女", 0.9), Field("汉", 0.9), Field(
             {"gender": READ_GENDER, "race": READ_RACE},
             ["gender_race"],
             {"gender": READ_GENDER, "race": READ_RACE},
+        ),
+        # a validity read as printed is kept over one only corrected (a digit taken as its
+        # runner-up), whichever read it ...
+        (
+            {"valid_date": Field("2014.08.23-2019.08.23", 0.99)},
+            {"valid_date": Field("2014.08.28-2019.08.28", CORRECTED)},
+            ["valid_date"],
+            {"valid_date": Field("2014.08.23-2019.08.23", 0.99)},
+        ),
+        (
+            {"valid_date": Field("2014.08.28-2019.08.28", CORRECTED)},
+            {"valid_date": Field("2014.08.23-2019.08.23", 0.99)},
+            ["valid_date"],
+            {"valid_date": Field("2014.08.23-2019.08.23", 0.99)},
+        ),
+        # ... and of two corrected, the second's
+        (
+            {"valid_date": Field("2014.08.28-2019.08.28", CORRECTED)},
+            {"valid_date": Field("2014.08.23-2019.08.23", CORRECTED)},
+            ["valid_date"],
+            {"valid_date": Field("2014.08.23-2019.08.23", CORRECTED)},
         ),
         # neither validated it: not valid
         (
