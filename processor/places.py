@@ -212,6 +212,11 @@ def authority_known(text: str) -> bool:
     return text in _authority_index()[1]
 
 
+def authority_begun(text: str) -> bool:
+    """Whether ``text`` is how a known authority (:func:`authority_known`) begins, or one."""
+    return text in _known_authorities().prefixes
+
+
 @functools.cache
 def _address_prefixes() -> frozenset[str]:
     """How addresses begin: province + prefecture + county, or with one of the first two left

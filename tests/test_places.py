@@ -409,3 +409,17 @@ def test_address_begins_known(text: str, known: bool) -> None:
 )
 def test_begins_with_province(text: str, begins: bool) -> None:
     assert places.begins_with_province(text) is begins
+
+
+@pytest.mark.parametrize(
+    ("text", "begun"),
+    [
+        ("湘潭市公安局岳", True),  # 湘潭市公安局岳塘分局 goes on from it
+        ("湘潭市公安局岳塘分局", True),
+        ("湘潭市公安局", True),
+        ("息县公安局样", False),  # a specimen's 样本 after the authority
+        ("浙川县", False),
+    ],
+)
+def test_authority_begun(text: str, begun: bool) -> None:
+    assert places.authority_begun(text) is begun

@@ -36,6 +36,7 @@ from ..places import (
     REAL,
     SURE,
     address_begins_known,
+    authority_begun,
     authority_known,
     correct_address_prefix,
     correct_authority,
@@ -854,14 +855,19 @@ def _known_upto(text: str, tails: Iterable[int]) -> str | None:
     """The first known authority, as read, that ``text`` holds from its start to one of
     ``tails`` characters before its end, those characters no word of an authority's form
     (:data:`~processor.places.FORM_CHARS`) and ``text`` no branch's name with its 分局 lost;
-    None when none does."""
+    nor the known authority with the first of them how a longer one begins: the authority
+    goes on, its branch's name misread and cut (湘潭市公安局岳城, 岳塘分局 under a watermark's
+    stroke); None when none does."""
     if authority_known(text + "分局"):
         return None
     return next(
         (
             text[:-k]
             for k in tails
-            if k < len(text) and not FORM_CHARS & set(text[-k:]) and authority_known(text[:-k])
+            if k < len(text)
+            and not FORM_CHARS & set(text[-k:])
+            and authority_known(text[:-k])
+            and not authority_begun(text[: len(text) - k + 1])
         ),
         None,
     )

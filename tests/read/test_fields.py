@@ -365,6 +365,9 @@ def test_parse_address_joins_lines_and_strips_label() -> None:
         # authority is cut out of it
         ("南京市公安局玄武", None),
         ("南京市公安局玄武分", None),
+        # ... nor one misread and cut (岳塘分局 under a watermark's stroke: the authority goes
+        # on as 岳 begins a branch's name)
+        ("签发机关湘潭市公安局岳城", None),
         ("南京市玄武区", None),
         ("公安局", None),
         # the label's characters before 公安局, the place's not read: no authority
