@@ -496,7 +496,7 @@ def trailing_ink(line: np.ndarray, text_end: int) -> int:
         # text faded by glare or light still stands out from its own surroundings
         threshold = max(threshold, tail_threshold)
     height = gray.shape[0]
-    inked = _stroke_columns(tail < threshold).tolist()
+    inked = (_stroke_columns(tail < threshold) | _flat_stroke(tail < threshold)).tolist()
     gap = max(2, int(0.5 * height))
     end = 0
     for col, ink in enumerate(inked):
@@ -563,6 +563,29 @@ def _stroke_columns(ink: np.ndarray) -> np.ndarray:
     """Which columns of the ink mask ``ink`` (rows x columns, 1 or True where ink) hold a
     stroke, not a speck: enough of their pixels (a twelfth of the rows, at least 2) are ink."""
     return np.asarray(ink.sum(axis=0) >= max(2, ink.shape[0] // 12))
+
+
+#: A run of columns each with a little ink (2 pixels or more), as wide as this share of the
+#: line's height, is a flat stroke (一 at a line's end, a few pixels high), not a speck.
+FLAT_STROKE = 0.4
+
+
+def _flat_stroke(ink: np.ndarray) -> np.ndarray:
+    """Which columns of the ink mask ``ink`` lie in a run of columns with ink
+    (:data:`FLAT_STROKE`): one flat stroke, which no column of holds enough ink for
+    :func:`_stroke_columns`."""
+    inked = np.asarray(ink.sum(axis=0) >= 2)
+    out = np.zeros_like(inked)
+    least = max(2, int(FLAT_STROKE * ink.shape[0]))
+    start = None
+    for col, value in enumerate([*inked.tolist(), False]):
+        if value and start is None:
+            start = col
+        elif not value and start is not None:
+            if col - start >= least:
+                out[start:col] = True
+            start = None
+    return out
 
 
 def _otsu(gray: np.ndarray) -> tuple[float, float]:

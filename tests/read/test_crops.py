@@ -37,6 +37,11 @@ def _line_image(tail: str) -> tuple[np.ndarray, int]:
     line[:, :, :] = np.clip(line + rng.integers(-6, 6, line.shape), 0, 255).astype(np.uint8)
     if tail == "yi":  # 一: one thin horizontal stroke a small gap after the last character
         line[22:27, 316:350] = 40
+    elif tail == "flat_yi":  # ... printed thinner (3 px: fewer than a twelfth of the rows)
+        line[23:26, 316:350] = 40
+    elif tail == "specks":  # dust: dots of a few pixels
+        for x in (318, 334, 352):
+            line[20:23, x : x + 3] = 40
     elif tail == "guilloche":  # the card's light wavy pattern only
         for x in range(306, 400):
             y = int(24 + 10 * np.sin(x / 6))
@@ -45,7 +50,8 @@ def _line_image(tail: str) -> tuple[np.ndarray, int]:
 
 
 @pytest.mark.parametrize(
-    ("tail", "runs_on"), [("yi", True), ("blank", False), ("guilloche", False)]
+    ("tail", "runs_on"),
+    [("yi", True), ("flat_yi", True), ("blank", False), ("guilloche", False), ("specks", False)],
 )
 def test_trailing_ink(tail: str, runs_on: bool) -> None:
     line, end = _line_image(tail)
