@@ -577,14 +577,9 @@ def _flat_stroke(ink: np.ndarray) -> np.ndarray:
     inked = np.asarray(ink.sum(axis=0) >= 2)
     out = np.zeros_like(inked)
     least = max(2, int(FLAT_STROKE * ink.shape[0]))
-    start = None
-    for col, value in enumerate([*inked.tolist(), False]):
-        if value and start is None:
-            start = col
-        elif not value and start is not None:
-            if col - start >= least:
-                out[start:col] = True
-            start = None
+    for start, end in _runs(inked):
+        if end - start >= least:
+            out[start:end] = True
     return out
 
 
