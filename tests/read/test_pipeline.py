@@ -15,7 +15,7 @@ import pytest
 from processor.card.register import register_near
 from processor.ocr.recognize import TextRecognizer
 from processor.read import locate
-from processor.read.fields import VALIDITY_ALPHABET, with_chars
+from processor.read.fields import CORRECTED, VALIDITY_ALPHABET, Field, with_chars
 from processor.read.locate import RequestCache
 from processor.read.pipeline import (
     READ_OUTLINES,
@@ -484,3 +484,51 @@ def test_a_validity_the_line_recogniser_misreads_is_read_again_by_the_field_reco
     )
     alone = read_card(image, misreading)
     assert alone is not None and alone.fields["valid_date"].value is None
+
+
+class _SwappingValidityDigit(TextRecognizer):
+    """The line recogniser, reading a validity within its alphabet with the last digit of
+    its first date misread (0.48; the printed digit its runner-up at 0.26), and the second
+    date's last digit read surely with the misread digit its runner-up (0.16), as PP-OCRv6
+    tiny read a slanted 2014.08.23-2019.08.23 as 2014.0828-2019.08.23: every other read is
+    the real model's."""
+
+    def __init__(self, real: TextRecognizer) -> None:
+        self.__dict__.update(real.__dict__)
+
+    def within(self, line: TextLine, alphabet: frozenset[str]) -> TextLine:
+        read = super().within(line, alphabet)
+        digits = [i for i, c in enumerate(read.chars) if c.char.isdigit()]
+        if alphabet is not VALIDITY_ALPHABET or len(digits) != 16:
+            return read
+        chars = list(read.chars)
+        first, second = chars[digits[7]], chars[digits[15]]
+        printed, wrong = first.char, str((int(first.char) + 5) % 10)
+        chars[digits[7]] = dataclasses.replace(
+            first, char=wrong, prob=0.48, alt=printed, alt_prob=0.26,
+            alts=((printed, 0.26), (str((int(printed) + 1) % 10), 0.12)),
+        )  # fmt: skip
+        chars[digits[15]] = dataclasses.replace(
+            second, prob=0.83, alt=wrong, alt_prob=0.16, alts=((wrong, 0.16),)
+        )
+        return with_chars(read, chars)
+
+
+@pytest.mark.e2e
+def test_a_validity_digit_misread_is_the_one_read_least_surely(
+    processor: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = processor.service.engine
+    misreading = dataclasses.replace(engine, recognizer=_SwappingValidityDigit(engine.recognizer))
+    sample, image = _decoded("scan", 1, seed=7)
+    assert not sample.expected["valid_date"].endswith("长期")  # two dates to disagree
+    reading = read_card(image, misreading)
+    assert reading is not None
+    assert reading.fields["valid_date"].value == sample.expected["valid_date"]
+    # without the field recogniser's second opinion, the correction alone reads it
+    monkeypatch.setitem(
+        FIELD_READS, "valid_date", dataclasses.replace(FIELD_READS["valid_date"], again=None)
+    )
+    alone = read_card(image, misreading)
+    assert alone is not None
+    assert alone.fields["valid_date"] == Field(sample.expected["valid_date"], CORRECTED)
