@@ -588,9 +588,32 @@ def read_once(lines: Sequence[TextLine]) -> list[TextLine]:
     ]
 
 
+#: Latin letters (marks between them) ending an address line after a Chinese character:
+#: an address prints a capital letter with a number or a unit (A座, 3B室, 12-B), never a
+#: word or a small letter; two or more, one of them small, or three or more, are a site
+#: watermark's address read on at the line's end (员会三组jz, of zjz.example.cn), not printed.
+_FOREIGN_TAIL = re.compile(rf"(?<=[{HAN}])[A-Za-z][A-Za-z\s.,，。:：;；'_\-]*$")
+FOREIGN_LETTERS = 3
+
+
+def _without_foreign_tail(text: str) -> str:
+    """``text`` without the Latin word that ends it (:data:`_FOREIGN_TAIL`)."""
+    tail = _FOREIGN_TAIL.search(text)
+    if tail is None:
+        return text
+    letters = [c for c in tail.group() if c.isalpha()]
+    small = any(c.islower() for c in letters)
+    if len(letters) < FOREIGN_LETTERS and not (small and len(letters) > 1):
+        return text
+    return text[: tail.start()]
+
+
 def parse_address(lines: Sequence[TextLine]) -> Field:
     lines = read_once(lines)
     parts = [_sure_text(ln) for ln in lines]
+    foreign = [_without_foreign_tail(part) for part in parts]
+    score_cap = CORRECTED if foreign != parts else 1.0
+    parts = foreign
     # the label starts the address: what a row off put before it is another row's
     labelled = [i for i, part in enumerate(parts) if "住址" in part.replace(" ", "")]
     if labelled:
@@ -610,7 +633,7 @@ def parse_address(lines: Sequence[TextLine]) -> Field:
         text = text.replace(wrong, right)
     if len(text) < 2 or not re.search(f"[{HAN}]", text):
         return MISSING
-    score = min(ln.score for ln in lines)
+    score = min([ln.score for ln in lines] + [score_cap])
     chars = chars_of(join_chars(lines), text)
     if chars is not None:
         digits = digits_restored(text, chars)

@@ -30,6 +30,8 @@ OVERLAY_RUN: Final = 2
 #: What breaks a phrase: a card's digits are read twice by design (the birth inside the id
 #: number), and marks and spaces join nothing.
 _BREAK = re.compile(rf"[\d{NOT_TEXT_CHARS}]+")
+#: A mark or a space: no letter of a phrase.
+_MARK = re.compile(rf"[{NOT_TEXT_CHARS}]")
 
 
 def _pieces(text: str) -> list[str]:
@@ -114,7 +116,9 @@ def without_overlay(line: TextLine, phrases: frozenset[str]) -> TextLine:
     if not phrases:
         return line
     chars = list(line.chars)
-    letters = [i for i, c in enumerate(chars) if c.char.strip()]
+    # a mark joins no phrase (:data:`_BREAK`): one read between or after its pieces (员会三组
+    # jz,example.) is passed over, and goes with them
+    letters = [i for i, c in enumerate(chars) if not _MARK.fullmatch(c.char)]
     text = _options([chars[i] for i in letters])
     if len(letters) <= OVERLAY_RUN or _overlaid(text, phrases):
         return line

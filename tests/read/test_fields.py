@@ -193,6 +193,44 @@ def test_parse_address_reads_dashes_after_chinese_as_yi(lines: list[str], expect
 
 
 @pytest.mark.parametrize(
+    ("lines", "expected", "confidence"),
+    [
+        # a site watermark's address read on at a line's end (zjz.example.cn): not printed
+        (
+            ["湖北省恩施土家族苗族自治", "州来凤县黄庄镇柳树村民委", "员会三组jzie"],
+            "湖北省恩施土家族苗族自治州来凤县黄庄镇柳树村民委员会三组",
+            fp.CORRECTED,
+        ),
+        (
+            ["湖北省恩施市舞阳街道", "解放路8号www.example.cn"],
+            "湖北省恩施市舞阳街道解放路8号",
+            fp.CORRECTED,
+        ),
+        (
+            ["湖北省来凤县黄庄镇柳树村民委员会三组jz"],
+            "湖北省来凤县黄庄镇柳树村民委员会三组",
+            fp.CORRECTED,
+        ),
+        # a building's letter with its number or unit is printed
+        (
+            ["北京市朝阳区建国路88号", "SOHO现代城A座1201"],
+            "北京市朝阳区建国路88号SOHO现代城A座1201",
+            0.99,
+        ),
+        (["北京市朝阳区建国路88号3B室"], "北京市朝阳区建国路88号3B室", 0.99),
+        (["北京市朝阳区建国路88号B"], "北京市朝阳区建国路88号B", 0.99),
+        (["北京市朝阳区建国路88号AB"], "北京市朝阳区建国路88号AB", 0.99),
+    ],
+)
+def test_parse_address_leaves_a_latin_word_ending_a_line_off(
+    lines: list[str], expected: str, confidence: float
+) -> None:
+    got = fp.parse_address([line(t) for t in lines])
+    assert got.value == expected
+    assert got.confidence == pytest.approx(confidence)
+
+
+@pytest.mark.parametrize(
     ("text", "gender", "race"),
     [
         ("男民族汉", "男", "汉"),

@@ -52,6 +52,11 @@ def test_repeated_text_is_what_two_fields_or_rows_share(
         # a phrase read in pieces, left off piece by piece; all of it but one: kept
         ("王庄村9组示例图片勿转载", "王庄村9组"),
         ("示例图片勿转载", "示例图片勿转载"),
+        # a mark read between or after its pieces joins no phrase: passed over, and left off
+        # with them (员会三组jz,example.)
+        ("王庄村9组示例图片.", "王庄村9组"),
+        ("王庄村9组示例图片,勿转载.", "王庄村9组"),
+        ("王庄村9组.", "王庄村9组."),  # no phrase: as read
     ],
 )
 def test_a_repeated_phrase_is_left_off_a_value_lines_ends(read: str, kept: str) -> None:
