@@ -239,6 +239,16 @@ _NOT_IN_NAMES: Final = tuple(
 )
 
 
+def _gender_row(text: str) -> bool:
+    """Whether ``text`` reads as the gender row's values alone, its labels unread: an
+    ethnicity, after the gender or alone (男汉, 汉: a bilingual card's rows taken one row up,
+    a photocopy's faint 性别 and name). 男 and 女 are no surnames, and a name is no
+    ethnicity."""
+    value = text[1:] if text[:1] in ("男", "女") else text
+    value = value.removesuffix("族") if len(value) > 1 else value
+    return ETHNICITY_ALIASES.get(value, value) in ETHNICITIES
+
+
 def parse_name(line: TextLine | None) -> Field:
     if line is None:
         return MISSING
@@ -272,8 +282,8 @@ def parse_name(line: TextLine | None) -> Field:
     text = _NOT_NAME_HEAD.sub("", text)
     if not 1 <= len(text) <= 20 or not _NAME_RE.match(text):
         return MISSING
-    if any(label in text for label in _NOT_IN_NAMES):
-        return MISSING  # another field's row (男民族藏) taken for the name's
+    if any(label in text for label in _NOT_IN_NAMES) or _gender_row(text):
+        return MISSING  # another field's row (男民族藏, 男汉) taken for the name's
     chars = chars_of(line, text) if MIDDLE_DOT not in text else None
     if chars is not None:
         # a rare surname read as the common character it resembles (逄 as 逢), kept as its

@@ -39,6 +39,14 @@ from tests.conftest import text_line as line
         ("姓名格桑拉姆性别男", None),
         ("住址四川省阿坝", None),
         ("公民身份号码", None),
+        # ... or the gender row's values with its labels unread (男汉), or its ethnicity alone
+        ("男汉", None),
+        ("女维吾尔族", None),
+        ("汉", None),
+        ("白", None),
+        # (an ethnicity's character in a name is no ethnicity)
+        ("白云", "白云"),
+        ("汉明", "汉明"),
     ],
 )
 def test_parse_name(text: str, expected: str | None) -> None:
