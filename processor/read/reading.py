@@ -886,6 +886,22 @@ def _agreed(best: CardReading, readings: list[CardReading], name: str) -> fp.Fie
     return None
 
 
+def _continued(best: CardReading, readings: list[CardReading], own: fp.Field) -> fp.Field:
+    """``own``, ``best``'s address, or where :data:`AGREED_READINGS` or more of the other
+    readings of its side read it on, all alike, their longer address: what one outline lost
+    (a last line under a photocopy's watermark: …大营街道 for …大营街道下湾村4组115号) is
+    printed, never dropped."""
+    if own.value is None:
+        return own
+    found = _read_elsewhere(best, readings, "address")
+    longer = [
+        f for f in found if f.value and f.value != own.value and f.value.startswith(own.value)
+    ]
+    if len(longer) >= AGREED_READINGS and len({f.value for f in longer}) == 1:
+        return longer[0]
+    return own
+
+
 def completed(best: CardReading, readings: list[CardReading]) -> CardReading:
     """``best`` with its failed fields that have a real check (not name or address, which
     almost any text passes) taken from another reading of the same side that validated
@@ -910,6 +926,8 @@ def completed(best: CardReading, readings: list[CardReading]) -> CardReading:
             continue
         ending = own.value[-tail:] if tail else ""
         fields[name] = _from_others(best, readings, name, known, ending) or own
+    if "address" in fields:
+        fields["address"] = _continued(best, readings, fields["address"])
     if fields == best.fields:
         return best
     if best.side == "front":

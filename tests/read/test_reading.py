@@ -174,6 +174,32 @@ def test_completed_takes_an_address_that_begins_with_a_known_place(
     assert merged.fields["address"].value == (expected or best)
 
 
+SHORT = "辽宁省锦州市黑山县大营街道"
+WHOLE = "辽宁省锦州市黑山县大营街道下湾村4组115号"
+
+
+@pytest.mark.parametrize(
+    ("others", "expected"),
+    [
+        # two other readings read the address on, alike (its last line lost under a
+        # photocopy's watermark on the best outline): printed, never dropped
+        ([WHOLE, WHOLE], WHOLE),
+        ([WHOLE, SHORT, WHOLE], WHOLE),
+        # one alone, or two that go on otherwise, do not
+        ([WHOLE], SHORT),
+        ([WHOLE, SHORT + "下湾村4组"], SHORT),
+        # nor others that read another address
+        (["辽宁省锦州市黑山县大虎山镇", "辽宁省锦州市黑山县大虎山镇"], SHORT),
+    ],
+)
+def test_completed_takes_an_address_other_readings_read_on_alike(
+    others: list[str], expected: str
+) -> None:
+    best = front({**FULL, "address": SHORT})
+    merged = completed(best, [best, *(front({**FULL, "address": a}) for a in others)])
+    assert merged.fields["address"].value == expected
+
+
 def test_completed_takes_nothing_from_the_other_side() -> None:
     best = front({**FULL, "race": None})
     back = CardReading("back", {"race": Field("汉", 0.9)}, np.zeros((4, 4, 3), np.uint8), QUAD, 7.0)
