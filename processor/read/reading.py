@@ -880,10 +880,14 @@ AGREED_READINGS = 2
 def _agreed(best: CardReading, readings: list[CardReading], name: str) -> fp.Field | None:
     """The value of ``name`` the other readings of ``best``'s side read, where at least
     :data:`AGREED_READINGS` of them read it and all those that read one read the same."""
-    found = _read_elsewhere(best, readings, name)
-    if len(found) >= AGREED_READINGS and len({field.value for field in found}) == 1:
-        return found[0]
-    return None
+    return _alike(_read_elsewhere(best, readings, name))
+
+
+def _alike(found: list[fp.Field]) -> fp.Field | None:
+    """The first of ``found`` where there are :data:`AGREED_READINGS` or more, all alike."""
+    return (
+        found[0] if len(found) >= AGREED_READINGS and len({f.value for f in found}) == 1 else None
+    )
 
 
 def _continued(best: CardReading, readings: list[CardReading], own: fp.Field) -> fp.Field:
@@ -897,9 +901,7 @@ def _continued(best: CardReading, readings: list[CardReading], own: fp.Field) ->
     longer = [
         f for f in found if f.value and f.value != own.value and f.value.startswith(own.value)
     ]
-    if len(longer) >= AGREED_READINGS and len({f.value for f in longer}) == 1:
-        return longer[0]
-    return own
+    return _alike(longer) or own
 
 
 def completed(best: CardReading, readings: list[CardReading]) -> CardReading:
@@ -912,8 +914,8 @@ def completed(best: CardReading, readings: list[CardReading]) -> CardReading:
     no known place (:data:`PLACED`) taken from one that does (a character misread past what
     its runner-ups correct:
     马山首公安局 on one outline, 马山县公安局 on another; an address's first line read as 盟
-    on one, 江西省抚州市资溪县 on another); a front is cross-checked against its id number
-    again."""
+    on one, 江西省抚州市资溪县 on another); an address other readings read on, alike, taken
+    whole (:func:`_continued`); a front is cross-checked against its id number again."""
     fields = dict(best.fields)
     for name, found in best.fields.items():
         if not found.ok:
