@@ -239,6 +239,19 @@ _NOT_IN_NAMES: Final = tuple(
 )
 
 
+#: The 56 ethnicities, longest first (a longer one ends as a shorter one may).
+_BY_LENGTH: Final = sorted(ETHNICITIES, key=len, reverse=True)
+
+
+def _race_below(text: str) -> int:
+    """How many characters at the end of the name ``text`` are 族 and an ethnicity (the 民族
+    row's label end and value, read on after the name: 陆然鹏族汉); 0 where none are."""
+    return next(
+        (len(value) + 1 for value in _BY_LENGTH if text.endswith("族" + value)),
+        0,
+    )
+
+
 def _gender_row(text: str) -> bool:
     """Whether ``text`` reads as the gender row's values alone, its labels unread: an
     ethnicity, after the gender or alone (男汉, 汉: a bilingual card's rows taken one row up,
@@ -284,6 +297,12 @@ def parse_name(line: TextLine | None) -> Field:
         return MISSING
     if any(label in text for label in _NOT_IN_NAMES) or _gender_row(text):
         return MISSING  # another field's row (男民族藏, 男汉) taken for the name's
+    below = _race_below(text)
+    if below:
+        # the 民族 row's 族 and value read on after the name (the two rows in one crop, on an
+        # outline askew): no name holds them
+        rest = text[:-below]
+        return Field(rest, min(line.score, CORRECTED)) if len(rest) >= 2 else MISSING
     chars = chars_of(line, text) if MIDDLE_DOT not in text else None
     if chars is not None:
         # a rare surname read as the common character it resembles (逄 as 逢), kept as its

@@ -47,6 +47,10 @@ from tests.conftest import text_line as line
         # (an ethnicity's character in a name is no ethnicity)
         ("白云", "白云"),
         ("汉明", "汉明"),
+        # the 民族 row's 族 and value read on after the name (two rows in one crop): left off
+        ("陆然鹏族汉", "陆然鹏"),
+        ("王芳族维吾尔", "王芳"),
+        ("族汉", None),
     ],
 )
 def test_parse_name(text: str, expected: str | None) -> None:
