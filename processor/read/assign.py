@@ -690,9 +690,10 @@ def unread_label_end(row: ReadRow, column: float) -> float | None:
     right = [x for x, width in placed if x >= column - LEFT_OF_COLUMN * width]
     if not right:
         return None
+    first = min(right) - 0.75 * char
     if left:
-        return max(max(left) + 0.5 * char, min(right) - 0.75 * char)
-    start = min(column - LEFT_OF_COLUMN * char, min(right) - 0.75 * char)
+        return max(max(left) + 0.5 * char, first)
+    start = min(column - LEFT_OF_COLUMN * char, first)
     return start if start > row.row.segments[0].x0 else None
 
 

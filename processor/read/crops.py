@@ -496,7 +496,8 @@ def trailing_ink(line: np.ndarray, text_end: int) -> int:
         # text faded by glare or light still stands out from its own surroundings
         threshold = max(threshold, tail_threshold)
     height = gray.shape[0]
-    inked = (_stroke_columns(tail < threshold) | _flat_stroke(tail < threshold)).tolist()
+    ink = tail < threshold
+    inked = (_stroke_columns(ink) | _flat_stroke(ink)).tolist()
     gap = max(2, int(0.5 * height))
     end = 0
     for col, ink in enumerate(inked):

@@ -127,6 +127,12 @@ class Field:
     def ok(self) -> bool:
         return self.value is not None
 
+    @property
+    def sure(self) -> bool:
+        """Whether it validated as read, not only once corrected (a character taken as its
+        runner-up: :data:`CORRECTED`)."""
+        return self.ok and self.confidence > CORRECTED
+
 
 MISSING = Field(None)
 
@@ -239,17 +245,11 @@ _NOT_IN_NAMES: Final = tuple(
 )
 
 
-#: The 56 ethnicities, longest first (a longer one ends as a shorter one may).
-_BY_LENGTH: Final = sorted(ETHNICITIES, key=len, reverse=True)
-
-
 def _race_below(text: str) -> int:
     """How many characters at the end of the name ``text`` are 族 and an ethnicity (the 民族
     row's label end and value, read on after the name: 陆然鹏族汉); 0 where none are."""
-    return next(
-        (len(value) + 1 for value in _BY_LENGTH if text.endswith("族" + value)),
-        0,
-    )
+    value = _ethnicity_ending(text)
+    return len(value) + 1 if value and text[: -len(value)].endswith("族") else 0
 
 
 def _gender_row(text: str) -> bool:
@@ -257,9 +257,14 @@ def _gender_row(text: str) -> bool:
     ethnicity, after the gender or alone (男汉, 汉: a bilingual card's rows taken one row up,
     a photocopy's faint 性别 and name). 男 and 女 are no surnames, and a name is no
     ethnicity."""
-    value = text[1:] if text[:1] in ("男", "女") else text
-    value = value.removesuffix("族") if len(value) > 1 else value
-    return ETHNICITY_ALIASES.get(value, value) in ETHNICITIES
+    return _as_listed(text[1:] if text[:1] in ("男", "女") else text) in ETHNICITIES
+
+
+def _as_listed(value: str) -> str:
+    """An ethnicity's value as read, as the list names it: without 族 (汉族), an old name
+    mapped to today's (毛难 -> 毛南)."""
+    value = value[:-1] if len(value) > 1 and value.endswith("族") else value
+    return ETHNICITY_ALIASES.get(value, value)
 
 
 def parse_name(line: TextLine | None) -> Field:
@@ -367,9 +372,7 @@ def parse_race(line: TextLine | None) -> Field:
     labelled = "民族" in text
     if labelled:
         text = text.split("民族", 1)[1]
-    if len(text) > 1 and text.endswith("族"):
-        text = text[:-1]
-    text = ETHNICITY_ALIASES.get(text, text)
+    text = _as_listed(text)
     if text in ETHNICITIES or text in ETHNICITY_EXTRAS:
         return Field(text, line.score)
     known = _runner_up_reading(text, line.chars)
@@ -639,10 +642,8 @@ def _without_foreign_tail(text: str) -> str:
 
 def parse_address(lines: Sequence[TextLine]) -> Field:
     lines = read_once(lines)
-    parts = [_sure_text(ln) for ln in lines]
-    foreign = [_without_foreign_tail(part) for part in parts]
-    score_cap = CORRECTED if foreign != parts else 1.0
-    parts = foreign
+    read = [_sure_text(ln) for ln in lines]
+    parts = [_without_foreign_tail(part) for part in read]
     # the label starts the address: what a row off put before it is another row's
     labelled = [i for i, part in enumerate(parts) if "住址" in part.replace(" ", "")]
     if labelled:
@@ -662,7 +663,9 @@ def parse_address(lines: Sequence[TextLine]) -> Field:
         text = text.replace(wrong, right)
     if len(text) < 2 or not re.search(f"[{HAN}]", text):
         return MISSING
-    score = min([ln.score for ln in lines] + [score_cap])
+    score = min(ln.score for ln in lines)
+    if parts != read:  # a watermark's word left off: not as read
+        score = min(score, CORRECTED)
     chars = chars_of(join_chars(lines), text)
     if chars is not None:
         digits = digits_restored(text, chars)

@@ -186,7 +186,7 @@ def read_outline(
         if read.again is not None
         and assignment.rows.get(name)
         and (
-            not all(_sure(parsed[f]) for f in ROW_FIELDS.get(name, (name,)) if f in parsed)
+            not all(parsed[f].sure for f in ROW_FIELDS.get(name, (name,)) if f in parsed)
             or (name == "gender_race" and parsed["race"].value in engine.stand_in_ethnicities)
         )
     ]
@@ -213,25 +213,20 @@ def read_outline(
     )
 
 
-def _sure(field: fp.Field) -> bool:
-    """Whether ``field`` validated as read, not only once corrected (a digit taken as its
-    runner-up: :data:`~processor.read.fields.CORRECTED`)."""
-    return field.ok and field.confidence > fp.CORRECTED
-
-
 def second_opinion(
     first: dict[str, fp.Field], again: dict[str, fp.Field], rows: Sequence[str]
 ) -> dict[str, fp.Field]:
     """The fields parsed with the second opinion's lines of ``rows`` (``again``), but for a
     field of those rows the first read validated and the second does not, or the first as
-    read and the second only corrected (:func:`_sure`): the first's. The two reads of a row
-    differ (a stand-in read beside a label alone read 性别女民族, the row's own segments
-    性别 民族汉: 女 was too faint for the detector), and each keeps what it read right."""
+    read and the second only corrected (:attr:`~processor.read.fields.Field.sure`): the
+    first's. The two reads of a row differ (a stand-in read beside a label alone read
+    性别女民族, the row's own segments 性别 民族汉: 女 was too faint for the detector), and
+    each keeps what it read right."""
     out = dict(again)
     for name in rows:
         for field in ROW_FIELDS.get(name, (name,)):
             kept, other = first.get(field, fp.MISSING), out.get(field, fp.MISSING)
-            if (kept.ok, _sure(kept)) > (other.ok, _sure(other)):
+            if (kept.ok, kept.sure) > (other.ok, other.sure):
                 out[field] = kept
     return out
 
