@@ -47,8 +47,12 @@ def tight_crop(shape: tuple[int, ...]) -> Quad | None:
 
 def cuts_corner(quad: Quad, frame: Quad, height: int) -> bool:
     """Whether ``quad`` (a learned outline) lies on two adjacent corners of ``frame`` (the
-    frame of an image of the card's shape, ``height`` pixels high) and cuts another off."""
-    off = [d / height for d in corner_offsets(quad, frame)]
+    frame of an image of the card's shape, ``height`` pixels high) and cuts another off. A
+    corner beyond the frame is taken where the frame cuts it off (the card's edge runs on
+    past the image's: a corner 12 px left of a 285 px tight scan's, on its top edge)."""
+    bounds = frame.array()
+    inside = np.clip(quad.array(), bounds.min(axis=0), bounds.max(axis=0))
+    off = [d / height for d in corner_offsets(Quad.from_array(inside, quad.score), frame)]
     on_edge = any(off[i] < FRAME_CORNER and off[(i + 1) % 4] < FRAME_CORNER for i in range(4))
     return on_edge and max(off) > CUT_CORNER
 

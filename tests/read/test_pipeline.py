@@ -41,6 +41,9 @@ FRAME = Quad(((0.0, 0.0), (1000.0, 0.0), (1000.0, 630.0), (0.0, 630.0)))
         (((8, 1), (1000, 1), (1000, 630), (29, 510)), True),
         # on the right corners (adjacent), the top-left one far in: cut
         (((150, 60), (1000, 0), (1000, 630), (10, 625)), True),
+        # on the top corners, one 25 px beyond the frame's left edge (where the frame cuts
+        # the card's edge off: on it), the bottom-left one far in: cut
+        (((-25, 4), (996, 8), (975, 629), (180, 512)), True),
         # on two opposite corners only: no edge of the card on the frame's
         (((0, 0), (960, 60), (1000, 630), (40, 560)), False),
         # a card with a margin all round (a flatbed scan): nothing on the frame
