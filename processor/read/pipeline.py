@@ -90,7 +90,8 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardReading | None:
     The card is read on the most plausible outlines in turn until what one says is a card's:
     those found from the image's shapes, then, when none is, those registered from its printed
     anchors. An image of the card's shape with a learned outline that lies on the frame's
-    corners but cuts another off is the card cropped tight: it is read on its frame first.
+    corners but cuts another off is the card cropped tight: it is read on its frame first; so
+    is one where the segmenter is sure of no outline.
     When a field fails on it, the card is read on the other outlines and registered from its
     printed anchors as well (around that outline, then over the whole frame) and the reading
     with more valid fields is kept: an outline a little off (a rounded corner, a shadow)
@@ -114,6 +115,16 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardReading | None:
     early = None if sure is None else read_on(cache, sure)
     if is_complete(early):
         return early
+    if sure is None and tight is not None and frame is None:
+        # the segmenter is sure of no outline on an image of the card's own shape: most
+        # likely the card cropped tight (artwork the segmenter takes for the desk), its frame
+        # the outline; an outline it is unsure of may shear the rows (an address's last
+        # lines lost)
+        framed = cache.verify(tight)
+        if framed.score >= TEXT_CHECK_SCORE:
+            reading = read_on(cache, framed.upright())
+            if is_complete(reading):
+                return reading
     outlines = locate(cache)[:READ_OUTLINES]
     tight_untried = tight is not None and all(o.quad != tight for o in outlines)
     if sure is None:

@@ -12,9 +12,10 @@ import cv2
 import numpy as np
 import pytest
 
+from processor.card.geometry import rectify
 from processor.card.register import register_near
 from processor.ocr.recognize import TextRecognizer
-from processor.read import locate
+from processor.read import locate, pipeline, reading
 from processor.read.fields import CORRECTED, VALIDITY_ALPHABET, Field, with_chars
 from processor.read.locate import RequestCache
 from processor.read.pipeline import (
@@ -548,3 +549,39 @@ def test_a_validity_digit_misread_is_the_one_read_least_surely(
         processor, _SwappingValidityDigit, monkeypatch, second_opinion=False
     )
     assert alone == Field(sample.expected["valid_date"], CORRECTED)
+
+
+#: The outline the segmenter was unsure of (score 0.25) on a tight crop of a probe card
+#: (spiral artwork it took for the desk), as fractions of the image's sides: sheared, its
+#: bottom-left corner far in.
+UNSURE = ((-0.027, 0.074), (0.604, 0.183), (0.923, 0.930), (0.189, 1.029))
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("index", [0, 2, 4])
+def test_a_tight_crop_with_no_sure_outline_is_read_on_its_frame(
+    processor: Any, monkeypatch: pytest.MonkeyPatch, index: int
+) -> None:
+    # tuned bench fronts (seed 11) cropped tight to the card, where the segmenter is sure of
+    # no outline and its surest shears the rows (an address read to its first line's end,
+    # 浙江省宁波市鄞州区人 of …人民南路973号8幢3单元3104室)
+    sample, image = _decoded("scan", index)
+    assert sample.side == "front" and sample.corners is not None
+    tight = rectify(image, Quad.from_array(np.asarray(sample.corners, np.float32)), 856)
+    h, w = tight.shape[:2]
+    sheared = Quad.from_array(np.array(UNSURE, np.float32) * (w, h), 0.25)
+    # the segmenter's and the classical finders' only outline (the card's artwork hid its
+    # edges from both)
+    monkeypatch.setattr(RequestCache, "learned", lambda self: [sheared])
+    monkeypatch.setattr(RequestCache, "shapes", lambda self: [sheared])
+    read: list[Quad] = []
+
+    def read_on(cache: RequestCache, located: locate.Candidate) -> Any:
+        read.append(located.quad)
+        return reading.read_on(cache, located)
+
+    monkeypatch.setattr(pipeline, "read_on", read_on)
+    assert _answer(processor, tight) == ("200", sample.expected)
+    frame = tight_crop(tight.shape)
+    assert frame is not None
+    assert read[0] in {frame.rotated(k) for k in range(4)}, "the frame is read first"
