@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import re
+import statistics
 from collections.abc import Mapping, Sequence
 
 from ..card.facts import ETHNICITIES, id_number_valid
@@ -660,9 +662,13 @@ def misread_label_end(
 #: whose label is not read, is no part of the value (:func:`unread_label_end`): a value's
 #: first character is read half a character right of it.
 LEFT_OF_COLUMN = 0.5
+#: ... unless it is read no further before the next than this many of the value's own
+#: character pitches (those read right of the column): a value's characters are printed
+#: evenly, and a label stands a blank apart from its value.
+VALUE_PITCH = 1.4
 
 
-def unread_label_end(row: ReadRow, column: float) -> float | None:
+def unread_label_end(row: ReadRow, column: float, labels: Sequence[str] = ()) -> float | None:
     """Where ``row``'s value starts when no label is read on it, it starts in the labels'
     column and characters are read right of the side's values' ``column``
     (:data:`LEFT_OF_COLUMN`): three quarters of a character before the first of them (the
@@ -671,6 +677,9 @@ def unread_label_end(row: ReadRow, column: float) -> float | None:
     - Where characters are read left of the column too (paper beyond an outline wider than
       the card read 喧 in the labels' column, before a faint label read as nothing and the
       name 张卫军), at least half a character past the last of those.
+    - Characters read left of the column at the value's own pitch (:data:`VALUE_PITCH`)
+      are the value's, not paper's or a label's (but for one of the field's ``labels``' own
+      characters: 姓 of 姓金霞琳, its 名 not read).
     - Where nothing is read left of it (a pale label boxed with the value and read as
       nothing, then read 社。 by the field recogniser: 社。王嘉晓), no further right than
       half a character before the column: a value's first character the line recogniser
@@ -680,19 +689,27 @@ def unread_label_end(row: ReadRow, column: float) -> float | None:
     column, or starts there (its box its value's)."""
     if not _in_label_column(row):
         return None
-    placed = [
-        (_card_x(seg, c), char_width(seg))
+    placed = sorted(
+        (_card_x(seg, c), char_width(seg), c.char)
         for seg, line in zip(row.row.segments, row.lines, strict=True)
         for c in _compact(line.chars)
-    ]
+    )
     char = char_width(row.row.segments[0])
-    left = [x for x, width in placed if x < column - LEFT_OF_COLUMN * width]
-    right = [x for x, width in placed if x >= column - LEFT_OF_COLUMN * width]
+    left = [(x, ch) for x, width, ch in placed if x < column - LEFT_OF_COLUMN * width]
+    right = [x for x, width, _ in placed if x >= column - LEFT_OF_COLUMN * width]
     if not right:
         return None
-    first = min(right) - 0.75 * char
+    if len(right) >= 2:
+        # what is read left of the column at the value's own pitch is the value's: its
+        # first characters (an outline askew puts a name's first left of the column the
+        # rows below start their values at: 姚 of 姚宁强)
+        pitch = statistics.median(b - a for a, b in itertools.pairwise(right))
+        own = "".join(labels)
+        while left and left[-1][1] not in own and right[0] - left[-1][0] <= VALUE_PITCH * pitch:
+            right.insert(0, left.pop()[0])
+    first = right[0] - 0.75 * char
     if left:
-        return max(max(left) + 0.5 * char, first)
+        return max(left[-1][0] + 0.5 * char, first)
     start = min(column - LEFT_OF_COLUMN * char, first)
     return start if start > row.row.segments[0].x0 else None
 

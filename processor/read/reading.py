@@ -661,7 +661,7 @@ def _value_segments(row: ReadRow, name: str, column: float | None = None) -> lis
         x0 = None
         if column is not None:
             x0 = misread_label_end(row, FIELD_LABELS[name], column)
-            x0 = unread_label_end(row, column) if x0 is None else x0
+            x0 = unread_label_end(row, column, FIELD_LABELS[name]) if x0 is None else x0
         if x0 is None:
             return list(row.row.segments)
         start = dataclasses.replace(start, x0=x0)

@@ -380,6 +380,11 @@ COLUMN = 0.2
         (_segment_row(0.18, (0.0, 0.35, "喧   张卫军")), 0.225 - 0.75 * 0.07 / CARD_ASPECT),
         # ... and at least half a character past what was read left of it
         (_segment_row(0.18, (0.12, 0.22, "喧张")), 0.145 + 0.5 * 0.07 / CARD_ASPECT),
+        # ... unless it is read at the value's own pitch: the value's first character, left
+        # of the column on an outline askew (姚 of 姚宁强): the whole row
+        (_segment_row(0.18, (0.12, 0.30, "姚宁强")), 0.12),
+        # ... after what is read further off (喧)
+        (_segment_row(0.18, (0.0, 0.30, "喧  姚宁强")), 0.175 - 0.75 * 0.07 / CARD_ASPECT),
         # a pale label boxed with the value and read as nothing (the field recogniser read
         # it 社。: 社。王嘉晓): the value from half a character before the column ...
         (_segment_row(0.18, (0.08, 0.32, "   王嘉晓")), 0.2 - 0.5 * 0.07 / CARD_ASPECT),
