@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 from collections.abc import Callable, Sequence
 
 import cv2
@@ -345,6 +346,7 @@ def field_lines(
     within: dict[str, list[TextLine]] = {}  # fields read again from what was seen
     gray: np.ndarray | None = None
     front_column = value_column(assignment)
+    back = back_column(assignment)
     for name, rows in assignment.rows.items():
         if name not in FIELD_READS or (only is not None and name not in only):
             continue
@@ -382,6 +384,8 @@ def field_lines(
             first_column = (
                 None if front_column is None or label_x1 is None else max(front_column, label_x1)
             )
+            if back is not None and label_x1 is not None:
+                first_column = max(back, label_x1)
             blank = _label_blank(card, rows[0], name, per_row[0]) if rows else None
             if blank is not None:  # the value starts after the blank that ends its label
                 per_row[0][0] = dataclasses.replace(per_row[0][0], x0=blank)
@@ -399,7 +403,10 @@ def field_lines(
                 segment = off_neighbours(detected, placed) if name in VALUE_ONLY else detected
                 column = first_column if k == 0 else next_column
                 if j == 0 and column is not None:
-                    segment = _from_column(card, segment, column, first=k == 0)
+                    # a back's values all start at the column: its authority's first line
+                    # from there, however much of it the detector's box left out
+                    lead = math.inf if back is not None and k == 0 else LEAD_CHARS
+                    segment = _from_column(card, segment, column, first=k == 0, lead=lead)
                 trail = j == len(segments) - 1 and name in TRAIL_ROWS
                 extra = ink_past(card, segment, VALUE_END_X[name]) if trail else 0
                 crop = segment_crop(card, segment, extra)
@@ -493,6 +500,25 @@ def value_column(assignment: Assignment) -> float | None:
     return float(np.median(starts)) if len(starts) >= 2 else None
 
 
+def back_column(assignment: Assignment) -> float | None:
+    """Where a back's values start: the back's values are printed in one column, and a
+    detector's box may start late (a watermark's strokes over an authority's first
+    characters: 苏州 of 苏州市公安局吴江分局 left out) but a value does not start early: the
+    leftmost of where the authority's and the validity's values start after their labels
+    read (from where the recogniser read the first character after a label boxed with its
+    value); None on a front, or where neither label is read."""
+    if assignment.side != "back":
+        return None
+    starts = []
+    for name in ("issued_by", "valid_date"):
+        rows = assignment.rows.get(name)
+        if rows:
+            box = value_box(rows[0], FIELD_LABELS[name])
+            if box != rows[0].row.box:  # its label read: the value starts after it
+                starts.append(box.x0)
+    return min(starts) if starts else None
+
+
 #: A value's line whose box starts right of its column by at most this many characters is
 #: read from the column (:func:`from_column`).
 LEAD_CHARS = 1.5
@@ -534,25 +560,29 @@ def next_lines_column(
     return first[0].x0 if first_column is None else max(first[0].x0, first_column)
 
 
-def from_column(segment: Box, column: float, shape: tuple[int, ...]) -> Box:
+def from_column(
+    segment: Box, column: float, shape: tuple[int, ...], lead: float = LEAD_CHARS
+) -> Box:
     """A value's line ``segment`` (on a card image of ``shape``) read from the value's
-    ``column``, where its lines all start: where the detector's box starts within
-    :data:`LEAD_CHARS` characters right of it, the box left a first character out, or part
+    ``column``, where its lines all start: where the detector's box starts within ``lead``
+    characters right of it (:data:`LEAD_CHARS`), the box left a first character out, or part
     of one (a faint 乡 of 乡上河村 under glare; a rare 禚 the line recogniser could not read,
     cut to 羔); the segment itself where it starts there, or further right (no line of the
     value)."""
     char = segment.height * shape[0] / shape[1]  # a character is as wide as it is high
-    if column < segment.x0 <= column + LEAD_CHARS * char:
+    if column < segment.x0 <= column + lead * char:
         return dataclasses.replace(segment, x0=column)
     return segment
 
 
-def _from_column(card: np.ndarray, segment: Box, column: float, *, first: bool) -> Box:
+def _from_column(
+    card: np.ndarray, segment: Box, column: float, *, first: bool, lead: float = LEAD_CHARS
+) -> Box:
     """:func:`from_column` on ``card``; a value's ``first`` line only as far as its ink runs on
     towards the column (:func:`~processor.read.crops.ink_before`): a crop widened into blank
     paper may read a character that is not printed (a value printed a little right of the
     others' column)."""
-    start = from_column(segment, column, card.shape)
+    start = from_column(segment, column, card.shape, lead)
     if not first or start == segment:
         return start
     return dataclasses.replace(segment, x0=segment.x0 - ink_before(card, segment, start.x0))
