@@ -298,8 +298,8 @@ def parse_name(line: TextLine | None) -> Field:
     # a name prints no digit or Latin letter: a few before it are its blurred label's
     # (13马静雨 for a pale 姓名 out of focus), no part of it
     text = _NOT_NAME_HEAD.sub("", text)
-    if not 1 <= len(text) <= 20 or not _NAME_RE.match(text):
-        return MISSING
+    if not 2 <= len(text) <= 20 or not _NAME_RE.match(text):
+        return MISSING  # (a surname and a given name: one character is a piece of a name)
     if any(label in text for label in _NOT_IN_NAMES) or _gender_row(text):
         return MISSING  # another field's row (男民族藏, 男汉) taken for the name's
     below = _race_below(text)

@@ -24,6 +24,10 @@ from tests.conftest import text_line as line
         ("阿依古丽.买买提", "阿依古丽·买买提"),
         ("阿依古丽・买买提", "阿依古丽·买买提"),
         ("张3", None),
+        # a name has a surname and a given name: one character read is a piece of one (以 of
+        # 马刚卫 on a photocopy's outline cut at the name's row)
+        ("以", None),
+        ("姓名马", None),
         # a pale 姓名 out of focus read as digits or letters: no part of the name
         ("13马静雨", "马静雨"),
         ("13 马静雨", "马静雨"),
