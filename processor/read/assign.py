@@ -332,6 +332,8 @@ def row_score(
         # the name's row). A next line may: an address's last 号 on an outline that cut the
         # labels' column off
         return -1.0
+    if previous is not None and spec.name != "gender_race" and _left_of(row, previous, spec.name):
+        return -1.0
     score = content_score(spec.name, row, index)
     own = FIELD_LABELS[spec.name]
     if label is not None:
@@ -345,6 +347,22 @@ def row_score(
         score += CONTINUATION
     score -= min(PRIOR_MAX_COST, ((row.row.cy - expected) / PRIOR_SIGMA) ** 2)
     return score
+
+
+#: A row that starts more than this many :data:`LINE_ALIGN` left of where the line above
+#: starts its value, and ends within a character of it, lies in the labels' column.
+LEFT_OF_LINE = 2.0
+
+
+def _left_of(row: ReadRow, previous: ReadRow, name: str) -> bool:
+    """Whether ``row`` lies wholly left of where ``previous`` (the line above, of field
+    ``name``) starts its value (:data:`LEFT_OF_LINE`): text in the labels' column (a
+    minority-script line over the next label, read 5君2盟胃室月房习然 and taken for an
+    address's third line over its 2004), no next line of the value. (On an outline that cut
+    the labels off, the value's lines all start further left alike.)"""
+    start = value_box(previous, FIELD_LABELS[name]).x0 if previous.lines else previous.row.box.x0
+    box = row.row.box
+    return box.x0 < start - LEFT_OF_LINE * LINE_ALIGN and box.x1 < start + char_width(box)
 
 
 #: A row that starts where the previous row's value started continues it (an address's last

@@ -10,6 +10,8 @@ import pytest
 from processor.card.layout import Row
 from processor.card.template import CARD_ASPECT
 from processor.read.assign import (
+    FIELDS,
+    MIN_ROW_SCORE,
     ReadRow,
     assign,
     label_end,
@@ -17,6 +19,7 @@ from processor.read.assign import (
     label_right,
     misread_label,
     row_label,
+    row_score,
     side_evidence,
     value_box,
 )
@@ -420,6 +423,25 @@ def test_an_address_line_continues_a_row_whose_label_was_read_with_a_character_w
     first = _placed(0.565, "住业安徽省蚌埠市固镇县黄庄乡新", 0.05, 0.52)
     rows = [*FRONT[:3], first, _placed(0.65, "民村246号", 0.12, 0.26), FRONT[5]]
     assert fields("front", rows)["address"] == [first.text, "民村246号"]
+
+
+def test_a_line_in_the_labels_column_is_no_next_line_of_the_address() -> None:
+    # a bilingual Tibetan card (probe seed 83 rare 10): the Tibetan line over 公民身份号码,
+    # in the labels' column, read 5君2盟胃室月房习然 (a place word, 室) and was taken for the
+    # address's third line over its last, 2004, which starts where the line above does
+    rows = [
+        *FRONT[:3],
+        _placed(0.53, "住址四川省甘孜藏族自治州乡城县", 0.09, 0.575),
+        _placed(0.60, "芙蓉北路589号锦绣花园14-8-", 0.208, 0.585),
+        _placed(0.665, "2004", 0.208, 0.28),
+        _placed(0.73, "5君2盟胃室月房习然", 0.091, 0.21),
+        FRONT[5],
+    ]
+    got = fields("front", rows)["address"]
+    assert got == ["住址四川省甘孜藏族自治州乡城县", "芙蓉北路589号锦绣花园14-8-", "2004"]
+    address = next(spec for spec in FIELDS["front"] if spec.name == "address")
+    assert row_score(address, 2, rows[6], None, rows[4]) < MIN_ROW_SCORE
+    assert row_score(address, 2, rows[5], None, rows[4]) >= MIN_ROW_SCORE
 
 
 def test_an_address_line_continues_a_row_whose_label_was_read_as_nothing() -> None:
