@@ -360,9 +360,15 @@ def _left_of(row: ReadRow, previous: ReadRow, name: str) -> bool:
     minority-script line over the next label, read 5君2盟胃室月房习然 and taken for an
     address's third line over its 2004), no next line of the value. (On an outline that cut
     the labels off, the value's lines all start further left alike.)"""
-    start = value_box(previous, FIELD_LABELS[name]).x0 if previous.lines else previous.row.box.x0
+    start = _value_start(previous, FIELD_LABELS[name])
     box = row.row.box
     return box.x0 < start - LEFT_OF_LINE * LINE_ALIGN and box.x1 < start + char_width(box)
+
+
+def _value_start(row: ReadRow, labels: Sequence[str]) -> float:
+    """Where ``row`` starts its value (:func:`value_box`; its box's start where it reads
+    nothing)."""
+    return value_box(row, labels).x0 if row.lines else row.row.box.x0
 
 
 #: A row that starts where the previous row's value started continues it (an address's last
@@ -380,7 +386,7 @@ APART_CHARS = 3.0
 
 def _continues(previous: ReadRow, row: ReadRow) -> bool:
     labels = FIELD_LABELS["address"]
-    starts = [value_box(previous, labels).x0 if previous.lines else previous.row.box.x0]
+    starts = [_value_start(previous, labels)]
     misread = misread_label_end(previous, labels) if starts[0] == previous.row.box.x0 else None
     if misread is not None:
         # its label read with a character wrong (住址 read 住业): its value may start after it
@@ -686,7 +692,7 @@ LEFT_OF_COLUMN = 0.5
 VALUE_PITCH = 1.4
 
 
-def unread_label_end(row: ReadRow, column: float, labels: Sequence[str] = ()) -> float | None:
+def unread_label_end(row: ReadRow, column: float, labels: Sequence[str]) -> float | None:
     """Where ``row``'s value starts when no label is read on it, it starts in the labels'
     column and characters are read right of the side's values' ``column``
     (:data:`LEFT_OF_COLUMN`): three quarters of a character before the first of them (the

@@ -79,6 +79,16 @@ def _first_card(
     return None, None
 
 
+def _read_frame(cache: RequestCache, frame: Quad) -> tuple[CardReading | None, Candidate | None]:
+    """The card read on the image's ``frame`` as its outline, and that outline upright;
+    (None, None) where the frame's layout shows no text where a card's would be."""
+    framed = cache.verify(frame)
+    if framed.score < TEXT_CHECK_SCORE:
+        return None, None
+    located = framed.upright()
+    return read_on(cache, located), located
+
+
 def _unread(found: list[Candidate], read: list[Candidate]) -> list[Quad]:
     """The outlines of ``found`` not among those ``read``."""
     return [f.quad for f in found if all(f.quad != r.quad for r in read)]
@@ -102,14 +112,13 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardReading | None:
     cache = RequestCache(image, engine)
     tight = tight_crop(image.shape)
     frame = cut_frame(image.shape, cache.learned())
+    on_frame: tuple[CardReading | None, Candidate | None] | None = None  # read once
     if frame is not None:
         # the card fills the image but a learned outline cuts a corner off, shearing the
         # rows near it (an address's last line read into the id number's row): read the frame
-        framed = cache.verify(frame)
-        if framed.score >= TEXT_CHECK_SCORE:
-            reading = read_on(cache, framed.upright())
-            if is_complete(reading):
-                return reading
+        on_frame = _read_frame(cache, frame)
+        if is_complete(on_frame[0]):
+            return on_frame[0]
     # the learned outline is read before the others are even verified: mostly it is the card
     sure = first_outline(cache)
     early = None if sure is None else read_on(cache, sure)
@@ -120,11 +129,9 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardReading | None:
         # likely the card cropped tight (artwork the segmenter takes for the desk), its frame
         # the outline; an outline it is unsure of may shear the rows (an address's last
         # lines lost)
-        framed = cache.verify(tight)
-        if framed.score >= TEXT_CHECK_SCORE:
-            reading = read_on(cache, framed.upright())
-            if is_complete(reading):
-                return reading
+        on_frame = _read_frame(cache, tight)
+        if is_complete(on_frame[0]):
+            return on_frame[0]
     outlines = locate(cache)[:READ_OUTLINES]
     tight_untried = tight is not None and all(o.quad != tight for o in outlines)
     if sure is None:
@@ -137,10 +144,10 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardReading | None:
         tight_untried = False
         # an image of the card's own shape is most likely the card cropped tight: its frame
         # is the outline too (a learned outline may cut a corner off a card filling it)
-        framed = cache.verify(tight)
-        if framed.score >= TEXT_CHECK_SCORE:
-            outlines.append(framed.upright())
-            first, located = _first_card(cache, outlines[-1:])
+        reading, framed = _read_frame(cache, tight) if on_frame is None else on_frame
+        if framed is not None:
+            outlines.append(framed)
+            first, located = (reading, framed) if reading is not None else (None, None)
     if first is None:
         # no outline found by its shape reads as a card: register it from its printed anchors
         registered = [

@@ -381,11 +381,10 @@ def field_lines(
             # column (never left of its label's end), the next where its first line's value
             # starts after its label (:func:`next_lines_column`)
             label_x1 = label_right(rows[0], FIELD_LABELS[name]) if rows else None
+            side_column = front_column if back is None else back
             first_column = (
-                None if front_column is None or label_x1 is None else max(front_column, label_x1)
+                None if side_column is None or label_x1 is None else max(side_column, label_x1)
             )
-            if back is not None and label_x1 is not None:
-                first_column = max(back, label_x1)
             blank = _label_blank(card, rows[0], name, per_row[0]) if rows else None
             if blank is not None:  # the value starts after the blank that ends its label
                 per_row[0][0] = dataclasses.replace(per_row[0][0], x0=blank)
@@ -490,10 +489,10 @@ def value_column(assignment: Assignment) -> float | None:
     for name in COLUMN_FIELDS:
         rows = assignment.rows.get(name)
         if rows:
-            box = value_box(rows[0], FIELD_LABELS[name][:1])
+            start = _after_label(rows[0], FIELD_LABELS[name][:1])
             first = rows[0].row.segments[0].x0
-            if box != rows[0].row.box:  # its label read: the value starts after it
-                starts.append(box.x0)
+            if start is not None:
+                starts.append(start)
             elif FRONT_LABEL_X1 <= first < GENDER_VALUE_X1:  # its box starts at the value
                 unlabelled.append(first)
     starts = starts if len(starts) >= 2 else starts + unlabelled
@@ -512,11 +511,17 @@ def back_column(assignment: Assignment) -> float | None:
     starts = []
     for name in ("issued_by", "valid_date"):
         rows = assignment.rows.get(name)
-        if rows:
-            box = value_box(rows[0], FIELD_LABELS[name])
-            if box != rows[0].row.box:  # its label read: the value starts after it
-                starts.append(box.x0)
+        start = _after_label(rows[0], FIELD_LABELS[name]) if rows else None
+        if start is not None:
+            starts.append(start)
     return min(starts) if starts else None
+
+
+def _after_label(row: ReadRow, labels: Sequence[str]) -> float | None:
+    """Where ``row``'s value starts after its leading label (one of ``labels``) as read;
+    None where no label is read."""
+    box = value_box(row, labels)
+    return box.x0 if box != row.row.box else None
 
 
 #: A value's line whose box starts right of its column by at most this many characters is
