@@ -940,11 +940,12 @@ def completed(best: CardReading, readings: list[CardReading]) -> CardReading:
     them; a name or address it did not read at all, from the others where
     :data:`AGREED_READINGS` of them read it alike and none otherwise (a bilingual front
     whose 姓 stands below 名: the outline that read the number did not read the name,
-    four others read 魏惠月 and no number); an issuing authority or an address that names
-    no known place (:data:`PLACED`) taken from one that does (a character misread past what
-    its runner-ups correct:
-    马山首公安局 on one outline, 马山县公安局 on another; an address's first line read as 盟
-    on one, 江西省抚州市资溪县 on another); an address other readings read on, alike, taken
+    four others read 魏惠月 and no number), or read unsure where the others read it alike and
+    sure (膨龟湾 at 0.28 on an outline a thumb pulled askew, 次仁拉姆 on three others); an
+    issuing authority or an address that names no known place (:data:`PLACED`) taken from
+    one that does (a character misread past what its runner-ups correct: 马山首公安局 on one
+    outline, 马山县公安局 on another; an address's first line read as 盟 on one, 江西省抚州市
+    资溪县 on another); an address other readings read on, alike, taken
     whole (:func:`_continued`); a front is cross-checked against its id number again."""
     fields = dict(best.fields)
     for name, found in best.fields.items():
@@ -952,6 +953,11 @@ def completed(best: CardReading, readings: list[CardReading]) -> CardReading:
             # a name or address where others agree; a field with a real check from any other
             taken = _agreed if name in fp.WEAK_FIELDS else _from_others
             fields[name] = taken(best, readings, name) or found
+        elif name in fp.WEAK_FIELDS and not found.sure:
+            # a name or address read unsure, where the others read it alike and sure
+            theirs = _read_elsewhere(best, readings, name)
+            agreed = _alike(theirs) if all(f.sure for f in theirs) else None
+            fields[name] = agreed or found
     for name, (known, tail) in PLACED.items():
         own = fields.get(name)
         if own is None or own.value is None or known(own.value):

@@ -120,6 +120,33 @@ def test_completed_takes_a_name_not_read_where_other_readings_agree(
     assert merged.fields["name"].value == expected
 
 
+@pytest.mark.parametrize(
+    ("own", "others", "expected"),
+    [
+        # a name read unsure (an outline askew read another line for it) gives way to the
+        # one two other readings read alike and sure
+        (("膨龟湾", 0.28), [("次仁拉姆", 1.0), ("次仁拉姆", 0.95)], "次仁拉姆"),
+        # not to one other reading, to others that disagree, or to others read unsure too
+        (("膨龟湾", 0.28), [("次仁拉姆", 1.0)], "膨龟湾"),
+        (("膨龟湾", 0.28), [("次仁拉姆", 1.0), ("次仁拉", 1.0)], "膨龟湾"),
+        (("膨龟湾", 0.28), [("次仁拉姆", 1.0), ("次仁拉姆", 0.4)], "膨龟湾"),
+        # a name read sure stays, whatever the others read
+        (("吕淑子", 0.9), [("吕源子", 1.0), ("吕源子", 1.0)], "吕淑子"),
+    ],
+)
+def test_completed_takes_a_name_read_unsure_where_other_readings_agree_sure(
+    own: tuple[str, float], others: list[tuple[str, float]], expected: str
+) -> None:
+    def reading(name: str, confidence: float) -> CardReading:
+        base = front(FULL)
+        fields = {**base.fields, "name": Field(name, confidence)}
+        return dataclasses.replace(base, fields=fields)
+
+    best = reading(*own)
+    merged = completed(best, [best, *(reading(*o) for o in others)])
+    assert merged.fields["name"].value == expected
+
+
 def back(issued_by: str | None) -> CardReading:
     fields = {
         "issued_by": Field(issued_by, 0.9) if issued_by else MISSING,
