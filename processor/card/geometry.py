@@ -71,6 +71,13 @@ def map_points(matrix: np.ndarray, points: Sequence[tuple[float, float]]) -> np.
     return np.asarray(cv2.perspectiveTransform(pts, matrix), np.float64).reshape(-1, 2)
 
 
+def grown(quad: Quad, left: float, top: float, right: float, bottom: float) -> Quad:
+    """``quad`` (corner 0 the card's top-left) grown outwards by these fractions of the card's
+    width (left, right) and height (top, bottom), in the card's own plane."""
+    corners = ((-left, -top), (1 + right, -top), (1 + right, 1 + bottom), (-left, 1 + bottom))
+    return Quad.from_array(map_points(card_homography(quad), corners), quad.score)
+
+
 def crop_box(image: np.ndarray, box: Box) -> np.ndarray:
     """The part of ``image`` under ``box`` (normalised to the image), pixels it touches
     included."""

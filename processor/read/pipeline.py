@@ -20,7 +20,14 @@ from ..values import Quad
 from .engine import OcrEngine
 from .locate import TEXT_CHECK_SCORE, Candidate, RequestCache, first_outline, locate
 from .outcome import CardReading
-from .reading import best_reading, completed, is_complete, read_more, read_on
+from .reading import (
+    best_reading,
+    beyond_edges,
+    completed,
+    is_complete,
+    read_more,
+    read_on,
+)
 
 #: The card is looked for on this many of the most plausible outlines, in turn, until what
 #: one says is a card's (and, where none does, on the image's frame when it has the card's
@@ -173,5 +180,10 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardReading | None:
     if best is not None and best.quad != located.quad and not is_complete(best):
         quad = best.quad
         read_more(readings, cache, lambda: cache.register_near(quad))
+        best = best_reading(readings)
+    if best is not None and not is_complete(best):
+        # a field's line runs into the kept outline's edge: the card goes on past it
+        wider = beyond_edges(best)
+        read_more(readings, cache, lambda: [] if wider is None else [wider])
         best = best_reading(readings)
     return None if best is None else completed(best, readings)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 import cv2
 import numpy as np
 
-from ..card.geometry import rectify
+from ..card.geometry import grown, rectify
 from ..card.layout import FieldRegions, Row, flip, group_rows, union
 from ..card.template import (
     BACK_FALLBACK,
@@ -281,6 +281,27 @@ def cuts_rows(assignment: Assignment) -> bool:
             if any(s.x0 < CUT_LINE_X0 and s.x1 > 1 - CUT_EDGE for s in row.row.segments):
                 return True
     return False
+
+
+#: How far (fraction of the card's width or height) an outline is grown past an edge that
+#: a field's line runs into (:func:`beyond_edges`).
+GROW = 0.2
+
+
+def beyond_edges(reading: CardReading) -> Quad | None:
+    """The outline of ``reading`` grown past each edge a field's line runs into (a value's
+    line from the card's left half to its right edge, any at its left, top or bottom edge):
+    the card goes on there (its far end pale on a white page, on a photo tilted 25-40
+    degrees: an id number read to its 14th digit at the outline's right edge). None where
+    no line meets an edge."""
+    boxes = [b for found in reading.regions.rows.values() for b in found]
+    left = any(b.x0 < CUT_EDGE for b in boxes)
+    right = any(b.x0 < CUT_LINE_X0 and b.x1 > 1 - CUT_EDGE for b in boxes)
+    top = any(b.y0 < CUT_EDGE for b in boxes)
+    bottom = any(b.y1 > 1 - CUT_EDGE for b in boxes)
+    if not (left or right or top or bottom):
+        return None
+    return grown(reading.quad, *(GROW if cut else 0.0 for cut in (left, top, right, bottom)))
 
 
 def read_rows(card: np.ndarray, boxes: Sequence[Box], recognizer: TextRecognizer) -> list[ReadRow]:

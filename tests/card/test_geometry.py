@@ -8,6 +8,7 @@ import pytest
 
 from processor.card.geometry import (
     corner_offsets,
+    grown,
     order_corners,
     rectify,
     turned_quad,
@@ -120,3 +121,18 @@ def testwindow_gradients_of_a_window_are_the_whole_images(
     for part, full in zip((gx, gy), whole, strict=True):
         inside = part[y0 - int(oy) : y1 - int(oy), x0 - int(ox) : x1 - int(ox)]
         np.testing.assert_array_equal(inside, full[y0:y1, x0:x1])
+
+
+def test_grown_extends_a_quad_in_the_cards_own_plane() -> None:
+    square = Quad(((10, 20), (110, 20), (110, 70), (10, 70)), 0.8)
+    wider = grown(square, 0.1, 0.2, 0.3, 0.0)
+    assert np.allclose(wider.array(), [[0, 10], [140, 10], [140, 70], [0, 70]], atol=1e-4)
+    assert wider.score == 0.8
+    # a quad in perspective grows along its own sides (the far end shorter)
+    trapezoid = Quad(((0, 0), (100, 20), (100, 60), (0, 80)))
+    right = grown(trapezoid, 0.0, 0.0, 0.5, 0.0).array()
+    top, bottom = right[1] - right[0], right[2] - right[3]
+    assert abs(top[0] * 20 - top[1] * 100) < 1e-3  # on the line of the top side
+    assert abs(bottom[0] * -20 - bottom[1] * 100) < 1e-3  # and of the bottom one
+    assert right[2][1] - right[1][1] < 40  # shorter than the quad's far side
+    assert np.allclose(grown(trapezoid, 0, 0, 0, 0).array(), trapezoid.array(), atol=1e-4)

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 import pytest
 
-from processor.card.geometry import rectify
+from processor.card.geometry import grown, rectify
 from processor.card.register import register_near
 from processor.card.template import char_width
 from processor.ocr.recognize import TextRecognizer
@@ -620,3 +620,23 @@ def test_a_tight_crop_with_no_sure_outline_is_read_on_its_frame(
     frame = tight_crop(tight.shape)
     assert frame is not None
     assert read[0] in {frame.rotated(k) for k in range(4)}, "the frame is read first"
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("index", [2, 4, 14])
+def test_an_outline_a_line_runs_out_of_is_grown_past_that_edge(
+    processor: Any, monkeypatch: pytest.MonkeyPatch, index: int
+) -> None:
+    # tuned bench photos of fronts (seed 11; 771-1,856 px, read at their own size) whose only
+    # outline stops 15% short of the card's right edge (a card's far end pale on a white page,
+    # shot tilted: the segmenter saw the near part only), and no anchors registered (they
+    # read nothing more): the id number runs into the outline's right edge, read short
+    sample, image = _decoded("photo", index)
+    assert sample.side == "front" and sample.corners is not None
+    card = Quad.from_array(np.asarray(sample.corners, np.float32), 0.9)
+    short = grown(card, 0.0, 0.0, -0.15, 0.0)
+    monkeypatch.setattr(RequestCache, "learned", lambda self: [short])
+    monkeypatch.setattr(RequestCache, "shapes", lambda self: [short])
+    monkeypatch.setattr(RequestCache, "register", lambda self: [])
+    monkeypatch.setattr(RequestCache, "register_near", lambda self, quad: [])
+    assert _answer(processor, image) == ("200", sample.expected)

@@ -10,15 +10,18 @@ import numpy as np
 import pytest
 
 from processor.card.facts import check_char, id_number_valid
-from processor.card.layout import Row, group_rows
+from processor.card.geometry import grown
+from processor.card.layout import FieldRegions, Row, group_rows
 from processor.card.template import CARD_ASPECT, FRONT_FALLBACK, VALUE_END_X
 from processor.read.assign import Assignment, ReadRow
 from processor.read.fields import CORRECTED, MISSING, Field
 from processor.read.outcome import CardReading
 from processor.read.reading import (
     BESIDE_PAD,
+    GROW,
     beside_label,
     best_reading,
+    beyond_edges,
     blanks_between,
     completed,
     cuts_rows,
@@ -231,6 +234,31 @@ def test_completed_takes_nothing_from_the_other_side() -> None:
     best = front({**FULL, "race": None})
     back = CardReading("back", {"race": Field("汉", 0.9)}, np.zeros((4, 4, 3), np.uint8), QUAD, 7.0)
     assert completed(best, [best, back]) is best
+
+
+@pytest.mark.parametrize(
+    ("boxes", "expected"),
+    [
+        # the id number from 0.4 to the outline's right edge: grown past the right edge
+        ([Box(0.4, 0.8, 0.999, 0.87)], (0.0, 0.0, GROW, 0.0)),
+        # an address's next line from its left edge, a name's row at the top
+        ([Box(0.005, 0.6, 0.5, 0.66), Box(0.2, 0.0, 0.4, 0.08)], (GROW, GROW, 0.0, 0.0)),
+        ([Box(0.3, 0.92, 0.9, 0.995)], (0.0, 0.0, 0.0, GROW)),
+        # a segment only at the right edge (a stray beside the values), or lines inside
+        ([Box(0.7, 0.3, 1.0, 0.36)], None),
+        ([Box(0.165, 0.15, 0.5, 0.2), Box(0.29, 0.8, 0.93, 0.87)], None),
+    ],
+)
+def test_beyond_edges_grows_the_outline_past_the_edges_lines_run_into(
+    boxes: list[Box], expected: tuple[float, float, float, float] | None
+) -> None:
+    base = front(FULL, aligned=False)
+    read = dataclasses.replace(base, regions=FieldRegions({"address": tuple(boxes)}))
+    wider = beyond_edges(read)
+    if expected is None:
+        assert wider is None
+    else:
+        assert wider == grown(QUAD, *expected)
 
 
 def _segment_row(cy: float, *segments: tuple[float, float, str]) -> ReadRow:
