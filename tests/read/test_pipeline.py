@@ -586,6 +586,12 @@ def test_a_backs_authority_is_read_from_where_the_validity_starts(
     assert found.fields["issued_by"].value == sample.expected["issued_by"]
 
 
+def _only_outline(monkeypatch: pytest.MonkeyPatch, quad: Quad) -> None:
+    """``quad`` the only outline the segmenter and the classical finders find."""
+    monkeypatch.setattr(RequestCache, "learned", lambda self: [quad])
+    monkeypatch.setattr(RequestCache, "shapes", lambda self: [quad])
+
+
 #: The outline the segmenter was unsure of (score 0.25) on a tight crop of a probe card
 #: (spiral artwork it took for the desk), as fractions of the image's sides: sheared, its
 #: bottom-left corner far in.
@@ -607,8 +613,7 @@ def test_a_tight_crop_with_no_sure_outline_is_read_on_its_frame(
     sheared = Quad.from_array(np.array(UNSURE, np.float32) * (w, h), 0.25)
     # the segmenter's and the classical finders' only outline (the card's artwork hid its
     # edges from both)
-    monkeypatch.setattr(RequestCache, "learned", lambda self: [sheared])
-    monkeypatch.setattr(RequestCache, "shapes", lambda self: [sheared])
+    _only_outline(monkeypatch, sheared)
     read: list[Quad] = []
 
     def read_on(cache: RequestCache, located: locate.Candidate) -> Any:
@@ -635,8 +640,7 @@ def test_an_outline_a_line_runs_out_of_is_grown_past_that_edge(
     assert sample.side == "front" and sample.corners is not None
     card = Quad.from_array(np.asarray(sample.corners, np.float32), 0.9)
     short = grown(card, 0.0, 0.0, -0.15, 0.0)
-    monkeypatch.setattr(RequestCache, "learned", lambda self: [short])
-    monkeypatch.setattr(RequestCache, "shapes", lambda self: [short])
+    _only_outline(monkeypatch, short)
     monkeypatch.setattr(RequestCache, "register", lambda self: [])
     monkeypatch.setattr(RequestCache, "register_near", lambda self, quad: [])
     assert _answer(processor, image) == ("200", sample.expected)
