@@ -494,6 +494,12 @@ _LEADING_HYPHEN = re.compile(rf"\s*[{_DASHES}]+\s*(?=[0-9A-Za-z])")
 _ADDRESS_DROP = re.compile(rf"[\s,，.。:：;；'\"“”‘’`!！?？、|｜\[\]【】<>《》{_DASHES}]")
 
 
+def runs_on(text: str) -> bool:
+    """Whether an address line as read ends with a hyphen after a digit or letter: its
+    number goes on, on a next line (102-|10号); no address ends so."""
+    return _WRAPPED_HYPHEN.search(text) is not None
+
+
 def address_text(text: str) -> str:
     """One address line as printed: 一 read as a dash restored, hyphens between digits kept,
     spaces and marks that are not printed dropped."""

@@ -272,7 +272,12 @@ def cuts_rows(assignment: Assignment) -> bool:
     edge, or a line after its first (which begins with no label) starts at its left edge. A
     pale card on a pale page, its outline found inside the card: 柳树村|北街 read 柳树北街,
     the 村 outside. (A speck at the left edge, read as one character or none, and a segment
-    only at the right edge are strays, not a value's lines.)"""
+    only at the right edge are strays, not a value's lines.) Or an address's last line
+    read ends with a hyphen after a digit (847号36-): its next line, which the number goes
+    on on, was not found (an outline askew took 6-2004 for no line of the address's)."""
+    address = assignment.rows.get("address", ())
+    if address and fp.runs_on(address[-1].lines[-1].text):
+        return True
     for name in VALUE_ONLY:
         for k, row in enumerate(assignment.rows.get(name, ())):
             first = row.lines[0].text.replace(" ", "")

@@ -619,6 +619,23 @@ def test_a_speck_at_the_left_edge_is_no_cut_line(text: str, cut: bool) -> None:
     assert cuts_rows(_assigned(*segments, text=text)) is cut
 
 
+@pytest.mark.parametrize(
+    ("text", "cut"),
+    [
+        # an address's last line read ends with a hyphen after its number: the line the
+        # number goes on on (6-2004 of 847号36-6-2004) was not found
+        ("朝阳街847号36-", True),
+        ("朝阳街847号36 －", True),
+        ("3B-", True),
+        # a hyphen inside the line, or one after no number, says nothing
+        ("朝阳街847号36-6-2004", False),
+        ("北街66号-", False),
+    ],
+)
+def test_an_address_whose_last_line_runs_on_is_cut(text: str, cut: bool) -> None:
+    assert cuts_rows(_assigned(NAME, ADDRESS, text=text)) is cut
+
+
 def test_an_address_value_is_cropped_to_its_own_line_not_a_speck_run_into_its_label() -> None:
     # a tuned bench photo (seed 11, photo 136): a character of the page under the card's left
     # edge ran into the labels 住 址, stretching the row's segment over the top of the next
