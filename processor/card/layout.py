@@ -186,12 +186,52 @@ def _overlap(a: Box, b: Box) -> float:
     return inter / max(a.height, b.height, 1e-6)
 
 
+#: Two boxes one over the other are the detector's two halves of one character (号 boxed as
+#: 口 over 亏, a lone character on an address's last line) when each is at most this many
+#: characters wide (the card's median box height taken for a character's width) ...
+GLYPH_WIDTH = 1.2
+#: ... the narrower lies across this share of its width under or over the other ...
+GLYPH_OVERLAP = 0.7
+#: ... and together they stand no taller than this many median boxes.
+GLYPH_HEIGHT = 1.15
+
+
+def joined_halves(boxes: Sequence[Box]) -> list[Box]:
+    """``boxes`` with each two that are halves of one character (:data:`GLYPH_WIDTH`,
+    :data:`GLYPH_OVERLAP`, :data:`GLYPH_HEIGHT`) made one box. A minority script's word over
+    a value is wider or, with it, taller; two lines of print are taller."""
+    if len(boxes) < 2:
+        return list(boxes)
+    typical = median_height(boxes)
+    glyph = GLYPH_WIDTH * typical / CARD_ASPECT  # heights are fractions of the card's height
+    out = sorted(boxes, key=lambda b: b.y0)
+    i = 0
+    while i < len(out):
+        a = out[i]
+        for j in range(i + 1, len(out)):
+            b = out[j]
+            narrower = min(a.width, b.width)
+            across = min(a.x1, b.x1) - max(a.x0, b.x0)
+            if (
+                max(a.width, b.width) <= glyph
+                and across >= GLYPH_OVERLAP * narrower
+                and max(a.y1, b.y1) - min(a.y0, b.y0) <= GLYPH_HEIGHT * typical
+            ):
+                out[i] = union([a, b])
+                del out[j]
+                break
+        else:
+            i += 1
+    return out
+
+
 def group_rows(boxes: Sequence[Box]) -> list[Row]:
     """Rows top to bottom. A box joins the row it overlaps most (at least ``ROW_OVERLAP`` with
     each of the row's boxes), so that a tall box does not chain two rows; two rows side by
-    side, of one line, are then joined (:func:`_side_by_side`)."""
+    side, of one line, are then joined (:func:`_side_by_side`). Two halves of one character
+    are first made one box (:func:`joined_halves`)."""
     rows: list[list[Box]] = []
-    for box in sorted(boxes, key=lambda b: (b.cy, b.x0)):
+    for box in sorted(joined_halves(boxes), key=lambda b: (b.cy, b.x0)):
         best, best_overlap = None, ROW_OVERLAP
         for row in rows:
             overlap = min(_overlap(box, other) for other in row)

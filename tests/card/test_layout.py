@@ -6,7 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from processor.card.layout import MIN_LAYOUT_SCORE, Row, classify, flip, group_rows
+from processor.card.layout import (
+    MIN_LAYOUT_SCORE,
+    Row,
+    classify,
+    flip,
+    group_rows,
+    joined_halves,
+)
 from processor.values import Box
 
 FRONT = [
@@ -116,6 +123,36 @@ GENDER = [Box(0.078, 0.241, 0.142, 0.309), Box(0.129, 0.244, 0.187, 0.315)]
 )
 def test_a_lines_parts_side_by_side_are_one_row(boxes: list[Box], rows: list[int]) -> None:
     assert [len(r.members) for r in group_rows(boxes)] == rows
+
+
+# the address's last line of a hand-held photo (a scratch probe), 号 alone: the detector boxed
+# its 口 and the rest apart, and each made a row (read O and 亏: the address ended 亏)
+KOU, KUI = Box(0.202, 0.686, 0.223, 0.704), Box(0.198, 0.708, 0.227, 0.754)
+ADDRESS_LINE = Box(0.191, 0.602, 0.645, 0.668)
+NUMBER = [Box(0.067, 0.79, 0.249, 0.856), Box(0.339, 0.79, 0.704, 0.856)]
+UYGHUR_WORD = Box(0.150, 0.728, 0.260, 0.760)  # a word as wide as three characters
+
+
+@pytest.mark.parametrize(
+    ("boxes", "joined"),
+    [
+        # two halves of one character: one box, one row
+        ([ADDRESS_LINE, KOU, KUI, *NUMBER], Box(0.198, 0.686, 0.227, 0.754)),
+        # a word of a minority script under it is wider: apart
+        ([ADDRESS_LINE, KOU, UYGHUR_WORD, *NUMBER], None),
+        # two characters of two lines, one over the other, are taller together: apart
+        ([ADDRESS_LINE, Box(0.198, 0.62, 0.227, 0.668), KUI, *NUMBER], None),
+        # side by side: apart
+        ([ADDRESS_LINE, KUI, Box(0.228, 0.708, 0.257, 0.754), *NUMBER], None),
+    ],
+)
+def test_two_halves_of_one_character_are_one_box(boxes: list[Box], joined: Box | None) -> None:
+    out = joined_halves(boxes)
+    if joined is None:
+        assert sorted(out, key=lambda b: (b.y0, b.x0)) == sorted(boxes, key=lambda b: (b.y0, b.x0))
+    else:
+        assert joined in out and len(out) == len(boxes) - 1
+        assert len(group_rows(boxes)) == 3
 
 
 # the address's first row of a tuned bench photo (seed 11, photo 136) at the card's left
