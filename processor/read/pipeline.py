@@ -184,6 +184,7 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardReading | None:
     if best is not None and not is_complete(best):
         # a field's line runs into the kept outline's edge: the card goes on past it
         wider = beyond_edges(best)
-        read_more(readings, cache, lambda: [] if wider is None else [wider])
-        best = best_reading(readings)
+        if wider is not None:
+            read_more(readings, cache, lambda: [wider])
+            best = best_reading(readings)
     return None if best is None else completed(best, readings)

@@ -283,9 +283,15 @@ def cuts_rows(assignment: Assignment) -> bool:
             first = row.lines[0].text.replace(" ", "")
             if k > 0 and row.row.segments[0].x0 < CUT_EDGE and len(first) > 1:
                 return True
-            if any(s.x0 < CUT_LINE_X0 and s.x1 > 1 - CUT_EDGE for s in row.row.segments):
+            if any(_runs_out_right(s) for s in row.row.segments):
                 return True
     return False
+
+
+def _runs_out_right(box: Box) -> bool:
+    """Whether ``box`` runs from the card's left part to the outline's right edge (a value's
+    line cut there; one that starts right of :data:`CUT_LINE_X0` is a stray beside it)."""
+    return box.x0 < CUT_LINE_X0 and box.x1 > 1 - CUT_EDGE
 
 
 #: How far (fraction of the card's width or height) an outline is grown past an edge that
@@ -301,7 +307,7 @@ def beyond_edges(reading: CardReading) -> Quad | None:
     no line meets an edge."""
     boxes = [b for found in reading.regions.rows.values() for b in found]
     left = any(b.x0 < CUT_EDGE for b in boxes)
-    right = any(b.x0 < CUT_LINE_X0 and b.x1 > 1 - CUT_EDGE for b in boxes)
+    right = any(_runs_out_right(b) for b in boxes)
     top = any(b.y0 < CUT_EDGE for b in boxes)
     bottom = any(b.y1 > 1 - CUT_EDGE for b in boxes)
     if not (left or right or top or bottom):
@@ -933,10 +939,14 @@ def _read_elsewhere(best: CardReading, readings: list[CardReading], name: str) -
 AGREED_READINGS = 2
 
 
-def _agreed(best: CardReading, readings: list[CardReading], name: str) -> fp.Field | None:
+def _agreed(
+    best: CardReading, readings: list[CardReading], name: str, *, sure: bool = False
+) -> fp.Field | None:
     """The value of ``name`` the other readings of ``best``'s side read, where at least
-    :data:`AGREED_READINGS` of them read it and all those that read one read the same."""
-    return _alike(_read_elsewhere(best, readings, name))
+    :data:`AGREED_READINGS` of them read it and all those that read one read the same
+    (``sure``: and read it sure, :attr:`~processor.read.fields.Field.sure`)."""
+    found = _read_elsewhere(best, readings, name)
+    return None if sure and not all(f.sure for f in found) else _alike(found)
 
 
 def _alike(found: list[fp.Field]) -> fp.Field | None:
@@ -981,9 +991,7 @@ def completed(best: CardReading, readings: list[CardReading]) -> CardReading:
             fields[name] = taken(best, readings, name) or found
         elif name in fp.WEAK_FIELDS and not found.sure:
             # a name or address read unsure, where the others read it alike and sure
-            theirs = _read_elsewhere(best, readings, name)
-            agreed = _alike(theirs) if all(f.sure for f in theirs) else None
-            fields[name] = agreed or found
+            fields[name] = _agreed(best, readings, name, sure=True) or found
     for name, (known, tail) in PLACED.items():
         own = fields.get(name)
         if own is None or own.value is None or known(own.value):

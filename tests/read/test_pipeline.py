@@ -114,6 +114,14 @@ def _decoded(scene: str, index: int, seed: int = 11) -> tuple[Sample, np.ndarray
     return sample, image
 
 
+def _front(scene: str, index: int) -> tuple[Sample, np.ndarray, Quad]:
+    """A tuned bench front (seed 11), its image decoded and the card's outline in it (a sure
+    one, as the segmenter's)."""
+    sample, image = _decoded(scene, index)
+    assert sample.side == "front" and sample.corners is not None
+    return sample, image, Quad.from_array(np.asarray(sample.corners, np.float32), 0.9)
+
+
 def _shrunk(image: np.ndarray, width: int) -> np.ndarray:
     height = round(width * image.shape[0] / image.shape[1])
     return cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
@@ -606,9 +614,8 @@ def test_a_tight_crop_with_no_sure_outline_is_read_on_its_frame(
     # tuned bench fronts (seed 11) cropped tight to the card, where the segmenter is sure of
     # no outline and its surest shears the rows (an address read to its first line's end,
     # 浙江省宁波市鄞州区人 of …人民南路973号8幢3单元3104室)
-    sample, image = _decoded("scan", index)
-    assert sample.side == "front" and sample.corners is not None
-    tight = rectify(image, Quad.from_array(np.asarray(sample.corners, np.float32)), 856)
+    sample, image, card = _front("scan", index)
+    tight = rectify(image, card, 856)
     h, w = tight.shape[:2]
     sheared = Quad.from_array(np.array(UNSURE, np.float32) * (w, h), 0.25)
     # the segmenter's and the classical finders' only outline (the card's artwork hid its
@@ -636,9 +643,7 @@ def test_an_outline_a_line_runs_out_of_is_grown_past_that_edge(
     # outline stops 15% short of the card's right edge (a card's far end pale on a white page,
     # shot tilted: the segmenter saw the near part only), and no anchors registered (they
     # read nothing more): the id number runs into the outline's right edge, read short
-    sample, image = _decoded("photo", index)
-    assert sample.side == "front" and sample.corners is not None
-    card = Quad.from_array(np.asarray(sample.corners, np.float32), 0.9)
+    sample, image, card = _front("photo", index)
     short = grown(card, 0.0, 0.0, -0.15, 0.0)
     _only_outline(monkeypatch, short)
     monkeypatch.setattr(RequestCache, "register", lambda self: [])
