@@ -894,8 +894,11 @@ def read_more(
 
 
 def best_reading(readings: list[CardReading]) -> CardReading | None:
-    """The reading with the most valid fields (ties: an aligned one, then the earlier)."""
-    return max(readings, key=lambda r: (r.valid_fields, r.aligned), default=None)
+    """A complete reading, else the one with the most valid fields (ties: an aligned one, then
+    the earlier). Complete first: a page with both sides on it (a photocopy, two cards on a
+    table) read the back whole and the front with its name lost; a front's five valid fields
+    outnumber a back's two, and the front was answered 204."""
+    return max(readings, key=lambda r: (r.complete, r.valid_fields, r.aligned), default=None)
 
 
 #: Fields the place list knows, each with what says its value names a known place (a

@@ -82,6 +82,15 @@ def test_best_prefers_more_valid_fields_then_aligned_rows() -> None:
     assert best_reading([]) is None
 
 
+def test_best_prefers_a_complete_reading_to_more_valid_fields() -> None:
+    # both sides on one page: the back read whole, the front with its name lost
+    whole_back = back("北京市公安局东城分局")
+    front_without_name = front({**FULL, "name": None})
+    assert is_complete(whole_back) and not is_complete(front_without_name)
+    assert front_without_name.valid_fields > whole_back.valid_fields
+    assert best_reading([front_without_name, whole_back]) is whole_back
+
+
 @pytest.mark.parametrize(
     ("best", "other", "expected"),
     [
