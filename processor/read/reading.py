@@ -683,7 +683,10 @@ def value_rows(rows: Sequence[ReadRow], name: str, column: float | None = None) 
     that starts where the
     value cannot run (:data:`~processor.card.template.VALUE_END_X`) and
     :data:`VALUE_GAP_CHARS` or more past the segment before it (a speck in the portrait's
-    column, on an outline cut at the card's top, read 上 after a name)."""
+    column, on an outline cut at the card's top, read 上 after a name); a name is printed
+    in one run, so for a name none that far past the one before it wherever it starts (the
+    other card's emblem, on an outline drawn over a front and a back lying side by side,
+    read 蒙 after 丁新)."""
     if not rows:
         return []
     first = _value_segments(rows[0], name, column)
@@ -698,7 +701,8 @@ def value_rows(rows: Sequence[ReadRow], name: str, column: float | None = None) 
         ]
         above = line[0].x0 if line else above
         out.append(line)
-    return [_within_reach(segments, VALUE_END_X[name]) for segments in out]
+    reach = start if name == "name" else VALUE_END_X[name]
+    return [_within_reach(segments, reach) for segments in out]
 
 
 #: A value's segment this many characters or more past the one before it, where the value

@@ -476,20 +476,28 @@ def test_a_misread_label_is_told_only_by_the_values_column() -> None:
 
 
 @pytest.mark.parametrize(
-    ("segments", "kept"),
+    ("field", "segments", "kept"),
     [
         # an outline cut at the card's top: a speck at its right edge, in the portrait's
         # column, on the name's row (read 上 after 金泽帅)
-        (((0.06, 0.28, "姓名金泽帅"), (0.98, 0.998, "上")), 1),
+        ("name", ((0.06, 0.28, "姓名金泽帅"), (0.98, 0.998, "上")), 1),
         # an address's last 号, a little past where a value usually ends: kept
-        (((0.06, 0.6, "住址青海省海北藏族自治州刚察县"), (0.62, 0.66, "号")), 2),
+        ("address", ((0.06, 0.6, "住址青海省海北藏族自治州刚察县"), (0.62, 0.66, "号")), 2),
+        # a name is printed in one run: an outline over a front and a back side by side,
+        # the back's emblem read 蒙 five characters after 丁新, where a value may still run
+        ("name", ((0.107, 0.298, "姓名丁新"), (0.567, 0.622, "蒙")), 1),
+        # ... but a name boxed in two at its middle dot is one
+        ("name", ((0.06, 0.3, "姓名阿卜杜"), (0.33, 0.45, "·热合曼")), 2),
+        # an address's line is no run: what glare washed out between two of its segments
+        # leaves a blank the field is told of (BLANK_JOINT)
+        ("address", ((0.06, 0.2, "住址东"), (0.4, 0.58, "河村1组40号")), 2),
     ],
 )
 def test_no_value_segment_stands_far_out_where_the_value_cannot_run(
-    segments: tuple[tuple[float, float, str], ...], kept: int
+    field: str, segments: tuple[tuple[float, float, str], ...], kept: int
 ) -> None:
     row = _segment_row(0.05, *segments)
-    (value,) = value_rows([row], "address" if kept == 2 else "name")
+    (value,) = value_rows([row], field)
     assert len(value) == kept
     assert VALUE_END_X["name"] < 0.62
 
