@@ -432,6 +432,48 @@ def rare_name_front() -> Sample:
     )
 
 
+def both_sides(name: str, n: int, layout: str) -> Sample:
+    """A front and the back of one card in one image, the back first (above or left of the
+    front): a photocopy of both sides on one page (``layout`` ``page``), or the two cards
+    side by side on a desk (``desk``). The front is the answer: what such an image is sent
+    for, whichever side is read whole first."""
+    rng = _rng(n)
+    person = _without_hyphen(draw_person(rng, rare=False), rng)
+    styles = {
+        side: _style(rng, side, art={"hologram": None}, script=None) for side in ("front", "back")
+    }
+    if layout == "page":  # A4 at 150 dpi, the cards at their size on it, the back above
+        frame = np.full((1754, 1240, 3), 246, np.uint8)
+        width, centres = 560, {"back": (620, 520), "front": (620, 960)}
+    else:  # a desk, the back on the left
+        frame = np.full((900, 1500, 3), (150, 160, 170), np.uint8)
+        width, centres = 620, {"back": (400, 450), "front": (1100, 450)}
+    quads = {}
+    for side in ("back", "front"):
+        card = render_styled(person.identity, styles[side], width=width, rng=rng).bgra
+        h, w = card.shape[:2]
+        quads[side] = clutter.rect_quad(*centres[side], w, h, float(rng.uniform(-0.02, 0.02)))
+        clutter.paste_quad(frame, card, quads[side])
+    note = f"a front and its back in one image ({layout}), the back first"
+    return _sample(
+        name,
+        "front",
+        person,
+        _jpeg(frame, 88),
+        quad=quads["front"],
+        note=note,
+        style=styles["front"],
+    )
+
+
+def both_sides_page() -> Sample:
+    return both_sides("case-both-sides-page", 20, "page")
+
+
+def both_sides_desk() -> Sample:
+    return both_sides("case-both-sides-desk", 21, "desk")
+
+
 CASES: Final[dict[str, Callable[[], Sample]]] = {
     "front-typeface": front_typeface,
     "hyphen-address": hyphen_address,
@@ -451,6 +493,8 @@ CASES: Final[dict[str, Callable[[], Sample]]] = {
     "label-overdrawn": label_overdrawn,
     "pale-on-page": pale_on_page,
     "turned-on-page": turned_on_page,
+    "both-sides-page": both_sides_page,
+    "both-sides-desk": both_sides_desk,
 }
 
 

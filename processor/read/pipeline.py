@@ -10,11 +10,13 @@ everything expensive lives in the :class:`~processor.read.engine.OcrEngine`.
 
 from __future__ import annotations
 
+import functools
 import math
 
+import cv2
 import numpy as np
 
-from ..card.geometry import corner_offsets, full_frame_quad
+from ..card.geometry import corner_offsets, full_frame_quad, grown
 from ..card.template import CARD_ASPECT
 from ..values import Quad
 from .engine import OcrEngine
@@ -42,6 +44,13 @@ FRAME_CORNER = 0.03
 #: ... and another of its corners this far from the frame's has been cut off (a card's
 #: rounded corner or pale artwork meeting the frame, where the segmenter sees no edge).
 CUT_CORNER = 0.05
+#: A back read whole where the segmenter sees this much card outside it (a share of the
+#: back's area, in one outline) may lie beside its front (a photocopy of both sides, the
+#: two cards on a table).
+BESIDE_CARD = 0.6
+#: The back is covered a little past its outline before the front is looked for (a share of
+#: the card's size beyond each edge: its shadow and a rounded corner's rim).
+COVER_MARGIN = 0.03
 
 
 def tight_crop(shape: tuple[int, ...]) -> Quad | None:
@@ -101,8 +110,71 @@ def _unread(found: list[Candidate], read: list[Candidate]) -> list[Quad]:
     return [f.quad for f in found if all(f.quad != r.quad for r in read)]
 
 
+def _outside(quad: Quad, other: Quad) -> float:
+    """How much of ``quad``'s area lies outside ``other``."""
+    inside, _ = cv2.intersectConvexConvex(quad.array(), other.array())
+    return quad.area - float(inside)
+
+
+def covered(image: np.ndarray, quad: Quad) -> np.ndarray:
+    """A copy of ``image`` with ``quad`` (grown by :data:`COVER_MARGIN`) painted over in the
+    image's median colour outside it: what else the image shows, without that card."""
+    mask = np.zeros(image.shape[:2], np.uint8)
+    around = grown(quad, *(COVER_MARGIN,) * 4).array()
+    cv2.fillPoly(mask, [np.round(around * 4).astype(np.int32)], 255, cv2.LINE_8, shift=2)
+    step = max(1, round(max(image.shape[:2]) / 256))
+    colour = np.median(image[::step, ::step][mask[::step, ::step] == 0], axis=0)
+    out = image.copy()
+    out[mask > 0] = colour.astype(image.dtype)
+    return out
+
+
+def front_beside(
+    image: np.ndarray, engine: OcrEngine, back: CardReading, learned: list[Quad]
+) -> CardReading | None:
+    """A front read whole beside ``back`` (a card's back read whole in ``image``), where
+    the segmenter's ``learned`` outlines see as much card again outside it
+    (:data:`BESIDE_CARD`): both sides of a card in one image, photocopied onto one page or
+    laid side by side, answer the front (its holder's name and number, what such an image
+    is sent for); which side read whole first is chance. The front is looked for on the
+    image with the back painted over (:func:`covered`), where the segmenter sees it alone:
+    on the segmenter's outlines there, each that reads as a front also registered from the
+    anchors around it; no other outline and no registration over the whole frame (they
+    cost up to a second, and the segmenter also sees a bank card beside a back as card)."""
+    area = back.quad.area
+    if area <= 0 or not any(_outside(q, back.quad) >= BESIDE_CARD * area for q in learned):
+        return None
+    cache = RequestCache(covered(image, back.quad), engine)
+    readings: list[CardReading] = []
+    for outline in cache.learned():
+        candidate = cache.verify(outline)
+        if candidate.score < TEXT_CHECK_SCORE:
+            continue
+        located = candidate.upright()
+        reading = read_on(cache, located)
+        if reading is None or reading.side != "front":
+            continue
+        readings.append(reading)
+        read_more(readings, cache, functools.partial(cache.register_near, located.quad))
+        best = best_reading([r for r in readings if r.side == "front"])
+        front = None if best is None else completed(best, readings)
+        if front is not None and is_complete(front):
+            return front
+    return None
+
+
 def read_card(image: np.ndarray, engine: OcrEngine) -> CardReading | None:
-    """Read the card in ``image``; None when no card is found.
+    """Read the card in ``image``; None when no card is found. A back read whole beside
+    its front read whole gives way to the front (:func:`front_beside`)."""
+    cache = RequestCache(image, engine)
+    reading = _read_card(cache)
+    if reading is not None and reading.side == "back" and is_complete(reading):
+        return front_beside(image, engine, reading, cache.learned()) or reading
+    return reading
+
+
+def _read_card(cache: RequestCache) -> CardReading | None:
+    """Read the card in the ``cache``'s image; None when no card is found.
 
     The card is read on the most plausible outlines in turn until what one says is a card's:
     those found from the image's shapes, then, when none is, those registered from its printed
@@ -116,7 +188,7 @@ def read_card(image: np.ndarray, engine: OcrEngine) -> CardReading | None:
     refined once more around its own outline, where the anchors are read larger. Fields
     with a real check that the kept reading still misses are taken from another reading of
     the same side that validated them (and checked against the id number again)."""
-    cache = RequestCache(image, engine)
+    image = cache.image
     tight = tight_crop(image.shape)
     frame = cut_frame(image.shape, cache.learned())
     on_frame: tuple[CardReading | None, Candidate | None] | None = None  # read once

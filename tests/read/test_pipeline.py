@@ -21,7 +21,9 @@ from processor.read.assign import assign
 from processor.read.fields import CORRECTED, VALIDITY_ALPHABET, Field, with_chars
 from processor.read.locate import RequestCache
 from processor.read.pipeline import (
+    COVER_MARGIN,
     READ_OUTLINES,
+    covered,
     cut_frame,
     cuts_corner,
     read_card,
@@ -140,6 +142,25 @@ def _watermarked(
     assert ok
     code, data = _answer(processor, bytes(png))
     return sample, code, data
+
+
+def test_a_card_covered_is_painted_over_in_the_images_colour_and_nothing_else_is() -> None:
+    """What :func:`~processor.read.pipeline.front_beside` reads a front beside a back on: the
+    back painted over (a little past its outline), the rest of the image as it was."""
+    rng = np.random.default_rng(0)
+    image = np.full((400, 600, 3), (200, 210, 220), np.uint8)
+    image[50:150, 40:200] = rng.integers(0, 255, (100, 160, 3), dtype=np.uint8)  # the back
+    image[220:360, 300:560] = rng.integers(0, 255, (140, 260, 3), dtype=np.uint8)  # the front
+    back = Quad(((40.0, 50.0), (200.0, 50.0), (200.0, 150.0), (40.0, 150.0)))
+    before = image.copy()
+    out = covered(image, back)
+    assert np.array_equal(image, before)  # a copy is painted
+    margin_x, margin_y = round(COVER_MARGIN * 160), round(COVER_MARGIN * 100)
+    assert (
+        out[50 - margin_y + 1 : 150 + margin_y - 1, 40 - margin_x + 1 : 200 + margin_x - 1]
+        == (200, 210, 220)
+    ).all()
+    assert np.array_equal(out[200:, 250:], image[200:, 250:])
 
 
 @pytest.mark.e2e
