@@ -188,19 +188,12 @@ def _overlap(a: Box, b: Box) -> float:
 
 #: Two boxes one over the other are the detector's two halves of one character (号 boxed as
 #: 口 over 亏, a lone character on an address's last line) when each is at most this many
-#: characters wide (:func:`character_height` taken for a character's width) ...
+#: characters wide (the card's median box height taken for a character's width) ...
 GLYPH_WIDTH = 1.2
 #: ... the narrower lies across this share of its width under or over the other ...
 GLYPH_OVERLAP = 0.7
-#: ... and together they stand no taller than this many characters (:func:`character_height`).
+#: ... and together they stand no taller than this many median boxes.
 GLYPH_HEIGHT = 1.15
-
-
-def character_height(boxes: Sequence[Box]) -> float:
-    """A character's height on the card: the upper quartile of ``boxes``' heights (the box
-    at three quarters by height). Not the median: a bilingual card's script lines, lower
-    than its characters, are about half its boxes."""
-    return sorted(b.height for b in boxes)[3 * len(boxes) // 4]
 
 
 def joined_halves(boxes: Sequence[Box]) -> list[Box]:
@@ -209,7 +202,7 @@ def joined_halves(boxes: Sequence[Box]) -> list[Box]:
     a value is wider or, with it, taller; two lines of print are taller."""
     if len(boxes) < 2:
         return list(boxes)
-    typical = character_height(boxes)
+    typical = median_height(boxes)
     glyph = GLYPH_WIDTH * typical / CARD_ASPECT  # heights are fractions of the card's height
     out = sorted(boxes, key=lambda b: b.y0)
     i = 0
