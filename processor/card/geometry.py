@@ -158,11 +158,17 @@ def _meet(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> np.ndar
     return _crossing(a, b - a, c, d - c, least=1e-9)
 
 
+def shared_area(a: Quad, b: Quad) -> float:
+    """The area two convex quadrilaterals have in common."""
+    inter, _ = cv2.intersectConvexConvex(a.array(), b.array())
+    return float(inter)
+
+
 def iou(a: Quad, b: Quad) -> float:
     """Intersection over union of two convex quadrilaterals."""
-    inter, _ = cv2.intersectConvexConvex(a.array(), b.array())
+    inter = shared_area(a, b)
     union = a.area + b.area - inter
-    return float(inter / union) if union > 0 else 0.0
+    return inter / union if union > 0 else 0.0
 
 
 def fit_sides(outline: np.ndarray, corners: np.ndarray) -> np.ndarray:

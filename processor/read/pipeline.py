@@ -16,7 +16,7 @@ import math
 import cv2
 import numpy as np
 
-from ..card.geometry import corner_offsets, full_frame_quad, grown
+from ..card.geometry import corner_offsets, full_frame_quad, grown, shared_area
 from ..card.template import CARD_ASPECT
 from ..values import Quad
 from .engine import OcrEngine
@@ -110,12 +110,6 @@ def _unread(found: list[Candidate], read: list[Candidate]) -> list[Quad]:
     return [f.quad for f in found if all(f.quad != r.quad for r in read)]
 
 
-def _outside(quad: Quad, other: Quad) -> float:
-    """How much of ``quad``'s area lies outside ``other``."""
-    inside, _ = cv2.intersectConvexConvex(quad.array(), other.array())
-    return quad.area - float(inside)
-
-
 def covered(image: np.ndarray, quad: Quad) -> np.ndarray:
     """A copy of ``image`` with ``quad`` (grown by :data:`COVER_MARGIN`) painted over in the
     image's median colour outside it: what else the image shows, without that card."""
@@ -142,7 +136,8 @@ def front_beside(
     anchors around it; no other outline and no registration over the whole frame (they
     cost up to a second, and the segmenter also sees a bank card beside a back as card)."""
     area = back.quad.area
-    if area <= 0 or not any(_outside(q, back.quad) >= BESIDE_CARD * area for q in learned):
+    beside = (q.area - shared_area(q, back.quad) for q in learned)
+    if area <= 0 or not any(outside >= BESIDE_CARD * area for outside in beside):
         return None
     cache = RequestCache(covered(image, back.quad), engine)
     readings: list[CardReading] = []

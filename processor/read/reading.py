@@ -701,7 +701,7 @@ def value_rows(rows: Sequence[ReadRow], name: str, column: float | None = None) 
         ]
         above = line[0].x0 if line else above
         out.append(line)
-    reach = start if name == "name" else VALUE_END_X[name]
+    reach = start if name in ONE_RUN else VALUE_END_X[name]
     return [_within_reach(segments, reach) for segments in out]
 
 
@@ -709,6 +709,10 @@ def value_rows(rows: Sequence[ReadRow], name: str, column: float | None = None) 
 #: cannot run, is no part of it (:func:`value_rows`); a last 号 a little past a value's usual
 #: end is.
 VALUE_GAP_CHARS = 3.0
+#: Values printed in one run (letter spacing at most a tenth of a character), so that such a
+#: segment is no part of them wherever it starts; not an address, where glare may wash
+#: characters out and the blank marks the value unsure.
+ONE_RUN = frozenset({"name"})
 
 
 def _within_reach(segments: list[Box], end: float) -> list[Box]:
