@@ -170,6 +170,12 @@ def placement_errors(
     return errors
 
 
+#: The leading bytes of an iPhone's HEIC photo (an ``ftyp`` box: major brand, minor version,
+#: compatible brands) and of a PDF: formats clients send that the service does not read.
+HEIC_HEAD = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(64)
+PDF_HEAD = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + bytes(64)
+
+
 def exif_jpeg(upright: np.ndarray, orientation: int, scale: float = 1.0) -> bytes:
     """``upright`` stored so that EXIF ``orientation`` (1, 3, 6 or 8) shows it upright."""
     turn = {3: cv2.ROTATE_180, 6: cv2.ROTATE_90_COUNTERCLOCKWISE, 8: cv2.ROTATE_90_CLOCKWISE}

@@ -29,6 +29,13 @@ DRAFT_SHARE = 0.75
 
 Image.MAX_IMAGE_PIXELS = None  # our own limit, checked from the header, replaces Pillow's
 
+#: The image formats the service reads, as its messages name them.
+FORMATS = "JPEG, PNG, BMP, WebP, GIF, TIFF or AVIF"
+#: Brands of an ISO base media file (its leading ``ftyp`` box) that say AVIF, which Pillow
+#: reads, and HEIF/HEIC (an iPhone's photos), which it does not.
+AVIF_BRANDS = frozenset({b"avif", b"avis"})
+HEIF_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"})
+
 
 #: EXIF orientation tag -> how a point (u, v) of the upright image maps back to the stored
 #: pixel grid of size (W, H): ``(x, y) = f(u, v, W, H)`` (ImageOps.exif_transpose inverted).
@@ -42,6 +49,27 @@ _EXIF_INVERSE: dict[int, Callable[[float, float, int, int], tuple[float, float]]
     7: lambda u, v, w, h: (w - v, h - u),
     8: lambda u, v, w, h: (w - v, u),
 }
+
+
+def ftyp_brands(data: bytes) -> frozenset[bytes]:
+    """The major and compatible brands of the ``ftyp`` box an ISO base media file (AVIF,
+    HEIF, MP4) starts with; empty for any other data."""
+    if len(data) < 16 or data[4:8] != b"ftyp":
+        return frozenset()
+    end = min(int.from_bytes(data[:4], "big"), len(data), 256)
+    return frozenset({data[8:12], *(data[i : i + 4] for i in range(16, end - 3, 4))})
+
+
+def unsupported_format(data: bytes) -> str | None:
+    """The name of a format clients send a card in that the service does not read, told
+    from the leading bytes: HEIC/HEIF (an iPhone's photos; an AVIF file may list ``mif1``
+    too, and is read) or PDF (a scanned copy); None for anything else."""
+    if data.startswith(b"%PDF-"):
+        return "PDF"
+    brands = ftyp_brands(data)
+    if brands & HEIF_BRANDS and not brands & AVIF_BRANDS:
+        return "HEIC/HEIF"
+    return None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,9 +133,7 @@ def decode_image_with_transform(
                 image = ImageOps.exif_transpose(image)
             rgb = _to_rgb(image)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise bad_request(
-            "data is not a decodable image (JPEG, PNG, BMP, WebP, GIF or TIFF expected)"
-        ) from exc
+        raise bad_request(_undecodable(data)) from exc
     except Image.DecompressionBombError as exc:  # pragma: no cover - limit disabled above
         raise too_large("image declares too many pixels") from exc
     bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
@@ -118,6 +144,18 @@ def decode_image_with_transform(
         bgr = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA)
     transform = ImageTransform(width, height, orientation, (bgr.shape[1], bgr.shape[0]))
     return bgr, transform
+
+
+def unsupported_message(data: bytes) -> str | None:
+    """What to tell a client who sent ``data`` in a format the service does not read
+    (:func:`unsupported_format`); None for any other data."""
+    name = unsupported_format(data)
+    return None if name is None else f"{name} is not supported: send the card's image as {FORMATS}"
+
+
+def _undecodable(data: bytes) -> str:
+    """What to tell a client whose image could not be decoded."""
+    return unsupported_message(data) or f"data is not a decodable image ({FORMATS} expected)"
 
 
 def _orientation(image: Image.Image) -> int:

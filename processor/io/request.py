@@ -3,13 +3,15 @@
 Under EAS the processor sees the body only, never the headers, so the format is told
 from the bytes: a raw image (by magic bytes), a JSON object, a multipart form, an
 ``application/x-www-form-urlencoded`` form (what ``requests.post(url, data=...)`` sends)
-or bare base64 text. Limits are checked before anything is decoded.
+or bare base64 text, any text after a byte-order mark (UTF-8, -16 or -32, as Windows
+tools write them). Limits are checked before anything is decoded.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import dataclasses
 import io
 import json
@@ -19,6 +21,7 @@ import multipart
 import numpy as np
 
 from ..errors import bad_request, too_large
+from .decode import AVIF_BRANDS, ftyp_brands, unsupported_message
 
 IMAGE_MAGIC: tuple[bytes, ...] = (
     b"\xff\xd8\xff",  # JPEG
@@ -54,8 +57,36 @@ class Request:
     options: tuple[str, ...] = ()
 
 
+#: Byte-order marks that Windows tools (PowerShell, .NET's encoders, Notepad) write before a
+#: text body, and how such a body is decoded (UTF-32's before UTF-16's: FF FE 00 00 starts
+#: with FF FE).
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def is_image(data: bytes) -> bool:
-    return data.startswith(IMAGE_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+    return (
+        data.startswith(IMAGE_MAGIC)
+        or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+        or bool(ftyp_brands(data) & AVIF_BRANDS)
+    )
+
+
+def without_bom(body: bytes) -> bytes:
+    """A text body without its byte-order mark, as UTF-8 (a JSON body saved by PowerShell
+    or Notepad); any other body unchanged."""
+    for bom, codec in _BOMS:
+        if body.startswith(bom):
+            try:
+                return body.decode(codec).encode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise bad_request("body starts with a byte-order mark but is no text") from exc
+    return body
 
 
 def parse_request(body: bytes, *, max_base64_bytes: int) -> Request:
@@ -67,6 +98,10 @@ def parse_request(body: bytes, *, max_base64_bytes: int) -> Request:
         if len(body) > max_raw:
             raise too_large(f"image larger than {max_raw // (1024 * 1024)} MiB")
         return Request(image=body)
+    unsupported = unsupported_message(body)
+    if unsupported is not None:
+        raise bad_request(unsupported)
+    body = without_bom(body)
     head = body.lstrip()[:1]
     if head in (b"{", b"["):
         fields = _parse_json(body)

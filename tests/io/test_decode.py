@@ -1,4 +1,5 @@
-"""Image decoding: the transform from the decoded pixels back to the file's own grid."""
+"""Image decoding: the transform from the decoded pixels back to the file's own grid, the
+formats read and those named as not read."""
 
 from __future__ import annotations
 
@@ -8,8 +9,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from processor.io.decode import decode_image_with_transform
-from tests.conftest import exif_jpeg, stored_point
+from processor.errors import ApiError, Code
+from processor.io.decode import (
+    FORMATS,
+    decode_image,
+    decode_image_with_transform,
+    ftyp_brands,
+    unsupported_format,
+)
+from tests.conftest import HEIC_HEAD, PDF_HEAD, exif_jpeg, stored_point
 
 
 def test_transform_back_to_the_stored_grid() -> None:
@@ -56,3 +64,39 @@ def test_large_images_are_decoded_at_reduced_size(
     image, transform = decode_image_with_transform(buf.getvalue(), max_pixels=10**8, min_side=64)
     assert (image.shape[1], image.shape[0]) == decoded == transform.decoded
     assert image.flags["C_CONTIGUOUS"] and image.dtype == np.uint8
+
+
+def test_avif_is_decoded() -> None:
+    """AVIF (what web pages increasingly serve) is read like the other formats; its file
+    lists ``mif1`` among its brands, as HEIF does, and is not taken for HEIF."""
+    image = Image.new("RGB", (320, 200), (30, 160, 220))
+    out = io.BytesIO()
+    image.save(out, "AVIF", quality=90)
+    data = out.getvalue()
+    assert b"mif1" in ftyp_brands(data) and unsupported_format(data) is None
+    decoded = decode_image(data, max_pixels=10**8, min_side=64)
+    assert decoded.shape == (200, 320, 3)
+    assert np.abs(decoded.reshape(-1, 3).mean(axis=0) - (220, 160, 30)).max() < 8  # BGR
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        pytest.param(HEIC_HEAD, "HEIC/HEIF", id="heic"),
+        pytest.param(PDF_HEAD, "PDF", id="pdf"),
+    ],
+)
+def test_an_unsupported_format_is_named(data: bytes, name: str) -> None:
+    """A format clients send that the service does not read is named in the answer (code
+    -1, HTTP 400), with the formats that are read; not 'not a decodable image'."""
+    assert unsupported_format(data) == name
+    with pytest.raises(ApiError) as info:
+        decode_image(data, max_pixels=10**8, min_side=64)
+    assert info.value.code is Code.ERROR and info.value.http_status == 400
+    assert info.value.message == f"{name} is not supported: send the card's image as {FORMATS}"
+
+
+def test_undecodable_bytes_say_which_formats_are_read() -> None:
+    with pytest.raises(ApiError) as info:
+        decode_image(b"\xff\xd8\xff\xe0" + b"\x00" * 64, max_pixels=10**8, min_side=64)
+    assert info.value.message == f"data is not a decodable image ({FORMATS} expected)"

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+import codecs
 import json
 import urllib.parse
 
@@ -20,9 +21,11 @@ from processor.io.request import (
     parse_options,
     parse_request,
 )
+from tests.conftest import HEIC_HEAD, PDF_HEAD
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4  # '+' and '/' appear in its base64
 B64 = base64.b64encode(PNG)
+JSON_BODY = json.dumps({"info": "x", "data": B64.decode()}).encode()
 LIMIT = 8 * 1024 * 1024
 
 
@@ -53,10 +56,24 @@ def multipart(fields: dict[str, bytes], *, filename: str | None = None) -> bytes
         pytest.param(multipart({"data": PNG}, filename="card.png"), id="multipart-file"),
         pytest.param(PNG, id="raw-image"),
         pytest.param(B64, id="bare-base64"),
+        # a byte-order mark before a text body, as PowerShell, .NET and Notepad write them
+        pytest.param(codecs.BOM_UTF8 + JSON_BODY, id="json-utf8-bom"),
+        pytest.param(JSON_BODY.decode().encode("utf-16"), id="json-utf16-bom"),
+        pytest.param(
+            codecs.BOM_UTF16_BE + JSON_BODY.decode().encode("utf-16-be"), id="json-utf16be"
+        ),
+        pytest.param(JSON_BODY.decode().encode("utf-32"), id="json-utf32-bom"),
+        pytest.param(codecs.BOM_UTF8 + b"data=" + B64, id="form-utf8-bom"),
+        pytest.param(codecs.BOM_UTF8 + B64, id="bare-base64-utf8-bom"),
     ],
 )
 def test_accepted_formats(body: bytes) -> None:
     assert parse_request(body, max_base64_bytes=LIMIT).image == PNG
+
+
+def test_a_raw_avif_file_is_taken_as_the_image() -> None:
+    avif = b"\x00\x00\x00\x20ftypavif\x00\x00\x00\x00avifmif1miafMA1B" + bytes(64)
+    assert parse_request(avif, max_base64_bytes=LIMIT).image == avif
 
 
 @pytest.mark.parametrize(
@@ -93,6 +110,9 @@ def test_base64_variants(text: bytes) -> None:
         (b"data=" + b"A" * LIMIT, 413, "smaller than 8 MiB"),
         (b"\xff\xd8\xff" + b"\0" * (LIMIT * 3 // 4 + 1), 413, "larger than 6 MiB"),
         (b'--B\r\nContent-Disposition: form-data; name="data"\r\n\r\nAAAA', 400, "multipart"),
+        (HEIC_HEAD, 400, "HEIC/HEIF is not supported: send the card's image as JPEG, PNG"),
+        (PDF_HEAD, 400, "PDF is not supported: send the card's image as JPEG, PNG"),
+        (codecs.BOM_UTF16_LE + b"\x00\xd8", 400, "byte-order mark but is no text"),
     ],
 )
 def test_rejected_bodies(body: bytes, status: int, message: str) -> None:
@@ -120,6 +140,9 @@ def test_error_messages_never_echo_input() -> None:
         (b"RIFF\0\0\0\0WAVEfmt ", False),
         (b"II*\x00", True),
         (b"GIF89a", True),
+        (b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1", True),
+        (b"\x00\x00\x00\x1cftypmif1\x00\x00\x00\x00mif1avif", True),
+        (HEIC_HEAD, False),
         (b"data=", False),
     ],
 )

@@ -16,7 +16,7 @@ from bench.service import form_body
 from processor.errors import Code
 from processor.ocr.runtime import FIELD_REC_FP32, FIELD_REC_INT8
 from processor.serve.eas import IdCardProcessor
-from tests.conftest import decode
+from tests.conftest import HEIC_HEAD, PDF_HEAD, decode
 
 pytestmark = pytest.mark.e2e
 
@@ -38,6 +38,9 @@ def _png(width: int, height: int, colour: tuple[int, int, int] = (200, 200, 200)
         (form_body(b"plain text, not an image"), 400, "not a decodable image"),
         (form_body(_png(40, 40)), 400, "short side"),
         (form_body(_png(10, 10)[:30]), 400, "not a decodable image"),
+        (HEIC_HEAD, 400, "HEIC/HEIF is not supported"),
+        (form_body(HEIC_HEAD), 400, "HEIC/HEIF is not supported"),
+        (form_body(PDF_HEAD), 400, "PDF is not supported"),
         (b"data=" + b"A" * (8 * 1024 * 1024), 413, "smaller than 8 MiB"),
     ],
 )
