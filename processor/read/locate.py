@@ -79,6 +79,10 @@ class RequestCache:
     #: prints: read surely, with no label, title, id number, date range or authority (a
     #: business card, a page).
     wordless: set[Quad] = dataclasses.field(default_factory=set, init=False)
+    #: Outlines read whose text showed what only a card prints (a whole label or title, a
+    #: date range, an authority: :data:`~processor.read.reading.HINT_EVIDENCE`) but too little
+    #: to be taken for one, with that evidence: the card may lie around them, the outline off.
+    hinted: dict[Quad, float] = dataclasses.field(default_factory=dict, init=False)
 
     def learned(self) -> list[Quad]:
         """The segmenter's outlines, surest first (none without a segmenter)."""

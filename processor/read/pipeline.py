@@ -84,6 +84,11 @@ def cut_frame(shape: tuple[int, ...], learned: list[Quad]) -> Quad | None:
     return tight
 
 
+#: How many of the outlines that hinted at a card (:attr:`RequestCache.hinted`) the card is
+#: registered around, where no outline reads as one.
+HINTS_FOLLOWED = 2
+
+
 def _first_card(
     cache: RequestCache, outlines: list[Candidate]
 ) -> tuple[CardReading | None, Candidate | None]:
@@ -92,6 +97,27 @@ def _first_card(
         reading = read_on(cache, located)
         if reading is not None:
             return reading, located
+    return None, None
+
+
+def around_hints(
+    cache: RequestCache, outlines: list[Candidate]
+) -> tuple[CardReading | None, Candidate | None]:
+    """Where no outline read as a card but some showed a label or title only a card prints
+    (:attr:`~processor.read.locate.RequestCache.hinted`), the card lies around them, those
+    outlines off (too small, askew: a registration from anchors placed where this card
+    does not print them): the first card read on the outlines registered from the anchors
+    read larger around them (:data:`HINTS_FOLLOWED`, those that showed the most first), and
+    its outline; each outline tried is added to ``outlines``. (None, None) where none
+    reads as a card."""
+    hints = sorted(cache.hinted, key=lambda quad: -cache.hinted[quad])[:HINTS_FOLLOWED]
+    for hint in hints:
+        near = [cache.verify(quad) for quad in cache.register_near(hint)]
+        around = [c.upright() for c in near if c.score >= TEXT_CHECK_SCORE]
+        outlines.extend(around)
+        first, located = _first_card(cache, around)
+        if first is not None:
+            return first, located
     return None, None
 
 
@@ -176,6 +202,8 @@ def _read_card(cache: RequestCache) -> CardReading | None:
     anchors. An image of the card's shape with a learned outline that lies on the frame's
     corners but cuts another off is the card cropped tight: it is read on its frame first; so
     is one where the segmenter is sure of no outline.
+    Where none reads as a card but one showed a label or title only a card prints, the card
+    is registered from the anchors around that one.
     When a field fails on it, the card is read on the other outlines and registered from its
     printed anchors as well (around that outline, then over the whole frame) and the reading
     with more valid fields is kept: an outline a little off (a rounded corner, a shadow)
@@ -229,6 +257,8 @@ def _read_card(cache: RequestCache) -> CardReading | None:
         ][:READ_OUTLINES]
         outlines.extend(registered)
         first, located = _first_card(cache, registered)
+    if first is None:
+        first, located = around_hints(cache, outlines)
     if first is None or located is None:
         return None
     if is_complete(first):

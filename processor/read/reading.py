@@ -132,6 +132,9 @@ SURE_EVIDENCE = 2.5
 #: Evidence at which what was read is a card even when no checked field is valid (two
 #: labels, or a label and the number's shape).
 CARD_EVIDENCE = 2.0
+#: Evidence below that at which an outline is noted as a hint of a card nearby (one whole
+#: label or title, a date range or an authority; :attr:`RequestCache.hinted`).
+HINT_EVIDENCE = 1.0
 #: Text read the right way round scores ~0.95 and more, upside down ~0.5: rows read this
 #: surely are upright whatever they say (no need to read them turned round).
 UPRIGHT_SCORE = 0.88
@@ -156,12 +159,16 @@ def read_outline(
     engine: OcrEngine,
     *,
     wordless: set[Quad] | None = None,
+    hinted: dict[Quad, float] | None = None,
 ) -> CardReading | None:
     """The card read on the upright outline ``located``; None when what it says is no evidence
     of an ID card (see :func:`~processor.read.rows.looks_like_card`). ``wordless``: where its
     text reads surely (:data:`UPRIGHT_SCORE`) and holds nothing of either side (no
     evidence, :func:`~processor.read.assign.side_evidence`), the outline is added to it
-    in every corner order (:attr:`~processor.read.locate.RequestCache.wordless`)."""
+    in every corner order (:attr:`~processor.read.locate.RequestCache.wordless`).
+    ``hinted``: where what it says is no card but holds at least :data:`HINT_EVIDENCE` of
+    one, the outline is added to it with that evidence
+    (:attr:`~processor.read.locate.RequestCache.hinted`)."""
     quad, boxes = located.quad, located.boxes
     card = rectify(image, quad, REC_CARD_WIDTH)
     rows = read_rows(card, boxes, engine.recognizer)
@@ -197,6 +204,8 @@ def read_outline(
         lines.update(without_overlay_text(again, overlaid))
         parsed = second_opinion(parsed, parse_rows(side, lines), failed)
     if not looks_like_card(parsed, lines) and evidence[side] < CARD_EVIDENCE:
+        if hinted is not None and evidence[side] >= HINT_EVIDENCE:
+            hinted[located.quad] = max(evidence[side], hinted.get(located.quad, 0.0))
         return None
     for name in VALUE_ONLY:  # their lines hold the value only: a blank there is a character
         if name in parsed:
@@ -235,8 +244,11 @@ def second_opinion(
 def read_on(cache: RequestCache, located: Candidate) -> CardReading | None:
     """:func:`read_outline` on the request's image with its models, an outline whose legible
     text says nothing of a card noted in the request's
-    :attr:`~processor.read.locate.RequestCache.wordless`."""
-    return read_outline(cache.image, located, cache.engine, wordless=cache.wordless)
+    :attr:`~processor.read.locate.RequestCache.wordless`, one whose text hints at a card in
+    its :attr:`~processor.read.locate.RequestCache.hinted`."""
+    return read_outline(
+        cache.image, located, cache.engine, wordless=cache.wordless, hinted=cache.hinted
+    )
 
 
 def overlay_phrases(rows: Sequence[ReadRow], assignment: Assignment) -> frozenset[str]:
