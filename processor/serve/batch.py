@@ -26,7 +26,9 @@ from typing import Any, TextIO
 from ..errors import Code
 from ..settings import Settings
 
-IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif", ".tif", ".tiff"})
+IMAGE_SUFFIXES = frozenset(
+    {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif", ".tif", ".tiff", ".avif"}
+)
 FIELDS = ("type", "name", "gender", "race", "birth", "address", "id_no", "issued_by", "valid_date")
 CSV_COLUMNS = ("file", "code", "message", *FIELDS, "extras")
 _BULKY = ("idcard_image", "portrait")

@@ -54,8 +54,9 @@ def _tree(tmp_path: Path) -> Path:
 
 def test_discover(tmp_path: Path) -> None:
     root = _tree(tmp_path)
+    (root / "sub" / "d.avif").write_bytes(b"front")
     found = batch.discover([root, root / "a.jpg", root / "notes.txt"])
-    assert [p.name for p in found] == ["a.jpg", "b.PNG", "c.jpeg", "notes.txt"]
+    assert [p.name for p in found] == ["a.jpg", "b.PNG", "c.jpeg", "d.avif", "notes.txt"]
 
 
 def test_output_format() -> None:
