@@ -192,8 +192,21 @@ def _overlap(a: Box, b: Box) -> float:
 GLYPH_WIDTH = 1.2
 #: ... the narrower lies across this share of its width under or over the other ...
 GLYPH_OVERLAP = 0.7
-#: ... and together they stand no taller than this many median boxes.
+#: ... and together they stand no taller than this many characters (:func:`character_height`).
 GLYPH_HEIGHT = 1.15
+#: Boxes taller than this many median boxes are no line of print's: a back's emblem and its
+#: titles (0.19 of the card's height, its lines 0.06-0.10).
+PRINT_HEIGHT = 2.0
+
+
+def character_height(boxes: Sequence[Box]) -> float:
+    """How tall a character of the card's print is: the upper quartile of the heights of
+    ``boxes`` no taller than :data:`PRINT_HEIGHT` median boxes. Not the median: on a
+    bilingual card the minority script's lines, lower than its characters, are about half
+    the boxes; nor the emblem's or the titles' height."""
+    limit = PRINT_HEIGHT * median_height(boxes)
+    heights = sorted(b.height for b in boxes if b.height <= limit)
+    return heights[3 * len(heights) // 4]
 
 
 def joined_halves(boxes: Sequence[Box]) -> list[Box]:
@@ -202,8 +215,9 @@ def joined_halves(boxes: Sequence[Box]) -> list[Box]:
     a value is wider or, with it, taller; two lines of print are taller."""
     if len(boxes) < 2:
         return list(boxes)
-    typical = median_height(boxes)
-    glyph = GLYPH_WIDTH * typical / CARD_ASPECT  # heights are fractions of the card's height
+    tall = character_height(boxes)
+    # a character's width from the median box (heights are fractions of the card's height)
+    glyph = GLYPH_WIDTH * median_height(boxes) / CARD_ASPECT
     out = sorted(boxes, key=lambda b: b.y0)
     i = 0
     while i < len(out):
@@ -215,7 +229,7 @@ def joined_halves(boxes: Sequence[Box]) -> list[Box]:
             if (
                 max(a.width, b.width) <= glyph
                 and across >= GLYPH_OVERLAP * narrower
-                and max(a.y1, b.y1) - min(a.y0, b.y0) <= GLYPH_HEIGHT * typical
+                and max(a.y1, b.y1) - min(a.y0, b.y0) <= GLYPH_HEIGHT * tall
             ):
                 out[i] = union([a, b])
                 del out[j]

@@ -131,6 +131,27 @@ KOU, KUI = Box(0.202, 0.686, 0.223, 0.704), Box(0.198, 0.708, 0.227, 0.754)
 ADDRESS_LINE = Box(0.191, 0.602, 0.645, 0.668)
 NUMBER = [Box(0.067, 0.79, 0.249, 0.856), Box(0.339, 0.79, 0.704, 0.856)]
 UYGHUR_WORD = Box(0.150, 0.728, 0.260, 0.760)  # a word as wide as three characters
+# a Zhuang card shot from far (a scratch probe): its script lines, lower than its
+# characters, are half its boxes; 号 alone on the address's last line boxed as 口 and 亏
+ZHUANG = [
+    Box(0.097, 0.10, 0.317, 0.143),  # the name's Zhuang line
+    Box(0.092, 0.15, 0.293, 0.225),  # 姓名赵桂倩
+    Box(0.095, 0.24, 0.276, 0.281),
+    Box(0.319, 0.24, 0.447, 0.281),
+    Box(0.093, 0.29, 0.223, 0.362),  # 性别女
+    Box(0.313, 0.29, 0.443, 0.362),  # 民族汉
+    Box(0.176, 0.37, 0.464, 0.412),
+    Box(0.093, 0.42, 0.479, 0.49),  # 出生
+    Box(0.176, 0.50, 0.498, 0.546),
+    Box(0.091, 0.615, 0.618, 0.692),  # 住址 ... 184-16
+    Box(0.094, 0.80, 0.285, 0.837),
+    *NUMBER,
+]
+ZHUANG_KOU, ZHUANG_KUI = Box(0.189, 0.695, 0.21, 0.726), Box(0.186, 0.729, 0.213, 0.773)
+# a back: the titles twice as tall as its lines, and the labels 签发机关 over 有效期限
+BACK_TITLES = [Box(0.30, 0.10, 0.80, 0.29), Box(0.30, 0.31, 0.85, 0.50)]
+ISSUER_LABEL, VALIDITY_LABEL = Box(0.197, 0.676, 0.337, 0.743), Box(0.197, 0.799, 0.337, 0.862)
+BACK_VALUES = [Box(0.398, 0.677, 0.742, 0.742), Box(0.398, 0.802, 0.76, 0.858)]
 
 
 @pytest.mark.parametrize(
@@ -144,6 +165,11 @@ UYGHUR_WORD = Box(0.150, 0.728, 0.260, 0.760)  # a word as wide as three charact
         ([ADDRESS_LINE, Box(0.198, 0.62, 0.227, 0.668), KUI, *NUMBER], None),
         # side by side: apart
         ([ADDRESS_LINE, KUI, Box(0.228, 0.708, 0.257, 0.754), *NUMBER], None),
+        # on a bilingual card, as tall as its characters (not as its median box): one box
+        ([*ZHUANG, ZHUANG_KOU, ZHUANG_KUI], Box(0.186, 0.695, 0.213, 0.773)),
+        # a back's labels one over the other are two lines of print, whatever the titles'
+        # height (the upper quartile of all its boxes is theirs)
+        ([*BACK_TITLES, ISSUER_LABEL, VALIDITY_LABEL, *BACK_VALUES], None),
     ],
 )
 def test_two_halves_of_one_character_are_one_box(boxes: list[Box], joined: Box | None) -> None:
@@ -152,7 +178,8 @@ def test_two_halves_of_one_character_are_one_box(boxes: list[Box], joined: Box |
         assert sorted(out, key=lambda b: (b.y0, b.x0)) == sorted(boxes, key=lambda b: (b.y0, b.x0))
     else:
         assert joined in out and len(out) == len(boxes) - 1
-        assert len(group_rows(boxes)) == 3
+        # the halves make one row of their own
+        assert len(group_rows(boxes)) == len(group_rows([b for b in boxes if b in out])) + 1
 
 
 # the address's first row of a tuned bench photo (seed 11, photo 136) at the card's left
