@@ -29,8 +29,18 @@ DRAFT_SHARE = 0.75
 
 Image.MAX_IMAGE_PIXELS = None  # our own limit, checked from the header, replaces Pillow's
 
-#: The image formats the service reads, as its messages name them.
+#: The image formats the service reads, as its messages name them ...
 FORMATS = "JPEG, PNG, BMP, WebP, GIF, TIFF or AVIF"
+#: ... and how a raw body is told to be one of them (WebP and AVIF: :func:`is_image`).
+IMAGE_MAGIC: tuple[bytes, ...] = (
+    b"\xff\xd8\xff",  # JPEG
+    b"\x89PNG\r\n\x1a\n",  # PNG
+    b"BM",  # BMP
+    b"GIF87a",
+    b"GIF89a",
+    b"II*\x00",  # TIFF little endian
+    b"MM\x00*",  # TIFF big endian
+)
 #: Brands of an ISO base media file (its leading ``ftyp`` box) that say AVIF, which Pillow
 #: reads, and HEIF/HEIC (an iPhone's photos), which it does not.
 AVIF_BRANDS = frozenset({b"avif", b"avis"})
@@ -58,6 +68,15 @@ def ftyp_brands(data: bytes) -> frozenset[bytes]:
         return frozenset()
     end = min(int.from_bytes(data[:4], "big"), len(data), 256)
     return frozenset({data[8:12], *(data[i : i + 4] for i in range(16, end - 3, 4))})
+
+
+def is_image(data: bytes) -> bool:
+    """Whether ``data`` starts as a file of one of the :data:`FORMATS` does."""
+    return (
+        data.startswith(IMAGE_MAGIC)
+        or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+        or bool(ftyp_brands(data) & AVIF_BRANDS)
+    )
 
 
 def unsupported_format(data: bytes) -> str | None:
@@ -133,7 +152,8 @@ def decode_image_with_transform(
                 image = ImageOps.exif_transpose(image)
             rgb = _to_rgb(image)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise bad_request(_undecodable(data)) from exc
+        message = unsupported_message(data) or f"data is not a decodable image ({FORMATS} expected)"
+        raise bad_request(message) from exc
     except Image.DecompressionBombError as exc:  # pragma: no cover - limit disabled above
         raise too_large("image declares too many pixels") from exc
     bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
@@ -151,11 +171,6 @@ def unsupported_message(data: bytes) -> str | None:
     (:func:`unsupported_format`); None for any other data."""
     name = unsupported_format(data)
     return None if name is None else f"{name} is not supported: send the card's image as {FORMATS}"
-
-
-def _undecodable(data: bytes) -> str:
-    """What to tell a client whose image could not be decoded."""
-    return unsupported_message(data) or f"data is not a decodable image ({FORMATS} expected)"
 
 
 def _orientation(image: Image.Image) -> int:

@@ -21,17 +21,7 @@ import multipart
 import numpy as np
 
 from ..errors import bad_request, too_large
-from .decode import AVIF_BRANDS, ftyp_brands, unsupported_message
-
-IMAGE_MAGIC: tuple[bytes, ...] = (
-    b"\xff\xd8\xff",  # JPEG
-    b"\x89PNG\r\n\x1a\n",  # PNG
-    b"BM",  # BMP
-    b"GIF87a",
-    b"GIF89a",
-    b"II*\x00",  # TIFF little endian
-    b"MM\x00*",  # TIFF big endian
-)
+from .decode import is_image, unsupported_message
 
 _DATA_URI = re.compile(rb"^data:[\w.+/-]*(;[\w=.+-]+)*;base64,", re.IGNORECASE)
 _B64_NORMALISE = bytes.maketrans(b" -_", b"++/")
@@ -67,14 +57,6 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-
-
-def is_image(data: bytes) -> bool:
-    return (
-        data.startswith(IMAGE_MAGIC)
-        or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
-        or bool(ftyp_brands(data) & AVIF_BRANDS)
-    )
 
 
 def without_bom(body: bytes) -> bytes:

@@ -15,6 +15,7 @@ from processor.io.decode import (
     decode_image,
     decode_image_with_transform,
     ftyp_brands,
+    is_image,
     unsupported_format,
 )
 from tests.conftest import HEIC_HEAD, PDF_HEAD, exif_jpeg, stored_point
@@ -100,3 +101,22 @@ def test_undecodable_bytes_say_which_formats_are_read() -> None:
     with pytest.raises(ApiError) as info:
         decode_image(b"\xff\xd8\xff\xe0" + b"\x00" * 64, max_pixels=10**8, min_side=64)
     assert info.value.message == f"data is not a decodable image ({FORMATS} expected)"
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b"\xff\xd8\xff\xe0", True),
+        (b"\x89PNG\r\n\x1a\n", True),
+        (b"RIFF\0\0\0\0WEBPVP8 ", True),
+        (b"RIFF\0\0\0\0WAVEfmt ", False),
+        (b"II*\x00", True),
+        (b"GIF89a", True),
+        (b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1", True),
+        (b"\x00\x00\x00\x1cftypmif1\x00\x00\x00\x00mif1avif", True),
+        (HEIC_HEAD, False),
+        (b"data=", False),
+    ],
+)
+def test_is_image(head: bytes, expected: bool) -> None:
+    assert is_image(head) is expected

@@ -16,7 +16,6 @@ from processor.errors import ApiError, Code
 from processor.io.request import (
     OPTIONS,
     decode_base64,
-    is_image,
     parse_form,
     parse_options,
     parse_request,
@@ -129,25 +128,6 @@ def test_error_messages_never_echo_input() -> None:
     with pytest.raises(ApiError) as info:
         parse_request(body, max_base64_bytes=LIMIT)
     assert "1101" not in info.value.message and "张" not in info.value.message
-
-
-@pytest.mark.parametrize(
-    ("head", "expected"),
-    [
-        (b"\xff\xd8\xff\xe0", True),
-        (b"\x89PNG\r\n\x1a\n", True),
-        (b"RIFF\0\0\0\0WEBPVP8 ", True),
-        (b"RIFF\0\0\0\0WAVEfmt ", False),
-        (b"II*\x00", True),
-        (b"GIF89a", True),
-        (b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1", True),
-        (b"\x00\x00\x00\x1cftypmif1\x00\x00\x00\x00mif1avif", True),
-        (HEIC_HEAD, False),
-        (b"data=", False),
-    ],
-)
-def test_is_image(head: bytes, expected: bool) -> None:
-    assert is_image(head) is expected
 
 
 # -- the options field --------------------------------------------------------------------

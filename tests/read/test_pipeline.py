@@ -18,6 +18,7 @@ from processor.card.template import char_width
 from processor.ocr.recognize import TextRecognizer
 from processor.read import locate, pipeline, reading
 from processor.read.assign import assign
+from processor.read.engine import OcrEngine
 from processor.read.fields import CORRECTED, VALIDITY_ALPHABET, Field, with_chars
 from processor.read.locate import RequestCache
 from processor.read.pipeline import (
@@ -672,12 +673,23 @@ def test_an_outline_a_line_runs_out_of_is_grown_past_that_edge(
     assert _answer(processor, image) == ("200", sample.expected)
 
 
-def _back_and_outlines(index: int) -> tuple[Sample, np.ndarray, Quad, Quad]:
+@dataclasses.dataclass(frozen=True)
+class HintedBack:
     """A tuned bench back photo (seed 11), its image decoded, an outline over its subtitle
-    alone (居民身份证: a title only a card prints, too little to be taken for one), and an
-    outline off the card as registration from misplaced anchors gives one (the card shrunk
-    to 0.8 about its centre and turned 8 degrees: its rows askew, its validity cut)."""
-    sample, image = _decoded("photo", index)
+    alone (居民身份证: a title only a card prints, too little to be taken for one), an outline
+    off the card as registration from misplaced anchors gives one (the card shrunk to 0.8
+    about its centre and turned 8 degrees: its rows askew, its validity cut), and the engine."""
+
+    sample: Sample
+    image: np.ndarray
+    title: Quad
+    off: Quad
+    engine: OcrEngine
+
+
+@pytest.fixture(params=[1, 7])
+def hinted_back(request: pytest.FixtureRequest, processor: Any) -> HintedBack:
+    sample, image = _decoded("photo", request.param)
     assert sample.side == "back" and sample.corners is not None
     card = Quad.from_array(np.asarray(sample.corners, np.float32), 0.9)
     subtitle = [(0.25, 0.29), (0.86, 0.29), (0.86, 0.47), (0.25, 0.47)]
@@ -686,39 +698,35 @@ def _back_and_outlines(index: int) -> tuple[Sample, np.ndarray, Quad, Quad]:
     turn = np.radians(8.0)
     rotation = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
     off = (card.array() - centre) * 0.8 @ rotation.T + centre
-    return sample, image, title, Quad.from_array(off.astype(np.float32), 0.5)
+    off_quad = Quad.from_array(off.astype(np.float32), 0.5)
+    return HintedBack(sample, image, title, off_quad, processor.service.engine)
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("index", [1, 7])
 def test_an_outline_that_shows_a_title_alone_is_noted_as_a_hint_of_a_card(
-    processor: Any, index: int
+    hinted_back: HintedBack,
 ) -> None:
-    _, image, title, _ = _back_and_outlines(index)
-    engine = processor.service.engine
+    image, engine = hinted_back.image, hinted_back.engine
     cache = RequestCache(image, engine)
-    candidate = cache.verify(title).upright()
+    candidate = cache.verify(hinted_back.title).upright()
     assert read_outline(image, candidate, engine, hinted=cache.hinted) is None
     assert cache.hinted == {candidate.quad: HINT_EVIDENCE}
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("index", [1, 7])
 def test_the_card_is_registered_around_an_outline_that_hinted_at_it(
-    processor: Any, index: int
+    hinted_back: HintedBack,
 ) -> None:
     # probe family (scratch) hard 95 of seed 82: a back lying on a page, every learned
     # outline off and the whole frame's registration (its anchors placed where that card
     # does not print them) 0.8 of the card, askew; on it the subtitle read, no field: 201.
     # Registered around that outline, the card read whole
-    sample, image, _, off = _back_and_outlines(index)
-    engine = processor.service.engine
-    cache = RequestCache(image, engine)
+    cache = RequestCache(hinted_back.image, hinted_back.engine)
     tried: list[locate.Candidate] = []
     assert pipeline.around_hints(cache, tried) == (None, None) and not tried
-    cache.hinted[off] = HINT_EVIDENCE
+    cache.hinted[hinted_back.off] = HINT_EVIDENCE
     first, located = pipeline.around_hints(cache, tried)
     assert first is not None and located in tried and first.complete
     assert {name: f.value for name, f in first.fields.items()} == {
-        name: sample.expected[name] for name in ("issued_by", "valid_date")
+        name: hinted_back.sample.expected[name] for name in ("issued_by", "valid_date")
     }
