@@ -520,7 +520,16 @@ HYPHENS: Final = frozenset("-－–—")
 #: step between them. On tuned hard fronts (seeds 0 and 11): 556 pairs of digits printed
 #: without one, at most 0.0017; hyphens passed over 0.034 and 0.42 (and one 0.0003, lost).
 PASSED_HYPHEN = 0.01
+#: Less than that but at least this, it is printed where the crop shows a hyphen's ink
+#: between the two digits (``reading._printed_between``): a hyphen kerned into the digit
+#: before it, 64-15 read 6415 with the hyphen at 0.0026.
+FAINT_HYPHEN = 0.001
 _DIGIT = re.compile("[0-9０-９]")
+
+
+def is_digit(char: str) -> bool:
+    """Whether ``char`` is a digit, half or full width."""
+    return _DIGIT.fullmatch(char) is not None
 
 
 def restore_hyphens(
