@@ -553,6 +553,14 @@ def hyphen_beside(line: np.ndarray, x: float, *, before: bool) -> bool:
     return max((b - a for a, b in _runs(window)), default=0) >= HYPHEN_WIDTH * height
 
 
+def hyphen_between(line: np.ndarray, x0: float, x1: float) -> bool:
+    """Whether the BGR ``line`` crop prints a hyphen between the digit whose ink holds ``x0``
+    and the one whose ink holds ``x1`` (shares of the crop's width): one after the first
+    and before the second, as :func:`hyphen_beside` tells each; so a flat mark at one
+    digit that does not reach the next (a 4's bar) is no hyphen."""
+    return hyphen_beside(line, x0, before=False) and hyphen_beside(line, x1, before=True)
+
+
 def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
     """The [start, end) ranges where ``flags`` holds, in order."""
     padded = np.concatenate(([False], flags, [False])).astype(np.int8)

@@ -58,6 +58,7 @@ from .crops import (
     blank_between,
     bridge_gaps,
     hyphen_beside,
+    hyphen_between,
     ink_before,
     ink_past,
     off_neighbours,
@@ -782,28 +783,27 @@ def _read_jobs(
             out[i], readers[i] = line, recognizer
             if jobs[i][0] == "address":
                 # hyphens the model saw between digits or at the line's ends but passed over
-                between = _printed_between(jobs[i][2], line, recognizer.between(line, fp.HYPHENS))
+                between = printed_between(jobs[i][2], line, recognizer.between(line, fp.HYPHENS))
                 ends = _printed_ends(jobs[i][2], line, recognizer.ends(line, fp.HYPHENS))
                 out[i] = fp.restore_hyphens(line, between, ends)
     _fill_gaps(jobs, out, readers, engine)
     return [line for line in out if line is not None]
 
 
-def _printed_between(crop: np.ndarray, line: TextLine, seen: list[float]) -> list[float]:
+def printed_between(crop: np.ndarray, line: TextLine, seen: list[float]) -> list[float]:
     """``seen``, a hyphen's probability between each two characters of ``line``
     (:meth:`~processor.ocr.recognize.TextRecognizer.between`), raised to
     :data:`~processor.read.fields.PASSED_HYPHEN` between two digits where the model gave one
     less but at least :data:`~processor.read.fields.FAINT_HYPHEN` and the ``crop`` prints a
-    hyphen after the first and before the second (:func:`~processor.read.crops.hyphen_beside`):
-    a hyphen kerned into the digit before it (64-15 read 6415, the hyphen at 0.0026)."""
+    hyphen between them (:func:`~processor.read.crops.hyphen_between`): a hyphen kerned into
+    the digit before it (64-15 read 6415, the hyphen at 0.0026)."""
     out = list(seen)
     for k, (a, b) in enumerate(itertools.pairwise(line.chars)):
         if (
             fp.FAINT_HYPHEN <= seen[k] < fp.PASSED_HYPHEN
             and fp.is_digit(a.char)
             and fp.is_digit(b.char)
-            and hyphen_beside(crop, a.x, before=False)
-            and hyphen_beside(crop, b.x, before=True)
+            and hyphen_between(crop, a.x, b.x)
         ):
             out[k] = fp.PASSED_HYPHEN
     return out

@@ -14,6 +14,7 @@ from processor.read.crops import (
     bridge_gaps,
     continues_line,
     hyphen_beside,
+    hyphen_between,
     ink_before,
     ink_contrast,
     off_neighbours,
@@ -23,8 +24,9 @@ from processor.read.crops import (
     trailing_ink,
     without_colour,
 )
-from processor.read.reading import card_text
-from processor.values import Box
+from processor.read.fields import PASSED_HYPHEN
+from processor.read.reading import card_text, printed_between
+from processor.values import Box, CharCandidate, TextLine
 from synthcards.fonts import font
 
 
@@ -607,3 +609,72 @@ def test_hyphen_beside_a_digit_in_the_bench_faces(
     line, first, last = _printed(text, face, size)
     assert hyphen_beside(line, first, before=True) == before
     assert hyphen_beside(line, last, before=False) == after
+
+
+def _kerned(text: str, face: str, size: int, kern: float) -> tuple[np.ndarray, list[float]]:
+    """``text`` set in the bench's ``face`` at ``size`` px, a hyphen drawn ``kern`` of ``size``
+    nearer the character before it (0.12: touching it, as a photo's blur or a tight face
+    prints it), and where each character starts (shares of the crop)."""
+    typeface = font(face, size)
+    image = Image.new("RGB", (8 * size, size + size // 2), (230, 230, 230))
+    draw = ImageDraw.Draw(image)
+    x, starts = float(size), []
+    for char in text:
+        if char == "-":
+            x -= kern * size
+        starts.append(x / image.width)
+        draw.text((x, size // 8), char, font=typeface, fill=(40, 40, 40))
+        x += draw.textlength(char, font=typeface)
+    line = np.asarray(image)[:, :, ::-1].copy()
+    if size < 30:
+        line = cv2.GaussianBlur(line, (0, 0), 0.8)
+    return line, starts
+
+
+@pytest.mark.parametrize("size", [44, 24])
+@pytest.mark.parametrize("face", ["noto_sans", "noto_serif", "wqy_zenhei", "uming", "gbsn"])
+@pytest.mark.parametrize("kern", [0.0, 0.12], ids=["spaced", "touching"])
+@pytest.mark.parametrize(
+    ("text", "pair", "printed"),
+    [
+        ("64-15", (1, 3), True),
+        ("6415", (1, 2), False),  # a 4's bar reaches right of its stem, towards the 1
+        ("14-02", (1, 3), True),
+        ("1402", (1, 2), False),
+        ("77-10", (1, 3), True),
+        ("7710", (1, 2), False),  # a 7's top is flat, but high
+        ("80-8", (1, 3), True),
+        ("808", (1, 2), False),
+    ],
+)
+def test_hyphen_between_two_digits_in_the_bench_faces(
+    face: str, size: int, kern: float, text: str, *, pair: tuple[int, int], printed: bool
+) -> None:
+    line, starts = _kerned(text, face, size, kern)
+    # where the recogniser reads a character: a little into it
+    x0, x1 = (starts[i] + 0.2 * size / line.shape[1] for i in pair)
+    assert hyphen_between(line, x0, x1) is printed
+
+
+@pytest.mark.parametrize(
+    ("text", "seen", "expected"),
+    [
+        # passed over at 0.0026 where the hyphen is printed, touching the 4: kept
+        ("64-15", [0.0, 0.0026, 0.0], [0.0, PASSED_HYPHEN, 0.0]),
+        # as little where nothing is printed: the model's word stands
+        ("6415", [0.0, 0.0026, 0.0], [0.0, 0.0026, 0.0]),
+        # too little to look (below FAINT_HYPHEN), or enough already: as seen
+        ("64-15", [0.0, 0.0005, 0.0], [0.0, 0.0005, 0.0]),
+        ("64-15", [0.0, 0.3, 0.0], [0.0, 0.3, 0.0]),
+    ],
+)
+def test_a_faint_hyphen_between_digits_is_kept_where_the_crop_prints_one(
+    text: str, seen: list[float], expected: list[float]
+) -> None:
+    line, starts = _kerned(text, "noto_sans", 44, 0.12)
+    digits = [i for i, c in enumerate(text) if c != "-"]  # what the recogniser read
+    chars = tuple(
+        CharCandidate(text[i], 1.0, "", 0.0, x=starts[i] + 0.2 * 44 / line.shape[1]) for i in digits
+    )
+    read = TextLine("".join(c.char for c in chars), 1.0, chars)
+    assert printed_between(line, read, seen) == expected
