@@ -355,6 +355,14 @@ def parse_gender(line: TextLine | None) -> Field:
     text = strip_label(_from_label(line.text, "性别"), "性别", starts="男女")
     if text[:1] in ("男", "女"):
         return Field(text[0], line.chars[0].prob if line.chars else line.score)
+    # the label read as other characters, no more than its own (性别 as 鲜 on a 300 px
+    # image, as 性刖): the value is the 男 or 女 right after them; the id number's parity
+    # checks it
+    compact = _PUNCT.sub("", line.text)
+    if "性别" not in compact:
+        at = next((i for i, c in enumerate(compact[: len("性别") + 1]) if c in "男女"), 0)
+        if at:
+            return Field(compact[at], line.score * UNLABELLED)
     return MISSING
 
 

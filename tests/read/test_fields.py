@@ -280,6 +280,12 @@ def test_parse_address_leaves_a_latin_word_ending_a_line_off(
         ("男民族火星", "男", None),
         ("民族汉", None, "汉"),
         ("", None, None),
+        # the label read as one character, or two others (a 300 px web image): the value
+        # right after them
+        ("鲜男西南汉", "男", "汉"),
+        ("性刖女民族汉", "女", "汉"),
+        # ... but not past where the label's two characters end
+        ("鲜红色男", None, None),
     ],
 )
 def test_parse_gender_and_race(text: str, gender: str | None, race: str | None) -> None:
