@@ -1213,7 +1213,27 @@ def complete_birth(birth: Field, line: TextLine | None, id_no: Field) -> Field:
         rest = iter(printed)
         if len(printed) - len(digits) <= BIRTH_LOST_DIGITS and all(d in rest for d in digits):
             return Field(format_date(born), CORRECTED)
+    # a date read whole but no possible one (1977年 read 1077年): a slip of a digit or two,
+    # as :func:`reconcile_front` takes one that makes a possible date
+    whole = _BIRTH_RE.search(strip_label(line.text, "出生", starts=string.digits))
+    if whole is not None:
+        year, month, day = whole.groups()
+        read_date = f"{year}.{int(month):02d}.{int(day):02d}"
+        if _slips(read_date, format_date(born)) <= BIRTH_SLIPS:
+            return Field(format_date(born), CORRECTED)
     return birth
+
+
+#: A birth read differing from a valid id number's in at most this many digits is that
+#: birth, read with a slip; in more, it is no reading of it.
+BIRTH_SLIPS = 2
+
+
+def _slips(read: str, expected: str) -> int:
+    """In how many places two dates formatted alike differ (all where their lengths do)."""
+    if len(read) != len(expected):
+        return len(expected)
+    return sum(a != b for a, b in zip(read, expected, strict=True))
 
 
 def reconcile_front(fields: dict[str, Field]) -> dict[str, Field]:
@@ -1221,7 +1241,7 @@ def reconcile_front(fields: dict[str, Field]) -> dict[str, Field]:
 
     The id number passed its check character, so where the printed birth or gender
     disagrees with it, the printed read is taken as wrong: corrected when the read differs
-    in at most two digits (an OCR slip), else rejected.
+    in at most :data:`BIRTH_SLIPS` digits (an OCR slip), else rejected.
     """
     out = dict(fields)
     id_no = fields["id_no"].value
@@ -1231,8 +1251,7 @@ def reconcile_front(fields: dict[str, Field]) -> dict[str, Field]:
     birth = fields["birth"].value
     if birth is not None and id_birth is not None and birth != format_date(id_birth):
         expected = format_date(id_birth)
-        diff = sum(a != b for a, b in zip(birth, expected, strict=True))
-        out["birth"] = Field(expected, 0.5) if diff <= 2 else MISSING
+        out["birth"] = Field(expected, 0.5) if _slips(birth, expected) <= BIRTH_SLIPS else MISSING
     gender = fields["gender"].value
     if gender is not None and gender != gender_from_id(id_no):
         out["gender"] = MISSING

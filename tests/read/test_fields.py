@@ -1082,13 +1082,20 @@ def test_units_restored(
         ("出生1963年111月6日", "1963.11.06"),
         # ... where it makes a date, as read (reconcile_front weighs it against the number)
         ("出生1963年11月16日", "1963.11.16"),
-        # more than two digits lost, a digit that is not the number's, or two 1s too many:
-        # not completed
+        # more than two digits lost, a digit that is not the number's where one is lost, or
+        # two 1s too many: not completed
         ("出生1963年日", None),
         ("出生1963年12 6日", None),
-        ("出生1963年11月36日", None),
         ("出生1963年1111月6日", None),
         ("", None),
+        # read whole but no possible date (1963 read 1063, 11月 read 71月, 6日 read 36日): a
+        # slip of a digit or two, the number's birth, as reconcile_front takes a possible
+        # date's; three digits off: no reading of it
+        ("出生1063年11月6日", "1963.11.06"),
+        ("出生1963年11月36日", "1963.11.06"),
+        ("出生1963年71月6日", "1963.11.06"),
+        ("出生1063年71月6日", "1963.11.06"),
+        ("出生1063年71月9日", None),
     ],
 )
 def test_complete_birth_from_a_valid_number_that_agrees_with_what_was_read(
