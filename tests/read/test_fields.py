@@ -631,6 +631,39 @@ def test_parse_race_runner_up(text: str, alts: dict[int, str], race: str | None)
     assert fp.parse_race(line(text, alts=alts)).value == race
 
 
+def _read_with(text: str, runner_ups: dict[int, list[tuple[str, float]]]) -> TextLine:
+    """``text`` read at 0.6 a character, with ``runner_ups`` at some of its positions."""
+    chars = tuple(
+        CharCandidate(
+            c, 0.6, *(runner_ups.get(i) or [("", 0.0)])[0], alts=tuple(runner_ups.get(i, ()))
+        )
+        for i, c in enumerate(text)
+    )
+    return TextLine(text, 0.6, chars)
+
+
+@pytest.mark.parametrize(
+    ("text", "runner_ups", "race"),
+    [
+        # a blurred 傈僳: both characters misread, each the listed one among its runner-ups
+        (
+            "性别男民族保集",
+            {5: [("杰", 0.18), ("傈", 0.13)], 6: [("康", 0.41), ("僳", 0.07)]},
+            "傈僳",
+        ),
+        # a runner-up too unlikely to stand for its character (a shape seen in noise)
+        ("性别男民族保集", {5: [("傈", 0.13)], 6: [("康", 0.41), ("僳", 0.02)]}, None),
+        # two listed names spelled (仫佬 and 仡佬): none taken
+        ("性别男民族亿老", {5: [("仫", 0.2), ("仡", 0.2)], 6: [("佬", 0.3)]}, None),
+        ("性别男民族亿老", {5: [("仫", 0.2), ("仡", 0.02)], 6: [("佬", 0.3)]}, "仫佬"),
+    ],
+)
+def test_parse_race_spelled_by_runner_ups(
+    text: str, runner_ups: dict[int, list[tuple[str, float]]], race: str | None
+) -> None:
+    assert fp.parse_race(_read_with(text, runner_ups)).value == race
+
+
 @pytest.mark.parametrize(
     ("text", "alts", "expected", "confidence"),
     [
