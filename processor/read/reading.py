@@ -992,6 +992,40 @@ def _agreed(
     return None if sure and not all(f.sure for f in found) else _alike(found)
 
 
+#: Fields of the best reading (valid) that another reading must read valid and alike, none
+#: otherwise, for its name or address to stand in for one the best did not read at all
+#: (:func:`_vouched`).
+VOUCHED_FIELDS = 3
+
+
+def _vouched(best: CardReading, readings: list[CardReading], name: str) -> fp.Field | None:
+    """The value of ``name`` that the other readings of ``best``'s side read alike, where
+    one of them read at least :data:`VOUCHED_FIELDS` of ``best``'s other valid fields valid
+    and as ``best`` did, and none of them otherwise: the same card on an outline that kept
+    the row ``best``'s cut off (林桂 read on the one outline that did not cut a tilted
+    card's top, its gender, birth and address as on the outline that read the rest)."""
+    found = [
+        other
+        for other in readings
+        if other is not best
+        and other.side == best.side
+        and other.fields.get(name, fp.MISSING).value is not None
+    ]
+    if len({other.fields[name].value for other in found}) != 1:
+        return None
+    for other in found:
+        shared = [
+            key
+            for key, field in best.fields.items()
+            if key != name and field.ok and other.fields.get(key, fp.MISSING).ok
+        ]
+        if len(shared) >= VOUCHED_FIELDS and all(
+            other.fields[key].value == best.fields[key].value for key in shared
+        ):
+            return other.fields[name]
+    return None
+
+
 def _alike(found: list[fp.Field]) -> fp.Field | None:
     """The first of ``found`` where there are :data:`AGREED_READINGS` or more, all alike."""
     return (
@@ -1029,9 +1063,13 @@ def completed(best: CardReading, readings: list[CardReading]) -> CardReading:
     fields = dict(best.fields)
     for name, found in best.fields.items():
         if not found.ok:
-            # a name or address where others agree; a field with a real check from any other
-            taken = _agreed if name in fp.WEAK_FIELDS else _from_others
-            fields[name] = taken(best, readings, name) or found
+            # a name or address where others agree, or where one other reading read the
+            # rest of the card alike; a field with a real check from any other
+            if name in fp.WEAK_FIELDS:
+                taken = _agreed(best, readings, name) or _vouched(best, readings, name)
+            else:
+                taken = _from_others(best, readings, name)
+            fields[name] = taken or found
         elif name in fp.WEAK_FIELDS and not found.sure:
             # a name or address read unsure, where the others read it alike and sure
             fields[name] = _agreed(best, readings, name, sure=True) or found

@@ -118,8 +118,7 @@ def test_completed_fills_checked_fields_from_other_readings(
         # two other readings read the name alike: it stands in for the one not read
         (["魏惠月", "魏惠月"], "魏惠月"),
         (["魏惠月", None, "魏惠月"], "魏惠月"),
-        # one alone, or two that disagree, do not
-        (["魏惠月"], None),
+        # two that disagree do not
         (["魏惠月", "魏惠丹"], None),
         (["魏惠月", "魏惠月", "贾增学"], None),
     ],
@@ -129,6 +128,28 @@ def test_completed_takes_a_name_not_read_where_other_readings_agree(
 ) -> None:
     best = front({**FULL, "name": None})
     merged = completed(best, [best, *(front({**FULL, "name": n}) for n in others)])
+    assert merged.fields["name"].value == expected
+
+
+@pytest.mark.parametrize(
+    ("other", "expected"),
+    [
+        # one other reading that read the rest of the card alike: the same card on an
+        # outline that kept the name's row
+        ({**FULL, "name": "林桂"}, "林桂"),
+        ({**FULL, "name": "林桂", "race": None, "id_no": None}, "林桂"),  # gender, birth, address
+        # ... but not one that read fewer of its fields (any line passes for a name) ...
+        ({"name": "林桂", "gender": "男", "birth": "1949.12.31"}, None),
+        ({**FULL, "name": "林桂", "race": None, "id_no": None, "address": None}, None),
+        # ... or one field otherwise (another card, or rows taken for others)
+        ({**FULL, "name": "林桂", "birth": "1949.12.30"}, None),
+    ],
+)
+def test_completed_takes_a_name_not_read_from_a_reading_of_the_rest_alike(
+    other: dict[str, str | None], expected: str | None
+) -> None:
+    best = front({**FULL, "name": None})
+    merged = completed(best, [best, front(other)])
     assert merged.fields["name"].value == expected
 
 
