@@ -849,6 +849,30 @@ def parse_id_number(line: TextLine | None) -> Field:
     return MISSING
 
 
+def id_with_birth(id_no: Field, line: TextLine | None, birth: Field) -> Field:
+    """``id_no``, or where the number read on ``line`` did not validate with its birth's
+    digits a slip or two (:data:`BIRTH_SLIPS`) off the ``birth`` read on its own row
+    (360429199711650707 read for 360429199711050707, 1997年11月5日 printed above it), the number
+    with that birth's digits: where it then validates and names a known region (at 0.5).
+    The card prints the birth twice; the check character decides."""
+    if id_no.ok or line is None or birth.value is None or not birth.ok:
+        return id_no
+    chars = [c.char for c in _id_chars(line.chars) if c.char.isdigit() or c.char == "X"]
+    if len(chars) != 18:
+        return id_no
+    text = "".join(chars)
+    digits = birth.value.replace(".", "")
+    fixed = text[:6] + digits + text[14:]
+    if (
+        fixed != text
+        and _slips(text[6:14], digits) <= BIRTH_SLIPS
+        and id_number_valid(fixed)
+        and region_known(fixed[:6])
+    ):
+        return Field(fixed, 0.5)
+    return id_no
+
+
 def _valid_run(chars: list[CharCandidate]) -> list[CharCandidate]:
     """The only run of 18 of ``chars`` that is a valid id number with a calendar date for
     its birth, else ``chars`` unchanged."""
@@ -1299,6 +1323,7 @@ __all__ = [
     "complete_birth",
     "fill_gaps",
     "id_as_read",
+    "id_with_birth",
     "parse_address",
     "parse_birth",
     "parse_gender",

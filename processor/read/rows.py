@@ -26,6 +26,7 @@ def parse_front(lines: dict[str, list[TextLine]]) -> dict[str, fp.Field]:
         "address": fp.parse_address(lines.get("address", [])),
         "id_no": fp.parse_id_number(first_line(lines, "id_no")),
     }
+    parsed["id_no"] = fp.id_with_birth(parsed["id_no"], first_line(lines, "id_no"), parsed["birth"])
     parsed["birth"] = fp.complete_birth(
         parsed["birth"], first_line(lines, "birth"), parsed["id_no"]
     )

@@ -1142,3 +1142,31 @@ def test_complete_birth_from_a_valid_number_that_agrees_with_what_was_read(
         fp.parse_birth(line(text)), line(text), fp.Field("350425196311063170")
     )
     assert alone.value == fp.parse_birth(line(text)).value
+
+
+@pytest.mark.parametrize(
+    ("read", "birth", "expected"),
+    [
+        # a day's 0 read as 6: the birth read on its own row puts it back; the check decides
+        ("360429199711650707", "1997.11.05", "360429199711050707"),
+        ("公民身份号码 360429199711650707", "1997.11.05", "360429199711050707"),
+        # the birth's digits put in do not validate (another digit wrong): not read
+        ("360429199711650708", "1997.11.05", None),
+        # three of the birth's digits off: no slip, another number or another birth
+        ("360429199812650707", "1997.11.05", None),
+        # read valid: as read, whatever the birth says (reconcile_front weighs them)
+        ("360429199711050707", "1997.11.06", "360429199711050707"),
+        # not 18 characters: nothing to put the birth in
+        ("36042919971165070", "1997.11.05", None),
+    ],
+)
+def test_id_with_birth_mends_a_birth_digit_from_the_birth_row(
+    read: str, birth: str, expected: str | None
+) -> None:
+    id_line = line(read)
+    got = fp.id_with_birth(fp.parse_id_number(id_line), id_line, fp.Field(birth, 0.9))
+    assert got.value == expected
+    # with no birth read there is nothing to mend it from
+    assert fp.id_with_birth(fp.parse_id_number(id_line), id_line, fp.MISSING).value == (
+        expected if expected == read else None
+    )
