@@ -553,7 +553,7 @@ HYPHENS: Final = frozenset("-－–—")
 #: without one, at most 0.0017; hyphens passed over 0.034 and 0.42 (and one 0.0003, lost).
 PASSED_HYPHEN = 0.01
 #: Less than that but at least this, it is printed where the crop shows a hyphen's ink
-#: between the two digits (``reading._printed_between``): a hyphen kerned into the digit
+#: between the two digits (``reading.printed_between``): a hyphen kerned into the digit
 #: before it, 64-15 read 6415 with the hyphen at 0.0026.
 FAINT_HYPHEN = 0.001
 _DIGIT = re.compile("[0-9０-９]")
@@ -579,18 +579,13 @@ def restore_hyphens(
         return line
     chars: list[CharCandidate] = []
     for i, c in enumerate(line.chars):
-        if (
-            i
-            and seen[i - 1] >= PASSED_HYPHEN
-            and _DIGIT.fullmatch(chars[-1].char)
-            and _DIGIT.fullmatch(c.char)
-        ):
+        if i and seen[i - 1] >= PASSED_HYPHEN and is_digit(chars[-1].char) and is_digit(c.char):
             chars.append(_hyphen((chars[-1].x + c.x) / 2))
         chars.append(c)
     first, last = line.chars[0], line.chars[-1]
-    if ends[0] >= PASSED_HYPHEN and _DIGIT.fullmatch(first.char):
+    if ends[0] >= PASSED_HYPHEN and is_digit(first.char):
         chars.insert(0, _hyphen(max(0.0, first.x - line.step)))
-    if ends[1] >= PASSED_HYPHEN and _DIGIT.fullmatch(last.char):
+    if ends[1] >= PASSED_HYPHEN and is_digit(last.char):
         chars.append(_hyphen(min(1.0, last.x + line.step)))
     return line if len(chars) == len(line.chars) else with_chars(line, chars)
 
@@ -1278,7 +1273,8 @@ BIRTH_SLIPS = 2
 
 
 def _slips(read: str, expected: str) -> int:
-    """In how many places two dates formatted alike differ (all where their lengths do)."""
+    """In how many places two dates formatted alike (or two runs of digits) differ; in all
+    where their lengths do."""
     if len(read) != len(expected):
         return len(expected)
     return sum(a != b for a, b in zip(read, expected, strict=True))

@@ -1053,7 +1053,8 @@ def completed(best: CardReading, readings: list[CardReading]) -> CardReading:
     them; a name or address it did not read at all, from the others where
     :data:`AGREED_READINGS` of them read it alike and none otherwise (a bilingual front
     whose 姓 stands below 名: the outline that read the number did not read the name,
-    four others read 魏惠月 and no number), or read unsure where the others read it alike and
+    four others read 魏惠月 and no number) or where one of them read the rest of the card
+    alike (:func:`_vouched`), or read unsure where the others read it alike and
     sure (膨龟湾 at 0.28 on an outline a thumb pulled askew, 次仁拉姆 on three others); an
     issuing authority or an address that names no known place (:data:`PLACED`) taken from
     one that does (a character misread past what its runner-ups correct: 马山首公安局 on one
