@@ -743,7 +743,8 @@ _COUNTED = re.compile(f"[0-9A-Za-z]*[{''.join(sorted(DIGITS_ONLY_UNITS))}]")
 def digits_restored(text: str, chars: Sequence[CharCandidate]) -> str:
     """``text`` (an address, as parsed, ``chars`` the characters it was read from) with each
     letter of :data:`DIGIT_LOOKALIKES` that stands next to a digit (a hyphen between them or
-    not) replaced by the digit it looks like, and any other letter in the number of a unit
+    not), or an I or l right before a unit (:data:`UNITS`: 12号楼I单元, 1 its runner-up at
+    0.34), replaced by the digit it looks like, and any other letter in the number of a unit
     counted with digits only (:data:`DIGITS_ONLY_UNITS`), or read unsurely between two
     hyphens among digits (1-S-1702, 8 its runner-up at 0.15), by its digit runner-up, where
     the recogniser gave that digit at least ``places.REAL`` there (the only such one,
@@ -755,7 +756,10 @@ def digits_restored(text: str, chars: Sequence[CharCandidate]) -> str:
         digit = DIGIT_LOOKALIKES.get(char)
         if digit is not None:
             beside = text[:i].rstrip("-")[-1:] + text[i + 1 :].lstrip("-")[:1]
-            if any(c.isdigit() for c in beside) and real_runner_up(read.ranked(), digit.__eq__):
+            # alone before a unit it is a number of its own, which never starts with 0
+            alone = text[i + 1 : i + 2] in UNITS and digit != "0"
+            numbered = any(c.isdigit() for c in beside) or alone
+            if numbered and real_runner_up(read.ranked(), digit.__eq__):
                 out[i] = digit
             continue
         if _COUNTED.match(text, i) or (

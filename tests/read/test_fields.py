@@ -1043,6 +1043,9 @@ def _read_as(text: str, doubts: dict[int, tuple[float, str, float]]) -> tuple[Ch
         ("东庄村1O组", {4: (0.51, "8", 0.4)}, "东庄村1O组"),
         # no digit beside it: a building's letter
         ("A座O层", {2: (0.6, "0", 0.3)}, "A座O层"),
+        # ... but an I alone before a unit is its number (no number starts with 0)
+        ("12号楼I单元", {4: (0.48, "1", 0.34)}, "12号楼1单元"),
+        ("12号楼I单元", {4: (0.48, "!", 0.34)}, "12号楼I单元"),
         # letters that buildings use stay, whatever their runner-ups
         ("3B室", {1: (0.6, "8", 0.3)}, "3B室"),
         ("B栋", {0: (0.6, "8", 0.3)}, "B栋"),
