@@ -1205,8 +1205,38 @@ def parse_validity(line: TextLine | None) -> Field:
                 odds[fixed] = max(odds.get(fixed, 0.0), prob / max(c.prob, prob))
     ranked = sorted(odds.items(), key=lambda item: -item[1])
     if not ranked or (len(ranked) > 1 and ranked[0][1] < LIKELIER * ranked[1][1]):
-        return MISSING
+        cut = _cut_validity(line.text)
+        return MISSING if cut is None else Field(cut, CORRECTED)
     return Field(ranked[0][0], CORRECTED)
+
+
+#: At most this many of a validity's last digits may be lost (a thin 1 past the detector's
+#: box) for the range its start and the validity rules give to complete it.
+VALIDITY_LOST_DIGITS = 1
+#: A validity range's digits: the start's eight, the end's year and month whole, then what
+#: was read of its day.
+_CUT_VALIDITY_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})(\d{6,7})$")
+
+
+def _cut_validity(text: str) -> str | None:
+    """The range ``text`` prints where the last :data:`VALIDITY_LOST_DIGITS` of its digits
+    were lost (2026.03.31-2046.03.3: the end's thin 1 past the detector's box): the start
+    read whole, and what was read of the end the beginning of the one end that 5, 10 or 20
+    years after it gives; None otherwise. Nothing read is against it; what was lost, the
+    card's validity rules fix."""
+    digits = "".join(c for c in text if c.isascii() and c.isdigit())
+    match = _CUT_VALIDITY_RE.match(digits)
+    if match is None or len(match[4]) < 8 - VALIDITY_LOST_DIGITS:
+        return None
+    if not VALIDITY_YEARS[0] <= int(match[1]) <= VALIDITY_YEARS[1]:
+        return None
+    try:
+        start = dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+    ends = [format_date(add_years(start, years)) for years in (5, 10, 20)]
+    found = [end for end in ends if end.replace(".", "").startswith(match[4])]
+    return f"{format_date(start)}-{found[0]}" if len(found) == 1 else None
 
 
 #: The years a card's validity can start in: resident identity cards were first issued in
