@@ -78,6 +78,10 @@ def gender_from_id(id_no: str) -> str:
     return "男" if int(id_no[16]) % 2 == 1 else "女"
 
 
+#: The terms a card is valid for, in years (Resident Identity Card Law art. 5; 长期 beyond).
+VALIDITY_TERMS: Final = (5, 10, 20)
+
+
 def add_years(day: dt.date, years: int) -> dt.date:
     """Same month and day ``years`` later; 29 February falls back to 28 February."""
     try:

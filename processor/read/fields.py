@@ -24,6 +24,7 @@ from ..card.facts import (
     ISSUER_RE,
     LONG_TERM,
     MIDDLE_DOT,
+    VALIDITY_TERMS,
     add_years,
     birth_from_id,
     format_date,
@@ -1234,7 +1235,7 @@ def _cut_validity(text: str) -> str | None:
         start = dt.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         return None
-    ends = [format_date(add_years(start, years)) for years in (5, 10, 20)]
+    ends = [format_date(add_years(start, years)) for years in VALIDITY_TERMS]
     found = [end for end in ends if end.replace(".", "").startswith(match[4])]
     return f"{format_date(start)}-{found[0]}" if len(found) == 1 else None
 
@@ -1260,7 +1261,7 @@ def validity_value(text: str) -> str | None:
             end = dt.date(int(match[4]), int(match[5]), int(match[6]))
         except ValueError:
             continue
-        if end in {add_years(start, years) for years in (5, 10, 20)}:
+        if end in {add_years(start, years) for years in VALIDITY_TERMS}:
             return f"{format_date(start)}-{format_date(end)}"
     return None
 
