@@ -3,6 +3,7 @@ or address line run on as far as its ink goes."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Sequence
 
@@ -524,25 +525,58 @@ def hyphen_beside(line: np.ndarray, x: float, *, before: bool) -> bool:
     right of it where ``x`` is in a gap), touching it or apart: columns of ink (darker than
     Otsu's threshold) as flat and as central as :data:`FLAT_MARK`, :data:`HYPHEN_BAND` and
     :data:`HYPHEN_WIDTH` say. True where no ink is found at or right of ``x``."""
-    gray = cv2.cvtColor(line, cv2.COLOR_BGR2GRAY)
-    threshold, _ = _otsu(gray)
-    ink = gray < threshold
-    inked = np.asarray(ink.any(axis=0))
-    runs = _runs(inked)
-    at = int(x * line.shape[1])
-    mine = [r for r in runs if r[1] > at]
+    return _hyphen_at(_InkColumns.of(line), x, before=before)
+
+
+def hyphen_between(line: np.ndarray, x0: float, x1: float) -> bool:
+    """Whether the BGR ``line`` crop prints a hyphen between the digit whose ink holds ``x0``
+    and the one whose ink holds ``x1`` (shares of the crop's width): one after the first
+    and before the second, as :func:`hyphen_beside` tells each (the crop's ink found once);
+    so a flat mark at one digit that does not reach the next (a 4's bar) is no hyphen."""
+    ink = _InkColumns.of(line)
+    return _hyphen_at(ink, x0, before=False) and _hyphen_at(ink, x1, before=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class _InkColumns:
+    """A line crop's ink (darker than Otsu's threshold), column by column: whether a column
+    holds any, and its top and bottom ink row."""
+
+    inked: np.ndarray
+    top: np.ndarray
+    bottom: np.ndarray
+    height: int
+    width: int
+
+    @classmethod
+    def of(cls, line: np.ndarray) -> _InkColumns:
+        gray = cv2.cvtColor(line, cv2.COLOR_BGR2GRAY)
+        threshold, _ = _otsu(gray)
+        ink = gray < threshold
+        rows = np.arange(ink.shape[0])[:, None]
+        return cls(
+            np.asarray(ink.any(axis=0)),
+            np.where(ink, rows, ink.shape[0]).min(axis=0),
+            np.where(ink, rows, -1).max(axis=0),
+            line.shape[0],
+            line.shape[1],
+        )
+
+
+def _hyphen_at(ink: _InkColumns, x: float, *, before: bool) -> bool:
+    """:func:`hyphen_beside` on a crop's ``ink``."""
+    at = int(x * ink.width)
+    mine = [r for r in _runs(ink.inked) if r[1] > at]
     if not mine:
         return True
     start, end = mine[0]
-    rows = np.arange(ink.shape[0])[:, None]
-    top = np.where(ink, rows, ink.shape[0]).min(axis=0)
-    bottom = np.where(ink, rows, -1).max(axis=0)
+    top, bottom = ink.top, ink.bottom
     digit_top, digit_bottom = int(top[start:end].min()), int(bottom[start:end].max())
     height = digit_bottom - digit_top + 1
-    reach = line.shape[0]  # about a character's width: the crop is a little taller than one
+    reach = ink.height  # about a character's width: the crop is a little taller than one
     middle = (top + bottom) / 2 - digit_top
     flat = (
-        inked
+        ink.inked
         & (bottom - top + 1 <= FLAT_MARK * height)
         & (middle >= HYPHEN_BAND[0] * height)
         & (middle <= HYPHEN_BAND[1] * height)
@@ -551,14 +585,6 @@ def hyphen_beside(line: np.ndarray, x: float, *, before: bool) -> bool:
     half = (start + end) // 2
     window = flat[max(0, start - reach) : half] if before else flat[half : end + reach]
     return max((b - a for a, b in _runs(window)), default=0) >= HYPHEN_WIDTH * height
-
-
-def hyphen_between(line: np.ndarray, x0: float, x1: float) -> bool:
-    """Whether the BGR ``line`` crop prints a hyphen between the digit whose ink holds ``x0``
-    and the one whose ink holds ``x1`` (shares of the crop's width): one after the first
-    and before the second, as :func:`hyphen_beside` tells each; so a flat mark at one
-    digit that does not reach the next (a 4's bar) is no hyphen."""
-    return hyphen_beside(line, x0, before=False) and hyphen_beside(line, x1, before=True)
 
 
 def _runs(flags: np.ndarray) -> list[tuple[int, int]]:

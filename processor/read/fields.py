@@ -824,7 +824,7 @@ def parse_id_number(line: TextLine | None) -> Field:
     and encodes a calendar date, when exactly one does."""
     if line is None:
         return MISSING
-    chars = [c for c in _id_chars(line.chars) if c.char.isdigit() or c.char == "X"]
+    chars = _id_chars(line.chars)
     if len(chars) > 18:
         chars = _valid_run(chars)
     if len(chars) != 18:
@@ -857,10 +857,10 @@ def id_with_birth(id_no: Field, line: TextLine | None, birth: Field) -> Field:
     The card prints the birth twice; the check character decides."""
     if id_no.ok or line is None or birth.value is None or not birth.ok:
         return id_no
-    chars = [c.char for c in _id_chars(line.chars) if c.char.isdigit() or c.char == "X"]
+    chars = _id_chars(line.chars)
     if len(chars) != 18:
         return id_no
-    text = "".join(chars)
+    text = "".join(c.char for c in chars)
     digits = birth.value.replace(".", "")
     fixed = text[:6] + digits + text[14:]
     if (
@@ -895,6 +895,8 @@ def id_as_read(line: TextLine | None) -> str:
 
 
 def _id_chars(chars: Sequence[CharCandidate]) -> list[CharCandidate]:
+    """The digits and X of an id number's row as read, look-alikes mapped (what the number
+    is made of)."""
     out: list[CharCandidate] = []
     for cand in chars:
         if cand.char in UNITS:
@@ -905,8 +907,9 @@ def _id_chars(chars: Sequence[CharCandidate]) -> list[CharCandidate]:
         mapped = cand.char.translate(_ID_CONFUSIONS)
         if mapped.strip():
             out.append(dataclasses.replace(cand, char=mapped) if mapped != cand.char else cand)
-    # Labels merged into the crop (公民身份号码) leave CJK characters in front: drop them.
-    return [c for c in out if c.char.isascii()]
+    # Labels merged into the crop (公民身份号码) leave CJK characters in front: drop them,
+    # and whatever else is no digit or X
+    return [c for c in out if c.char.isascii() and (c.char.isdigit() or c.char == "X")]
 
 
 def parse_issuer(line: TextLine | None) -> Field:
@@ -1282,7 +1285,8 @@ def complete_birth(birth: Field, line: TextLine | None, id_no: Field) -> Field:
     born = birth_from_id(id_no.value)
     if born is None:
         return birth
-    read = re.sub(r"\D", "", strip_label(line.text, "出生", starts=string.digits))
+    value = strip_label(line.text, "出生", starts=string.digits)
+    read = re.sub(r"\D", "", value)
     printed = f"{born.year}{born.month}{born.day}"
     # a stray vertical stroke before a digit (the guilloche's, a watermark's) reads as a 1
     # (1968年 3月 read 1968年13月): one 1 read may be none of the date's
@@ -1293,7 +1297,7 @@ def complete_birth(birth: Field, line: TextLine | None, id_no: Field) -> Field:
             return Field(format_date(born), CORRECTED)
     # a date read whole but no possible one (1977年 read 1077年): a slip of a digit or two,
     # as :func:`reconcile_front` takes one that makes a possible date
-    whole = _BIRTH_RE.search(strip_label(line.text, "出生", starts=string.digits))
+    whole = _BIRTH_RE.search(value)
     if whole is not None:
         year, month, day = whole.groups()
         read_date = f"{year}.{int(month):02d}.{int(day):02d}"
