@@ -16,6 +16,7 @@ from . import clutter
 
 U8 = npt.NDArray[np.uint8]
 F32 = npt.NDArray[np.float32]
+Floats = npt.NDArray[np.floating]
 Quad = npt.NDArray[np.float64]
 
 
@@ -93,3 +94,31 @@ def sheen(frame: U8, quad: Quad, rng: np.random.Generator, strength: float) -> N
     roi = frame[y0:y1, x0:x1].astype(np.float32)
     roi += m[..., None] * (tint - roi)
     frame[y0:y1, x0:x1] = np.clip(roi, 0, 255).astype(np.uint8)
+
+
+#: White-balance gains (per BGR channel) of :func:`white_balance`: a phone under tungsten light
+#: (blue down, red up) or in shade (the other way).
+CAST_GAINS = (0.78, 1.12)
+#: How much darker :func:`cast_shadow` leaves the shaded side (share of the light taken).
+SHADOW_DEPTH = (0.3, 0.65)
+
+
+def white_balance(img: Floats, rng: np.random.Generator) -> Floats:
+    """``img`` (float BGR) with a random gain in :data:`CAST_GAINS` on each channel."""
+    gains: Floats = rng.uniform(*CAST_GAINS, size=3).astype(np.float32)
+    return img * gains
+
+
+def cast_shadow(img: Floats, rng: np.random.Generator, *, soft_px: tuple[float, float]) -> Floats:
+    """``img`` (float BGR) under the shadow of something held over it (a phone, a hand): a
+    straight edge at a random angle within 35% of the longer side of the middle, blurred over
+    ``soft_px`` pixels, everything beyond it :data:`SHADOW_DEPTH` darker."""
+    h, w = img.shape[:2]
+    angle = float(rng.uniform(0, 2 * np.pi))
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    across = (xx - w / 2) * np.cos(angle) + (yy - h / 2) * np.sin(angle)
+    edge = float(rng.uniform(-0.35, 0.35)) * max(h, w)
+    soft = float(rng.uniform(*soft_px))
+    beyond = 1.0 / (1.0 + np.exp(np.clip((edge - across) / soft, -50.0, 50.0)))
+    light: Floats = 1.0 - float(rng.uniform(*SHADOW_DEPTH)) * beyond
+    return img * light[..., None]

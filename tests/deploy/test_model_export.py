@@ -279,3 +279,27 @@ def test_cardseg_data_refuses_the_benchmark_and_golden_seeds(seed: int) -> None:
         cardseg.render_sample("photo", 0, seed)
     with pytest.raises(SystemExit):
         cardseg.make_data(Path("/nonexistent"), {"photo": 1}, seed, 1)
+
+
+def test_cardseg_lighting_tints_and_shades_without_moving_the_mask() -> None:
+    """Training sees white-balance casts and cast shadows (a straight soft edge, one side
+    darker): across draws both occur, and the mask is only turned and flipped with the image."""
+    from model_export import cardseg
+    from synthcards import effects
+
+    grey = np.full((cardseg.SIDE, cardseg.SIDE, 3), 160.0, np.float32)
+    tinted = shaded = 0
+    for seed in range(40):
+        lit = cardseg._lighting(grey.copy(), np.random.default_rng(seed))
+        means = lit.reshape(-1, 3).mean(axis=0)
+        tinted += bool(means.max() - means.min() > 8)
+        lum = lit.mean(axis=2)
+        dark, light = np.percentile(lum, (5, 95))
+        shaded += bool(dark < (1 - effects.SHADOW_DEPTH[0] + 0.05) * light)
+        assert lit.min() >= 0 and lit.max() <= 160 * effects.CAST_GAINS[1] + 1e-3
+    assert 4 <= tinted <= 24 and 4 <= shaded <= 24  # ~30% each
+    images = np.full((6, cardseg.SIDE, cardseg.SIDE, 3), 120, np.uint8)
+    masks = np.zeros((6, cardseg.SIDE, cardseg.SIDE), np.uint8)
+    masks[:, 40:120, 60:200] = 1
+    _, out = cardseg._augment(images, masks, np.random.default_rng(1))
+    assert [int(m.sum()) for m in out] == [80 * 140] * 6
