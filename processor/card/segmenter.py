@@ -2,11 +2,12 @@
 
 ``CardSegmenter`` runs the small segmentation network (models/card_seg.onnx, trained on the
 synthetic generator by ``python -m model_export cardseg``) on a SIDE x SIDE squashed copy of
-the image. The geometry that follows is pure and model-free: ``quads_from_mask`` turns a
-probability mask into quadrilaterals (one per plausible blob), each side fitted as a line to
-the blob's outline, and :func:`~processor.card.geometry.refine_quad` snaps each side to the
-strongest parallel edge in a narrow band around it in a ~1000 px copy, so that
-rectification is accurate.
+the image; where it is not sure of the card, the same network trained on from it under
+white-balance casts and cast shadows (models/card_seg_light.onnx) looks again. The geometry
+that follows is pure and model-free: ``quads_from_mask`` turns a probability mask into
+quadrilaterals (one per plausible blob), each side fitted as a line to the blob's outline,
+and :func:`~processor.card.geometry.refine_quad` snaps each side to the strongest parallel
+edge in a narrow band around it in a ~1000 px copy, so that rectification is accurate.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import cv2
 import numpy as np
 import onnxruntime as ort
 
+from ..ocr.models import read_manifest
 from ..ocr.runtime import open_session
 from ..values import Quad
 from .candidates import LEARNED_KEEP_SCORE, LEARNED_MIN_SCORE
@@ -33,6 +35,11 @@ from .geometry import (
 from .template import CARD_ASPECT
 
 MODEL_NAME = "card_seg"
+#: card_seg trained on under white-balance casts and cast shadows (``model_export.cardseg
+#: _lighting``): it looks again where card_seg is not sure of the card. It outlines shadowed
+#: and tinted photos as card_seg outlines plain ones, but moves the outlines of plain cards a
+#: little (see docs/decisions.md), so it does not replace card_seg.
+LIGHT_MODEL_NAME = "card_seg_light"
 #: The model's input side (the image is squashed to SIDE x SIDE).
 SIDE = 256
 #: A pixel of the mask is card where the model gives it more than this probability.
@@ -56,22 +63,38 @@ FILLED = 0.5
 class CardSegmenter:
     """The card-segmentation model; one session shared by all threads (``run`` is thread-safe)."""
 
-    def __init__(self, session: ort.InferenceSession, *, max_quads: int = 2) -> None:
+    def __init__(
+        self,
+        session: ort.InferenceSession,
+        *,
+        max_quads: int = 2,
+        light: ort.InferenceSession | None = None,
+    ) -> None:
         self._session = session
         self._input = session.get_inputs()[0].name
         self.max_quads = max_quads
+        #: :data:`LIGHT_MODEL_NAME`'s session (None: no second look)
+        self._light = light
 
     @classmethod
     def load(
         cls, model_dir: Path, *, intra_op_threads: int = 1, spin: bool = False
     ) -> CardSegmenter:
-        return cls(open_session(model_dir, MODEL_NAME, intra_op_threads, spin=spin))
+        """card_seg and, where the manifest lists it, card_seg_light (both sha256-checked)."""
+        light = (
+            open_session(model_dir, LIGHT_MODEL_NAME, intra_op_threads, spin=spin)
+            if LIGHT_MODEL_NAME in read_manifest(model_dir)
+            else None
+        )
+        return cls(open_session(model_dir, MODEL_NAME, intra_op_threads, spin=spin), light=light)
 
-    def probabilities(self, image: np.ndarray) -> np.ndarray:
-        """The card probability of each pixel of the SIDE x SIDE squashed image."""
+    def probabilities(self, image: np.ndarray, *, light: bool = False) -> np.ndarray:
+        """The card probability of each pixel of the SIDE x SIDE squashed image (``light``: as
+        card_seg_light sees it)."""
         small = cv2.resize(image, (SIDE, SIDE), interpolation=cv2.INTER_AREA)
         blob = small.astype(np.float32).transpose(2, 0, 1)[None]
-        logits = self._session.run(None, {self._input: blob})[0][0, 0]
+        session = self._light if light and self._light is not None else self._session
+        logits = session.run(None, {self._input: blob})[0][0, 0]
         return np.asarray(1.0 / (1.0 + np.exp(-logits)), dtype=np.float32)
 
     def __call__(self, image: np.ndarray) -> list[Quad]:
@@ -79,10 +102,16 @@ class CardSegmenter:
         whole frame shows none the model is sure of, it looks closer (:data:`CLOSER_WINDOW`):
         what it sees there at the keep score, in a window that does not cut it, is ranked
         with the rest (at that size its scores are unsteady; the text read on it decides);
-        not where it sees card over most of the frame (:data:`FILLED`)."""
+        not where it sees card over most of the frame (:data:`FILLED`). Before that,
+        card_seg_light looks at the whole frame: an outline it is sure of (a card under a
+        shadow or a tint) is ranked with card_seg's, and nothing closer is looked at."""
         out, covered = self._look(image)
         if covered >= FILLED or any(q.score >= LEARNED_MIN_SCORE for q in out):
             return out
+        if self._light is not None:
+            lit, _ = self._look(image, light=True)
+            if any(q.score >= LEARNED_MIN_SCORE for q in lit):
+                return sorted(lit + out, key=lambda q: -q.score)[: self.max_quads]
         h, w = image.shape[:2]
         for x0, y0, x1, y1 in closer_windows(w, h):
             for quad in self.outlines(image[y0:y1, x0:x1]):
@@ -97,11 +126,12 @@ class CardSegmenter:
         plausible first."""
         return self._look(image)[0]
 
-    def _look(self, image: np.ndarray) -> tuple[list[Quad], float]:
-        """:meth:`outlines`, and the share of ``image`` the model sees as card."""
+    def _look(self, image: np.ndarray, *, light: bool = False) -> tuple[list[Quad], float]:
+        """:meth:`outlines` (``light``: card_seg_light's), and the share of ``image`` the
+        model sees as card."""
         # one downscaled copy serves both the model input and the edge refinement
         work, scale = downscaled(image, REFINE_SIDE)
-        prob = self.probabilities(work)
+        prob = self.probabilities(work, light=True) if light else self.probabilities(work)
         quads = quads_from_mask(prob, limit=self.max_quads)
         wh, ww = work.shape[:2]
         to_work = np.array([ww / SIDE, wh / SIDE], np.float32)

@@ -7,6 +7,7 @@ import functools
 from pathlib import Path
 
 from ..card.facts import ETHNICITIES
+from ..card.segmenter import LIGHT_MODEL_NAME as CARD_SEG_LIGHT_MODEL
 from ..card.segmenter import MODEL_NAME as CARD_SEG_MODEL
 from ..card.segmenter import CardSegmenter
 from ..ocr.detect import TextDetector
@@ -25,9 +26,9 @@ from ..ocr.runtime import (
 from .fields import HYPHENS, NOT_PRINTED, WITHIN_ALPHABETS, stand_ins
 
 #: The manifest entries the service loads (what a deployment ships): the detectors, both
-#: recognisers (the field one in fp32 and int8, chosen per CPU), the card segmenter and the
-#: traditional -> simplified tables. The other entries (sources, candidates) are for
-#: model_export only.
+#: recognisers (the field one in fp32 and int8, chosen per CPU), the card segmenter and its
+#: second look under casts and shadows, and the traditional -> simplified tables. The other
+#: entries (sources, candidates) are for model_export only.
 SERVED_MODELS: tuple[str, ...] = (
     DETECTOR,
     ANCHOR_DETECTOR,
@@ -35,6 +36,7 @@ SERVED_MODELS: tuple[str, ...] = (
     FIELD_REC_FP32,
     FIELD_REC_INT8,
     CARD_SEG_MODEL,
+    CARD_SEG_LIGHT_MODEL,
     *TRADITIONAL,
 )
 

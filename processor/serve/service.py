@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from .. import places, surnames
+from ..card.segmenter import LIGHT_MODEL_NAME as CARD_SEG_LIGHT_MODEL
 from ..card.segmenter import MODEL_NAME as CARD_SEG_MODEL
 from ..errors import ApiError, Code
 from ..extras.build import build_extras
@@ -113,7 +114,15 @@ class OcrService:
         )
         service = cls(settings, engine, solo)
         manifest = read_manifest(directory)
-        served = (DETECTOR, ANCHOR_DETECTOR, LINE_REC, rec, CARD_SEG_MODEL, *TRADITIONAL)
+        served = (
+            DETECTOR,
+            ANCHOR_DETECTOR,
+            LINE_REC,
+            rec,
+            CARD_SEG_MODEL,
+            CARD_SEG_LIGHT_MODEL,
+            *TRADITIONAL,
+        )
         service.models = {name: manifest[name].sha256 for name in served if name in manifest}
         service.warm_up()
         log.info(
