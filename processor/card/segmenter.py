@@ -131,7 +131,7 @@ class CardSegmenter:
         model sees as card."""
         # one downscaled copy serves both the model input and the edge refinement
         work, scale = downscaled(image, REFINE_SIDE)
-        prob = self.probabilities(work, light=True) if light else self.probabilities(work)
+        prob = self.probabilities(work, light=light)
         quads = quads_from_mask(prob, limit=self.max_quads)
         wh, ww = work.shape[:2]
         to_work = np.array([ww / SIDE, wh / SIDE], np.float32)

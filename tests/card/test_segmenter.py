@@ -237,9 +237,9 @@ def test_no_closer_look_at_a_frame_the_card_fills(
     looks: list[tuple[int, ...]] = []
     probabilities = segmenter.probabilities
 
-    def look(window: np.ndarray) -> np.ndarray:
+    def look(window: np.ndarray, *, light: bool = False) -> np.ndarray:
         looks.append(window.shape)
-        return probabilities(window)
+        return probabilities(window, light=light)
 
     monkeypatch.setattr(segmenter, "probabilities", look)
     assert segmenter(image) == whole
