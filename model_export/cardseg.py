@@ -10,6 +10,12 @@ seed (0) or the golden seed::
     python -m model_export cardseg export --weights /tmp/cardseg.pt --model-dir models
 
 ``train`` and ``export`` need torch (``pip install -e '.[dev,train]'``, ``make train-cardseg``).
+The served second look, card_seg_light, is card_seg trained on from its exported model under
+white-balance casts and cast shadows (``make train-cardseg-light``)::
+
+    python -m model_export cardseg train  --data /tmp/cardseg-data --out /tmp/cardseg-light.pt
+        --init models/card_seg.onnx --epochs 8 --lr 1e-3                     (one command)
+    python -m model_export cardseg export --weights /tmp/cardseg-light.pt --name card_seg_light
 """
 
 from __future__ import annotations
