@@ -328,6 +328,20 @@ def train(
     return metrics
 
 
+def _parity(model: Any, path: Path, x: np.ndarray) -> tuple[float, float]:
+    """How the torch ``model`` (in eval mode) and the ONNX model at ``path`` differ on the
+    images ``x`` (N x 3 x SIDE x SIDE): the largest logit difference and the share of mask
+    pixels they agree on."""
+    import onnxruntime as ort  # noqa: PLC0415
+    import torch  # noqa: PLC0415
+
+    with torch.no_grad():
+        ref = model(torch.from_numpy(x)).numpy()
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    got = session.run(None, {session.get_inputs()[0].name: x})[0]
+    return float(np.abs(got - ref).max()), float(((got > 0) == (ref > 0)).mean())
+
+
 def state_from_onnx(path: Path) -> dict[str, Any]:
     """The :func:`build_model` state of an exported model (``path``), so that training can go
     on from the committed model when its torch weights are gone. The export folded each batch
@@ -335,7 +349,6 @@ def state_from_onnx(path: Path) -> dict[str, Any]:
     batch norm the folded bias, with statistics that leave it the identity (mean 0, variance
     1 - eps): in eval mode the model computes what the ONNX model does (checked here)."""
     import onnx  # noqa: PLC0415
-    import onnxruntime as ort  # noqa: PLC0415
     import torch  # noqa: PLC0415
     from onnx import numpy_helper  # noqa: PLC0415
 
@@ -379,11 +392,7 @@ def state_from_onnx(path: Path) -> dict[str, Any]:
     model.load_state_dict(state)
     model.eval()
     x = np.random.default_rng(0).uniform(0, 255, (2, 3, SIDE, SIDE)).astype(np.float32)
-    with torch.no_grad():
-        ref = model(torch.from_numpy(x)).numpy()
-    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    got = session.run(None, {session.get_inputs()[0].name: x})[0]
-    diff = float(np.abs(got - ref).max())
+    diff, _ = _parity(model, path, x)
     if diff > 1e-3:
         raise SystemExit(f"{path}: the rebuilt model differs from it (max |logit diff| {diff})")
     return state
@@ -395,7 +404,6 @@ def export(
     """Export to ONNX (opset OPSET, input ``image``, output ``mask_logits``, dynamic batch),
     check parity with torch, write models/<name>.onnx and its manifest entry (``name``: one
     of :data:`RECIPES`)."""
-    import onnxruntime as ort  # noqa: PLC0415
     import torch  # noqa: PLC0415
 
     from ._manifest import make_entry, write_entry  # noqa: PLC0415
@@ -424,12 +432,7 @@ def export(
         x = images[np.sort(pick)].transpose(0, 3, 1, 2).astype(np.float32)
     else:
         x = np.random.default_rng(seed).uniform(0, 255, (4, 3, SIDE, SIDE)).astype(np.float32)
-    with torch.no_grad():
-        ref = model(torch.from_numpy(x)).numpy()
-    session = ort.InferenceSession(str(target), providers=["CPUExecutionProvider"])
-    got = session.run(None, {"image": x})[0]
-    diff = float(np.abs(got - ref).max())
-    agree = float(((got > 0) == (ref > 0)).mean())
+    diff, agree = _parity(model, target, x)
     print(f"parity: max |logit diff| {diff:.2e}, mask agreement {agree:.6f}")
     if diff > 1e-3 or agree < 0.9999:
         target.unlink()

@@ -25,8 +25,6 @@ from typing import Any
 import numpy as np
 
 from .. import places, surnames
-from ..card.segmenter import LIGHT_MODEL_NAME as CARD_SEG_LIGHT_MODEL
-from ..card.segmenter import MODEL_NAME as CARD_SEG_MODEL
 from ..errors import ApiError, Code
 from ..extras.build import build_extras
 from ..io.decode import decode_image_with_transform
@@ -34,16 +32,13 @@ from ..io.request import Request, parse_request
 from ..io.response import NO_CARD, Answer, card_answer, encode_card_image, envelope
 from ..ocr.models import read_manifest
 from ..ocr.runtime import (
-    ANCHOR_DETECTOR,
-    DETECTOR,
+    FIELD_REC_FP32,
     FIELD_REC_INT8,
-    LINE_REC,
-    TRADITIONAL,
     cpu_flags,
     field_rec_model,
     slow_int8,
 )
-from ..read.engine import OcrEngine, load_recognizers
+from ..read.engine import SERVED_MODELS, OcrEngine, load_recognizers
 from ..read.locate import DET_SIZE
 from ..read.pipeline import read_card
 from ..settings import Settings
@@ -114,15 +109,8 @@ class OcrService:
         )
         service = cls(settings, engine, solo)
         manifest = read_manifest(directory)
-        served = (
-            DETECTOR,
-            ANCHOR_DETECTOR,
-            LINE_REC,
-            rec,
-            CARD_SEG_MODEL,
-            CARD_SEG_LIGHT_MODEL,
-            *TRADITIONAL,
-        )
+        # the served models but the field recogniser not chosen
+        served = [n for n in SERVED_MODELS if n not in (FIELD_REC_FP32, FIELD_REC_INT8) or n == rec]
         service.models = {name: manifest[name].sha256 for name in served if name in manifest}
         service.warm_up()
         log.info(
