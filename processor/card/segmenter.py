@@ -105,11 +105,13 @@ class CardSegmenter:
         not where it sees card over most of the frame (:data:`FILLED`). Before that,
         card_seg_light looks at the whole frame: an outline it is sure of (a card under a
         shadow or a tint) is ranked with card_seg's, and nothing closer is looked at."""
-        out, covered = self._look(image)
+        # one downscaled copy serves both models' looks at the whole frame
+        whole = downscaled(image, REFINE_SIDE)
+        out, covered = self._look(*whole)
         if covered >= FILLED or any(q.score >= LEARNED_MIN_SCORE for q in out):
             return out
         if self._light is not None:
-            lit, _ = self._look(image, light=True)
+            lit, _ = self._look(*whole, light=True)
             if any(q.score >= LEARNED_MIN_SCORE for q in lit):
                 return sorted(lit + out, key=lambda q: -q.score)[: self.max_quads]
         h, w = image.shape[:2]
@@ -124,13 +126,15 @@ class CardSegmenter:
     def outlines(self, image: np.ndarray) -> list[Quad]:
         """The card's quadrilateral(s) the model sees in the whole of ``image``, most
         plausible first."""
-        return self._look(image)[0]
+        return self._look(*downscaled(image, REFINE_SIDE))[0]
 
-    def _look(self, image: np.ndarray, *, light: bool = False) -> tuple[list[Quad], float]:
-        """:meth:`outlines` (``light``: card_seg_light's), and the share of ``image`` the
-        model sees as card."""
-        # one downscaled copy serves both the model input and the edge refinement
-        work, scale = downscaled(image, REFINE_SIDE)
+    def _look(
+        self, work: np.ndarray, scale: float, *, light: bool = False
+    ) -> tuple[list[Quad], float]:
+        """:meth:`outlines` (``light``: card_seg_light's) of the image ``work`` is a copy of,
+        downscaled by ``scale`` (:func:`~processor.card.geometry.downscaled`), and the share
+        of it the model sees as card. One downscaled copy serves both the model input and the
+        edge refinement."""
         prob = self.probabilities(work, light=light)
         quads = quads_from_mask(prob, limit=self.max_quads)
         wh, ww = work.shape[:2]
