@@ -33,7 +33,8 @@ CONFIDENT_SCORE = 6.0
 #: hologram the detector takes for text).
 TEXT_CHECK_SCORE = 1.0
 #: When no outline is confident, registration is also tried around this many of them, those
-#: whose layout scored at least NEAR_MIN_SCORE (some text where a card's would be).
+#: whose layout scored at least NEAR_MIN_SCORE (some text where a card's would be), and
+#: around the segmenter's surest outline.
 NEAR_CANDIDATES = 2
 NEAR_MIN_SCORE = 2.0
 
@@ -147,7 +148,8 @@ def locate(cache: RequestCache, *, registered: bool = False) -> list[Candidate]:
 
     ``registered``: the card registered from its printed anchors too (over the whole frame,
     then, until a registered outline's layout is confident, around the outlines whose text
-    looked most like a card's), whatever the outlines' layouts scored. Registration costs
+    looked most like a card's and around the segmenter's surest), whatever the outlines'
+    layouts scored. Registration costs
     more than reading a card, so the pipeline asks for it only when no outline found without
     it reads as a (complete) card."""
     tried: list[Candidate] = []
@@ -167,16 +169,22 @@ def locate(cache: RequestCache, *, registered: bool = False) -> list[Candidate]:
     if registered:
         # a layout that scored confident may still not read as a card (a page's text, part
         # of the card): it does not stand in for registration
-        near = sorted(tried, key=lambda t: -t.score)[:NEAR_CANDIDATES]
+        laid_out = sorted(tried, key=lambda t: -t.score)[:NEAR_CANDIDATES]
+        near = [candidate.quad for candidate in laid_out if candidate.score >= NEAR_MIN_SCORE]
+        learned = cache.learned()
+        if learned and learned[0] not in near:
+            # where the segmenter saw the card most surely, however the layout of that
+            # outline's rough rectification scored: a pale card on a page of text, the page's
+            # outline scoring higher, the card's cut into the page
+            near.append(learned[0])
         anchored: Candidate | None = None
         for quad in cache.register():
             tried.append(cache.verify(quad))
             anchored = better(anchored, tried[-1])
-        for candidate in near:
-            confident = anchored is not None and anchored.score >= CONFIDENT_SCORE
-            if confident or candidate.score < NEAR_MIN_SCORE:
+        for rough in near:
+            if anchored is not None and anchored.score >= CONFIDENT_SCORE:
                 break
-            for found in cache.register_near(candidate.quad):
+            for found in cache.register_near(rough):
                 tried.append(cache.verify(found))
                 anchored = better(anchored, tried[-1])
     ranked = sorted(tried, key=lambda t: -t.score)
