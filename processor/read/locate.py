@@ -130,14 +130,11 @@ class RequestCache:
         text reads as nothing, and registering around it finds the card.)"""
         if quad in self.wordless:
             return []
-        # one registration per region, whichever corner comes first (an outline and the same
-        # outline upright), so the first call's order is the one registered
-        key = min((quad.rotated(k) for k in range(4)), key=lambda q: q.points)
-        if key not in self._near:
-            self._near[key] = register_near(
+        if quad not in self._near:
+            self._near[quad] = register_near(
                 self.image, quad, self.engine.anchor_detector, self.engine.recognizer
             )
-        return self._near[key]
+        return self._near[quad]
 
 
 def locate(cache: RequestCache, *, registered: bool = False) -> list[Candidate]:

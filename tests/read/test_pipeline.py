@@ -761,24 +761,3 @@ def test_the_card_is_registered_around_the_segmenters_surest_outline_whatever_it
     cache = RequestCache(image, processor.service.engine)
     assert cache.verify(rough).score < locate.NEAR_MIN_SCORE
     assert _answer(processor, image) == ("200", sample.expected)
-
-
-@pytest.mark.e2e
-def test_an_outline_is_registered_around_once_whichever_corner_comes_first(
-    processor: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # an outline and the same outline upright (its corners turned half a turn) name one
-    # region: a negative looked around both cost ~0.2 s more
-    _, image, card = _front("photo", 0)
-    looks: list[Quad] = []
-
-    def looked(image: np.ndarray, quad: Quad, *args: Any) -> list[Quad]:
-        looks.append(quad)
-        return register_near(image, quad, *args)
-
-    monkeypatch.setattr("processor.read.locate.register_near", looked)
-    cache = RequestCache(image, processor.service.engine)
-    first = cache.register_near(card.rotated(2))
-    assert first
-    assert all(cache.register_near(card.rotated(k)) == first for k in range(4))
-    assert looks == [card.rotated(2)]
