@@ -125,6 +125,10 @@ ROW_FIELDS = {"gender_race": ("gender", "race")}
 #: Fields whose first row is read from where its value starts (the label left out: it is
 #: known, and the field recogniser's time grows with the crop's width).
 VALUE_ONLY = frozenset({"name", "address", "issued_by"})
+#: Fields read again (their second opinion) as one line from their label to their value's
+#: end: a single line of a fixed form, whose value the detector may box short of where it
+#: starts.
+ONE_LINE_AGAIN = frozenset({"valid_date"})
 
 
 #: Evidence (:func:`~processor.read.assign.side_evidence`) at which an orientation is taken
@@ -437,6 +441,12 @@ def field_lines(
             next_column = next_lines_column(
                 values[0] if values else [], label_x1, first_column, front_column
             )
+        elif again and name in ONE_LINE_AGAIN:
+            # its rows as one line each, from the first segment's start to the last's end:
+            # the detector's boxes may leave out what lies between (a watermark's strokes
+            # over a validity's first digits: 有效期限 .07-长期)
+            per_row = [[union(row.row.segments)] for row in rows if row.row.segments]
+            first_column = next_column = None
         else:
             per_row = [list(row.row.segments) for row in rows]
             first_column = next_column = None

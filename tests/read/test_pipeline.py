@@ -443,6 +443,17 @@ def test_a_coloured_watermark_over_a_value_is_not_read(
 
 
 @pytest.mark.e2e
+def test_a_validity_a_watermark_boxed_short_is_read_again_as_one_line(processor: Any) -> None:
+    # a tuned bench back scan (seed 11) shrunk to 600 px under a red tiled SAMPLE across the
+    # validity's first digits: the detector boxed the label and the value's end apart, the
+    # digits between left out of both, and the back came back 203 (probe family seed 84 hard
+    # 15 likewise, 有效期限 .07-长期 of 2020.09.07-长期)
+    sample, code, data = _watermarked(processor, 147, (147, 1, 7), width=600)
+    assert sample.side == "back"
+    assert (code, data) == ("200", sample.expected)
+
+
+@pytest.mark.e2e
 @pytest.mark.parametrize(("index", "draw", "field"), [(0, 1, "name"), (112, 1, "address")])
 def test_a_tiled_watermarks_phrase_is_left_off_a_values_end(
     processor: Any, index: int, draw: int, field: str
