@@ -943,11 +943,22 @@ def parse_issuer(line: TextLine | None) -> Field:
     )
     if overlaid is not None:
         return Field(overlaid, CORRECTED)
-    if not ISSUER_RE.match(_LABEL_PART.sub("", text)):
+    shaped = _LABEL_PART.sub("", text)
+    if not ISSUER_RE.match(shaped) or place_lost(shaped):
         # (签发 公安局: what stands before 公安局 is the label's, the place's characters not
         # read: no authority)
         return MISSING
     return Field(text, line.score)
+
+
+def place_lost(authority: str) -> bool:
+    """Whether ``authority`` (of an authority's shape) is read without its place: what
+    stands before its first 公安局 (where it has none, its 分局) is under two characters or
+    holds 局, a piece of 公安局 (公安局普陀分局, 安局普陀分局 of 舟山市公安局普陀分局: the city's
+    characters under a watermark's strokes). Such a read is the authority returned shorter."""
+    head, bureau, _ = authority.partition("公安局")
+    place = head if bureau else authority.rpartition("分局")[0]
+    return len(place) < 2 or "局" in place
 
 
 #: Two or more of the label 签发机关's characters in a row (longest first): no place name

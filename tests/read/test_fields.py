@@ -433,10 +433,31 @@ def test_parse_address_joins_lines_and_strips_label() -> None:
         # the label's characters before 公安局, the place's not read: no authority
         ("签发 公安局", None),
         ("签发机公安局", None),
+        # the place lost under a watermark's strokes (舟山市 of 舟山市公安局普陀分局): a
+        # branch's shape, and the authority returned shorter
+        ("签发机关公安局普陀分局", None),
+        ("安局普陀分局", None),
     ],
 )
 def test_parse_issuer(text: str, expected: str | None) -> None:
     assert fp.parse_issuer(line(text)).value == expected
+
+
+@pytest.mark.parametrize(
+    ("authority", "lost"),
+    [
+        ("舟山市公安局普陀分局", False),
+        ("和县公安局", False),  # a place of two characters
+        ("关岭布依族苗族自治县公安局", False),
+        ("正镶白旗公安局", False),
+        ("公安局普陀分局", True),  # nothing before 公安局
+        ("安局普陀分局", True),  # 局 of 公安局 before the branch
+        ("局普陀分局", True),
+        ("县公安局", True),  # one character: no place's name
+    ],
+)
+def test_place_lost(authority: str, lost: bool) -> None:
+    assert fp.place_lost(authority) is lost
 
 
 def test_parse_issuer_keeps_a_city_whose_second_character_is_the_labels_last() -> None:
