@@ -146,9 +146,8 @@ def locate(cache: RequestCache, *, registered: bool = False) -> list[Candidate]:
     ``registered``: the card registered from its printed anchors too (over the whole frame,
     then, until a registered outline's layout is confident, around the outlines whose text
     looked most like a card's and around the segmenter's surest), whatever the outlines'
-    layouts scored. Registration costs
-    more than reading a card, so the pipeline asks for it only when no outline found without
-    it reads as a (complete) card."""
+    layouts scored. Registration costs more than reading a card, so the pipeline asks for it
+    only when no outline found without it reads as a (complete) card."""
     tried: list[Candidate] = []
     sure = _sure(cache)
     if sure is not None:
