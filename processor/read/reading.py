@@ -388,7 +388,8 @@ def field_lines(
     (:data:`FIELD_READS`; ``again``: by its second opinion); a name, address or authority
     from where its value starts; a name or address line with its tail (the detector's box
     stops short of a thin last character); a field without a row read where the template
-    places it, kept when it reads like that field."""
+    places it, kept when it reads like that field; a validity's second opinion read as one line
+    from its label (:data:`ONE_LINE_AGAIN`)."""
     jobs: list[tuple[str, int, np.ndarray]] = []  # (field, row index or -1, crop)
     spans: dict[int, Box] = {}  # where each job's crop of a row's segment lies
     placed = [s for rows in assignment.rows.values() for row in rows for s in row.row.segments]
@@ -445,7 +446,7 @@ def field_lines(
             # its rows as one line each, from the first segment's start to the last's end:
             # the detector's boxes may leave out what lies between (a watermark's strokes
             # over a validity's first digits: 有效期限 .07-长期)
-            per_row = [[union(row.row.segments)] for row in rows if row.row.segments]
+            per_row = [[union(row.row.segments)] if row.row.segments else [] for row in rows]
             first_column = next_column = None
         else:
             per_row = [list(row.row.segments) for row in rows]
