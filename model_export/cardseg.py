@@ -32,16 +32,19 @@ from typing import TYPE_CHECKING, Any
 import cv2
 import numpy as np
 
+from processor.card import segmenter as served
+
 if TYPE_CHECKING:
     from synthcards import Sample
 
-#: Model input side (the photo is squashed to SIDE x SIDE) and the mask it predicts.
-SIDE = 256
+#: Model input side (the photo is squashed to SIDE x SIDE) and the mask it predicts: the
+#: processor's.
+SIDE = served.SIDE
 OPSET = 17
-MODEL_NAME = "card_seg"
+MODEL_NAME = served.MODEL_NAME
 #: card_seg trained on from its exported model under casts and cast shadows (``--init
-#: models/card_seg.onnx``): the served second look (``processor.card.segmenter``).
-LIGHT_MODEL_NAME = "card_seg_light"
+#: models/card_seg.onnx``): the served second look.
+LIGHT_MODEL_NAME = served.LIGHT_MODEL_NAME
 #: How each served model is made (its manifest entry's source).
 RECIPES = {
     MODEL_NAME: "trained: python -m model_export cardseg (make train-cardseg); committed",
@@ -267,12 +270,15 @@ def train(
     n_val = max(16, len(images) // 20)
     val, tr = order[:n_val], order[n_val:]
     model = build_model()
-    frozen_norms = init is not None and init.suffix == ".onnx"
-    if frozen_norms:
-        assert init is not None
-        model.load_state_dict(state_from_onnx(init))
-    elif init is not None:
-        model.load_state_dict(torch.load(init, map_location="cpu", weights_only=True))
+    frozen_norms = False
+    if init is not None:
+        frozen_norms = init.suffix == ".onnx"
+        state = (
+            state_from_onnx(init)
+            if frozen_norms
+            else torch.load(init, map_location="cpu", weights_only=True)
+        )
+        model.load_state_dict(state)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     steps = epochs * (len(tr) // batch)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.1)
@@ -408,12 +414,12 @@ def export(
 
     from ._manifest import make_entry, write_entry  # noqa: PLC0415
 
+    if name not in RECIPES:
+        raise SystemExit(f"no recipe for {name!r}: one of {sorted(RECIPES)}")
     torch.manual_seed(seed)
     model = build_model()
     model.load_state_dict(torch.load(weights, map_location="cpu", weights_only=True))
     model.eval()
-    if name not in RECIPES:
-        raise SystemExit(f"no recipe for {name!r}: one of {sorted(RECIPES)}")
     target = model_dir / f"{name}.onnx"
     dummy = torch.zeros(1, 3, SIDE, SIDE)
     torch.onnx.export(
