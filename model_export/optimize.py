@@ -179,7 +179,12 @@ def pipeline_crops(model_dir: Path, count: int, seed: int) -> list[np.ndarray]:
     scenes = importlib.import_module("synthcards.scenes")
     from processor.io.decode import decode_image  # noqa: PLC0415 - the processor is optional here
     from processor.ocr.recognize import Alphabet, TextRecognizer, load_fold  # noqa: PLC0415
-    from processor.ocr.runtime import FIELD_REC_FP32, LINE_REC, open_session  # noqa: PLC0415
+    from processor.ocr.runtime import (  # noqa: PLC0415
+        FIELD_REC_FP32,
+        LINE_REC,
+        NAME_REC,
+        open_session,
+    )
     from processor.read.engine import OcrEngine  # noqa: PLC0415
     from processor.read.fields import WITHIN_ALPHABETS  # noqa: PLC0415
     from processor.read.pipeline import read_card  # noqa: PLC0415
@@ -196,7 +201,8 @@ def pipeline_crops(model_dir: Path, count: int, seed: int) -> list[np.ndarray]:
     fold = load_fold(model_dir)
     line = Recording(open_session(model_dir, LINE_REC, 1), fold=fold, keep=WITHIN_ALPHABETS)
     field = Recording(open_session(model_dir, FIELD_REC_FP32, 1), fold=fold)
-    engine = OcrEngine.load(model_dir, intra_op_threads=1, recognizers=(line, field))
+    name = TextRecognizer(open_session(model_dir, NAME_REC, 1), fold=fold)
+    engine = OcrEngine.load(model_dir, intra_op_threads=1, recognizers=(line, field, name))
     index = 0
     while len(crops) < count:
         for scene in ("scan", "photo", "hard"):

@@ -33,6 +33,11 @@ ANCHOR_DETECTOR = "det"
 LINE_REC = "rec_v6_tiny"
 FIELD_REC_FP32 = "rec_v6_small"
 FIELD_REC_INT8 = "rec_v6_small_int8"
+#: The recogniser a name is read by again where the field recogniser is unsure of its first
+#: character: PP-OCRv5 mobile, trained apart from v6, reads rare surnames v6 small takes for
+#: their common look-alikes (仉 for 仇, 亓 for 元, 缑 for 缘), and the surname is the known one
+#: both make likeliest (``fields.surname_voted``).
+NAME_REC = "rec_v5"
 #: OpenCC's character tables, for folding the traditional forms v6 emits (別 for 别).
 TRADITIONAL = ("t2s_ts", "t2s_st")
 #: CPU flags (Linux /proc/cpuinfo) of int8 dot-product instructions.

@@ -20,12 +20,13 @@ from ..ocr.runtime import (
     FIELD_REC_FP32,
     FIELD_REC_INT8,
     LINE_REC,
+    NAME_REC,
     TRADITIONAL,
     open_session,
 )
 from .fields import HYPHENS, NOT_PRINTED, WITHIN_ALPHABETS, stand_ins
 
-#: The manifest entries the service loads (what a deployment ships): the detectors, both
+#: The manifest entries the service loads (what a deployment ships): the detectors, the three
 #: recognisers (the field one in fp32 and int8, chosen per CPU), the card segmenter and its
 #: second look under casts and shadows, and the traditional -> simplified tables. The other
 #: entries (sources, candidates) are for model_export only.
@@ -35,6 +36,7 @@ SERVED_MODELS: tuple[str, ...] = (
     LINE_REC,
     FIELD_REC_FP32,
     FIELD_REC_INT8,
+    NAME_REC,
     CARD_SEG_MODEL,
     CARD_SEG_LIGHT_MODEL,
     *TRADITIONAL,
@@ -53,6 +55,8 @@ class OcrEngine:
     recognizer: TextRecognizer
     #: Reads the fields that run to rare characters: names, addresses, authorities, 民族.
     field_recognizer: TextRecognizer
+    #: Reads a name again where the field recogniser is unsure of its surname (``NAME_REC``).
+    name_recognizer: TextRecognizer
     #: The learned card localiser; None: classical candidates only.
     segmenter: CardSegmenter | None = None
 
@@ -78,9 +82,9 @@ class OcrEngine:
         intra_op_threads: int = 1,
         solo: bool = False,
         field_rec: str = FIELD_REC_FP32,
-        recognizers: tuple[TextRecognizer, TextRecognizer] | None = None,
+        recognizers: Recognizers | None = None,
     ) -> OcrEngine:
-        """The detector, the two recognisers (``recognizers``, else :func:`load_recognizers`
+        """The detector, the three recognisers (``recognizers``, else :func:`load_recognizers`
         with the field recogniser ``field_rec``) and card_seg when the manifest lists it
         (each sha256-checked).
 
@@ -114,12 +118,19 @@ FIELD_ALTERNATIVES = 16
 FIELD_BATCH = 1
 
 
+#: The line, field and name recognisers (one set shared by a service's engines).
+Recognizers = tuple[TextRecognizer, TextRecognizer, TextRecognizer]
+
+
 def load_recognizers(
     model_dir: Path, field_rec: str = FIELD_REC_FP32, *, lanes: int = 1
-) -> tuple[TextRecognizer, TextRecognizer]:
-    """The line recogniser and the field recogniser ``field_rec``, both folding traditional
-    forms to simplified (:func:`~processor.ocr.recognize.load_fold`); the line recogniser's
-    lines keep what any field is read within (:data:`~processor.read.fields.WITHIN_ALPHABETS`)."""
+) -> Recognizers:
+    """The line recogniser, the field recogniser ``field_rec`` and the name recogniser, each
+    folding traditional forms to simplified (:func:`~processor.ocr.recognize.load_fold`); the
+    line recogniser's lines keep what any field is read within
+    (:data:`~processor.read.fields.WITHIN_ALPHABETS`); the name recogniser's characters their
+    runner-ups from as many classes as the field recogniser's (they are added up, per
+    character, with its)."""
     fold = load_fold(model_dir)
     return (
         load_recognizer(model_dir, LINE_REC, lanes=lanes, fold=fold, keep=WITHIN_ALPHABETS),
@@ -129,6 +140,14 @@ def load_recognizers(
             lanes=lanes,
             fold=fold,
             keep=HYPHENS,
+            batch_size=FIELD_BATCH,
+            alternatives=FIELD_ALTERNATIVES,
+        ),
+        load_recognizer(
+            model_dir,
+            NAME_REC,
+            lanes=lanes,
+            fold=fold,
             batch_size=FIELD_BATCH,
             alternatives=FIELD_ALTERNATIVES,
         ),

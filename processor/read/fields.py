@@ -319,6 +319,54 @@ def parse_name(line: TextLine | None) -> Field:
     return Field(text, line.score)
 
 
+def surname_unsure(line: TextLine) -> bool:
+    """Whether the first character of a name's ``line`` was read less surely than
+    :data:`SURE_CHAR` (it may be a rare surname read as its look-alike)."""
+    return bool(line.chars) and line.chars[0].prob < SURE_CHAR
+
+
+def surname_voted(line: TextLine, other: TextLine) -> TextLine:
+    """A name's ``line`` (read by the field recogniser, its first character unsure) with its
+    first character the one that it and ``other`` (the name recogniser's read of the same
+    crop) make likeliest together, their probabilities added up, where that is a known
+    surname; as read where it is the character read, or no known surname (a rare surname the
+    list lacks, 禚, read by v6 small stays), or where the two read different numbers of
+    characters (they do not say which is the first's). Two models trained apart take
+    different rare surnames for their look-alikes: v6 small reads 仉 as 仇 (0.59, 仉 0.28)
+    and 亓 as 元 where v5 mobile reads 仉 and 亓; the correction from runner-ups
+    (:func:`~processor.surnames.correct_surname`) cannot mend these, 仇 and 元 being surnames
+    too. Only the surname, where the list of surnames says which characters may stand:
+    voting every character also changed given names, wrongly as often (v5 mobile reads 怿
+    as 怪). The character changed is as sure as the mean of its two probabilities, its
+    runner-ups the others by their means."""
+    if not line.chars or len(line.chars) != len(other.chars):
+        return line
+    mine, theirs = line.chars[0], other.chars[0]
+    totals: dict[str, float] = {}
+    for char, prob in (*mine.ranked(), *theirs.ranked()):
+        totals[char] = totals.get(char, 0.0) + prob
+    best = max(totals, key=lambda char: totals[char])  # the first read, on a tie
+    if (
+        best == mine.char
+        or not surname_known(best)
+        or not (mine.char.strip() and theirs.char.strip())
+    ):
+        return line
+    rest = sorted(
+        ((char, total / 2) for char, total in totals.items() if char != best),
+        key=lambda item: -item[1],
+    )
+    first = dataclasses.replace(
+        mine,
+        char=best,
+        prob=totals[best] / 2,
+        alt=rest[0][0],
+        alt_prob=rest[0][1],
+        alts=tuple(rest),
+    )
+    return with_chars(line, (first, *line.chars[1:]))
+
+
 #: A character read with less confidence than this may be a printed label misread.
 MISREAD_PROB = 0.8
 

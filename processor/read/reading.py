@@ -797,8 +797,58 @@ def _read_jobs(
                 between = printed_between(jobs[i][2], line, recognizer.between(line, fp.HYPHENS))
                 ends = _printed_ends(jobs[i][2], line, recognizer.ends(line, fp.HYPHENS))
                 out[i] = fp.restore_hyphens(line, between, ends)
+    _name_voted(jobs, out, readers, engine)
     _fill_gaps(jobs, out, readers, engine)
     return [line for line in out if line is not None]
+
+
+def _name_voted(
+    jobs: Sequence[tuple[str, int, np.ndarray]],
+    out: list[TextLine | None],
+    readers: Sequence[TextRecognizer | None],
+    engine: OcrEngine,
+) -> None:
+    """A name whose first character the field recogniser read unsurely
+    (:func:`~processor.read.fields.surname_unsure`) read again by the name recogniser, its
+    surname the one both make likeliest (:func:`~processor.read.fields.surname_voted`): a
+    rare surname v6 small takes for its common look-alike (仉 read 仇 at 0.59) v5 mobile
+    reads."""
+    unsure = [
+        i
+        for i, line in enumerate(out)
+        if line is not None
+        and jobs[i][0] == "name"
+        and readers[i] is engine.field_recognizer
+        and fp.surname_unsure(line)
+    ]
+    _merged_again(
+        jobs,
+        out,
+        unsure,
+        recognizer=engine.name_recognizer,
+        merge=fp.surname_voted,
+        printed=engine.printed,
+    )
+
+
+def _merged_again(
+    jobs: Sequence[tuple[str, int, np.ndarray]],
+    out: list[TextLine | None],
+    picked: Sequence[int],
+    *,
+    recognizer: TextRecognizer,
+    merge: Callable[[TextLine, TextLine], TextLine],
+    printed: frozenset[str],
+) -> None:
+    """The crops of the ``picked`` ``jobs`` read again by ``recognizer`` within ``printed``
+    (what a card may print), each read merged into its line of ``out`` by ``merge``."""
+    if not picked:
+        return
+    others = recognizer([jobs[i][2] for i in picked], [printed] * len(picked))
+    for i, other in zip(picked, others, strict=True):
+        line = out[i]
+        if line is not None:
+            out[i] = merge(line, other)
 
 
 def printed_between(crop: np.ndarray, line: TextLine, seen: list[float]) -> list[float]:
@@ -855,13 +905,9 @@ def _fill_gaps(
         # (a line read as nothing where a row was found: not a template place's read)
         and (fp.unread_gap(line) or (jobs[i][1] >= 0 and fp.unread_line(line)))
     ]
-    if not gapped:
-        return
-    others = engine.recognizer([jobs[i][2] for i in gapped], [engine.printed] * len(gapped))
-    for i, other in zip(gapped, others, strict=True):
-        line = out[i]
-        if line is not None:
-            out[i] = fp.fill_gaps(line, other)
+    _merged_again(
+        jobs, out, gapped, recognizer=engine.recognizer, merge=fp.fill_gaps, printed=engine.printed
+    )
 
 
 def _readers(name: str, engine: OcrEngine, again: bool) -> tuple[TextRecognizer, ...]:

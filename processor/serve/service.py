@@ -137,7 +137,9 @@ class OcrService:
             if engine.segmenter is not None:
                 engine.segmenter(blank)
         # each recogniser once (create gives both engines the same ones)
-        recognizers = [r for e in engines for r in (e.recognizer, e.field_recognizer)]
+        recognizers = [
+            r for e in engines for r in (e.recognizer, e.field_recognizer, e.name_recognizer)
+        ]
         for recognizer in {id(r): r for r in recognizers}.values():
             recognizer([blank[:48, :480], blank[:48, :160]])
 

@@ -124,6 +124,98 @@ def test_parse_name_takes_the_surname_among_the_runner_ups(
     assert field.confidence == (fp.CORRECTED if expected != text[2:] else 0.9)
 
 
+def _ranked(text: str, *ranked: tuple[tuple[str, float], ...] | None) -> TextLine:
+    """A line read as ``text``, each character sure (0.99) unless ``ranked`` gives its
+    candidates, best first."""
+    chars = []
+    for i, c in enumerate(text):
+        cands = ranked[i] if i < len(ranked) and ranked[i] else ((c, 0.99),)
+        (top, prob), *rest = cands
+        alt, alt_prob = rest[0] if rest else ("", 0.0)
+        chars.append(CharCandidate(top, prob, alt, alt_prob, alts=tuple(rest)))
+    return TextLine(text, 0.9, tuple(chars))
+
+
+@pytest.mark.parametrize(
+    ("field", "name", "expected"),
+    [
+        # v6 small reads 仉 as its look-alike 仇, v5 mobile reads 仉: 0.28 + 0.62 against 0.59
+        (
+            _ranked("仇涛林", (("仇", 0.59), ("仉", 0.28))),
+            _ranked("仉涛林", (("仉", 0.62), ("仇", 0.30))),
+            "仉涛林",
+        ),
+        # a surname the field recogniser did not rank at all
+        (
+            _ranked("元毅鑫", (("元", 0.54),)),
+            _ranked("亓毅鑫", (("亓", 0.85), ("元", 0.1))),
+            "亓毅鑫",
+        ),
+        # the other way round, the field recogniser's read stands (0.9 + 0.3 against 0.55)
+        (
+            _ranked("缑凤彤", (("缑", 0.9), ("缘", 0.05))),
+            _ranked("缘凤彤", (("缘", 0.55), ("缑", 0.3))),
+            "缑凤彤",
+        ),
+        # a tie keeps the field recogniser's read
+        (
+            _ranked("仇琪", (("仇", 0.5), ("仉", 0.5))),
+            _ranked("仉琪", (("仉", 0.5), ("仇", 0.5))),
+            "仇琪",
+        ),
+        # only a known surname may stand: 字 is none
+        (
+            _ranked("李志波", (("李", 0.48), ("字", 0.4))),
+            _ranked("字志波", (("字", 0.9), ("李", 0.05))),
+            "李志波",
+        ),
+        # a rare surname the list lacks stays as read, though a known one is among the reads
+        (
+            _ranked("禚斌宏", (("禚", 0.45), ("从", 0.1))),
+            _ranked("从斌宏", (("从", 0.3), ("禚", 0.2))),
+            "禚斌宏",
+        ),
+        # ... and so does a character that is no name's, however the surnames rank
+        (
+            _ranked("1雷光一", (("1", 0.6), ("乌", 0.2))),
+            _ranked("1雷光一", (("1", 0.5),)),
+            "1雷光一",
+        ),
+        # ... and only the surname is voted: a given name's character is left as read
+        (
+            _ranked("徐红怿", None, None, (("怿", 0.6), ("怪", 0.3))),
+            _ranked("徐红怪", None, None, (("怪", 0.9), ("怿", 0.05))),
+            "徐红怿",
+        ),
+        # as many characters read, or the reads do not say which character is the first
+        (_ranked("仇涛", (("仇", 0.59), ("仉", 0.28))), _ranked("仉涛林", (("仉", 0.9),)), "仇涛"),
+        # a blank read first in either is left as it is
+        (_ranked("仇涛林", (("仇", 0.59), ("仉", 0.28))), _ranked(" 涛林"), "仇涛林"),
+    ],
+)
+def test_a_names_surname_is_voted_by_two_recognisers(
+    field: TextLine, name: TextLine, expected: str
+) -> None:
+    voted = fp.surname_voted(field, name)
+    assert voted.text == expected
+    if expected == field.text:
+        assert voted == field
+    else:
+        assert voted.chars[1:] == field.chars[1:]
+        first, mine, theirs = voted.chars[0], field.chars[0], name.chars[0]
+        # as sure as the mean of its two probabilities, the one read first now a runner-up
+        both = dict(mine.ranked()).get(first.char, 0.0) + dict(theirs.ranked())[first.char]
+        assert first.prob == pytest.approx(both / 2)
+        assert mine.char in dict(first.ranked())
+
+
+@pytest.mark.parametrize(
+    ("field", "unsure"), [(_ranked("仇涛林", (("仇", 0.59),)), True), (_ranked("李志波"), False)]
+)
+def test_a_surname_read_unsurely_is_voted(field: TextLine, unsure: bool) -> None:
+    assert fp.surname_unsure(field) is unsure
+
+
 @pytest.mark.parametrize(
     ("lines", "expected"),
     [
