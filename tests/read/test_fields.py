@@ -129,8 +129,8 @@ def _ranked(text: str, *ranked: tuple[tuple[str, float], ...] | None) -> TextLin
     candidates, best first."""
     chars = []
     for i, c in enumerate(text):
-        cands = ranked[i] if i < len(ranked) and ranked[i] else ((c, 0.99),)
-        (top, prob), *rest = cands
+        given = ranked[i] if i < len(ranked) else None
+        (top, prob), *rest = given or ((c, 0.99),)
         alt, alt_prob = rest[0] if rest else ("", 0.0)
         chars.append(CharCandidate(top, prob, alt, alt_prob, alts=tuple(rest)))
     return TextLine(text, 0.9, tuple(chars))
