@@ -128,27 +128,20 @@ def load_recognizers(
     """The line recogniser, the field recogniser ``field_rec`` and the name recogniser, each
     folding traditional forms to simplified (:func:`~processor.ocr.recognize.load_fold`); the
     line recogniser's lines keep what any field is read within
-    (:data:`~processor.read.fields.WITHIN_ALPHABETS`); the name recogniser's characters their
-    runner-ups from as many classes as the field recogniser's (they are added up, per
+    (:data:`~processor.read.fields.WITHIN_ALPHABETS`); the name recogniser reads as the field
+    recogniser does (a crop a run, runner-ups from as many classes: they are added up, per
     character, with its)."""
     fold = load_fold(model_dir)
+    as_field = functools.partial(
+        load_recognizer,
+        model_dir,
+        lanes=lanes,
+        fold=fold,
+        batch_size=FIELD_BATCH,
+        alternatives=FIELD_ALTERNATIVES,
+    )
     return (
         load_recognizer(model_dir, LINE_REC, lanes=lanes, fold=fold, keep=WITHIN_ALPHABETS),
-        load_recognizer(
-            model_dir,
-            field_rec,
-            lanes=lanes,
-            fold=fold,
-            keep=HYPHENS,
-            batch_size=FIELD_BATCH,
-            alternatives=FIELD_ALTERNATIVES,
-        ),
-        load_recognizer(
-            model_dir,
-            NAME_REC,
-            lanes=lanes,
-            fold=fold,
-            batch_size=FIELD_BATCH,
-            alternatives=FIELD_ALTERNATIVES,
-        ),
+        as_field(field_rec, keep=HYPHENS),
+        as_field(NAME_REC),
     )
