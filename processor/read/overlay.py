@@ -5,9 +5,11 @@ its characters on at a value's ends (上海市青浦区北京路569号2804室片
 What tells it from print is what the card says: a tiled watermark repeats, so its phrase is
 read more than once across the card (between the rows, after the values, over the labels);
 a card prints each field once (its digits aside: the birth is in the id number, so digits
-are no phrase). Only that repeated text is taken off, and only at a value line's ends; a
-phrase's character read as a look-alike there (请勿轩 for 请勿转) is the phrase's where its
-runner-up makes it so.
+are no phrase). A phrase of two characters (样本, 样张 on a specimen's picture) is one only
+when read in three places at least: two characters alike in two places are chance (建国 in a
+name and in its address). Only that repeated text is taken off, and only at a value line's
+ends; a phrase's character read as a look-alike there (请勿轩 for 请勿转) is the phrase's
+where its runner-up makes it so.
 """
 
 from __future__ import annotations
@@ -21,8 +23,11 @@ from ..places import REAL
 from ..values import CharCandidate, TextLine
 from .assign import NOT_TEXT_CHARS
 
-#: Text read this many characters alike in two places is one phrase read twice.
+#: Text read this many characters alike in two places is one phrase read twice ...
 REPEATED: Final = 3
+#: ... and this many (a tiled 样本) in this many places (texts of different groups).
+SHORT: Final = 2
+SHORT_PLACES: Final = 3
 #: A value line's end is taken for the overlay when this many of its characters, or more,
 #: are a piece of a repeated phrase (one character alike is chance).
 OVERLAY_RUN: Final = 2
@@ -35,11 +40,11 @@ _MARK = re.compile(rf"[{NOT_TEXT_CHARS}]")
 
 
 def _pieces(text: str) -> list[str]:
-    return [p for p in _BREAK.split(text) if len(p) >= REPEATED]
+    return [p for p in _BREAK.split(text) if len(p) >= SHORT]
 
 
 def _shared(a: str, b: str) -> Iterable[str]:
-    """The longest runs of at least :data:`REPEATED` characters that ``a`` and ``b`` share
+    """The longest runs of at least :data:`SHORT` characters that ``a`` and ``b`` share
     (one per place in ``a`` where a run ends)."""
     best = [0] * (len(b) + 1)
     ends: dict[int, int] = {}
@@ -48,7 +53,7 @@ def _shared(a: str, b: str) -> Iterable[str]:
         for j, cb in enumerate(b, 1):
             if ca == cb:
                 row[j] = best[j - 1] + 1
-                if row[j] >= REPEATED:
+                if row[j] >= SHORT:
                     ends[i] = max(ends.get(i, 0), row[j])
         best = row
     for i, n in ends.items():
@@ -60,13 +65,21 @@ def repeated_text(groups: Sequence[Sequence[str]]) -> frozenset[str]:
     """The phrases read more than once on a card: each run of :data:`REPEATED` or more
     letters that two texts of different ``groups`` share (what the boxes of one field's rows
     read, or of one row that holds no field: a place name repeats within an address, 广西壮族
-    自治区…融水苗族自治县, a watermark across the card)."""
+    自治区…融水苗族自治县, a watermark across the card), and each of :data:`SHORT` letters
+    that texts of :data:`SHORT_PLACES` groups or more share."""
     pieces = [(g, p) for g, texts in enumerate(groups) for text in texts for p in _pieces(text)]
     found: set[str] = set()
+    short: dict[str, set[int]] = {}
     for k, (group, piece) in enumerate(pieces):
         for other_group, other in pieces[k + 1 :]:
-            if other_group != group:
-                found.update(_shared(piece, other))
+            if other_group == group:
+                continue
+            for run in _shared(piece, other):
+                if len(run) >= REPEATED:
+                    found.add(run)
+                else:
+                    short.setdefault(run, set()).update((group, other_group))
+    found.update(run for run, places in short.items() if len(places) >= SHORT_PLACES)
     return frozenset(found)
 
 

@@ -31,6 +31,17 @@ PIECES = frozenset({"示例图片", "勿转载"})
         ([["仅供 银行"], ["仅供 银行"]], set()),
         # two characters alike is chance
         ([["北京路"], ["北京市"]], set()),
+        ([["姓名王建国"], ["住址建国路12号"]], set()),
+        # ... but not in three places: a specimen's tiled 样本 over the name's row, the
+        # address's ends and the number's (read so on a 435 px scan)
+        (
+            [
+                ["姓名周涵子个", "样本样本"],
+                ["住址山东省枣庄市台儿庄区凤", "样本起大街321号样本"],
+                ["样公民身份号码", "370405199104157802样本"],
+            ],
+            {"样本"},
+        ),
     ],
 )
 def test_repeated_text_is_what_two_fields_or_rows_share(
@@ -63,6 +74,19 @@ def test_a_repeated_phrase_is_left_off_a_value_lines_ends(read: str, kept: str) 
     line = without_overlay(text_line(read), frozenset({WATERMARK}) | PIECES)
     assert line.text == kept
     assert "".join(c.char for c in line.chars) == kept
+
+
+@pytest.mark.parametrize(
+    ("read", "kept"),
+    [
+        ("样本起大街321号样本", "起大街321号"),
+        ("山东省枣庄市台儿庄区凤", "山东省枣庄市台儿庄区凤"),
+        ("样本村3组", "村3组"),
+        ("本村3组", "本村3组"),  # one character alike is chance
+    ],
+)
+def test_a_two_character_phrase_is_left_off_a_value_lines_ends(read: str, kept: str) -> None:
+    assert without_overlay(text_line(read), frozenset({"样本"})).text == kept
 
 
 def test_a_line_without_phrases_is_itself() -> None:
