@@ -76,7 +76,8 @@ _DOTS = re.compile(r"[.．・•∙⋅°·]")
 _NOT_NAME_HEAD = re.compile(rf"^[0-9A-Za-z]{{1,3}}(?=[{HAN}])")
 #: 一 is one thin stroke: the recogniser often reads it as a dash (sometimes two). A run of
 #: dashes after a Chinese character, before another one or at the line's end, is 一.
-_DASHES_AS_YI = re.compile(rf"(?<=[{HAN}])[—―─－\-_~]+(?=[{HAN}]|$)")
+_DASHES = "—―─－\\-_~"
+_DASHES_AS_YI = re.compile(rf"(?<=[{HAN}])[{_DASHES}]+(?=[{HAN}]|$)")
 _PUNCT = re.compile(r"[\s,，.。:：;；'\"“”‘’`~!！?？、|｜_\-—()（）\[\]【】<>《》]")
 #: What the recogniser returns for an id number's digits and X that is never anything else in
 #: that row: an id number as read (:func:`id_as_read`) maps these and no more.
@@ -271,7 +272,7 @@ def _as_listed(value: str) -> str:
 def parse_name(line: TextLine | None) -> Field:
     if line is None:
         return MISSING
-    text = _from_label(_DOTS.sub(MIDDLE_DOT, _yi(line.text.replace(" ", ""))), "姓名")
+    text = _from_label(_DOTS.sub(MIDDLE_DOT, _name_yi(line)), "姓名")
     if (
         (len(text) > 3 or (len(text) == 3 and surname_known(text[1])))
         and text[0] == "姓"
@@ -385,6 +386,43 @@ LABEL_PREFIX = 3
 def _yi(text: str) -> str:
     # a dash right after a 一 is the same stroke, read twice
     return _DASHES_AS_YI.sub(lambda m: "" if m.string[m.start() - 1] == "一" else "一", text)
+
+
+#: A dash or 一 read less than this share of a line's character pitch after the stroke before
+#: it is that stroke read again; one further on is another 一.
+SAME_STROKE = 0.6
+#: A run of strokes after a Chinese character that holds a dash: 一 read as a dash, once or
+#: more, and the 一 read among them.
+_STROKES = re.compile(rf"(?<=[{HAN}])[{_DASHES}一]*[{_DASHES}][{_DASHES}一]*(?=[{HAN}]|$)")
+_STROKE_CHARS = frozenset(_DASHES.replace("\\", "") + "一")
+
+
+def _name_yi(line: TextLine) -> str:
+    """A name's ``line`` as text (spaces left out), each run of dashes after a Chinese
+    character, with the 一 read among them, read as the 一 strokes it was read at: a dash or
+    一 :data:`SAME_STROKE` of a character's pitch or more after the one before is another 一
+    (李一一 read 李—— or 李一—, the strokes a character apart), a nearer one the same stroke
+    read again (郝——一涵: the second stroke read — and 一). Where the line keeps no positions
+    (its characters are not read left to right, as from one crop), a run of dashes is one 一
+    (:func:`_yi`)."""
+    chars = [c for c in line.chars if c.char.strip()]
+    text = "".join(c.char for c in chars)
+    if text != line.text.replace(" ", "") or not all(
+        a.x < b.x for a, b in itertools.pairwise(chars)
+    ):
+        return _yi(line.text.replace(" ", ""))
+    pairs = list(itertools.pairwise(chars))
+    # the pitch: of characters read side by side, no stroke among them where there are such
+    pitches = [b.x - a.x for a, b in pairs if not {a.char, b.char} & _STROKE_CHARS]
+    pitches = pitches or [b.x - a.x for a, b in pairs]
+    pitch = sorted(pitches)[len(pitches) // 2] if pitches else 0.0
+
+    def strokes(m: re.Match[str]) -> str:
+        run = chars[m.start() : m.end()]
+        apart = [b.x - a.x >= SAME_STROKE * pitch for a, b in itertools.pairwise(run)]
+        return "一" * (1 + sum(apart))
+
+    return _STROKES.sub(strokes, text)
 
 
 def _misread(line: TextLine, index: int, char: str) -> bool:
@@ -568,7 +606,6 @@ ADDRESS_MISREADS = (("白治", "自治"),)
 
 #: Dashes as the recogniser reads them; between two digits or letters they are a printed
 #: hyphen (``3-2-401``, ``39-13号``), kept as ``-``.
-_DASHES = "—―─－\\-_~"
 _HYPHEN = re.compile(rf"(?<=[0-9A-Za-z])\s*[{_DASHES}]+\s*(?=[0-9A-Za-z])")
 _WRAPPED_HYPHEN = re.compile(rf"(?<=[0-9A-Za-z])\s*[{_DASHES}]+\s*$")
 _LEADING_HYPHEN = re.compile(rf"\s*[{_DASHES}]+\s*(?=[0-9A-Za-z])")

@@ -86,6 +86,35 @@ def test_parse_name_recovers_the_thin_and_the_missing(
     assert fp.parse_name(line(text, prob, alts)).value == expected
 
 
+def _placed(text: str, xs: tuple[float, ...]) -> TextLine:
+    """A line read from one crop: ``text``'s characters sure, each where ``xs`` says (as a
+    fraction of the crop's width)."""
+    chars = tuple(CharCandidate(c, 0.99, "", 0.0, x=x) for c, x in zip(text, xs, strict=True))
+    return TextLine(text, 0.99, chars)
+
+
+@pytest.mark.parametrize(
+    ("text", "xs", "expected"),
+    [
+        # the strokes of 一一 a character apart, read as dashes or as 一 and a dash
+        ("李——", (0.2, 0.45, 0.7), "李一一"),
+        ("李一—", (0.2, 0.45, 0.7), "李一一"),
+        ("谢——薇", (0.15, 0.35, 0.55, 0.75), "谢一一薇"),
+        # one stroke read twice: the second read within a character of the first
+        ("李——", (0.2, 0.45, 0.52), "李一"),
+        ("赵光一—", (0.15, 0.35, 0.55, 0.62), "赵光一"),
+        # the second stroke read as a dash and a 一 at once
+        ("郝——一涵", (0.167, 0.357, 0.548, 0.595, 0.786), "郝一一涵"),
+        ("王一鸣", (0.2, 0.45, 0.7), "王一鸣"),  # no dash: as read
+        ("姓名马—", (0.05, 0.2, 0.45, 0.7), "马一"),
+    ],
+)
+def test_a_names_dashes_are_as_many_yi_as_strokes_read(
+    text: str, xs: tuple[float, ...], expected: str
+) -> None:
+    assert fp.parse_name(_placed(text, xs)).value == expected
+
+
 def _name_line(text: str, first: tuple[float, str, float]) -> TextLine:
     """A name row whose value's first character is read at ``first[0]`` with ``first[1]``
     its runner-up at ``first[2]``; every other character sure."""
