@@ -768,7 +768,20 @@ def _without_foreign_tail(text: str) -> str:
     return text[: tail.start()]
 
 
+#: A card prints an address's brackets full width, as Chinese text is set (…村（集体户）); the
+#: recogniser reads them as ASCII (its classes are folded under NFKC).
+_FULL_WIDTH_BRACKETS = str.maketrans("()", "（）")
+
+
 def parse_address(lines: Sequence[TextLine]) -> Field:
+    """The address its ``lines`` print, its brackets as printed (full width)."""
+    found = _parse_address(lines)
+    if found.value is None:
+        return found
+    return dataclasses.replace(found, value=found.value.translate(_FULL_WIDTH_BRACKETS))
+
+
+def _parse_address(lines: Sequence[TextLine]) -> Field:
     lines = read_once(lines)
     read = [_sure_text(ln) for ln in lines]
     parts = [_without_foreign_tail(part) for part in read]

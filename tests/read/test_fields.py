@@ -248,6 +248,22 @@ def test_a_surname_read_unsurely_is_voted(field: TextLine, unsure: bool) -> None
 @pytest.mark.parametrize(
     ("lines", "expected"),
     [
+        # printed full width, as Chinese text is set; read as ASCII (the classes fold under NFKC)
+        (["住址福建省莆田市荔城区东风北路(集体户)"], "福建省莆田市荔城区东风北路（集体户）"),
+        (
+            ["住址江西省九江市庐山市白塔镇马坊村西", "街(集体户)"],
+            "江西省九江市庐山市白塔镇马坊村西街（集体户）",
+        ),
+        (["住址福建省莆田市荔城区东风北路（集体户）"], "福建省莆田市荔城区东风北路（集体户）"),
+    ],
+)
+def test_parse_address_keeps_its_brackets_full_width(lines: list[str], expected: str) -> None:
+    assert fp.parse_address([line(t) for t in lines]).value == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
         # hyphens are printed on real cards and kept (they were deleted: 6-6-403 -> 66403)
         (["住址辽宁省大连市中山区人民路6-6-403"], "辽宁省大连市中山区人民路6-6-403"),
         (["住址江苏省南京市鼓楼区中山路39-13号"], "江苏省南京市鼓楼区中山路39-13号"),

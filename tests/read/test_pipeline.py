@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
+import re
 from typing import Any
 
 import cv2
@@ -34,6 +35,7 @@ from processor.read.reading import FIELD_READS, HINT_EVIDENCE, read_outline
 from processor.values import Quad, TextLine
 from synthcards import Sample, make_sample, overlays
 from synthcards.card import render_styled
+from synthcards.identity import Identity
 from synthcards.people import draw_person
 from synthcards.styles import sample_style
 
@@ -780,15 +782,22 @@ def test_the_card_is_registered_around_the_segmenters_surest_outline_whatever_it
     assert _answer(processor, image) == ("200", sample.expected)
 
 
-def _named_front(seed: int, given: str, width: int = 600) -> tuple[str, np.ndarray]:
-    """A tuned-family front of a person drawn by ``seed`` renamed to their surname and
-    ``given``, rendered 900 px wide and shrunk to ``width``: the name and the image."""
+def _altered_front(
+    seed: int, *, given: str | None = None, address_end: str | None = None, width: int = 600
+) -> tuple[Identity, np.ndarray]:
+    """A tuned-family front of a person drawn by ``seed``, renamed to their surname and
+    ``given`` and their address cut before its first digit and ended with ``address_end``
+    (each where given), rendered 900 px wide and shrunk to ``width``: who it shows, and the
+    image."""
     rng = np.random.default_rng([seed, 4243])
-    person = draw_person(rng)
-    name = person.identity.name[0] + given
+    ident = draw_person(rng).identity
+    if given is not None:
+        ident = dataclasses.replace(ident, name=ident.name[0] + given)
+    if address_end is not None:
+        ident = dataclasses.replace(ident, address=re.split(r"\d", ident.address)[0] + address_end)
     style = sample_style(rng, "tuned", "front")
-    card = render_styled(dataclasses.replace(person.identity, name=name), style, width=900, rng=rng)
-    return name, _shrunk(cv2.cvtColor(card.bgra, cv2.COLOR_BGRA2BGR), width)
+    card = render_styled(ident, style, width=900, rng=rng)
+    return ident, _shrunk(cv2.cvtColor(card.bgra, cv2.COLOR_BGRA2BGR), width)
 
 
 @pytest.mark.e2e
@@ -810,6 +819,16 @@ def test_a_name_of_two_strokes_keeps_both(processor: Any, seed: int, given: str)
     # recogniser's 一 is a dash as often as not): each stroke is a 一; they were taken for
     # one 一 read twice, and the name came back 赵一 (tuned fronts at 600 px: 34 of 48
     # names of 一一, 一一涵, 一 and 一鸣 read before, 45 after)
-    name, image = _named_front(seed, given)
+    ident, image = _altered_front(seed, given=given)
     code, data = _answer(processor, _jpeg(image, 80))
-    assert (code, data.get("name")) == ("200", name)
+    assert (code, data.get("name")) == ("200", ident.name)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("seed", [0, 1])
+def test_an_address_keeps_its_brackets_as_printed(processor: Any, seed: int) -> None:
+    # a collective household's address, …西坡村民委员会七组（集体户）: its brackets are printed
+    # full width and were answered as ASCII (…七组(集体户))
+    ident, image = _altered_front(seed, address_end="（集体户）")
+    code, data = _answer(processor, _jpeg(image, 80))
+    assert (code, data.get("address")) == ("200", ident.address)
