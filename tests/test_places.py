@@ -217,8 +217,15 @@ def test_authority_known(text: str, known: bool) -> None:
         ),
         (
             "学通市公安局学南分局",
-            {1: [("通", 0.59), ("德", 0.09)], 6: [("学", 0.45), ("孝", 0.09)]},
+            {1: [("通", 0.59), ("德", 0.09)], 6: [("学", 0.45), ("李", 0.09)]},
             None,
+        ),
+        # a character read alike twice offers each print the other's runner-ups: 孝 of the
+        # second 学 stands in for the first, read surely, and 感 is the one character guessed
+        (
+            "学通市公安局学南分局",
+            {1: [("通", 0.59), ("德", 0.09)], 6: [("学", 0.45), ("孝", 0.09)]},
+            "孝感市公安局孝南分局",
         ),
         ("孝感市公安局孝南公局", {8: [("公", 0.5), ("么", 0.3)]}, None),
         # a well-formed authority we do not know (a town's 分局): kept by the caller
@@ -288,6 +295,18 @@ def test_correct_authority(
         (
             "南州市鼓楼区中山路",
             {0: [("南", 0.97), ("徐", 0.02)], 1: [("州", 0.97), ("京", 0.02)]},
+            None,
+        ),
+        # a character printed twice and misread alike twice: the sure read's runner-ups are
+        # the unsure one's too (娄 of 娄底市娄星区, 0.0006 behind the first 委, 0.32 the second)
+        (
+            "湖南省委底市委星区秀水南路",
+            {3: [("委", 0.999), ("娄", 0.0006)], 6: [("委", 0.67), ("娄", 0.317)]},
+            "湖南省娄底市娄星区秀水南路",
+        ),
+        (
+            "湖南省委底市委星区秀水南路",
+            {3: [("委", 0.999), ("娄", 0.0006)], 6: [("委", 0.67), ("姜", 0.3)]},
             None,
         ),
         # a county name alone is no address beginning (朝阳区: 北京市 and 长春市)
