@@ -74,9 +74,11 @@ _NAME_RE = re.compile(rf"^[{HAN}]+(?:{MIDDLE_DOT}[{HAN}]+)*$")
 _DOTS = re.compile(r"[.．・•∙⋅°·]")
 #: Up to three digits or Latin letters before a name's first character.
 _NOT_NAME_HEAD = re.compile(rf"^[0-9A-Za-z]{{1,3}}(?=[{HAN}])")
-#: 一 is one thin stroke: the recogniser often reads it as a dash (sometimes two). A run of
-#: dashes after a Chinese character, before another one or at the line's end, is 一.
+#: Dashes as the recogniser reads them (as a regular expression's class).
 _DASHES = "—―─－\\-_~"
+#: 一 is one thin stroke: the recogniser often reads it as a dash (sometimes two). A run of
+#: dashes after a Chinese character, before another one or at the line's end, is 一 (in a
+#: name read from one crop, as many as the strokes it was read at: :func:`_name_yi`).
 _DASHES_AS_YI = re.compile(rf"(?<=[{HAN}])[{_DASHES}]+(?=[{HAN}]|$)")
 _PUNCT = re.compile(r"[\s,，.。:：;；'\"“”‘’`~!！?？、|｜_\-—()（）\[\]【】<>《》]")
 #: What the recogniser returns for an id number's digits and X that is never anything else in
@@ -604,8 +606,8 @@ BIRTH_YEARS: Final = (1900, 2099)
 ADDRESS_MISREADS = (("白治", "自治"),)
 
 
-#: Dashes as the recogniser reads them; between two digits or letters they are a printed
-#: hyphen (``3-2-401``, ``39-13号``), kept as ``-``.
+#: Between two digits or letters a dash (:data:`_DASHES`) is a printed hyphen (``3-2-401``,
+#: ``39-13号``), kept as ``-``.
 _HYPHEN = re.compile(rf"(?<=[0-9A-Za-z])\s*[{_DASHES}]+\s*(?=[0-9A-Za-z])")
 _WRAPPED_HYPHEN = re.compile(rf"(?<=[0-9A-Za-z])\s*[{_DASHES}]+\s*$")
 _LEADING_HYPHEN = re.compile(rf"\s*[{_DASHES}]+\s*(?=[0-9A-Za-z])")
