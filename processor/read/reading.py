@@ -797,54 +797,62 @@ def _read_jobs(
                 between = printed_between(jobs[i][2], line, recognizer.between(line, fp.HYPHENS))
                 ends = _printed_ends(jobs[i][2], line, recognizer.ends(line, fp.HYPHENS))
                 out[i] = fp.restore_hyphens(line, between, ends)
-    _name_voted(jobs, out, readers, engine)
-    _fill_gaps(jobs, out, readers, engine)
-    return [line for line in out if line is not None]
-
-
-def _name_voted(
-    jobs: Sequence[tuple[str, int, np.ndarray]],
-    out: list[TextLine | None],
-    readers: Sequence[TextRecognizer | None],
-    engine: OcrEngine,
-) -> None:
-    """A name whose first character the field recogniser read unsurely
-    (:func:`~processor.read.fields.surname_unsure`) read again by the name recogniser, its
-    surname the one both make likeliest (:func:`~processor.read.fields.surname_voted`): a
-    rare surname v6 small takes for its common look-alike (仉 read 仇 at 0.59) v5 mobile
-    reads."""
-    unsure = [
-        i
-        for i, line in enumerate(out)
-        if line is not None
-        and jobs[i][0] == "name"
-        and readers[i] is engine.field_recognizer
-        and fp.surname_unsure(line)
-    ]
     _merged_again(
         jobs,
         out,
-        unsure,
+        readers,
+        engine,
+        wanted=_surname_in_doubt,
         recognizer=engine.name_recognizer,
         merge=fp.surname_voted,
-        printed=engine.printed,
     )
+    _merged_again(
+        jobs, out, readers, engine, wanted=_gapped, recognizer=engine.recognizer, merge=fp.fill_gaps
+    )
+    return [line for line in out if line is not None]
+
+
+def _surname_in_doubt(name: str, row: int, line: TextLine) -> bool:
+    """A name whose first character the field recogniser read unsurely
+    (:func:`~processor.read.fields.surname_unsure`): read again by the name recogniser, its
+    surname the one both make likeliest (:func:`~processor.read.fields.surname_voted`): a
+    rare surname v6 small takes for its common look-alike (仉 read 仇 at 0.59) v5 mobile
+    reads."""
+    return name == "name" and fp.surname_unsure(line)
+
+
+def _gapped(name: str, row: int, line: TextLine) -> bool:
+    """A name, address or authority line where the field recogniser left a blank wider than a
+    character, or the whole line blank (it emits nothing for characters it is unsure of; a
+    line read as nothing where a row was found, not at a template place): read again by the
+    line recogniser, what it reads there kept (:func:`~processor.read.fields.fill_gaps`): a
+    printed character is kept, never dropped."""
+    return name in VALUE_ONLY and (fp.unread_gap(line) or (row >= 0 and fp.unread_line(line)))
 
 
 def _merged_again(
     jobs: Sequence[tuple[str, int, np.ndarray]],
     out: list[TextLine | None],
-    picked: Sequence[int],
+    readers: Sequence[TextRecognizer | None],
+    engine: OcrEngine,
     *,
+    wanted: Callable[[str, int, TextLine], bool],
     recognizer: TextRecognizer,
     merge: Callable[[TextLine, TextLine], TextLine],
-    printed: frozenset[str],
 ) -> None:
-    """The crops of the ``picked`` ``jobs`` read again by ``recognizer`` within ``printed``
-    (what a card may print), each read merged into its line of ``out`` by ``merge``."""
+    """The crops of the ``jobs`` whose lines in ``out`` the field recogniser read and that are
+    ``wanted`` (given the job's field, row and line) read again by ``recognizer`` within
+    what a card may print, each read merged into its line by ``merge``."""
+    picked = [
+        i
+        for i, line in enumerate(out)
+        if line is not None
+        and readers[i] is engine.field_recognizer
+        and wanted(jobs[i][0], jobs[i][1], line)
+    ]
     if not picked:
         return
-    others = recognizer([jobs[i][2] for i in picked], [printed] * len(picked))
+    others = recognizer([jobs[i][2] for i in picked], [engine.printed] * len(picked))
     for i, other in zip(picked, others, strict=True):
         line = out[i]
         if line is not None:
@@ -883,30 +891,6 @@ def _printed_ends(
     return (
         ends[0] if ends[0] < fp.PASSED_HYPHEN or hyphen_beside(crop, first, before=True) else 0.0,
         ends[1] if ends[1] < fp.PASSED_HYPHEN or hyphen_beside(crop, last, before=False) else 0.0,
-    )
-
-
-def _fill_gaps(
-    jobs: Sequence[tuple[str, int, np.ndarray]],
-    out: list[TextLine | None],
-    readers: Sequence[TextRecognizer | None],
-    engine: OcrEngine,
-) -> None:
-    """Where the field recogniser left a blank wider than a character in a name, address or
-    authority line, or the whole line blank (it emits nothing for characters it is unsure
-    of), what the line recogniser reads there on the same crop
-    (:func:`~processor.read.fields.fill_gaps`): a printed character is kept, never dropped."""
-    gapped = [
-        i
-        for i, line in enumerate(out)
-        if line is not None
-        and jobs[i][0] in VALUE_ONLY
-        and readers[i] is engine.field_recognizer
-        # (a line read as nothing where a row was found: not a template place's read)
-        and (fp.unread_gap(line) or (jobs[i][1] >= 0 and fp.unread_line(line)))
-    ]
-    _merged_again(
-        jobs, out, gapped, recognizer=engine.recognizer, merge=fp.fill_gaps, printed=engine.printed
     )
 
 
