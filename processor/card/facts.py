@@ -44,8 +44,11 @@ MIDDLE_DOT: Final = "\u00b7"
 
 #: The CJK unified ideographs, as a regular-expression character range.
 HAN: Final = "\u4e00-\u9fff"
-#: An issuing authority: a place, then 公安局 (and a district 分局) or 分局.
-ISSUER_RE: Final = re.compile(rf"^[{HAN}]{{2,}}(?:公安局(?:[{HAN}]{{1,8}}分局)?|分局)$")
+#: An issuing authority as printed: a place, then 公安局, and a district's 分局 after it
+#: (XX县公安局, XX市公安局, XX市公安局XX分局; every one of the 4,611 known authorities).
+ISSUER_RE: Final = re.compile(rf"^[{HAN}]{{2,}}公安局(?:[{HAN}]{{1,8}}分局)?$")
+#: What a line of it looks like as read: that, or a place and 分局 (公安局 misread).
+ISSUER_LINE_RE: Final = re.compile(rf"^[{HAN}]{{2,}}(?:公安局(?:[{HAN}]{{1,8}}分局)?|分局)$")
 
 
 def check_char(first17: str) -> str:

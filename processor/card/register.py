@@ -26,7 +26,7 @@ import numpy as np
 from ..ocr.detect import TextDetector
 from ..ocr.recognize import REC_HEIGHT, TextRecognizer
 from ..values import Quad, TextLine
-from .facts import ISSUER_RE, birth_from_id
+from .facts import ISSUER_LINE_RE, birth_from_id
 from .geometry import refine_quad
 from .template import ANCHOR_BOXES, CARD_ASPECT
 
@@ -153,7 +153,7 @@ ANCHORS: tuple[Anchor, ...] = (
     Anchor("issuer_row", "back", re.compile("^签发机关."), ANCHOR_BOXES["issuer_row"], True),
     Anchor("validity_row", "back", re.compile("^有效期限."), ANCHOR_BOXES["validity_row"], True),
     # the values start at a fixed position after their labels
-    Anchor("issuer_value", "back", ISSUER_RE, ANCHOR_BOXES["issuer_value"], True),
+    Anchor("issuer_value", "back", ISSUER_LINE_RE, ANCHOR_BOXES["issuer_value"], True),
     Anchor("validity_value", "back", _DATE_RANGE_START, ANCHOR_BOXES["validity_value"], True),
 )
 

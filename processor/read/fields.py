@@ -1023,24 +1023,28 @@ def parse_issuer(line: TextLine | None) -> Field:
     # no place name starts with 一: one there is the blank after the label, read as a stroke
     text = _PUNCT.sub("", _yi(value)).lstrip("一")
     # a label read only in part leaves its cut in doubt (发机玛沁县…: 签 and 关 lost): where a
-    # known authority starts within the label's length, that is the value: as read
-    # (a city whose name's second character is 关: 韶关市… read without its label), or the
-    # one known authority its runner-ups make of what starts there (韶关市公安局淡江分局)
+    # known authority starts within the label's length, that is the value: as read (a city
+    # whose name's second character is 关: 韶关市… read without its label), or the one known
+    # authority its runner-ups make of what starts there (韶关市公安局淡江分局). The earliest
+    # start is taken, so that every character read is kept where one is: 潭南县公安局 read
+    # without its label is 灌南县公安局 (灌 a runner-up of 潭), not 南县公安局, a known county
+    # as read one character in (which, where nothing else is, stands at CORRECTED: a
+    # character read was dropped). Where the whole label was read, the cut is not in doubt.
     compact = _PUNCT.sub("", _yi(raw))
-    starts = range(len("签发机关") + 2)
-    tails = [compact[start:] for start in starts]
-    text = _known_from(compact, starts) or text
-    for tail in dict.fromkeys([text, *tails]):
-        chars = chars_of(line, tail)
+    if compact.startswith(_ISSUER_LABEL):
+        tails = [text]
+    else:
+        tails = sorted({compact[start:] for start in ISSUER_STARTS} | {text}, key=len)[::-1]
+    for tail in tails:
+        chars = chars_of(line, tail) if tail else None
         known = None if chars is None else correct_authority(_candidates(tail, chars))
         if known is not None:
-            return Field(known, line.score if known == tail else CORRECTED)
+            as_read = known == tail and len(tail) >= len(text)
+            return Field(known, line.score if as_read else CORRECTED)
     # an overlay's characters read between the label and the value (复印无揭西县公安局: a
-    # site watermark's 复印无效 across the row), or after it: a known authority, as read, that
-    # starts or ends within a few characters is the value, where the whole read is none
-    overlaid = _known_from(text, range(1, OVERLAY_CHARS + 1)) or _known_upto(
-        text, range(1, OVERLAY_TAIL_CHARS + 1)
-    )
+    # site watermark's 复印无效 across the row), or after it: a known authority that starts
+    # or ends within a few characters is the value, where the whole read is none
+    overlaid = _overlaid(line, text)
     if overlaid is not None:
         return Field(overlaid, CORRECTED)
     shaped = _LABEL_PART.sub("", text)
@@ -1080,6 +1084,9 @@ _LABEL_PART = re.compile(
 )
 
 
+#: Where the label 签发机关 was read only in part, the value may start this many characters
+#: into what was read (the label's remnants, and a character of it read twice).
+ISSUER_STARTS = range(len(_ISSUER_LABEL) + 2)
 #: At most this many characters read before an authority are taken for an overlay's (a
 #: watermark's phrase between the label and the value; 复印无效, 仅供…使用).
 OVERLAY_CHARS = 4
@@ -1091,25 +1098,44 @@ OVERLAY_CHARS = 4
 OVERLAY_TAIL_CHARS = 2
 
 
+def _overlaid(line: TextLine, text: str) -> str | None:
+    """The known authority ``text`` (the value read on ``line``) holds where an overlay's
+    characters were read before it (:data:`OVERLAY_CHARS`) or after it
+    (:data:`OVERLAY_TAIL_CHARS`, :func:`_known_upto`): as read (复印无揭西县公安局), else the
+    one known authority the runner-ups make of what is left (西安市分安局鄂员分局仅供, a site's
+    仅供办理业务使用 tiled over a 320 px card: 西安市公安局鄠邑分局); None when none is."""
+    starts = range(1, OVERLAY_CHARS + 1)
+    ends = range(1, OVERLAY_TAIL_CHARS + 1)
+    known = _known_from(text, starts) or _known_upto(text, ends)
+    chars = chars_of(line, text) if known is None and text else None
+    if chars is None:
+        return known
+    cands = _candidates(text, chars)
+    cuts = [cands[k:] for k in starts if k < len(text)]
+    cuts += [cands[:-k] for k in ends if _cut_off(text, k)]
+    return next((c for c in map(correct_authority, cuts) if c is not None), None)
+
+
+def _cut_off(text: str, k: int) -> bool:
+    """Whether the last ``k`` characters of ``text`` may be an overlay's, not the authority's:
+    none of them a word of an authority's form (:data:`~processor.places.FORM_CHARS`), and
+    ``text`` no branch's name with its 分局 lost; nor the known authority with the first of
+    them how a longer one begins: the authority goes on, its branch's name misread and cut
+    (湘潭市公安局岳城, 岳塘分局 under a watermark's stroke)."""
+    return (
+        k < len(text)
+        and not FORM_CHARS & set(text[-k:])
+        and not authority_known(text + "分局")
+        and not authority_begun(text[: len(text) - k + 1])
+    )
+
+
 def _known_upto(text: str, tails: Iterable[int]) -> str | None:
     """The first known authority, as read, that ``text`` holds from its start to one of
-    ``tails`` characters before its end, those characters no word of an authority's form
-    (:data:`~processor.places.FORM_CHARS`) and ``text`` no branch's name with its 分局 lost;
-    nor the known authority with the first of them how a longer one begins: the authority
-    goes on, its branch's name misread and cut (湘潭市公安局岳城, 岳塘分局 under a watermark's
-    stroke); None when none does."""
-    if authority_known(text + "分局"):
-        return None
+    ``tails`` characters before its end, where those may be an overlay's (:func:`_cut_off`);
+    None when none does."""
     return next(
-        (
-            text[:-k]
-            for k in tails
-            if k < len(text)
-            and not FORM_CHARS & set(text[-k:])
-            and authority_known(text[:-k])
-            and not authority_begun(text[: len(text) - k + 1])
-        ),
-        None,
+        (text[:-k] for k in tails if _cut_off(text, k) and authority_known(text[:-k])), None
     )
 
 

@@ -574,6 +574,10 @@ def test_parse_address_joins_lines_and_strips_label() -> None:
         # branch's shape, and the authority returned shorter
         ("签发机关公安局普陀分局", None),
         ("安局普陀分局", None),
+        # every authority prints 公安局 (XX市公安局XX分局): a branch's shape without it is a
+        # garbled read (西安市公安局鄠邑分局 on a 320 px card under a tiled watermark)
+        ("签发机关西安吏分案展帮员分局", None),
+        ("南京市玄武分局", None),
     ],
 )
 def test_parse_issuer(text: str, expected: str | None) -> None:
@@ -843,6 +847,16 @@ def test_parse_race_spelled_by_runner_ups(
         ("签发机关东莞市公安局长安分局", None, "东莞市公安局长安分局", 0.6),
         # no runner-up that makes a real place of it: kept as read, never guessed
         ("签发机关浙川县公安局", None, "浙川县公安局", 0.6),
+        # every character read is kept where a known authority does so: 灌 a runner-up of 潭
+        # makes 灌南县 of the whole read, whatever 南县 (a county too) one character in says
+        ("签发机关潭南县公安局", {4: "灌"}, "灌南县公安局", 0.5),
+        ("潭南县公安局", {0: "灌"}, "灌南县公安局", 0.5),
+        # ... and where none does, the one a character in is a correction: a character dropped
+        ("潭南县公安局", None, "南县公安局", 0.5),
+        ("签发机关潭南县公安局", None, "南县公安局", 0.5),
+        # an overlay's characters read after the value (a specimen's 样本), its place misread:
+        # cut, then corrected
+        ("签发机关浙川县公安局样木", {4: "淅"}, "淅川县公安局", 0.5),
     ],
 )
 def test_parse_issuer_corrects_from_known_places(
