@@ -1028,19 +1028,24 @@ def parse_issuer(line: TextLine | None) -> Field:
     # authority its runner-ups make of what starts there (韶关市公安局淡江分局). The earliest
     # start is taken, so that every character read is kept where one is: 潭南县公安局 read
     # without its label is 灌南县公安局 (灌 a runner-up of 潭), not 南县公安局, a known county
-    # as read one character in (which, where nothing else is, stands at CORRECTED: a
-    # character read was dropped). Where the whole label was read, the cut is not in doubt.
+    # one character in. Where the whole label was read, the cut is not in doubt.
     compact = _PUNCT.sub("", _yi(raw))
     if compact.startswith(_ISSUER_LABEL):
         tails = [text]
     else:
         tails = sorted({compact[start:] for start in ISSUER_STARTS} | {text}, key=len)[::-1]
     for tail in tails:
+        if len(tail) < len(text):
+            # past the label's cut, characters read are dropped: a known authority as read (an
+            # overlay's characters before it: 他用于宁津县公安局), at CORRECTED, and never one
+            # made of what is left by runner-ups too (资端县公安局 is no 兴县公安局)
+            if authority_known(tail):
+                return Field(tail, CORRECTED)
+            continue
         chars = chars_of(line, tail) if tail else None
         known = None if chars is None else correct_authority(_candidates(tail, chars))
         if known is not None:
-            as_read = known == tail and len(tail) >= len(text)
-            return Field(known, line.score if as_read else CORRECTED)
+            return Field(known, line.score if known == tail else CORRECTED)
     # an overlay's characters read between the label and the value (复印无揭西县公安局: a
     # site watermark's 复印无效 across the row), or after it: a known authority that starts
     # or ends within a few characters is the value, where the whole read is none
@@ -1101,18 +1106,18 @@ OVERLAY_TAIL_CHARS = 2
 def _overlaid(line: TextLine, text: str) -> str | None:
     """The known authority ``text`` (the value read on ``line``) holds where an overlay's
     characters were read before it (:data:`OVERLAY_CHARS`) or after it
-    (:data:`OVERLAY_TAIL_CHARS`, :func:`_known_upto`): as read (复印无揭西县公安局), else the
-    one known authority the runner-ups make of what is left (西安市分安局鄂员分局仅供, a site's
-    仅供办理业务使用 tiled over a 320 px card: 西安市公安局鄠邑分局); None when none is."""
-    starts = range(1, OVERLAY_CHARS + 1)
+    (:data:`OVERLAY_TAIL_CHARS`, :func:`_known_upto`), as read (复印无揭西县公安局); after it,
+    also the one known authority the runner-ups make of what is left (浙川县公安局样木: a
+    specimen's 样本 after 淅川县公安局, read without 淅); None when none is. Characters cut
+    before it must leave a known authority as read: where the runner-ups also changed what
+    is left, any two characters and 县公安局 after them make some county."""
     ends = range(1, OVERLAY_TAIL_CHARS + 1)
-    known = _known_from(text, starts) or _known_upto(text, ends)
+    known = _known_from(text, range(1, OVERLAY_CHARS + 1)) or _known_upto(text, ends)
     chars = chars_of(line, text) if known is None and text else None
     if chars is None:
         return known
     cands = _candidates(text, chars)
-    cuts = [cands[k:] for k in starts if k < len(text)]
-    cuts += [cands[:-k] for k in ends if _cut_off(text, k)]
+    cuts = [cands[:-k] for k in ends if _cut_off(text, k)]
     return next((c for c in map(correct_authority, cuts) if c is not None), None)
 
 

@@ -854,6 +854,9 @@ def test_parse_race_spelled_by_runner_ups(
         # ... and where none does, the one a character in is a correction: a character dropped
         ("潭南县公安局", None, "南县公安局", 0.5),
         ("签发机关潭南县公安局", None, "南县公安局", 0.5),
+        # ... but never one made by dropping a character and changing another (资 dropped, 端
+        # taken as its runner-up 兴: 兴县公安局): as read
+        ("资端县公安局", {1: "兴"}, "资端县公安局", 0.6),
         # an overlay's characters read after the value (a specimen's 样本), its place misread:
         # cut, then corrected
         ("签发机关浙川县公安局样木", {4: "淅"}, "淅川县公安局", 0.5),
