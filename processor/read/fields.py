@@ -1098,9 +1098,10 @@ OVERLAY_CHARS = 4
 
 
 #: ... and at most this many after it (a specimen's 样本 stamped over the row's end: 息县公安局
-#: 样木), none of them a word of an authority's form and not a branch's name (南京市公安局玄武,
-#: its 分局 lost, is no overlay: what is printed is never cut off).
-OVERLAY_TAIL_CHARS = 2
+#: 样木; a site's tiled 仅供办理业务使用 leaves three or four: 杭州市公安局钱塘区分局件昭表), none
+#: of them a word of an authority's form and not a branch's name (南京市公安局玄武, its 分局
+#: lost, is no overlay: what is printed is never cut off).
+OVERLAY_TAIL_CHARS = 4
 
 
 def _overlaid(line: TextLine, text: str) -> str | None:

@@ -558,6 +558,9 @@ def test_parse_address_joins_lines_and_strips_label() -> None:
         # a specimen's 样本 stamped after the value (read 样木): not the authority's ...
         ("签发机关息县公安局样木", "息县公安局"),
         ("息县公安局本", "息县公安局"),
+        # a site's tiled phrase leaves more after it (仅供办理业务使用 over a 400 px back)
+        ("签发机关杭州市公安局钱塘区分局件昭表", "杭州市公安局钱塘区分局"),
+        ("杭州市公安局钱塘区分局仅供办理", "杭州市公安局钱塘区分局"),
         # ... but a branch's name, its 分局 lost, or a word of an authority's form is: no
         # authority is cut out of it
         ("南京市公安局玄武", None),
