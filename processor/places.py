@@ -212,6 +212,19 @@ def authority_known(text: str) -> bool:
     return text in _authority_index()[1]
 
 
+def authority_placed(text: str) -> bool:
+    """Whether ``text`` names a known place: a known authority (:func:`authority_known`), or
+    a branch of a known city's bureau the division list does not name (西安市公安局高新分局: a
+    development zone's, no county)."""
+    city, bureau, branch = text.partition("公安局")
+    return authority_known(text) or (
+        bool(bureau)
+        and authority_known(city + bureau)
+        and len(branch) > 2
+        and branch.endswith("分局")
+    )
+
+
 def authority_begun(text: str) -> bool:
     """Whether ``text`` is how a known authority (:func:`authority_known`) begins, or one."""
     return text in _known_authorities().prefixes

@@ -145,6 +145,22 @@ def test_authority_known(text: str, known: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "placed"),
+    [
+        ("南京市公安局玄武分局", True),  # known
+        ("淅川县公安局", True),
+        ("西安市公安局高新分局", True),  # a known city's branch no division names
+        ("温博市公安局临事分局", False),  # no known city
+        ("类川县公安局", False),
+        ("西安市公安局分局", False),  # a branch without its name
+        ("西安市公安局高新", False),  # no branch
+    ],
+)
+def test_authority_placed(text: str, placed: bool) -> None:
+    assert places.authority_placed(text) is placed
+
+
+@pytest.mark.parametrize(
     ("read", "doubts", "expected"),
     [
         # known as read: unchanged

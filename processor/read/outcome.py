@@ -11,7 +11,7 @@ from ..card.geometry import card_homography
 from ..card.layout import FieldRegions
 from ..card.template import FRONT_VALUE_X, GENDER_VALUE_X1, RACE_VALUE_X
 from ..io.response import FIELD_ORDER
-from ..places import address_begins_known
+from ..places import address_begins_known, authority_placed
 from ..values import Box, Quad, TextLine
 from . import fields as fp
 from .rows import first_line
@@ -67,6 +67,10 @@ class CardReading:
             and (
                 self.side != "front"
                 or address_begins_known(self.fields.get("address", fp.MISSING).value or "")
+            )
+            and (
+                self.side != "back"
+                or authority_placed(self.fields.get("issued_by", fp.MISSING).value or "")
             )
         )
 

@@ -71,6 +71,12 @@ def test_complete_needs_every_field_and_aligned_rows() -> None:
     # an address beginning with no known place may have lost its first line
     assert not is_complete(front({**FULL, "address": "自治县新兴镇柳树村8组"}))
     assert is_complete(front({**FULL, "address": "云南省普洱市澜沧拉祜族自治县新兴镇柳树村8组"}))
+    # and an authority naming no known place may be misread (other outlines may read it)
+    assert is_complete(back("北京市公安局东城分局"))
+    assert not is_complete(back("源博市公安局周村分局"))  # 淄博市 blurred
+    assert not is_complete(back("郑城县公安局"))  # 郸城县 on a 360 px photo
+    # ... but a known city's branch the division list does not name (a development zone's)
+    assert is_complete(back("西安市公安局高新分局"))
 
 
 def test_best_prefers_more_valid_fields_then_aligned_rows() -> None:
