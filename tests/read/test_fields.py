@@ -860,6 +860,9 @@ def test_parse_race_spelled_by_runner_ups(
         # ... but never one made by dropping a character and changing another (资 dropped, 端
         # taken as its runner-up 兴: 兴县公安局): as read
         ("资端县公安局", {1: "兴"}, "资端县公安局", 0.6),
+        # ... but where what is dropped is the label misread (half its characters the label's:
+        # 警发杭关 for 签发机关), what is left is corrected
+        ("警发杭关沈阳市公安局库南分局", {10: "浑"}, "沈阳市公安局浑南分局", 0.5),
         # an overlay's characters read after the value (a specimen's 样本), its place misread:
         # cut, then corrected
         ("签发机关浙川县公安局样木", {4: "淅"}, "淅川县公安局", 0.5),
