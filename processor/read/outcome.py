@@ -55,11 +55,13 @@ class CardReading:
 
     @property
     def complete(self) -> bool:
-        """Every field valid, on an outline where every field's rows were found, and a front's
-        address beginning with a known place (:func:`~processor.places.address_begins_known`):
-        one that does not may have lost its first line to an outline that cut it off
-        (自治县新兴镇柳树村8组, 云南省普洱市澜沧拉祜族 cut), so the card is read on other
-        outlines too, and an address naming a known place is taken from one of them
+        """Every field valid, on an outline where every field's rows were found, a front's
+        address beginning with a known place (:func:`~processor.places.address_begins_known`)
+        and a back's authority naming one (:func:`~processor.places.authority_placed`). An
+        address that does not may have lost its first line to an outline that cut it off
+        (自治县新兴镇柳树村8组, 云南省普洱市澜沧拉祜族 cut), an authority may be misread
+        (源博市公安局周村分局 for 淄博市…); so the card is read on other outlines too, and a
+        value naming a known place is taken from one of them
         (:func:`~processor.read.reading.completed`)."""
         return (
             self.aligned
