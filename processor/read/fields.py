@@ -1035,11 +1035,11 @@ def parse_issuer(line: TextLine | None) -> Field:
     else:
         tails = sorted({compact[start:] for start in ISSUER_STARTS} | {text}, key=len)[::-1]
     for tail in tails:
-        if len(tail) < len(text) and not _label_like(compact[: len(compact) - len(tail)]):
+        if len(tail) < len(text) and not _label_like(compact[: len(compact) - len(tail)], tail):
             # past the label's cut, characters read are dropped: a known authority as read (an
             # overlay's characters before it: 他用于宁津县公安局), at CORRECTED, and never one
             # made of what is left by runner-ups too (资端县公安局 is no 兴县公安局), but where
-            # what is dropped is the label misread (警发杭关沈阳市…)
+            # what is dropped is the label misread (警发杭关沈阳市…, 警案机展北京市…)
             if authority_known(tail):
                 return Field(tail, CORRECTED)
             continue
@@ -1061,11 +1061,15 @@ def parse_issuer(line: TextLine | None) -> Field:
     return Field(text, line.score)
 
 
-def _label_like(read: str) -> bool:
-    """Whether ``read`` (characters read before an authority) may be the label 签发机关
-    misread: half its characters or more are the label's (警发杭关, 发机; not 资, nor an
-    overlay's 他用于)."""
-    return 2 * sum(char in _ISSUER_LABEL for char in read) >= len(read) > 0
+def _label_like(read: str, rest: str) -> bool:
+    """Whether ``read`` (characters read before an authority, ``rest`` after them) may be the
+    label 签发机关 misread: half its characters or more are the label's (警发杭关, 发机; not
+    资, nor an overlay's 他用于); or as many as the label has (and a blank after it read as a
+    stroke), where a known authority begins after them (塞震轨集北京市公安局…: the label
+    fills a line's first four characters, however it is read)."""
+    if 2 * sum(char in _ISSUER_LABEL for char in read) >= len(read) > 0:
+        return True
+    return len(read.rstrip("一")) == len(_ISSUER_LABEL) and authority_begun(rest[:2])
 
 
 def place_lost(authority: str) -> bool:

@@ -863,6 +863,10 @@ def test_parse_race_spelled_by_runner_ups(
         # ... but where what is dropped is the label misread (half its characters the label's:
         # 警发杭关 for 签发机关), what is left is corrected
         ("警发杭关沈阳市公安局库南分局", {10: "浑"}, "沈阳市公安局浑南分局", 0.5),
+        # ... or as many characters as the label has, where a known authority begins after
+        # them (the label fills the line's first four, however misread; a blank after it)
+        ("塞震轨集北京市公安局石策山区分局", {11: "景"}, "北京市公安局石景山区分局", 0.5),
+        ("要复科美一上思具公安局", {7: "县"}, "上思县公安局", 0.5),
         # an overlay's characters read after the value (a specimen's 样本), its place misread:
         # cut, then corrected
         ("签发机关浙川县公安局样木", {4: "淅"}, "淅川县公安局", 0.5),
