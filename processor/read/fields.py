@@ -1033,7 +1033,10 @@ def parse_issuer(line: TextLine | None) -> Field:
     if compact.startswith(_ISSUER_LABEL):
         tails = [text]
     else:
-        tails = sorted({compact[start:] for start in ISSUER_STARTS} | {text}, key=len)[::-1]
+        # longest first; among as long, the label's own cut (sorted is stable, a set's
+        # order is the hash seed's)
+        cuts = dict.fromkeys([text, *(compact[start:] for start in ISSUER_STARTS)])
+        tails = sorted(cuts, key=len, reverse=True)
     for tail in tails:
         if len(tail) < len(text) and not _label_like(compact[: len(compact) - len(tail)], tail):
             # past the label's cut, characters read are dropped: a known authority as read (an
