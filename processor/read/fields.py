@@ -479,7 +479,10 @@ def parse_race(line: TextLine | None) -> Field:
         # a listed name, then a blank, then words ending in 人 (汉 示例图人: a watermark's
         # words after the value): the listed name; a value off the list is one word
         listed = _listed_before_blank(line.text)
-        return Field(listed or text, line.score)
+        # no card prints a listed name with 人 (汉人: a crossing watermark's stroke read after
+        # 汉), and no group off the list is named so (穿青人, 革家人): the listed name
+        stem = _as_listed(text[:-1])
+        return Field(listed or (stem if stem in ETHNICITIES else text), line.score)
     if not labelled:
         # the label itself unreadable (民族 read as 健旗): the row ends with the value, so
         # the longest ethnicity that ends it, after the gender and at least a character;
@@ -825,6 +828,7 @@ def _parse_address(lines: Sequence[TextLine]) -> Field:
         if fixed is not None and fixed != text:
             return Field(fixed, CORRECTED)
     return Field(text, score)
+
 
 
 #: Latin letters an address's digits are read as, and the digit each looks like. Addresses

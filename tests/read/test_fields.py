@@ -414,6 +414,9 @@ def test_parse_address_leaves_a_latin_word_ending_a_line_off(
         ("男民族回 样本人", "男", "回"),
         # ... but a value off the list is one word
         ("男民族革家人", "男", "革家人"),
+        # ... and a listed name with 人 after it is the listed name (a watermark's stroke)
+        ("性别女 民族汉人", "女", "汉"),
+        ("男民族土家人", "男", "土家"),
         ("男民族火星", "男", None),
         ("民族汉", None, "汉"),
         ("", None, None),
