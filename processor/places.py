@@ -512,6 +512,33 @@ def province_restored(text: str) -> str | None:
     return None
 
 
+def gaps_filled(text: str, room: Mapping[int, Sequence[int]]) -> str | None:
+    """An address that begins with no known place, with the characters its line had room
+    for put back where they stood: glare or a fold washes two characters out of a place's
+    name, and the recogniser reads the line on past them (安徽省芜湖湖区 for 安徽省芜湖市镜湖区,
+    a blank two characters wide after 芜湖). ``room``: at a position of ``text``, how many
+    characters may be missing before it. The filled address, where exactly one known place
+    (as addresses begin: :func:`address_begins_known`) is what was read before the gap, that
+    many characters, then at least one character read after it; None where none or several
+    fit, or the address begins with a known place already."""
+    if address_begins_known(text):
+        return None
+    known = _known_address_prefixes()
+    fits: dict[str, str] = {}  # the known place -> the address filled
+    for i, counts in room.items():
+        head = text[:i]
+        if not head or head not in known.prefixes:
+            continue
+        for count in counts:
+            for place in known.strings:
+                after = len(place) - i - count
+                if after >= 1 and place.startswith(head) and text[i : i + after] == place[-after:]:
+                    fits[place] = text[:i] + place[i : i + count] + text[i:]
+    # a place that a longer one extends (芜湖市, in 芜湖市镜湖区) says less: keep the longest
+    longest = {v for f, v in fits.items() if not any(g != f and g.startswith(f) for g in fits)}
+    return longest.pop() if len(longest) == 1 else None
+
+
 def correct_address_prefix(cands: Candidates) -> str | None:
     """The address the recogniser read, with its leading place names corrected.
 

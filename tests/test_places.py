@@ -388,6 +388,28 @@ def test_province_restored(text: str, expected: str | None) -> None:
     assert places.province_restored(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "room", "expected"),
+    [
+        # two characters washed out of a place's name, the blank two characters wide
+        ("安徽省芜湖湖区光明街961号", {5: (2,)}, "安徽省芜湖市镜湖区光明街961号"),
+        ("河北省邯郸市峰区朝阳大街250号", {7: (2,)}, "河北省邯郸市峰峰矿区朝阳大街250号"),
+        ("河北省邯郸市峰区朝阳大街250号", {7: (1, 2)}, "河北省邯郸市峰峰矿区朝阳大街250号"),
+        # a blank of another width, or where no place has room: nothing is put in
+        ("河北省邯郸市峰区朝阳大街250号", {7: (1,)}, None),
+        ("安徽省芜湖湖区光明街961号", {3: (2,)}, None),
+        # no character read after the gap is the place's: 市 alone is no evidence
+        ("安徽省芜湖经济技术开发区", {5: (1,)}, None),
+        # a known beginning already: the blank is the address's own
+        ("安徽省芜湖市镜湖区光明 街", {11: (1,)}, None),
+        # nothing before the gap: a leading character lost is not this
+        ("湖区光明街", {0: (2,)}, None),
+    ],
+)
+def test_gaps_filled(text: str, room: dict[int, tuple[int, ...]], expected: str | None) -> None:
+    assert places.gaps_filled(text, room) == expected
+
+
 def test_load_builds_every_table_a_lookup_uses() -> None:
     tables = (places._known_address_prefixes, places._known_authorities, places._provinces)
     for table in tables:

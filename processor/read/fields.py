@@ -41,6 +41,7 @@ from ..places import (
     authority_known,
     correct_address_prefix,
     correct_authority,
+    gaps_filled,
     province_restored,
     real_runner_up,
     region_known,
@@ -827,8 +828,46 @@ def _parse_address(lines: Sequence[TextLine]) -> Field:
         fixed = correct_address_prefix(_candidates(text, chars))
         if fixed is not None and fixed != text:
             return Field(fixed, CORRECTED)
+        # characters washed out of a place's name, where the line left room for them
+        filled = gaps_filled(text, _room(lines, chars))
+        if filled is not None:
+            return Field(filled, CORRECTED)
     return Field(text, score)
 
+
+#: A blank between two characters of a line is room for a character missing there where it
+#: is within this many of the line's character pitches of a whole number of them.
+ROOM_SLACK = 0.6
+#: The pitch is measured on lines with at least this many pairs of characters side by side.
+ROOM_PAIRS = 3
+
+
+def _room(lines: Sequence[TextLine], chars: Sequence[CharCandidate]) -> dict[int, tuple[int, ...]]:
+    """At each position of an address's ``chars`` (as :func:`chars_of` matched them to its
+    ``lines``), how many characters may be missing before it: where it and the character
+    before it are Chinese, read on one line, and stand further apart than the line's pitch
+    (the median distance of its Chinese characters side by side), as many as fill that
+    blank to within :data:`ROOM_SLACK` of a pitch."""
+    line_of: dict[int, int] = {}
+    pitches: list[float] = []
+    for n, ln in enumerate(lines):
+        han = [c for c in ln.chars if _HAN_CHAR.match(c.char)]
+        steps = sorted(b.x - a.x for a, b in itertools.pairwise(han))
+        pitches.append(steps[len(steps) // 2] if len(steps) >= ROOM_PAIRS else 0.0)
+        line_of.update((id(c), n) for c in ln.chars)  # chars_of hands back these very ones
+    room: dict[int, tuple[int, ...]] = {}
+    for i in range(1, len(chars)):
+        a, b = chars[i - 1], chars[i]
+        n = line_of.get(id(a), -1)
+        if n < 0 or n != line_of.get(id(b)) or pitches[n] <= 0.0:
+            continue
+        if not (_HAN_CHAR.match(a.char) and _HAN_CHAR.match(b.char)):
+            continue
+        blank = (b.x - a.x) / pitches[n] - 1.0  # in characters
+        counts = tuple(k for k in (1, 2, 3) if abs(blank - k) <= ROOM_SLACK)
+        if counts:
+            room[i] = counts
+    return room
 
 
 #: Latin letters an address's digits are read as, and the digit each looks like. Addresses

@@ -899,6 +899,32 @@ def test_parse_address_corrects_the_place_prefix(
     assert fp.parse_address([first, *rest]).value == expected
 
 
+@pytest.mark.parametrize(
+    ("first", "xs", "expected"),
+    [
+        # glare washed 市镜 out: a blank two characters wide after 芜湖
+        (
+            "住址安徽省芜湖湖",
+            (0.02, 0.12, 0.25, 0.36, 0.47, 0.58, 0.69, 0.99),
+            "安徽省芜湖市镜湖区光明街961号",
+        ),
+        # the characters side by side: no room, the address as read
+        (
+            "住址安徽省芜湖湖",
+            (0.02, 0.12, 0.25, 0.36, 0.47, 0.58, 0.69, 0.80),
+            "安徽省芜湖湖区光明街961号",
+        ),
+    ],
+)
+def test_parse_address_fills_a_place_where_its_line_has_room(
+    first: str, xs: tuple[float, ...], expected: str
+) -> None:
+    got = fp.parse_address([_placed(first, xs), line("区光明街961号")])
+    assert got.value == expected
+    if "镜" in expected:  # characters put in that were not read: corrected, not as read
+        assert got.confidence == fp.CORRECTED
+
+
 def test_parse_address_keeps_a_hyphen_at_a_line_break() -> None:
     got = fp.parse_address([line("住址辽宁省沈阳市于洪区翠微大街968号18-5-"), line("1202")])
     assert got.value == "辽宁省沈阳市于洪区翠微大街968号18-5-1202"
