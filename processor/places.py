@@ -539,6 +539,18 @@ def gaps_filled(text: str, room: Mapping[int, Sequence[int]]) -> str | None:
     return longest.pop() if len(longest) == 1 else None
 
 
+def province_misread(cut: str, rest: str) -> bool:
+    """Whether ``cut``, read before a known place (``rest`` begins with one), is a
+    province's name with one of its characters misread, the province holding that place
+    (安蒙省 before 亳州市蒙城县: 安徽省): its name, not a label's residue."""
+    return any(
+        len(p) == len(cut)
+        and sum(a != b for a, b in zip(p, cut, strict=True)) == 1
+        and address_begins_known(p + rest)
+        for p in _provinces()
+    )
+
+
 def correct_address_prefix(cands: Candidates) -> str | None:
     """The address the recogniser read, with its leading place names corrected.
 

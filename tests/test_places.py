@@ -410,6 +410,23 @@ def test_gaps_filled(text: str, room: dict[int, tuple[int, ...]], expected: str 
     assert places.gaps_filled(text, room) == expected
 
 
+@pytest.mark.parametrize(
+    ("cut", "rest", "expected"),
+    [
+        ("安蒙省", "亳州市蒙城县白塔镇", True),
+        ("广东首", "肇庆市高要区", True),
+        # the province as printed, or one that does not hold the place: no misread of it
+        ("安徽省", "亳州市蒙城县", False),
+        ("河蒙省", "亳州市蒙城县", False),
+        # a label's residue
+        ("住址", "亳州市蒙城县", False),
+        ("止", "甘肃省天水市", False),
+    ],
+)
+def test_province_misread(cut: str, rest: str, expected: bool) -> None:
+    assert places.province_misread(cut, rest) == expected
+
+
 def test_load_builds_every_table_a_lookup_uses() -> None:
     tables = (places._known_address_prefixes, places._known_authorities, places._provinces)
     for table in tables:

@@ -42,6 +42,7 @@ from ..places import (
     correct_address_prefix,
     correct_authority,
     gaps_filled,
+    province_misread,
     province_restored,
     real_runner_up,
     region_known,
@@ -948,6 +949,8 @@ def _address_start(first: str, rest: str = "") -> str:
         return compact  # the tail of the province's name (南省迪庆…): restored, not cut
     for start in range(4):
         if address_begins_known(address_text(compact[start:] + rest)):
+            if province_misread(compact[:start], address_text(compact[start:] + rest)):
+                return compact  # its province, a character misread: corrected, not cut
             return compact[start:]
     return value
 
