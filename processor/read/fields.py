@@ -836,38 +836,39 @@ def _parse_address(lines: Sequence[TextLine]) -> Field:
     return Field(text, score)
 
 
-#: A blank between two characters of a line is room for a character missing there where it
-#: is within this many of the line's character pitches of a whole number of them.
+#: A blank between two characters of a line is room for as many characters as it is wide,
+#: give or take this share of one ...
 ROOM_SLACK = 0.6
-#: The pitch is measured on lines with at least this many pairs of characters side by side.
+#: ... measured against the line's pitch where it has this many pairs of characters side by
+#: side (:func:`_room`).
 ROOM_PAIRS = 3
 
 
 def _room(lines: Sequence[TextLine], chars: Sequence[CharCandidate]) -> dict[int, tuple[int, ...]]:
     """At each position of an address's ``chars`` (as :func:`chars_of` matched them to its
-    ``lines``), how many characters may be missing before it: where it and the character
-    before it are Chinese, read on one line, and stand further apart than the line's pitch
-    (the median distance of its Chinese characters side by side), as many as fill that
-    blank to within :data:`ROOM_SLACK` of a pitch."""
-    line_of: dict[int, int] = {}
-    pitches: list[float] = []
-    for n, ln in enumerate(lines):
-        han = [c for c in ln.chars if _HAN_CHAR.match(c.char)]
-        steps = sorted(b.x - a.x for a, b in itertools.pairwise(han))
-        pitches.append(steps[len(steps) // 2] if len(steps) >= ROOM_PAIRS else 0.0)
-        line_of.update((id(c), n) for c in ln.chars)  # chars_of hands back these very ones
+    ``lines``: these very characters), how many characters may be missing before it: where
+    it and the one before it are Chinese, read on one segment (:func:`_runs`), and stand
+    further apart than its pitch (the median distance of its Chinese characters side by
+    side), as many as fill that blank to within :data:`ROOM_SLACK`. Where each was read
+    (:attr:`CharCandidate.x`) is a share of its own segment's width: the joined lines of a
+    row (:func:`~processor.read.assign.join_lines`) keep no one time step to measure in."""
+    at = {id(c): i for i, c in enumerate(chars)}
     room: dict[int, tuple[int, ...]] = {}
-    for i in range(1, len(chars)):
-        a, b = chars[i - 1], chars[i]
-        n = line_of.get(id(a), -1)
-        if n < 0 or n != line_of.get(id(b)) or pitches[n] <= 0.0:
-            continue
-        if not (_HAN_CHAR.match(a.char) and _HAN_CHAR.match(b.char)):
-            continue
-        blank = (b.x - a.x) / pitches[n] - 1.0  # in characters
-        counts = tuple(k for k in (1, 2, 3) if abs(blank - k) <= ROOM_SLACK)
-        if counts:
-            room[i] = counts
+    for ln in lines:
+        for run in _runs(ln):
+            han = [ln.chars[k] for k in run if _HAN_CHAR.match(ln.chars[k].char)]
+            steps = sorted(b.x - a.x for a, b in itertools.pairwise(han))
+            if len(steps) < ROOM_PAIRS:
+                continue
+            pitch = steps[len(steps) // 2]
+            for a, b in itertools.pairwise(han):
+                i = at.get(id(b), 0)
+                if not i or chars[i - 1] is not a or pitch <= 0.0:
+                    continue
+                blank = (b.x - a.x) / pitch - 1.0  # in characters
+                counts = tuple(k for k in (1, 2, 3) if abs(blank - k) <= ROOM_SLACK)
+                if counts:
+                    room[i] = counts
     return room
 
 
@@ -1241,12 +1242,7 @@ def unread_gaps(line: TextLine) -> list[tuple[int, int, float]]:
     joined between segments starts a new run."""
     if line.step <= 0:
         return []
-    runs: list[list[int]] = [[]]
-    for i, c in enumerate(line.chars):
-        if c.char.strip():
-            runs[-1].append(i)
-        elif _joint(c):
-            runs.append([])
+    runs = _runs(line)
     chars = line.chars
     pitches = [
         (chars[b].x - chars[a].x) / line.step
@@ -1272,6 +1268,19 @@ JOINT: Final = CharCandidate(" ", 1.0, "", 0.0)
 #: ... and between two that leave a blank wider than a character between them (glare washed
 #: characters out, and the detector boxed the line either side of them).
 BLANK_JOINT: Final = CharCandidate(" ", 0.0, "", 0.0)
+
+
+def _runs(line: TextLine) -> list[list[int]]:
+    """The indices in :attr:`TextLine.chars` of what ``line`` read, by the segment each was
+    read on (a space :func:`~processor.read.assign.join_lines` put between segments starts
+    the next; a space read is no character)."""
+    runs: list[list[int]] = [[]]
+    for i, c in enumerate(line.chars):
+        if c.char.strip():
+            runs[-1].append(i)
+        elif _joint(c):
+            runs.append([])
+    return runs
 
 
 def _joint(c: CharCandidate) -> bool:

@@ -925,6 +925,15 @@ def test_parse_address_fills_a_place_where_its_line_has_room(
         assert got.confidence == fp.CORRECTED
 
 
+def test_parse_address_measures_room_on_one_segment_only() -> None:
+    # two segments of a row joined: where each was read is a share of its own crop, so the
+    # distance from 湖 at the end of the first to 湖 at the start of the second is no blank
+    first = _placed("住址安徽省芜湖", (0.02, 0.06, 0.1, 0.14, 0.18, 0.22, 0.26))
+    second = _placed("湖区光明街961号", (0.38, 0.42, 0.46, 0.5, 0.54, 0.56, 0.58, 0.6, 0.62))
+    got = fp.parse_address([join_lines([first, second])])
+    assert got.value == "安徽省芜湖湖区光明街961号"
+
+
 def test_parse_address_keeps_a_hyphen_at_a_line_break() -> None:
     got = fp.parse_address([line("住址辽宁省沈阳市于洪区翠微大街968号18-5-"), line("1202")])
     assert got.value == "辽宁省沈阳市于洪区翠微大街968号18-5-1202"
