@@ -315,6 +315,11 @@ def parse_name(line: TextLine | None) -> Field:
         rest = text[:-below]
         return Field(rest, min(line.score, CORRECTED)) if len(rest) >= 2 else MISSING
     chars = chars_of(line, text) if MIDDLE_DOT not in text else None
+    apart = _apart(line, chars) if chars is not None else 0
+    if chars is not None and apart:
+        # the label read as a character or two where it stands, a blank before the name (过
+        # 叶浩林 for 姓名 叶浩林 on a 560 px image): a name is printed as one word
+        return Field(text[apart:], min(line.score, CORRECTED))
     if chars is not None:
         # a rare surname read as the common character it resembles (逄 as 逢), kept as its
         # runner-up: where the character read is no surname and one runner-up is (逄华书)
@@ -322,6 +327,28 @@ def parse_name(line: TextLine | None) -> Field:
         if surname is not None:
             return Field(surname + text[1:], CORRECTED)
     return Field(text, line.score)
+
+
+#: Characters before a blank this many of a name's characters wide are no part of it.
+NAME_APART = 1.8
+
+
+def _apart(line: TextLine, chars: Sequence[CharCandidate]) -> int:
+    """How many of a name's first characters (one or two; ``chars``, as :func:`chars_of`
+    matched them to its ``line``: these very characters, all on its last segment, :func:`_runs`)
+    stand apart from the rest, which are two or more: a blank at least :data:`NAME_APART`
+    characters wide after them, at the pitch of the characters after it (their mean
+    distance)."""
+    last = [line.chars[k] for k in _runs(line)[-1]][-len(chars) :]
+    if len(last) < len(chars) or any(a is not b for a, b in zip(last, chars, strict=True)):
+        return 0
+    for cut in (1, 2):
+        if len(chars) - cut < 2:
+            break
+        pitch = (chars[-1].x - chars[cut].x) / (len(chars) - cut - 1)
+        if pitch > 0 and (chars[cut].x - chars[cut - 1].x) / pitch - 1.0 >= NAME_APART:
+            return cut
+    return 0
 
 
 def surname_unsure(line: TextLine) -> bool:

@@ -96,6 +96,28 @@ def _placed(text: str, xs: tuple[float, ...]) -> TextLine:
 @pytest.mark.parametrize(
     ("text", "xs", "expected"),
     [
+        # the label read as a character where it stands, a blank before the name
+        ("过叶浩林", (0.14, 0.58, 0.70, 0.86), "叶浩林"),
+        ("过鲁娜", (0.146, 0.688, 0.813), "鲁娜"),
+        ("补外赵蓉露", (0.05, 0.12, 0.55, 0.68, 0.81), "赵蓉露"),
+        # a name's characters side by side, or a blank of one character (one not read): kept
+        ("过叶浩林", (0.1, 0.3, 0.5, 0.7), "过叶浩林"),
+        ("张伟明", (0.1, 0.4, 0.55), "张伟明"),
+        # two characters left after the blank at least
+        ("过鲁", (0.1, 0.7), "过鲁"),
+    ],
+)
+def test_parse_name_leaves_out_what_stands_apart_before_it(
+    text: str, xs: tuple[float, ...], expected: str
+) -> None:
+    got = fp.parse_name(_placed(text, xs))
+    assert got.value == expected
+    assert got.sure == (got.value == text)
+
+
+@pytest.mark.parametrize(
+    ("text", "xs", "expected"),
+    [
         # the strokes of 一一 a character apart, read as dashes or as 一 and a dash
         ("李——", (0.2, 0.45, 0.7), "李一一"),
         ("李一—", (0.2, 0.45, 0.7), "李一一"),
