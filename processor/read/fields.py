@@ -316,7 +316,7 @@ def parse_name(line: TextLine | None) -> Field:
         return Field(rest, min(line.score, CORRECTED)) if len(rest) >= 2 else MISSING
     chars = chars_of(line, text) if MIDDLE_DOT not in text else None
     apart = _apart(line, chars) if chars is not None else 0
-    if chars is not None and apart:
+    if apart:
         # the label read as a character or two where it stands, a blank before the name (过
         # 叶浩林 for 姓名 叶浩林 on a 560 px image): a name is printed as one word
         return Field(text[apart:], min(line.score, CORRECTED))
@@ -885,12 +885,12 @@ def _room(lines: Sequence[TextLine], chars: Sequence[CharCandidate]) -> dict[int
         for run in _runs(ln):
             han = [ln.chars[k] for k in run if _HAN_CHAR.match(ln.chars[k].char)]
             steps = sorted(b.x - a.x for a, b in itertools.pairwise(han))
-            if len(steps) < ROOM_PAIRS:
+            pitch = steps[len(steps) // 2] if len(steps) >= ROOM_PAIRS else 0.0
+            if pitch <= 0.0:
                 continue
-            pitch = steps[len(steps) // 2]
             for a, b in itertools.pairwise(han):
                 i = at.get(id(b), 0)
-                if not i or chars[i - 1] is not a or pitch <= 0.0:
+                if not i or chars[i - 1] is not a:
                     continue
                 blank = (b.x - a.x) / pitch - 1.0  # in characters
                 counts = tuple(k for k in (1, 2, 3) if abs(blank - k) <= ROOM_SLACK)
