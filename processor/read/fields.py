@@ -338,13 +338,17 @@ def _apart(line: TextLine, chars: Sequence[CharCandidate]) -> int:
     matched them to its ``line``: these very characters, all on its last segment, :func:`_runs`)
     stand apart from the rest, which are two or more: a blank at least :data:`NAME_APART`
     characters wide after them, at the pitch of the characters after it (their mean
-    distance)."""
+    distance), and none of them read surely (:data:`~processor.places.SURE`: a label misread
+    is read in doubt; a name's first character sure was cut where the time step its
+    neighbour was read at came late, 江 0.11, 阳 0.25, 东 0.30)."""
     last = [line.chars[k] for k in _runs(line)[-1]][-len(chars) :]
     if len(last) < len(chars) or any(a is not b for a, b in zip(last, chars, strict=True)):
         return 0
     for cut in (1, 2):
         if len(chars) - cut < 2:
             break
+        if any(c.prob >= SURE for c in chars[:cut]):
+            continue  # read surely: a character of the name (where each was read may jitter)
         pitch = (chars[-1].x - chars[cut].x) / (len(chars) - cut - 1)
         if pitch > 0 and (chars[cut].x - chars[cut - 1].x) / pitch - 1.0 >= NAME_APART:
             return cut

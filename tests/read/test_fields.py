@@ -86,17 +86,18 @@ def test_parse_name_recovers_the_thin_and_the_missing(
     assert fp.parse_name(line(text, prob, alts)).value == expected
 
 
-def _placed(text: str, xs: tuple[float, ...]) -> TextLine:
-    """A line read from one crop: ``text``'s characters sure, each where ``xs`` says (as a
-    fraction of the crop's width)."""
-    chars = tuple(CharCandidate(c, 0.99, "", 0.0, x=x) for c, x in zip(text, xs, strict=True))
+def _placed(text: str, xs: tuple[float, ...], probs: tuple[float, ...] = ()) -> TextLine:
+    """A line read from one crop: ``text``'s characters sure (or as ``probs`` says), each
+    where ``xs`` says (as a fraction of the crop's width)."""
+    ps = probs or (0.99,) * len(text)
+    chars = tuple(CharCandidate(c, p, "", 0.0, x=x) for c, x, p in zip(text, xs, ps, strict=True))
     return TextLine(text, 0.99, chars)
 
 
 @pytest.mark.parametrize(
     ("text", "xs", "expected"),
     [
-        # the label read as a character where it stands, a blank before the name
+        # the label read in doubt as a character where it stands, a blank before the name
         ("过叶浩林", (0.14, 0.58, 0.70, 0.86), "叶浩林"),
         ("过鲁娜", (0.146, 0.688, 0.813), "鲁娜"),
         ("补外赵蓉露", (0.05, 0.12, 0.55, 0.68, 0.81), "赵蓉露"),
@@ -110,7 +111,8 @@ def _placed(text: str, xs: tuple[float, ...]) -> TextLine:
 def test_parse_name_leaves_out_what_stands_apart_before_it(
     text: str, xs: tuple[float, ...], expected: str
 ) -> None:
-    got = fp.parse_name(_placed(text, xs))
+    probs = tuple(0.6 if i < 2 and c in "过补外" else 0.99 for i, c in enumerate(text))
+    got = fp.parse_name(_placed(text, xs, probs))
     assert got.value == expected
     assert got.sure == (got.value == text)
 
@@ -945,6 +947,12 @@ def test_parse_address_fills_a_place_where_its_line_has_room(
     assert got.value == expected
     if "镜" in expected:  # characters put in that were not read: corrected, not as read
         assert got.confidence == fp.CORRECTED
+
+
+def test_parse_name_keeps_a_first_character_read_surely() -> None:
+    # 阳 read at a late time step: 江 looks apart, but it was read surely (a probe photo)
+    got = fp.parse_name(_placed("江阳东", (0.114, 0.25, 0.295), (0.995, 1.0, 1.0)))
+    assert got.value == "江阳东"
 
 
 def test_parse_address_measures_room_on_one_segment_only() -> None:
