@@ -529,10 +529,11 @@ def gaps_filled(text: str, room: Mapping[int, Sequence[int]]) -> str | None:
         head = text[:i]
         if not head or head not in known.prefixes:
             continue
+        begun = [place for place in known.strings if place.startswith(head)]
         for count in counts:
-            for place in known.strings:
+            for place in begun:
                 after = len(place) - i - count
-                if after >= 1 and place.startswith(head) and text[i : i + after] == place[-after:]:
+                if after >= 1 and text[i : i + after] == place[-after:]:
                     fits[place] = text[:i] + place[i : i + count] + text[i:]
     # a place that a longer one extends (芜湖市, in 芜湖市镜湖区) says less: keep the longest
     longest = {v for f, v in fits.items() if not any(g != f and g.startswith(f) for g in fits)}

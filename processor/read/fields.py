@@ -860,8 +860,9 @@ def _parse_address(lines: Sequence[TextLine]) -> Field:
         fixed = correct_address_prefix(_candidates(text, chars))
         if fixed is not None and fixed != text:
             return Field(fixed, CORRECTED)
-        # characters washed out of a place's name, where the line left room for them
-        filled = gaps_filled(text, _room(lines, chars))
+        # characters washed out of a place's name, where the line left room for them (the
+        # blanks measured only for an address that begins with no known place)
+        filled = None if address_begins_known(text) else gaps_filled(text, _room(lines, chars))
         if filled is not None:
             return Field(filled, CORRECTED)
     return Field(text, score)
@@ -980,8 +981,9 @@ def _address_start(first: str, rest: str = "") -> str:
     if province_restored(address_text(compact + rest)) is not None:
         return compact  # the tail of the province's name (南省迪庆…): restored, not cut
     for start in range(4):
-        if address_begins_known(address_text(compact[start:] + rest)):
-            if province_misread(compact[:start], address_text(compact[start:] + rest)):
+        after = address_text(compact[start:] + rest)
+        if address_begins_known(after):
+            if province_misread(compact[:start], after):
                 return compact  # its province, a character misread: corrected, not cut
             return compact[start:]
     return value
