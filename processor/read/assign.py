@@ -393,6 +393,11 @@ def _continues(previous: ReadRow, row: ReadRow) -> bool:
         # (no values' column is known yet to tell the label's second character from the
         # value's first: a next line starting there is one more candidate start)
         starts.append(misread)
+    if starts[0] == previous.row.box.x0 and _in_label_column(previous):
+        # no label read on it, and it starts in the labels' column: its label may be read as
+        # other characters, as one, or as none (住址 read 在 or 住, its 址 lost: 在杭州市…
+        # 303号1 over 2-6), so its value may start at any of its first characters
+        starts.extend(_char_starts(previous.row.segments[0], previous.lines[0]))
     segments = previous.row.segments
     if len(previous.lines) > 1 and (
         not previous.lines[0].text.strip()
@@ -405,6 +410,19 @@ def _continues(previous: ReadRow, row: ReadRow) -> bool:
     step = row.row.cy - previous.row.cy
     near = any(abs(seg.x0 - start) < LINE_ALIGN for seg in row.row.segments for start in starts)
     return near and 0 < step < 2.2 * previous.row.height
+
+
+#: A row whose label is not read may start its value at any of this many of its first
+#: characters (a two-character label read as one, two or no characters).
+UNREAD_LABEL_CHARS = 3
+
+
+def _char_starts(segment: Box, line: TextLine) -> list[float]:
+    """Where the first :data:`UNREAD_LABEL_CHARS` characters of ``line`` (read in ``segment``)
+    start, in card widths: three quarters of a character before where the recogniser placed
+    each (as :func:`unread_label_end` places a value's first)."""
+    char = char_width(segment)
+    return [_card_x(segment, c) - 0.75 * char for c in _compact(line.chars)[:UNREAD_LABEL_CHARS]]
 
 
 @dataclasses.dataclass(frozen=True)

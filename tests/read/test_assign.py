@@ -425,6 +425,41 @@ def test_an_address_line_continues_a_row_whose_label_was_read_with_a_character_w
     assert fields("front", rows)["address"] == [first.text, "民村246号"]
 
 
+def _label_unread(cy: float, label: str, value: str, x0: float, start: float) -> ReadRow:
+    """A row of one segment from ``x0``: ``label`` (what was read of a label, or nothing) at
+    the labels' column, then ``value`` from ``start`` at one character's pitch (0.07 high on
+    the card: 0.07 / CARD_ASPECT wide)."""
+    char, h = 0.07 / CARD_ASPECT, 0.07
+    x1 = start + len(value) * char
+    centres = [x0 + (i + 0.5) * char for i in range(len(label))]
+    centres += [start + (i + 0.5) * char for i in range(len(value))]
+    text = label + value
+    chars = tuple(
+        CharCandidate(c, 0.98, "", 0.0, x=(x - x0) / (x1 - x0))
+        for c, x in zip(text, centres, strict=True)
+    )
+    return ReadRow(Row((Box(x0, cy - h / 2, x1, cy + h / 2),)), (TextLine(text, 0.98, chars),))
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        # 住址 read 在, its 址 lost on a 300 px photo of a card in a thin typeface (probe seed
+        # 88, hard 12 at 600 px: 杭州市上城区青云南路303号1, its 2-6 left out)
+        "在",
+        # ... read 住 alone, in one box with the value (tuned seed 0, hard 10 at 600 px:
+        # 梧州市龙圩区金沙巷353号, its 21-2-2201 left out)
+        "住",
+        # ... read as two other characters (电4: probe seed 87, hard 166 at 600 px)
+        "电4",
+    ],
+)
+def test_an_address_line_continues_a_row_whose_label_was_misread_in_its_box(label: str) -> None:
+    first = _label_unread(0.565, label, "杭州市上城区青云南路303号1", 0.08, 0.18)
+    rows = [*FRONT[:3], first, _placed(0.65, "2-6", 0.18, 0.26), FRONT[5]]
+    assert fields("front", rows)["address"] == [first.text, "2-6"]
+
+
 def test_a_line_in_the_labels_column_is_no_next_line_of_the_address() -> None:
     # a bilingual Tibetan card (probe seed 83 rare 10): the Tibetan line over 公民身份号码,
     # in the labels' column, read 5君2盟胃室月房习然 (a place word, 室) and was taken for the
