@@ -789,8 +789,11 @@ def read_once(lines: Sequence[TextLine]) -> list[TextLine]:
 #: Latin letters (marks between them) ending an address line after a Chinese character:
 #: an address prints a capital letter with a number or a unit (A座, 3B室, 12-B), never a
 #: word or a small letter; two or more, one of them small, or three or more, are a site
-#: watermark's address read on at the line's end (员会三组jz, of zjz.example.cn), not printed.
-_FOREIGN_TAIL = re.compile(rf"(?<=[{HAN}])[A-Za-z][A-Za-z\s.,，。:：;；'_\-]*$")
+#: watermark's address read on at the line's end (员会三组jz, of zjz.example.cn), not printed;
+#: letters with marks too, and a line of nothing else (a Zhuang line under a bilingual card's
+#: address, read as its next line: Curotmnésaanian).
+_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02af"
+_FOREIGN_TAIL = re.compile(rf"(?:(?<=[{HAN}])|^)[{_LATIN}][{_LATIN}\s.,，。:：;；'_\-]*$")
 FOREIGN_LETTERS = 3
 
 
@@ -822,7 +825,7 @@ def parse_address(lines: Sequence[TextLine]) -> Field:
 def _parse_address(lines: Sequence[TextLine]) -> Field:
     lines = read_once(lines)
     read = [_sure_text(ln) for ln in lines]
-    parts = [_without_foreign_tail(part) for part in read]
+    parts = kept = [_without_foreign_tail(part) for part in read]
     # the label starts the address: what a row off put before it is another row's
     labelled = [i for i, part in enumerate(parts) if "住址" in part.replace(" ", "")]
     if labelled:
@@ -842,7 +845,8 @@ def _parse_address(lines: Sequence[TextLine]) -> Field:
         text = text.replace(wrong, right)
     if len(text) < 2 or not re.search(f"[{HAN}]", text):
         return MISSING
-    score = min(ln.score for ln in lines)
+    # (a line left off whole, a minority-script line read as Latin, no measure of the rest)
+    score = min(ln.score for ln, part in zip(lines, kept, strict=True) if part)
     if parts != read:  # a watermark's word left off: not as read
         score = min(score, CORRECTED)
     chars = chars_of(join_chars(lines), text)

@@ -383,6 +383,18 @@ def test_parse_address_reads_dashes_after_chinese_as_yi(lines: list[str], expect
             "湖北省恩施市舞阳街道解放路8号",
             fp.CORRECTED,
         ),
+        # a Zhuang line under a bilingual card's address, read as its next line (probe seed
+        # 88, photo 148 at 600 px), or on after it; letters with marks among them
+        (
+            ["广西壮族自治区梧州市苍梧县河口乡北山", "村东街5号", "Curotmnésaanian"],
+            "广西壮族自治区梧州市苍梧县河口乡北山村东街5号",
+            fp.CORRECTED,
+        ),
+        (
+            ["广西壮族自治区梧州市苍梧县河口乡北山", "村东街5号Curotmnésaanian"],
+            "广西壮族自治区梧州市苍梧县河口乡北山村东街5号",
+            fp.CORRECTED,
+        ),
         (
             ["湖北省来凤县黄庄镇柳树村民委员会三组jz"],
             "湖北省来凤县黄庄镇柳树村民委员会三组",
@@ -397,6 +409,7 @@ def test_parse_address_reads_dashes_after_chinese_as_yi(lines: list[str], expect
         (["北京市朝阳区建国路88号3B室"], "北京市朝阳区建国路88号3B室", 0.99),
         (["北京市朝阳区建国路88号B"], "北京市朝阳区建国路88号B", 0.99),
         (["北京市朝阳区建国路88号AB"], "北京市朝阳区建国路88号AB", 0.99),
+        (["北京市朝阳区建国路88号", "B座"], "北京市朝阳区建国路88号B座", 0.99),
     ],
 )
 def test_parse_address_leaves_a_latin_word_ending_a_line_off(
@@ -405,6 +418,17 @@ def test_parse_address_leaves_a_latin_word_ending_a_line_off(
     got = fp.parse_address([line(t) for t in lines])
     assert got.value == expected
     assert got.confidence == pytest.approx(confidence)
+
+
+def test_a_line_left_off_whole_does_not_measure_the_address() -> None:
+    # the Zhuang line, read in doubt, is no part of the address: its score is no measure of
+    # the lines that are (they set the confidence, at most CORRECTED for what was left off)
+    lines = [line("广西壮族自治区梧州市苍梧县河口乡北山", 0.9), line("村东街5号", 0.9)]
+    got = fp.parse_address([*lines, line("Curotmnésaanian", 0.43)])
+    assert (got.value, got.confidence) == (
+        "广西壮族自治区梧州市苍梧县河口乡北山村东街5号",
+        fp.CORRECTED,
+    )
 
 
 @pytest.mark.parametrize(
