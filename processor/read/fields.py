@@ -1488,6 +1488,8 @@ def _cut_validity(text: str) -> str | None:
         start = dt.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         return None
+    if not issued_by_now(start):
+        return None
     ends = [format_date(add_years(start, years)) for years in VALIDITY_TERMS]
     found = [end for end in ends if end.replace(".", "").startswith(match[4])]
     return f"{format_date(start)}-{found[0]}" if len(found) == 1 else None
@@ -1496,6 +1498,16 @@ def _cut_validity(text: str) -> str | None:
 #: The years a card's validity can start in: resident identity cards were first issued in
 #: 1984.
 VALIDITY_YEARS: Final = (1984, 2099)
+#: A validity starts on the day its card is issued, which is no later than the day it is read;
+#: this many days later still, for a clock behind the issuing office's (China is UTC+8).
+ISSUED_SLACK: Final = dt.timedelta(days=1)
+
+
+def issued_by_now(start: dt.date, today: dt.date | None = None) -> bool:
+    """Whether a validity may start on ``start``: not after ``today`` (the clock's date),
+    :data:`ISSUED_SLACK` allowed. A start read in the future is misread (2035.05.24-长期 for
+    2015.05.24-长期, 1 read 3 on a 450 px photo)."""
+    return start <= (today or dt.date.today()) + ISSUED_SLACK
 
 
 def validity_value(text: str) -> str | None:
@@ -1509,6 +1521,8 @@ def validity_value(text: str) -> str | None:
             continue
         try:
             start = dt.date(int(match[1]), int(match[2]), int(match[3]))
+            if not issued_by_now(start):
+                continue
             if match[7]:
                 return f"{format_date(start)}-{LONG_TERM}"
             end = dt.date(int(match[4]), int(match[5]), int(match[6]))

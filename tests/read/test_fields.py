@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
 
@@ -775,6 +776,33 @@ def test_parse_validity_takes_the_likeliest_runner_up_digit(
 @pytest.mark.parametrize("year", ["0019", "1983", "1019"])
 def test_no_validity_starts_before_the_first_cards(year: str) -> None:
     assert fp.validity_value(f"{year}.12.05-长期") is None
+
+
+@pytest.mark.parametrize(
+    ("start", "today", "issued"),
+    [
+        (dt.date(2015, 5, 24), dt.date(2026, 12, 6), True),
+        (dt.date(2026, 12, 6), dt.date(2026, 12, 6), True),
+        # a card issued in Beijing on the 7th, read by a clock still on the 6th (UTC)
+        (dt.date(2026, 12, 7), dt.date(2026, 12, 6), True),
+        (dt.date(2026, 12, 8), dt.date(2026, 12, 6), False),
+        (dt.date(2035, 5, 24), dt.date(2026, 12, 6), False),
+    ],
+)
+def test_a_validity_starts_no_later_than_the_day_it_is_read(
+    start: dt.date, today: dt.date, issued: bool
+) -> None:
+    assert fp.issued_by_now(start, today) is issued
+
+
+def test_a_validity_read_to_start_in_the_future_is_misread() -> None:
+    # 1 of 2015 read 3 on a back shrunk to 420 px (tuned seed 0, photo 143: 2035.05.24-长期):
+    # no card is issued in the future; the runner-up makes the range (a year far enough
+    # ahead that the test holds for decades, the rule reading the clock)
+    assert fp.validity_value("2085.05.24-长期") is None
+    got = fp.parse_validity(_validity_read("2085.05.24-长期", {2: (0.55, (("1", 0.4),))}))
+    assert (got.value, got.confidence) == ("2015.05.24-长期", fp.CORRECTED)
+    assert fp.parse_validity(_validity_read("2085.05.24-2095.05.24", {})) == fp.MISSING
 
 
 def _front(**values: str | None) -> dict[str, fp.Field]:
