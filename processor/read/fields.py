@@ -809,6 +809,27 @@ def _without_foreign_tail(text: str) -> str:
     return text[: tail.start()]
 
 
+def _without_tails(
+    lines: Sequence[TextLine], read: Sequence[str], kept: Sequence[str]
+) -> list[TextLine]:
+    """``lines`` (each ``read`` as its text) without the characters of the Latin words left off
+    their ends (``kept``: what is left of each; a line left off whole is dropped), so that the
+    address's characters match what was read of it (:func:`chars_of` matches from the end)."""
+    out = []
+    for ln, text, part in zip(lines, read, kept, strict=True):
+        letters = sum(ch.isalpha() for ch in text[len(part) :])
+        if letters == 0:
+            out.append(ln)
+            continue
+        end = len(ln.chars)
+        while letters and end:
+            end -= 1
+            letters -= ln.chars[end].char.isalpha()
+        if end:
+            out.append(with_chars(ln, ln.chars[:end]))
+    return out
+
+
 #: A card prints an address's brackets full width, as Chinese text is set (…村（集体户）); the
 #: recogniser reads them as ASCII (its classes are folded under NFKC).
 _FULL_WIDTH_BRACKETS = str.maketrans("()", "（）")
@@ -849,7 +870,7 @@ def _parse_address(lines: Sequence[TextLine]) -> Field:
     score = min(ln.score for ln, part in zip(lines, kept, strict=True) if part)
     if parts != read:  # a watermark's word left off: not as read
         score = min(score, CORRECTED)
-    chars = chars_of(join_chars(lines), text)
+    chars = chars_of(join_chars(_without_tails(lines, read, kept)), text)
     if chars is not None:
         digits = digits_restored(text, chars)
         digits = units_restored(digits, chars)

@@ -421,6 +421,25 @@ def test_parse_address_leaves_a_latin_word_ending_a_line_off(
     assert got.confidence == pytest.approx(confidence)
 
 
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["村东街5号", "Curotmnésaanian"],
+        ["村东街5号Curotm"],
+        ["村东街5号"],
+    ],
+)
+def test_the_runner_ups_correct_an_address_whose_latin_words_were_left_off(
+    lines: list[str],
+) -> None:
+    # 苍梧县 read 签柜县 (苍 and 梧 the runner-ups) on the Zhuang card read with its Zhuang line
+    # (probe seed 88, photo 148 at 600 px): the runner-ups of the characters kept correct it,
+    # the Latin letters left off matched to none of them
+    first = line("广西壮族自治区梧州市签柜县河口乡北山", 0.9, {10: "苍", 11: "梧"})
+    got = fp.parse_address([first, *(line(t, 0.9) for t in lines)])
+    assert got.value == "广西壮族自治区梧州市苍梧县河口乡北山村东街5号"
+
+
 def test_a_line_left_off_whole_does_not_measure_the_address() -> None:
     # the Zhuang line, read in doubt, is no part of the address: its score is no measure of
     # the lines that are (they set the confidence, at most CORRECTED for what was left off)
