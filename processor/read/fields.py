@@ -794,6 +794,7 @@ def read_once(lines: Sequence[TextLine]) -> list[TextLine]:
 #: address, read as its next line: Curotmnésaanian).
 _LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02af"
 _FOREIGN_TAIL = re.compile(rf"(?:(?<=[{HAN}])|^)[{_LATIN}][{_LATIN}\s.,，。:：;；'_\-]*$")
+_LATIN_LETTER = re.compile(f"[{_LATIN}]")
 FOREIGN_LETTERS = 3
 
 
@@ -817,14 +818,14 @@ def _without_tails(
     address's characters match what was read of it (:func:`chars_of` matches from the end)."""
     out = []
     for ln, text, part in zip(lines, read, kept, strict=True):
-        letters = sum(ch.isalpha() for ch in text[len(part) :])
+        letters = len(_LATIN_LETTER.findall(text[len(part) :]))
         if letters == 0:
             out.append(ln)
             continue
         end = len(ln.chars)
         while letters and end:
             end -= 1
-            letters -= ln.chars[end].char.isalpha()
+            letters -= _LATIN_LETTER.fullmatch(ln.chars[end].char) is not None
         if end:
             out.append(with_chars(ln, ln.chars[:end]))
     return out
@@ -846,7 +847,8 @@ def parse_address(lines: Sequence[TextLine]) -> Field:
 def _parse_address(lines: Sequence[TextLine]) -> Field:
     lines = read_once(lines)
     read = [_sure_text(ln) for ln in lines]
-    parts = kept = [_without_foreign_tail(part) for part in read]
+    kept = [_without_foreign_tail(part) for part in read]
+    parts = list(kept)
     # the label starts the address: what a row off put before it is another row's
     labelled = [i for i, part in enumerate(parts) if "住址" in part.replace(" ", "")]
     if labelled:

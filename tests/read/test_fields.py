@@ -421,6 +421,7 @@ def test_parse_address_leaves_a_latin_word_ending_a_line_off(
     assert got.confidence == pytest.approx(confidence)
 
 
+@pytest.mark.parametrize("label", ["", "住址", "住业"])
 @pytest.mark.parametrize(
     "lines",
     [
@@ -430,12 +431,14 @@ def test_parse_address_leaves_a_latin_word_ending_a_line_off(
     ],
 )
 def test_the_runner_ups_correct_an_address_whose_latin_words_were_left_off(
-    lines: list[str],
+    label: str, lines: list[str]
 ) -> None:
     # 苍梧县 read 签柜县 (苍 and 梧 the runner-ups) on the Zhuang card read with its Zhuang line
     # (probe seed 88, photo 148 at 600 px): the runner-ups of the characters kept correct it,
-    # the Latin letters left off matched to none of them
-    first = line("广西壮族自治区梧州市签柜县河口乡北山", 0.9, {10: "苍", 11: "梧"})
+    # the Latin letters left off matched to none of them (nor the label cut off the first
+    # line: 住业, its 址 misread)
+    at = len(label) + 10
+    first = line(label + "广西壮族自治区梧州市签柜县河口乡北山", 0.9, {at: "苍", at + 1: "梧"})
     got = fp.parse_address([first, *(line(t, 0.9) for t in lines)])
     assert got.value == "广西壮族自治区梧州市苍梧县河口乡北山村东街5号"
 
