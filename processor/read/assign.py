@@ -415,14 +415,16 @@ def _continues(previous: ReadRow, row: ReadRow) -> bool:
 #: A row whose label is not read may start its value at any of this many of its first
 #: characters (a two-character label read as one, two or no characters).
 UNREAD_LABEL_CHARS = 3
+#: A character starts this many character widths before where the recogniser placed it (the
+#: centre of its first time step).
+CHAR_LEAD = 0.75
 
 
 def _char_starts(segment: Box, line: TextLine) -> list[float]:
     """Where the first :data:`UNREAD_LABEL_CHARS` characters of ``line`` (read in ``segment``)
-    start, in card widths: three quarters of a character before where the recogniser placed
-    each (as :func:`unread_label_end` places a value's first)."""
-    char = char_width(segment)
-    return [_card_x(segment, c) - 0.75 * char for c in _compact(line.chars)[:UNREAD_LABEL_CHARS]]
+    start, in card widths (:data:`CHAR_LEAD`)."""
+    lead = CHAR_LEAD * char_width(segment)
+    return [_card_x(segment, c) - lead for c in _compact(line.chars)[:UNREAD_LABEL_CHARS]]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -749,7 +751,7 @@ def unread_label_end(row: ReadRow, column: float, labels: Sequence[str]) -> floa
         own = "".join(labels)
         while left and left[-1][1] not in own and right[0] - left[-1][0] <= VALUE_PITCH * pitch:
             right.insert(0, left.pop()[0])
-    first = right[0] - 0.75 * char
+    first = right[0] - CHAR_LEAD * char
     if left:
         return max(left[-1][0] + 0.5 * char, first)
     start = min(column - LEFT_OF_COLUMN * char, first)
