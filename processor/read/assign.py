@@ -387,13 +387,14 @@ APART_CHARS = 3.0
 def _continues(previous: ReadRow, row: ReadRow) -> bool:
     labels = FIELD_LABELS["address"]
     starts = [_value_start(previous, labels)]
-    misread = misread_label_end(previous, labels) if starts[0] == previous.row.box.x0 else None
+    unlabelled = starts[0] == previous.row.box.x0  # no label read on it
+    misread = misread_label_end(previous, labels) if unlabelled else None
     if misread is not None:
         # its label read with a character wrong (住址 read 住业): its value may start after it
         # (no values' column is known yet to tell the label's second character from the
         # value's first: a next line starting there is one more candidate start)
         starts.append(misread)
-    if starts[0] == previous.row.box.x0 and _in_label_column(previous):
+    if unlabelled and _in_label_column(previous):
         # no label read on it, and it starts in the labels' column: its label may be read as
         # other characters, as one, or as none (住址 read 在 or 住, its 址 lost: 在杭州市…
         # 303号1 over 2-6), so its value may start at any of its first characters

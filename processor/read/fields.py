@@ -1010,7 +1010,7 @@ def _address_start(first: str, rest: str = "") -> str:
     for start in range(4):
         after = address_text(compact[start:] + rest)
         if address_begins_known(after):
-            if province_misread(compact[:start], after):
+            if start and province_misread(compact[:start], after):
                 return compact  # its province, a character misread: corrected, not cut
             return compact[start:]
     return value
@@ -1505,13 +1505,8 @@ def _cut_validity(text: str) -> str | None:
     match = _CUT_VALIDITY_RE.match(digits)
     if match is None or len(match[4]) < 8 - VALIDITY_LOST_DIGITS:
         return None
-    if not VALIDITY_YEARS[0] <= int(match[1]) <= VALIDITY_YEARS[1]:
-        return None
-    try:
-        start = dt.date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
-    if not issued_by_now(start):
+    start = _validity_start(match[1], match[2], match[3])
+    if start is None:
         return None
     ends = [format_date(add_years(start, years)) for years in VALIDITY_TERMS]
     found = [end for end in ends if end.replace(".", "").startswith(match[4])]
@@ -1529,8 +1524,20 @@ ISSUED_SLACK: Final = dt.timedelta(days=1)
 def issued_by_now(start: dt.date, today: dt.date | None = None) -> bool:
     """Whether a validity may start on ``start``: not after ``today`` (the clock's date),
     :data:`ISSUED_SLACK` allowed. A start read in the future is misread (2035.05.24-长期 for
-    2015.05.24-长期, 1 read 3 on a 450 px photo)."""
+    2015.05.24-长期, 1 read 3 on a back 420 px wide)."""
     return start <= (today or dt.date.today()) + ISSUED_SLACK
+
+
+def _validity_start(year: str, month: str, day: str) -> dt.date | None:
+    """The date a validity read as starting on ``year``, ``month``, ``day`` starts on, where a
+    card's can (:data:`VALIDITY_YEARS`, :func:`issued_by_now`); None otherwise."""
+    if not VALIDITY_YEARS[0] <= int(year) <= VALIDITY_YEARS[1]:
+        return None
+    try:
+        start = dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+    return start if issued_by_now(start) else None
 
 
 def validity_value(text: str) -> str | None:
@@ -1540,14 +1547,12 @@ def validity_value(text: str) -> str | None:
     a label character read as a digit (有效期1 2011…) is no part of it."""
     compact = _PUNCT.sub("", text)
     for match in _matches(_VALIDITY_RE, compact):
-        if not VALIDITY_YEARS[0] <= int(match[1]) <= VALIDITY_YEARS[1]:
+        start = _validity_start(match[1], match[2], match[3])
+        if start is None:
             continue
+        if match[7]:
+            return f"{format_date(start)}-{LONG_TERM}"
         try:
-            start = dt.date(int(match[1]), int(match[2]), int(match[3]))
-            if not issued_by_now(start):
-                continue
-            if match[7]:
-                return f"{format_date(start)}-{LONG_TERM}"
             end = dt.date(int(match[4]), int(match[5]), int(match[6]))
         except ValueError:
             continue
