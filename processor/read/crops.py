@@ -418,15 +418,17 @@ def _pixels(
     )
 
 
-def ink_past(card: np.ndarray, box: Box, end_x: float) -> int:
+def ink_past(card: np.ndarray, box: Box, end_x: float, *, flat: bool = False) -> int:
     """How many pixels the text of the normalised ``box`` runs on past its right edge
-    (:func:`trailing_ink`), at most one character and not past ``end_x``."""
+    (:func:`trailing_ink`), at most one character (:data:`TRAIL`; flat strokes on for
+    :data:`FLAT_TRAIL`) and not past ``end_x``."""
     w = card.shape[1]
     x0, x1, y0, y1 = _pixels(box, card.shape)
     if x1 - x0 < 4 or y1 - y0 < 4:
         return 0
-    limit = int(min(w, max(x1, end_x * w), x1 + TRAIL * w))
-    return trailing_ink(card[y0:y1, x0:limit], x1 - x0)
+    limit = int(min(w, max(x1, end_x * w), x1 + (FLAT_TRAIL if flat else TRAIL) * w))
+    flat_after = int(TRAIL * w) if flat else None
+    return trailing_ink(card[y0:y1, x0:limit], x1 - x0, flat_after=flat_after)
 
 
 def ink_before(card: np.ndarray, box: Box, start_x: float) -> float:
@@ -477,16 +479,20 @@ def blank_between(card: np.ndarray, box: Box, lo: float, hi: float) -> float | N
 #: line). Not into blank space: the recogniser reads a blank tail with the card's guilloche
 #: as a character (号).
 TRAIL_ROWS = frozenset({"name", "address"})
-#: How far (card widths, about one character).
+#: How far (card widths, about one character) ...
 TRAIL = 0.035
+#: ... and how far a flat stroke goes on after that (two characters: 一一 ending a name, its
+#: strokes touching, boxed by no detector).
+FLAT_TRAIL = 0.07
 #: A tail whose own contrast is this fraction of the text's holds text, however faded.
 FADED_INK = 0.45
 
 
-def trailing_ink(line: np.ndarray, text_end: int) -> int:
+def trailing_ink(line: np.ndarray, text_end: int, flat_after: int | None = None) -> int:
     """How many columns past ``text_end`` the text of the BGR ``line`` crop runs on: ink
     (darker than Otsu's threshold over the detected text) starting within a character gap
-    of the end and continuing without a wider gap; 0 when the tail is blank."""
+    of the end and continuing without a wider gap (past ``flat_after`` columns, only ink in
+    a flat band, :func:`_flat_band`); 0 when the tail is blank."""
     if text_end >= line.shape[1] or text_end < 4:
         return 0
     gray = cv2.cvtColor(line, cv2.COLOR_BGR2GRAY)
@@ -498,7 +504,10 @@ def trailing_ink(line: np.ndarray, text_end: int) -> int:
         threshold = max(threshold, tail_threshold)
     height = gray.shape[0]
     ink = tail < threshold
-    inked = (_stroke_columns(ink) | _flat_stroke(ink)).tolist()
+    inked_columns = _stroke_columns(ink) | _flat_stroke(ink)
+    if flat_after is not None:
+        inked_columns[flat_after:] &= _flat_band(ink)[flat_after:]
+    inked = inked_columns.tolist()
     gap = max(2, int(0.5 * height))
     end = 0
     for col, ink in enumerate(inked):
@@ -616,6 +625,16 @@ def _flat_stroke(ink: np.ndarray) -> np.ndarray:
         if end - start >= least:
             out[start:end] = True
     return out
+
+
+def _flat_band(ink: np.ndarray) -> np.ndarray:
+    """Which columns of the ink mask ``ink`` hold ink only in a band at most
+    :data:`FLAT_MARK` of its rows high (a flat stroke: 一, a dash)."""
+    rows = np.arange(ink.shape[0])[:, None]
+    inked = ink.any(axis=0)
+    top = np.where(ink, rows, ink.shape[0]).min(axis=0)
+    bottom = np.where(ink, rows, -1).max(axis=0)
+    return np.asarray(inked & (bottom - top < FLAT_MARK * ink.shape[0]))
 
 
 def _otsu(gray: np.ndarray) -> tuple[float, float]:

@@ -17,6 +17,7 @@ from processor.read.crops import (
     hyphen_between,
     ink_before,
     ink_contrast,
+    ink_past,
     off_neighbours,
     printed_segments,
     segment_crop,
@@ -41,6 +42,11 @@ def _line_image(tail: str) -> tuple[np.ndarray, int]:
         line[22:27, 316:350] = 40
     elif tail == "flat_yi":  # ... printed thinner (3 px: fewer than a twelfth of the rows)
         line[23:26, 316:350] = 40
+    elif tail == "yi_yi":  # 一一 printed touching: one stroke two characters long
+        line[22:27, 316:392] = 40
+    elif tail == "two_chars":  # two more characters the detector's box left out
+        line[10:38, 310:344] = 40
+        line[10:38, 354:388] = 40
     elif tail == "specks":  # dust: dots of a few pixels
         for x in (318, 334, 352):
             line[20:23, x : x + 3] = 40
@@ -62,6 +68,28 @@ def test_trailing_ink(tail: str, runs_on: bool) -> None:
         assert 44 <= extra <= 56  # to the stroke's end (x 350), and a little margin
     else:
         assert extra == 0
+
+
+@pytest.mark.parametrize(
+    ("tail", "flat", "end"),
+    [
+        # a name's flat stroke runs on for two characters (44 px each here) ...
+        ("yi_yi", True, 392),
+        ("yi", True, 350),
+        # ... other ink for one: a character left out past that is not the value's tail
+        ("two_chars", True, 350),
+        # an address's tail stops after one character, flat or not (at TRAIL: 44 px)
+        ("yi_yi", False, 350),
+        ("blank", True, 306),
+    ],
+)
+def test_ink_past_runs_a_flat_stroke_on_further(tail: str, flat: bool, end: int) -> None:
+    line, box_end = _line_image(tail)
+    card = np.full((400, 1257, 3), 225, np.uint8)  # a character 44 px: TRAIL of 1257 px
+    card[176:224, :400] = line
+    box = Box(0.0, 180 / 400, box_end / 1257, 220 / 400)
+    extra = ink_past(card, box, 0.6, flat=flat)
+    assert end - box_end - 3 <= extra <= end - box_end + 8
 
 
 @pytest.mark.parametrize(("tail", "runs_on"), [("yi", True), ("blank", False)])

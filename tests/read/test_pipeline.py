@@ -807,6 +807,7 @@ def _altered_front(
         (2, "一一"),
         (4, "一一"),
         (6, "一一"),
+        (0, "一一"),  # its strokes touch: a name's box ends before them (霍 | 一一)
         (0, "一一涵"),
         (1, "一一涵"),
         (9, "一一涵"),
