@@ -35,6 +35,7 @@ from ..places import address_begins_known, authority_known
 from ..values import Box, Quad, TextLine
 from . import fields as fp
 from .assign import (
+    CHAR_LEAD,
     LINE_ALIGN,
     SIDES,
     Assignment,
@@ -62,6 +63,7 @@ from .crops import (
     ink_before,
     ink_past,
     off_neighbours,
+    printed_head,
     printed_segments,
     segment_crop,
     split_stacked,
@@ -799,6 +801,10 @@ def _read_jobs(
                 between = printed_between(jobs[i][2], line, recognizer.between(line, fp.HYPHENS))
                 ends = _printed_ends(jobs[i][2], line, recognizer.ends(line, fp.HYPHENS))
                 out[i] = fp.restore_hyphens(line, between, ends)
+            elif jobs[i][0] == "name":
+                # a watermark's phrase boxed with the name, printed fainter: left off
+                head = printed_head(jobs[i][2], line, CHAR_LEAD)
+                out[i] = fp.with_chars(line, line.chars[:head]) if head < len(line.chars) else line
     _merged_again(
         jobs,
         out,

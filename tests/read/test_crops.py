@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
 from processor.card.template import PORTRAIT_TEXT_X0
+from processor.read.assign import CHAR_LEAD
 from processor.read.crops import (
     FAINT_VALUE,
     blank_between,
@@ -19,6 +22,7 @@ from processor.read.crops import (
     ink_contrast,
     ink_past,
     off_neighbours,
+    printed_head,
     printed_segments,
     segment_crop,
     split_stacked,
@@ -90,6 +94,50 @@ def test_ink_past_runs_a_flat_stroke_on_further(tail: str, flat: bool, end: int)
     box = Box(0.0, 180 / 400, box_end / 1257, 220 / 400)
     extra = ink_past(card, box, 0.6, flat=flat)
     assert end - box_end - 3 <= extra <= end - box_end + 8
+
+
+def _name_line(glyphs: Sequence[tuple[int, str]]) -> tuple[np.ndarray, TextLine]:
+    """A name's line crop (48 px high, its characters 40 px square and 44 px apart on paper
+    at 225), each character drawn at its grey level as a square's strokes (three bars across
+    and one down) or as one thin bar (一), read where the recogniser reads (0.75 of its
+    width from its start)."""
+    line = np.full((48, 44 * len(glyphs) + 8, 3), 225, np.uint8)
+    chars = []
+    for k, (level, shape) in enumerate(glyphs):
+        x0 = 8 + 44 * k
+        if shape == "一":
+            line[23:25, x0 : x0 + 36] = level
+        else:
+            for y in (6, 22, 38):
+                line[y : y + 4, x0 : x0 + 36] = level
+            line[6:42, x0 + 16 : x0 + 20] = level
+        chars.append(CharCandidate(shape, 0.99, "", 0.0, x=(x0 + 30) / line.shape[1]))
+    return line, TextLine("".join(s for _, s in glyphs), 0.99, tuple(chars))
+
+
+@pytest.mark.parametrize(
+    ("glyphs", "printed"),
+    [
+        # a name, then a watermark's phrase boxed with it, printed pale: left off
+        ("DDDPPPP", 3),
+        ("DDPP", 2),
+        # a name printed alike, or fading under glare, or its first character pale: whole
+        ("DDDD", 4),
+        ("DdpP", 4),
+        ("PDDD", 4),
+        # one pale character at the end may be the name's own, washed out: kept
+        ("DDDP", 4),
+        # a name is two characters at least: what follows its first is never all cut
+        ("DPPP", 4),
+        # a thin character is no paler for its few strokes (张一一)
+        ("D一一", 3),
+        ("DD一一", 4),
+    ],
+)
+def test_printed_head_leaves_a_pale_tail_off(glyphs: str, printed: int) -> None:
+    levels = {"D": (40, "字"), "d": (90, "字"), "p": (130, "字"), "P": (190, "字")}
+    line, text = _name_line([levels.get(g, (40, g)) for g in glyphs])
+    assert printed_head(line, text, CHAR_LEAD) == printed
 
 
 @pytest.mark.parametrize(("tail", "runs_on"), [("yi", True), ("blank", False)])

@@ -474,6 +474,14 @@ def test_a_tiled_watermarks_phrase_is_left_off_a_values_end(
 
 
 @pytest.mark.e2e
+def test_a_watermarks_phrase_boxed_with_the_name_is_left_off(processor: Any) -> None:
+    # a tuned bench scan (seed 11) at 500 px under a tiled site watermark (PNG): its 证照
+    # boxed with the name and read on after it, once (刘露欣证照); it is printed fainter
+    sample, code, data = _watermarked(processor, 8, (8, 2, 7))
+    assert (code, data["name"]) == ("200", sample.expected["name"])
+
+
+@pytest.mark.e2e
 def test_a_number_whose_box_a_watermark_swallowed_is_read_beside_its_label(
     processor: Any,
 ) -> None:
