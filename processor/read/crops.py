@@ -554,7 +554,7 @@ def trailing_ink(line: np.ndarray, text_end: int, flat_after: int | None = None)
     ink = tail < threshold
     inked_columns = _stroke_columns(ink) | _flat_stroke(ink)
     if flat_after is not None:
-        inked_columns[flat_after:] &= _flat_band(ink)[flat_after:]
+        inked_columns[flat_after:] &= _flat_band(ink[:, flat_after:])
     inked = inked_columns.tolist()
     gap = max(2, int(0.5 * height))
     end = 0
@@ -610,14 +610,7 @@ class _InkColumns:
         gray = cv2.cvtColor(line, cv2.COLOR_BGR2GRAY)
         threshold, _ = _otsu(gray)
         ink = gray < threshold
-        rows = np.arange(ink.shape[0])[:, None]
-        return cls(
-            np.asarray(ink.any(axis=0)),
-            np.where(ink, rows, ink.shape[0]).min(axis=0),
-            np.where(ink, rows, -1).max(axis=0),
-            line.shape[0],
-            line.shape[1],
-        )
+        return cls(np.asarray(ink.any(axis=0)), *_ink_extent(ink), line.shape[0], line.shape[1])
 
 
 def _hyphen_at(ink: _InkColumns, x: float, *, before: bool) -> bool:
@@ -678,11 +671,15 @@ def _flat_stroke(ink: np.ndarray) -> np.ndarray:
 def _flat_band(ink: np.ndarray) -> np.ndarray:
     """Which columns of the ink mask ``ink`` hold ink only in a band at most
     :data:`FLAT_MARK` of its rows high (a flat stroke: 一, a dash)."""
+    top, bottom = _ink_extent(ink)
+    return np.asarray(ink.any(axis=0) & (bottom - top < FLAT_MARK * ink.shape[0]))
+
+
+def _ink_extent(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each column's top and bottom ink row of the ink mask ``ink`` (a column without ink:
+    its height and -1)."""
     rows = np.arange(ink.shape[0])[:, None]
-    inked = ink.any(axis=0)
-    top = np.where(ink, rows, ink.shape[0]).min(axis=0)
-    bottom = np.where(ink, rows, -1).max(axis=0)
-    return np.asarray(inked & (bottom - top < FLAT_MARK * ink.shape[0]))
+    return np.where(ink, rows, ink.shape[0]).min(axis=0), np.where(ink, rows, -1).max(axis=0)
 
 
 def _otsu(gray: np.ndarray) -> tuple[float, float]:
