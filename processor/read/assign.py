@@ -359,8 +359,12 @@ def _left_of(row: ReadRow, previous: ReadRow, name: str) -> bool:
     ``name``) starts its value (:data:`LEFT_OF_LINE`): text in the labels' column (a
     minority-script line over the next label, read 5君2盟胃室月房习然 and taken for an
     address's third line over its 2004), no next line of the value. (On an outline that cut
-    the labels off, the value's lines all start further left alike.)"""
+    the labels off, the value's lines all start further left alike.) A row with a segment
+    starting where the value does is not: what is boxed left of it is beside the card (a
+    piece of the emblem at the card's edge, in the row of an address's last line, 组)."""
     start = _value_start(previous, FIELD_LABELS[name])
+    if any(abs(s.x0 - start) < LINE_ALIGN for s in row.row.segments[1:]):
+        return False
     box = row.row.box
     return box.x0 < start - LEFT_OF_LINE * LINE_ALIGN and box.x1 < start + char_width(box)
 

@@ -506,6 +506,19 @@ def test_an_address_line_continues_the_address_past_text_boxed_beside_the_card()
     assert fields("front", rows)["address"] == [first.text, second.text, third.text]
 
 
+def test_an_address_last_line_of_one_character_continues_past_a_speck_at_the_cards_edge() -> None:
+    # probe seed 91 hard 78: a piece of the emblem at the card's left edge was boxed in the
+    # row of the address's last line, 组; the row, from the edge to just past the value's
+    # column, was taken for text in the labels' column and left out (…大刘村9 answered)
+    first = _placed(0.54, "住址吉林省辽源市东辽县永安乡大刘村9", 0.092, 0.83)
+    last = ReadRow(
+        Row((Box(0.006, 0.61, 0.031, 0.675), Box(0.18, 0.581, 0.215, 0.644))),
+        (line("O"), line("组")),
+    )
+    rows = [*FRONT[:3], first, last, FRONT[5]]
+    assert fields("front", rows)["address"] == [first.text, last.text]
+
+
 @pytest.mark.parametrize(
     ("text", "x0", "expected"),
     [
