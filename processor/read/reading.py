@@ -63,8 +63,8 @@ from .crops import (
     ink_before,
     ink_past,
     off_neighbours,
-    printed_head,
     printed_segments,
+    printed_span,
     segment_crop,
     split_stacked,
     without_colour,
@@ -802,9 +802,11 @@ def _read_jobs(
                 ends = _printed_ends(jobs[i][2], line, recognizer.ends(line, fp.HYPHENS))
                 out[i] = fp.restore_hyphens(line, between, ends)
             elif jobs[i][0] == "name":
-                # a watermark's phrase boxed with the name, printed fainter: left off
-                head = printed_head(jobs[i][2], line, CHAR_LEAD)
-                out[i] = fp.with_chars(line, line.chars[:head]) if head < len(line.chars) else line
+                # a watermark's phrase boxed with the name, a label's character before it or
+                # a speck after it, printed fainter: left off
+                start, end = printed_span(jobs[i][2], line, CHAR_LEAD)
+                if (start, end) != (0, len(line.chars)):
+                    out[i] = fp.with_chars(line, line.chars[start:end])
     _merged_again(
         jobs,
         out,

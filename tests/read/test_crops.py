@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import cv2
@@ -22,8 +23,8 @@ from processor.read.crops import (
     ink_contrast,
     ink_past,
     off_neighbours,
-    printed_head,
     printed_segments,
+    printed_span,
     segment_crop,
     split_stacked,
     trailing_ink,
@@ -96,14 +97,14 @@ def test_ink_past_runs_a_flat_stroke_on_further(tail: str, flat: bool, end: int)
     assert end - box_end - 3 <= extra <= end - box_end + 8
 
 
-def _name_line(glyphs: Sequence[tuple[int, str]]) -> tuple[np.ndarray, TextLine]:
+def _name_line(glyphs: Sequence[tuple[int, str, float]]) -> tuple[np.ndarray, TextLine]:
     """A name's line crop (48 px high, its characters 40 px square and 44 px apart on paper
     at 225), each character drawn at its grey level as a square's strokes (three bars across
-    and one down) or as one thin bar (一), read where the recogniser reads (0.75 of its
-    width from its start)."""
+    and one down) or as one thin bar (一), read at its probability where the recogniser
+    reads (0.75 of its width from its start)."""
     line = np.full((48, 44 * len(glyphs) + 8, 3), 225, np.uint8)
     chars = []
-    for k, (level, shape) in enumerate(glyphs):
+    for k, (level, shape, prob) in enumerate(glyphs):
         x0 = 8 + 44 * k
         if shape == "一":
             line[23:25, x0 : x0 + 36] = level
@@ -111,33 +112,47 @@ def _name_line(glyphs: Sequence[tuple[int, str]]) -> tuple[np.ndarray, TextLine]
             for y in (6, 22, 38):
                 line[y : y + 4, x0 : x0 + 36] = level
             line[6:42, x0 + 16 : x0 + 20] = level
-        chars.append(CharCandidate(shape, 0.99, "", 0.0, x=(x0 + 30) / line.shape[1]))
-    return line, TextLine("".join(s for _, s in glyphs), 0.99, tuple(chars))
+        chars.append(CharCandidate(shape, prob, "", 0.0, x=(x0 + 30) / line.shape[1]))
+    return line, TextLine("".join(s for _, s, _ in glyphs), 0.99, tuple(chars))
 
 
 @pytest.mark.parametrize(
     ("glyphs", "printed"),
     [
         # a name, then a watermark's phrase boxed with it, printed pale: left off
-        ("DDDPPPP", 3),
-        ("DDPP", 2),
+        ("DDDPPPP", (0, 3)),
+        ("DDPP", (0, 2)),
         # a name printed alike, or fading under glare, or its first character pale: whole
-        ("DDDD", 4),
-        ("DdpP", 4),
-        ("PDDD", 4),
+        ("DDDD", (0, 4)),
+        ("DdpP", (0, 4)),
+        ("PDDD", (0, 4)),
         # one pale character at the end may be the name's own, washed out: kept
-        ("DDDP", 4),
+        ("DDDP", (0, 4)),
         # a name is two characters at least: what follows its first is never all cut
-        ("DPPP", 4),
+        ("DPPP", (0, 4)),
         # a thin character is no paler for its few strokes (张一一)
-        ("D一一", 3),
-        ("DD一一", 4),
+        ("D一一", (0, 3)),
+        ("DD一一", (0, 4)),
+        # one pale character at either end, read unsurely: the label's last character
+        # before the name, a speck after it; left off
+        ("P?DDD", (1, 4)),
+        ("DDP?", (0, 2)),
+        ("P?DDP?", (1, 3)),
+        ("P?DDDPPP", (1, 4)),
+        # ... but not one printed as dark as the name, nor a name's own read unsurely
+        ("D?DD", (0, 3)),
+        ("DDd?", (0, 3)),
+        # ... and a name keeps two characters
+        ("DP?", (0, 2)),
     ],
 )
-def test_printed_head_leaves_a_pale_tail_off(glyphs: str, printed: int) -> None:
+def test_printed_span_leaves_pale_ends_off(glyphs: str, printed: tuple[int, int]) -> None:
     levels = {"D": (40, "字"), "d": (90, "字"), "p": (130, "字"), "P": (190, "字")}
-    line, text = _name_line([levels.get(g, (40, g)) for g in glyphs])
-    assert printed_head(line, text, CHAR_LEAD) == printed
+    shapes = re.findall(r".\??", glyphs)
+    line, text = _name_line(
+        [(*levels.get(g[0], (40, g[0])), 0.4 if g.endswith("?") else 0.99) for g in shapes]
+    )
+    assert printed_span(line, text, CHAR_LEAD) == printed
 
 
 @pytest.mark.parametrize(("tail", "runs_on"), [("yi", True), ("blank", False)])
