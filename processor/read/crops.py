@@ -124,6 +124,9 @@ def printed_span(crop: np.ndarray, line: TextLine, lead: float) -> tuple[int, in
     n = len(line.chars)
     if n <= NAME_CHARS:
         return 0, n
+    sure = min(line.chars[0].prob, line.chars[-1].prob) >= EDGE_SURE
+    if sure and n < NAME_CHARS + PALE_TAIL_CHARS:
+        return 0, n  # nothing to measure: both ends read surely, no tail of two
     contrast = char_contrasts(crop, line, lead)
 
     def pale(k: int, beside: list[float]) -> bool:
