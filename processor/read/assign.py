@@ -363,7 +363,7 @@ def _left_of(row: ReadRow, previous: ReadRow, name: str) -> bool:
     starting where the value does is not: what is boxed left of it is beside the card (a
     piece of the emblem at the card's edge, in the row of an address's last line, 组)."""
     start = _value_start(previous, FIELD_LABELS[name])
-    if any(abs(s.x0 - start) < LINE_ALIGN for s in row.row.segments[1:]):
+    if _starts_at(row, [start]):
         return False
     box = row.row.box
     return box.x0 < start - LEFT_OF_LINE * LINE_ALIGN and box.x1 < start + char_width(box)
@@ -413,8 +413,13 @@ def _continues(previous: ReadRow, row: ReadRow) -> bool:
         # card boxed in its row): its value may start at the next
         starts.append(segments[1].x0)
     step = row.row.cy - previous.row.cy
-    near = any(abs(seg.x0 - start) < LINE_ALIGN for seg in row.row.segments for start in starts)
-    return near and 0 < step < 2.2 * previous.row.height
+    return _starts_at(row, starts) and 0 < step < 2.2 * previous.row.height
+
+
+def _starts_at(row: ReadRow, starts: Sequence[float]) -> bool:
+    """Whether a segment of ``row`` starts at one of ``starts`` (within :data:`LINE_ALIGN`):
+    where a value's line above starts its value, wherever the row's box starts."""
+    return any(abs(seg.x0 - start) < LINE_ALIGN for seg in row.row.segments for start in starts)
 
 
 #: A row whose label is not read may start its value at any of this many of its first

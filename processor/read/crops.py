@@ -550,6 +550,9 @@ def blank_between(card: np.ndarray, box: Box, lo: float, hi: float) -> float | N
 #: line). Not into blank space: the recogniser reads a blank tail with the card's guilloche
 #: as a character (号).
 TRAIL_ROWS = frozenset({"name", "address"})
+#: Of those, rows whose crop a flat stroke runs on further (:data:`FLAT_TRAIL`): a name's
+#: (an address's doing so lost a held-out card).
+FLAT_TRAIL_ROWS = frozenset({"name"})
 #: How far (card widths, about one character) ...
 TRAIL = 0.035
 #: ... and how far a flat stroke goes on after that (two characters: 一一 ending a name, its

@@ -55,6 +55,7 @@ from .assign import (
     value_box,
 )
 from .crops import (
+    FLAT_TRAIL_ROWS,
     TRAIL_ROWS,
     blank_between,
     bridge_gaps,
@@ -465,9 +466,8 @@ def field_lines(
                     lead = math.inf if back is not None and k == 0 else LEAD_CHARS
                     segment = _from_column(card, segment, column, first=k == 0, lead=lead)
                 trail = j == len(segments) - 1 and name in TRAIL_ROWS
-                extra = (
-                    ink_past(card, segment, VALUE_END_X[name], flat=name == "name") if trail else 0
-                )
+                flat = name in FLAT_TRAIL_ROWS
+                extra = ink_past(card, segment, VALUE_END_X[name], flat=flat) if trail else 0
                 crop = segment_crop(card, segment, extra)
                 if crop is not None:
                     spans[len(jobs)] = segment
