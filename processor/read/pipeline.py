@@ -88,6 +88,11 @@ def cut_frame(shape: tuple[int, ...], learned: list[Quad]) -> Quad | None:
 #: registered around, where no outline reads as one.
 HINTS_FOLLOWED = 2
 
+#: How many times an outline a field's line runs out of is grown past that edge
+#: (:func:`~processor.read.reading.beyond_edges`), each time from the grown outline's
+#: reading: an outline turned off the card cuts more of it than one growth gives back.
+GROWTHS = 2
+
 
 def _first_card(
     cache: RequestCache, outlines: list[Candidate]
@@ -279,9 +284,17 @@ def _read_card(cache: RequestCache) -> CardReading | None:
         read_more(readings, cache, lambda: cache.register_near(quad))
         best = best_reading(readings)
     if best is not None and not is_complete(best):
-        # a field's line runs into the kept outline's edge: the card goes on past it
-        wider = beyond_edges(best)
-        if wider is not None:
-            read_more(readings, cache, lambda: [wider])
-            best = best_reading(readings)
+        # a field's line runs into the kept outline's edge: the card goes on past it (and
+        # past the grown one's, while a line still runs into it)
+        edged = best
+        for _ in range(GROWTHS):
+            wider = beyond_edges(edged)
+            if wider is None:
+                break
+            count = len(readings)
+            read_more(readings, cache, functools.partial(list, (wider,)))
+            if len(readings) == count:
+                break
+            edged = readings[-1]
+        best = best_reading(readings)
     return None if best is None else completed(best, readings)

@@ -151,8 +151,9 @@ WHOLE_ROWS = frozenset({"gender_race", "address"})
 #: A value's row this near the outline's edge (fraction of the card) runs on beyond it: the
 #: outline cuts the card (printed text keeps ~5% from a card's edges).
 CUT_EDGE = 0.01
-#: ... for a line that starts in the card's left part (a value's line; one that starts
-#: right of this and reaches the edge is a stray beside it).
+#: ... for a line that starts in the front's left part (a value's line; one that starts
+#: right of this and reaches the edge is a stray beside it: the portrait's place, the
+#: hologram). The back prints nothing right of its values, which start near its middle.
 CUT_LINE_X0 = 0.5
 #: The fields a side's rows must all be found for (else the outline may be a row off).
 REQUIRED = {
@@ -303,15 +304,17 @@ def cuts_rows(assignment: Assignment) -> bool:
             first = row.lines[0].text.replace(" ", "")
             if k > 0 and row.row.segments[0].x0 < CUT_EDGE and len(first) > 1:
                 return True
-            if any(_runs_out_right(s) for s in row.row.segments):
+            if any(_runs_out_right(s, assignment.side) for s in row.row.segments):
                 return True
     return False
 
 
-def _runs_out_right(box: Box) -> bool:
-    """Whether ``box`` runs from the card's left part to the outline's right edge (a value's
-    line cut there; one that starts right of :data:`CUT_LINE_X0` is a stray beside it)."""
-    return box.x0 < CUT_LINE_X0 and box.x1 > 1 - CUT_EDGE
+def _runs_out_right(box: Box, side: str) -> bool:
+    """Whether ``box`` on ``side`` runs to the outline's right edge, a value's line cut
+    there: on a front, from its left part (one that starts right of :data:`CUT_LINE_X0` is
+    a stray beside the values); on a back, from anywhere (an outline shifted off its far
+    end: the authority 宁波市公安局|海曙分局 read whole as a known one)."""
+    return box.x1 > 1 - CUT_EDGE and (box.x0 < CUT_LINE_X0 or side == "back")
 
 
 #: How far (fraction of the card's width or height) an outline is grown past an edge that
@@ -321,18 +324,29 @@ GROW = 0.2
 
 def beyond_edges(reading: CardReading) -> Quad | None:
     """The outline of ``reading`` grown past each edge a field's line runs into (a value's
-    line from the card's left half to its right edge, any at its left, top or bottom edge):
-    the card goes on there (its far end pale on a white page, on a photo tilted 25-40
-    degrees: an id number read to its 14th digit at the outline's right edge). None where
-    no line meets an edge."""
-    boxes = [b for found in reading.regions.rows.values() for b in found]
+    line from the card's left half to its right edge, or one of a field that did not
+    validate from anywhere; any at its left, top or bottom edge): the card goes on there
+    (its far end pale on a white page, on a photo tilted 25-40 degrees: an id number read
+    to its 14th digit at the outline's right edge; an outline shifted off a back's far end,
+    its validity from 0.58 read 2023.12.26-20). None where no line meets an edge."""
+    rows = reading.regions.rows
+    boxes = [b for found in rows.values() for b in found]
+    failed = [b for name, found in rows.items() if not _validated(reading, name) for b in found]
     left = any(b.x0 < CUT_EDGE for b in boxes)
-    right = any(_runs_out_right(b) for b in boxes)
+    right = any(_runs_out_right(b, reading.side) for b in boxes) or any(
+        b.x1 > 1 - CUT_EDGE for b in failed
+    )
     top = any(b.y0 < CUT_EDGE for b in boxes)
     bottom = any(b.y1 > 1 - CUT_EDGE for b in boxes)
     if not (left or right or top or bottom):
         return None
     return grown(reading.quad, *(GROW if cut else 0.0 for cut in (left, top, right, bottom)))
+
+
+def _validated(reading: CardReading, name: str) -> bool:
+    """Whether every field of row ``name`` read on ``reading`` validated."""
+    fields = reading.fields
+    return all(fields[f].ok for f in ROW_FIELDS.get(name, (name,)) if f in fields)
 
 
 def read_rows(card: np.ndarray, boxes: Sequence[Box], recognizer: TextRecognizer) -> list[ReadRow]:

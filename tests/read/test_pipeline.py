@@ -713,6 +713,25 @@ def test_an_outline_a_line_runs_out_of_is_grown_past_that_edge(
     assert _answer(processor, image) == ("200", sample.expected)
 
 
+@pytest.mark.e2e
+@pytest.mark.parametrize("index", [9, 11, 19])
+def test_an_outline_shifted_off_a_backs_far_end_is_grown_until_its_lines_end(
+    processor: Any, monkeypatch: pytest.MonkeyPatch, index: int
+) -> None:
+    # probe family (scratch) photo 183 of seed 93: every outline of an upside-down back lay
+    # shifted and turned off its far end; the validity, from 0.58 of the outline (right of
+    # the front's stray bound), ran out of it (2023.12.26-20: 203), and one growth read it
+    # to 2043.12 only. Tuned bench photos of backs (seed 11) whose only outline starts a
+    # tenth of the card before it and stops 30% short of its right edge: 203 and 202 before
+    sample, image = _decoded("photo", index)
+    assert sample.side == "back" and sample.corners is not None
+    card = Quad.from_array(np.asarray(sample.corners, np.float32), 0.9)
+    _only_outline(monkeypatch, grown(card, 0.1, 0.0, -0.3, 0.0))
+    monkeypatch.setattr(RequestCache, "register", lambda self: [])
+    monkeypatch.setattr(RequestCache, "register_near", lambda self, quad: [])
+    assert _answer(processor, image) == ("200", sample.expected)
+
+
 def _turned_outline(card: Quad, degrees: float, score: float, *, scale: float = 1.0) -> Quad:
     """``card`` scaled by ``scale`` and turned ``degrees`` about its centre."""
     centre = card.array().mean(axis=0)

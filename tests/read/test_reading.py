@@ -297,6 +297,35 @@ def test_beyond_edges_grows_the_outline_past_the_edges_lines_run_into(
         assert wider == grown(QUAD, *expected)
 
 
+@pytest.mark.parametrize(
+    ("reading", "expected"),
+    [
+        # a front's validated value from right of its middle at the right edge: a stray
+        (front(FULL, aligned=False), None),
+        # ... the same box of a field that did not validate: the card goes on past the edge
+        (front({**FULL, "address": None}, aligned=False), (0.0, 0.0, GROW, 0.0)),
+        # a back's value reaching the right edge, validated or not (nothing stands beside it)
+        (
+            CardReading(
+                "back",
+                {"issued_by": Field("宁波市公安局", 0.9)},
+                np.zeros((4, 4, 3), np.uint8),
+                QUAD,
+                7.0,
+            ),
+            (0.0, 0.0, GROW, 0.0),
+        ),
+    ],
+)
+def test_beyond_edges_grows_past_the_right_edge_a_value_from_right_of_the_middle_runs_into(
+    reading: CardReading, expected: tuple[float, float, float, float] | None
+) -> None:
+    name = "address" if reading.side == "front" else "issued_by"
+    read = dataclasses.replace(reading, regions=FieldRegions({name: (Box(0.6, 0.5, 1.0, 0.57),)}))
+    wider = beyond_edges(read)
+    assert wider == (None if expected is None else grown(QUAD, *expected))
+
+
 def _segment_row(cy: float, *segments: tuple[float, float, str]) -> ReadRow:
     """A row at ``cy`` of ``segments`` (x0, x1, text), each character placed evenly."""
     boxes, lines = [], []
@@ -655,6 +684,23 @@ ADDRESS = Box(0.07, 0.50, 0.58, 0.57)
 )
 def test_an_outline_that_cuts_a_value(segments: tuple[Box, ...], cut: bool) -> None:
     assert cuts_rows(_assigned(*segments)) is cut
+
+
+@pytest.mark.parametrize(
+    ("value", "cut"),
+    [
+        # a back prints nothing right of its values: its authority from right of the middle
+        # (an outline shifted off the card's far end) to the right edge is cut there
+        (Box(0.62, 0.66, 1.0, 0.75), True),
+        (Box(0.45, 0.66, 0.8, 0.75), False),
+    ],
+)
+def test_an_outline_that_cuts_a_backs_value(value: Box, cut: bool) -> None:
+    label = Box(0.36, 0.66, 0.51, 0.75)
+    row = ReadRow(
+        Row((label, value)), (TextLine("签发机关", 0.9, ()), TextLine("宁波市公安局", 0.9, ()))
+    )
+    assert cuts_rows(Assignment("back", {"issued_by": (row,)}, 1.0)) is cut
 
 
 @pytest.mark.parametrize(("text", "cut"), [("北街66号", True), ("用", False), ("", False)])
