@@ -104,43 +104,50 @@ NAME_CHARS = 2
 #: side (where it was read says where it starts only roughly; its neighbours' strokes).
 STROKE_SHARE = 1.0
 CHAR_INSET = 0.15
-#: One character at either end of a name, read less surely than this and printed fainter
-#: than FAINT_VALUE of the faintest of the NAME_CHARS beside it, is no part of it either:
+#: Characters at either end of a name, each read less surely than this and printed fainter
+#: than FAINT_VALUE of the faintest of the NAME_CHARS beside them, are no part of it either:
 #: the label's last character boxed with the name (名 read 各 at 0.82, its ink 0.24 of the
-#: name's; 在 at 0.42, 0.46), a speck of a stamp past it (下 at 0.41, 0.50). A name's own
-#: character washed out by glare as pale is read surely: of ~3,100 first and last
-#: characters of names read whole on bench fronts, the two that pale were read at 0.991
-#: and 1.00 (江, 鹏: 0.40 and 0.44).
+#: name's; 在 at 0.42, 0.46), the whole label on a photocopy (姓名 read 性员, at 0.81 and
+#: 0.64), a speck of a stamp past it (下 at 0.41, 0.50). A name's own character washed out
+#: by glare as pale is read surely: of ~3,100 first and last characters of names read
+#: whole on bench fronts, the two that pale were read at 0.991 and 1.00 (江, 鹏: 0.40 and
+#: 0.44).
 EDGE_SURE = 0.9
 
 
 def printed_span(crop: np.ndarray, line: TextLine, lead: float) -> tuple[int, int]:
     """Which characters of ``line`` (read in the BGR ``crop``, each ``lead`` of a
-    character's width right of where it starts) are printed, as ``(start, end)``: all but a
-    first or last character read unsurely (:data:`EDGE_SURE`) and fainter than
-    :data:`FAINT_VALUE` of the faintest of the :data:`NAME_CHARS` beside it, and a tail of
-    :data:`PALE_TAIL_CHARS` or more each fainter than that of the faintest before it
+    character's width right of where it starts) are printed, as ``(start, end)``: all but
+    the characters at either end each read unsurely (:data:`EDGE_SURE`) and fainter than
+    :data:`FAINT_VALUE` of the faintest of the :data:`NAME_CHARS` beside them, and a tail
+    of :data:`PALE_TAIL_CHARS` or more each fainter than that of the faintest before it
     (:func:`char_contrasts`); at least :data:`NAME_CHARS` kept."""
     n = len(line.chars)
     if n <= NAME_CHARS:
         return 0, n
-    sure = min(line.chars[0].prob, line.chars[-1].prob) >= EDGE_SURE
-    if sure and n < NAME_CHARS + PALE_TAIL_CHARS:
+    probs = [c.prob for c in line.chars]
+    if min(probs[0], probs[-1]) >= EDGE_SURE and n < NAME_CHARS + PALE_TAIL_CHARS:
         return 0, n  # nothing to measure: both ends read surely, no tail of two
     contrast = char_contrasts(crop, line, lead)
-
-    def pale(k: int, beside: list[float]) -> bool:
-        return line.chars[k].prob < EDGE_SURE and contrast[k] < FAINT_VALUE * min(beside)
-
-    start = 1 if pale(0, contrast[1 : 1 + NAME_CHARS]) else 0
+    start = _pale_run(probs, contrast)
     end = n
     for k in range(start + NAME_CHARS, n - PALE_TAIL_CHARS + 1):
         if max(contrast[k:]) < FAINT_VALUE * min(contrast[start:k]):
             end = k
             break
-    if end - start > NAME_CHARS and pale(end - 1, contrast[end - 1 - NAME_CHARS : end - 1]):
-        end -= 1
+    end -= _pale_run(probs[start:end][::-1], contrast[start:end][::-1])
     return start, end
+
+
+def _pale_run(probs: list[float], contrast: list[float]) -> int:
+    """How many of the first characters (their ``probs`` and ``contrast``) are each read
+    unsurely and printed fainter than :data:`FAINT_VALUE` of the faintest of the
+    :data:`NAME_CHARS` after them, the most that leaves those; 0 for none."""
+    for k in range(len(probs) - NAME_CHARS, 0, -1):
+        beside = min(contrast[k : k + NAME_CHARS])
+        if max(probs[:k]) < EDGE_SURE and max(contrast[:k]) < FAINT_VALUE * beside:
+            return k
+    return 0
 
 
 def char_contrasts(crop: np.ndarray, line: TextLine, lead: float) -> list[float]:

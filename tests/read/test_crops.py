@@ -140,6 +140,12 @@ def _name_line(glyphs: Sequence[tuple[int, str, float]]) -> tuple[np.ndarray, Te
         ("DDP?", (0, 2)),
         ("P?DDP?", (1, 3)),
         ("P?DDDPPP", (1, 4)),
+        # ... or more: the whole label boxed with the name on a photocopy (姓名 read 性员, a
+        # comma for the gap after it), specks after it
+        ("P?P?DDD", (2, 5)),
+        ("P?P?P?DD", (3, 5)),
+        ("DDDP?P?", (0, 3)),
+        ("P?D?DD", (1, 4)),
         # ... but not one printed as dark as the name, nor a name's own read unsurely
         ("D?DD", (0, 3)),
         ("DDd?", (0, 3)),
