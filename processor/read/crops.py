@@ -605,8 +605,13 @@ FLAT_MARK = 0.3
 #: ... across the middle of it (its centre within this band, from the digit's top: 0.47-0.62)
 HYPHEN_BAND = (0.3, 0.7)
 #: ... for at least this share of the digit's height (a hyphen is 0.3-0.8 of it wide; a digit's
-#: own flat ends, a 0's sides or a 7's top, are narrower, higher or lower).
+#: own flat ends, a 0's sides or a 7's top, are narrower, higher or lower) ...
 HYPHEN_WIDTH = 0.2
+#: ... its pieces this far apart or less (a share of the digit's height) one mark: a hyphen
+#: one or two pixels thick on a noisy print, broken by the threshold (16- at a wrapped
+#: line's end, its 11 columns in pieces of 3, 2 and 2 across gaps of 3 and 1, the digit 27
+#: high).
+HYPHEN_GAP = 0.12
 
 
 def hyphen_beside(line: np.ndarray, x: float, *, before: bool) -> bool:
@@ -667,14 +672,22 @@ def _hyphen_at(ink: _InkColumns, x: float, *, before: bool) -> bool:
     # the half of the digit on that side, and a character's width past it
     half = (start + end) // 2
     window = flat[max(0, start - reach) : half] if before else flat[half : end + reach]
-    return max((b - a for a, b in _runs(window)), default=0) >= HYPHEN_WIDTH * height
+    marks = _runs(window, gap=int(HYPHEN_GAP * height))
+    return max((b - a for a, b in marks), default=0) >= HYPHEN_WIDTH * height
 
 
-def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
-    """The [start, end) ranges where ``flags`` holds, in order."""
+def _runs(flags: np.ndarray, gap: int = 0) -> list[tuple[int, int]]:
+    """The [start, end) ranges where ``flags`` holds, in order; two ``gap`` or fewer apart
+    one."""
     padded = np.concatenate(([False], flags, [False])).astype(np.int8)
     edges = np.flatnonzero(np.diff(padded))
-    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+    runs: list[tuple[int, int]] = []
+    for a, b in zip(edges[::2], edges[1::2], strict=True):
+        if runs and a - runs[-1][1] <= gap:
+            runs[-1] = (runs[-1][0], int(b))
+        else:
+            runs.append((int(a), int(b)))
+    return runs
 
 
 def _stroke_columns(ink: np.ndarray) -> np.ndarray:

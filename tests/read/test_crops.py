@@ -671,6 +671,30 @@ def test_hyphen_beside_a_digit_is_a_flat_mark_across_its_middle(
     assert hyphen_beside(line, last, before=False) == (hyphen == "after")
 
 
+@pytest.mark.parametrize(
+    ("pieces", "printed"),
+    [
+        # a hyphen two pixels thick on a noisy print, broken by the threshold into pieces
+        # narrower than a hyphen (16- at a wrapped address line's end: 3, 2 and 2 columns
+        # across gaps of 3 and 1): one mark
+        (((0, 4), (7, 10), (11, 15)), True),
+        (((0, 16),), True),
+        # specks in a row with wider gaps, or one piece alone: none
+        (((0, 3), (9, 12), (18, 21)), False),
+        (((0, 4),), False),
+    ],
+)
+def test_a_hyphen_broken_in_pieces_is_one_mark(
+    pieces: tuple[tuple[int, int], ...], printed: bool
+) -> None:
+    line, _, last = _digits("16", "none", 0, guilloche=False)
+    (width, _), _ = cv2.getTextSize("16", cv2.FONT_HERSHEY_SIMPLEX, 1.4, 3)
+    start = 60 + width + 4
+    for a, b in pieces:
+        line[31:33, start + a : start + b] = 40
+    assert hyphen_beside(line, last, before=False) is printed
+
+
 def test_hyphen_beside_is_taken_as_printed_where_no_ink_is_found() -> None:
     # nothing to decide from: the model's word stands
     blank = np.full((64, 260, 3), 230, np.uint8)
