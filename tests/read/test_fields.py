@@ -565,6 +565,9 @@ def test_parse_birth(text: str, expected: str | None) -> None:
         # the label read as a digit before the number: the one valid run of 18 is the number
         ("1公民身份号码 150784195503283665", "150784195503283665"),
         ("150784195503283665 1", "150784195503283665"),
+        # ... born in a card holder's years (身份 read 99: 944030519810125896 validates too,
+        # born in 5198)
+        ("民99码 440305198101258964", "440305198101258964"),
         ("1150784195503283664", None),  # no valid run of 18
         ("11010519491231002X11010519491231002X", None),  # two: which one is not known
     ],
