@@ -22,6 +22,7 @@ from ..card.layout import FieldRegions, Row, flip, group_rows, union
 from ..card.template import (
     BACK_FALLBACK,
     FIELD_LABELS,
+    FIELD_ROWS,
     FRONT_FALLBACK,
     FRONT_LABEL_X1,
     GENDER_VALUE_X1,
@@ -295,7 +296,8 @@ def cuts_rows(assignment: Assignment) -> bool:
     the 村 outside. (A speck at the left edge, read as one character or none, and a segment
     only at the right edge are strays, not a value's lines.) Or an address's last line
     read ends with a hyphen after a digit (847号36-): its next line, which the number goes
-    on on, was not found (an outline askew took 6-2004 for no line of the address's)."""
+    on on, was not found (an outline askew took 6-2004 for no line of the address's). Or
+    a line of one reaches the outline's top or bottom edge (a card prints none there)."""
     address = assignment.rows.get("address", ())
     if address and fp.runs_on(address[-1].lines[-1].text):
         return True
@@ -306,6 +308,8 @@ def cuts_rows(assignment: Assignment) -> bool:
                 return True
             if any(_runs_out_right(s, assignment.side) for s in row.row.segments):
                 return True
+            if row.row.box.y0 < CUT_EDGE or row.row.box.y1 > 1 - CUT_EDGE:
+                return True  # its characters' tops or feet cut off (于铭帅 read 子铭师)
     return False
 
 
@@ -336,11 +340,41 @@ def beyond_edges(reading: CardReading) -> Quad | None:
     right = any(_runs_out_right(b, reading.side) for b in boxes) or any(
         b.x1 > 1 - CUT_EDGE for b in failed
     )
-    top = any(b.y0 < CUT_EDGE for b in boxes)
-    bottom = any(b.y1 > 1 - CUT_EDGE for b in boxes)
+    above, below = _rows_off(reading)
+    top = above or any(b.y0 < CUT_EDGE for b in boxes)
+    bottom = below or any(b.y1 > 1 - CUT_EDGE for b in boxes)
     if not (left or right or top or bottom):
         return None
     return grown(reading.quad, *(GROW if cut else 0.0 for cut in (left, top, right, bottom)))
+
+
+#: A row whose centre lies nearer the outline's top or bottom edge than this (card heights,
+#: about a row's height) is cut by it.
+EDGE_ROW = 0.07
+
+
+def _rows_off(reading: CardReading) -> tuple[bool, bool]:
+    """Whether a row the side requires, not found on ``reading`` and its field not valid,
+    lies off (or on) its outline's top edge, and whether one lies off its bottom edge: where
+    the rows found place it (the found row nearest it in the side's order, as far from it
+    as the card prints them, :data:`~processor.card.template.FIELD_ROWS`). An outline a row
+    short of an upside-down front's top: its gender's row at 0.16 of it, where the card
+    prints it at 0.30, put the name's at 0.03 (204)."""
+    centres = {name: cy for name, _, cy, _ in FIELD_ROWS[reading.side]}
+    found = {
+        name: boxes[0].cy
+        for name, boxes in reading.regions.rows.items()
+        if boxes and name in centres
+    }
+    above = below = False
+    for name in REQUIRED[reading.side]:
+        if name in found or not found or _validated(reading, name):
+            continue
+        near = min(found, key=lambda f: abs(centres[f] - centres[name]))
+        at = centres[name] + found[near] - centres[near]
+        above |= at < EDGE_ROW
+        below |= at > 1 - EDGE_ROW
+    return above, below
 
 
 def _validated(reading: CardReading, name: str) -> bool:

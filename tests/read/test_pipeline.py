@@ -714,6 +714,22 @@ def test_an_outline_a_line_runs_out_of_is_grown_past_that_edge(
 
 
 @pytest.mark.e2e
+@pytest.mark.parametrize("index", [4, 10, 14])
+def test_an_outline_a_row_short_of_the_cards_top_is_grown_past_it(
+    processor: Any, monkeypatch: pytest.MonkeyPatch, index: int
+) -> None:
+    # probe family (scratch) hard 54 of seed 94: every outline of an upside-down front lay a
+    # row short of its top, the name's row off it (204). Tuned bench photos of fronts (seed
+    # 11) whose only outline leaves the card's top 18% out: 204, or the name's row at its
+    # edge with its characters' tops cut off (于铭帅 read 子铭师) before
+    sample, image, card = _front("photo", index)
+    _only_outline(monkeypatch, grown(card, 0.0, -0.18, 0.0, 0.0))
+    monkeypatch.setattr(RequestCache, "register", lambda self: [])
+    monkeypatch.setattr(RequestCache, "register_near", lambda self, quad: [])
+    assert _answer(processor, image) == ("200", sample.expected)
+
+
+@pytest.mark.e2e
 @pytest.mark.parametrize("index", [9, 11, 19])
 def test_an_outline_shifted_off_a_backs_far_end_is_grown_until_its_lines_end(
     processor: Any, monkeypatch: pytest.MonkeyPatch, index: int

@@ -331,6 +331,30 @@ def test_beyond_edges_grows_past_the_right_edge_a_value_from_right_of_the_middle
     assert wider == (None if expected is None else grown(QUAD, *expected))
 
 
+@pytest.mark.parametrize(
+    ("gender_row", "expected"),
+    [
+        # the name's row not found, the gender's at 0.16 of the outline where the card
+        # prints it at 0.30: the name's lies at its top edge (an outline a row short)
+        (Box(0.05, 0.12, 0.45, 0.20), (0.0, GROW, 0.0, 0.0)),
+        # ... the gender's where the card prints it: the name is unread, not off the outline
+        (Box(0.05, 0.26, 0.45, 0.34), None),
+    ],
+)
+def test_beyond_edges_grows_past_the_edge_a_missing_row_lies_off(
+    gender_row: Box, expected: tuple[float, float, float, float] | None
+) -> None:
+    offset = gender_row.cy - 0.30
+    rows: dict[str, tuple[Box, ...]] = {
+        "gender_race": (gender_row,),
+        "birth": (Box(0.05, 0.38 + offset, 0.45, 0.44 + offset),),
+        "id_no": (Box(0.3, 0.80 + offset, 0.93, 0.86 + offset),),
+    }
+    reading = front({**FULL, "name": None}, aligned=False)
+    wider = beyond_edges(dataclasses.replace(reading, regions=FieldRegions(rows)))
+    assert wider == (None if expected is None else grown(QUAD, *expected))
+
+
 def _segment_row(cy: float, *segments: tuple[float, float, str]) -> ReadRow:
     """A row at ``cy`` of ``segments`` (x0, x1, text), each character placed evenly."""
     boxes, lines = [], []
@@ -685,6 +709,9 @@ ADDRESS = Box(0.07, 0.50, 0.58, 0.57)
         ((NAME, Box(0.07, 0.50, 1.0, 0.57)), True),
         # ... but a stray at the edge beside a value is no line of it
         ((NAME, Box(0.07, 0.50, 0.58, 0.57), Box(0.952, 0.78, 1.0, 0.845)), False),
+        # a name's line at the outline's top edge (its characters' tops cut off)
+        ((Box(0.07, 0.0, 0.30, 0.06), ADDRESS), True),
+        ((NAME, ADDRESS, Box(0.17, 0.93, 0.40, 0.999)), True),
     ],
 )
 def test_an_outline_that_cuts_a_value(segments: tuple[Box, ...], cut: bool) -> None:
