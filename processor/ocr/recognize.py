@@ -37,6 +37,13 @@ PAD_TOLERANCE = 1.15
 TOP_CLASSES = 5
 #: A set of characters a crop is read within (None: every class of the model).
 Alphabet = frozenset[str] | None
+#: A line read with fewer time steps than this per character (a digit or a Latin letter
+#: counting half) may hold a doubled character read once: CTC needs a step of blank between
+#: two alike, and a crop whose text fills a small share of its height (a line boxed tall on
+#: an outline askew) leaves about two steps a character (449号 read 49号) ...
+DENSE_STEPS = 2.5
+#: ... so it is read again stretched to this many (:meth:`TextRecognizer.with_doubles`).
+STRETCHED_STEPS = 4.0
 
 
 class TextRecognizer:
@@ -147,6 +154,27 @@ class TextRecognizer:
             if self._keep is not None:
                 line = dataclasses.replace(line, kept=line_probs[:, self._keep].copy())
             results[i] = line
+
+    def with_doubles(
+        self, crops: Sequence[np.ndarray], alphabets: Sequence[Alphabet], lines: Sequence[TextLine]
+    ) -> list[TextLine]:
+        """``lines``, this recogniser's reads of ``crops`` within ``alphabets``, each read with
+        fewer than :data:`DENSE_STEPS` time steps a character read again stretched wider
+        (:data:`STRETCHED_STEPS`) and that read kept where it only doubles characters the
+        first read once: a doubled character is printed, never made up."""
+        dense = [i for i, line in enumerate(lines) if steps_per_char(line) < DENSE_STEPS]
+        if not dense:
+            return list(lines)
+        wider = [
+            cv2.resize(crops[i], None, fx=STRETCHED_STEPS / steps_per_char(lines[i]), fy=1.0)
+            for i in dense
+        ]
+        out = list(lines)
+        for i, again in zip(dense, self(wider, [alphabets[i] for i in dense]), strict=True):
+            first = lines[i]
+            if len(again.chars) > len(first.chars) and _once(again.text) == _once(first.text):
+                out[i] = again
+        return out
 
     def within(self, line: TextLine, alphabet: frozenset[str]) -> TextLine:
         """``line`` read again within ``alphabet`` (a part of the characters this recogniser
@@ -388,3 +416,17 @@ def load_recognizer(
 def _steps(line: TextLine) -> list[int]:
     """The time step each character of ``line`` was read at."""
     return [round(c.x / line.step - 0.5) for c in line.chars]
+
+
+def steps_per_char(line: TextLine) -> float:
+    """The time steps ``line`` was read in, per character (a digit or a Latin letter half);
+    infinite for a line of fewer than two characters or read in no steps."""
+    width = sum(0.5 if c.char.isascii() else 1.0 for c in line.chars)
+    if len(line.chars) < 2 or line.step <= 0:
+        return math.inf
+    return 1.0 / (line.step * width)
+
+
+def _once(text: str) -> str:
+    """``text`` with each run of one character as one."""
+    return "".join(char for char, _ in itertools.groupby(text))

@@ -31,7 +31,7 @@ from ..card.template import (
     VALUE_END_X,
     char_width,
 )
-from ..ocr.recognize import Alphabet, TextRecognizer
+from ..ocr.recognize import TextRecognizer
 from ..places import address_begins_known, authority_known
 from ..values import Box, Quad, TextLine
 from . import fields as fp
@@ -840,7 +840,7 @@ def _read_jobs(
         wanted = [PRINTED if again else FIELD_READS[jobs[i][0]].alphabet for i in mine]
         alphabets = [engine.printed if a is PRINTED else a for a in wanted]
         crops = [jobs[i][2] for i in mine]
-        lines = with_doubles(recognizer, crops, alphabets, recognizer(crops, alphabets))
+        lines = recognizer.with_doubles(crops, alphabets, recognizer(crops, alphabets))
         for i, line in zip(mine, lines, strict=True):
             if recognizer is not turns[i][-1] and not fp.read_surely(line):
                 continue  # read again by the field's own recogniser
@@ -869,53 +869,6 @@ def _read_jobs(
         jobs, out, readers, engine, wanted=_gapped, recognizer=engine.recognizer, merge=fp.fill_gaps
     )
     return [line for line in out if line is not None]
-
-
-#: A line read with fewer time steps than this per character (a digit or a Latin letter
-#: counting half) may hold a doubled character read once: CTC needs a step of blank between
-#: two alike, and a crop whose text fills a small share of its height (a line boxed tall on
-#: an outline askew) leaves about two steps a character (449号 read 49号) ...
-DENSE_STEPS = 2.5
-#: ... so it is read again stretched to this many.
-STRETCHED_STEPS = 4.0
-
-
-def with_doubles(
-    recognizer: TextRecognizer,
-    crops: Sequence[np.ndarray],
-    alphabets: Sequence[Alphabet],
-    lines: Sequence[TextLine],
-) -> list[TextLine]:
-    """``lines``, ``recognizer``'s reads of ``crops`` within ``alphabets``, each read with
-    fewer than :data:`DENSE_STEPS` time steps a character read again stretched wider
-    (:data:`STRETCHED_STEPS`) and that read kept where it only doubles characters the first
-    read once: a doubled character is printed, never made up."""
-    dense = [
-        i for i, line in enumerate(lines) if len(line.chars) > 1 and _steps(line) < DENSE_STEPS
-    ]
-    if not dense:
-        return list(lines)
-    wider = [
-        cv2.resize(crops[i], None, fx=STRETCHED_STEPS / _steps(lines[i]), fy=1.0)
-        for i in dense
-    ]
-    out = list(lines)
-    for i, again in zip(dense, recognizer(wider, [alphabets[i] for i in dense]), strict=True):
-        first = lines[i]
-        if len(again.chars) > len(first.chars) and _once(again.text) == _once(first.text):
-            out[i] = again
-    return out
-
-
-def _steps(line: TextLine) -> float:
-    """The time steps ``line`` was read in, per character (a digit or a Latin letter half)."""
-    width = sum(0.5 if c.char.isascii() else 1.0 for c in line.chars)
-    return 1.0 / (line.step * width) if line.step > 0 and width else math.inf
-
-
-def _once(text: str) -> str:
-    """``text`` with each run of one character as one."""
-    return "".join(char for char, _ in itertools.groupby(text))
 
 
 def _surname_in_doubt(name: str, row: int, line: TextLine) -> bool:

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any
 
-import cv2
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
 
 from processor.card.facts import check_char, id_number_valid
 from processor.card.geometry import grown
@@ -35,11 +32,9 @@ from processor.read.reading import (
     second_opinion,
     value_column,
     value_rows,
-    with_doubles,
     without_strays,
 )
 from processor.values import Box, CharCandidate, Quad, TextLine
-from synthcards.fonts import font
 from tests.conftest import text_line
 
 ID_NO = "11010519491231001" + check_char("11010519491231001")  # born 1949-12-31; 男 (odd)
@@ -950,38 +945,3 @@ def test_a_second_opinion_keeps_what_either_read_validated(
     first: dict[str, Field], again: dict[str, Field], rows: list[str], kept: dict[str, Field]
 ) -> None:
     assert second_opinion(first, again, rows) == kept
-
-
-def _tall_line(text: str, face: str) -> np.ndarray:
-    """``text`` set in the bench's ``face`` at 40 px in a crop 3.4 times as tall, blurred
-    (sigma 1): a line boxed tall on an outline askew."""
-    size = 40
-    typeface = font(face, size)
-    width = int(ImageDraw.Draw(Image.new("RGB", (1, 1))).textlength(text, font=typeface))
-    height = int(3.4 * size)
-    image = Image.new("RGB", (width + size // 2, height), (230, 230, 230))
-    ImageDraw.Draw(image).text((size // 4, (height - size) // 2), text, font=typeface, fill=40)
-    return cv2.GaussianBlur(np.asarray(image)[:, :, ::-1].copy(), (0, 0), 1.0)
-
-
-@pytest.mark.e2e
-@pytest.mark.parametrize(
-    ("text", "face", "reader"),
-    [
-        # read with about two time steps a character, a doubled one was read once (probe
-        # photo 78 of seed 92: 449号 read 49号 at 200); read again stretched, both are read
-        ("东路449号锦绣花园", "noto_sans", "line"),
-        ("东路449号锦绣花园", "uming", "field"),
-        ("1199号", "noto_serif", "line"),
-        ("振兴路33号", "uming", "field"),
-        ("中村11组", "noto_serif", "field"),
-    ],
-)
-def test_a_doubled_character_read_once_in_a_tall_crop_is_read_twice(
-    processor: Any, text: str, face: str, reader: str
-) -> None:
-    engine = processor.service.engine
-    recognizer = engine.recognizer if reader == "line" else engine.field_recognizer
-    crop = _tall_line(text, face)
-    first = recognizer([crop])[0]
-    assert with_doubles(recognizer, [crop], [None], [first])[0].text == text
