@@ -697,52 +697,44 @@ def test_a_tight_crop_with_no_sure_outline_is_read_on_its_frame(
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("index", [2, 4, 14])
-def test_an_outline_a_line_runs_out_of_is_grown_past_that_edge(
-    processor: Any, monkeypatch: pytest.MonkeyPatch, index: int
+@pytest.mark.parametrize(
+    ("index", "cut"),
+    [
+        # tuned bench photos of fronts (seed 11; 771-1,856 px, read at their own size)
+        # whose only outline stops 15% short of the card's right edge (a card's far end pale
+        # on a white page, shot tilted: the segmenter saw the near part only): the id number
+        # runs into the outline's right edge, read short
+        (2, (0.0, 0.0, -0.15, 0.0)),
+        (4, (0.0, 0.0, -0.15, 0.0)),
+        (14, (0.0, 0.0, -0.15, 0.0)),
+        # ... whose only outline leaves the card's top 18% out (probe family, scratch, hard
+        # 54 of seed 94: an upside-down front's outlines a row short of its top, the name's
+        # row off them): 204, or the name's row at its edge with its characters' tops cut
+        # off (于铭帅 read 子铭师) before
+        (4, (0.0, -0.18, 0.0, 0.0)),
+        (10, (0.0, -0.18, 0.0, 0.0)),
+        (14, (0.0, -0.18, 0.0, 0.0)),
+        # backs whose only outline starts a tenth of the card before it and stops 30% short
+        # of its right edge (probe photo 183 of seed 93: an upside-down back's outlines
+        # shifted off its far end; the validity, from 0.58 of the outline, right of the
+        # front's stray bound, ran out of it, 203; one growth read it to 2043.12 only): 203
+        # and 202 before
+        (9, (0.1, 0.0, -0.3, 0.0)),
+        (11, (0.1, 0.0, -0.3, 0.0)),
+        (19, (0.1, 0.0, -0.3, 0.0)),
+    ],
+)
+def test_an_outline_that_cuts_the_card_is_grown_until_its_lines_end(
+    processor: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    index: int,
+    cut: tuple[float, float, float, float],
 ) -> None:
-    # tuned bench photos of fronts (seed 11; 771-1,856 px, read at their own size) whose only
-    # outline stops 15% short of the card's right edge (a card's far end pale on a white page,
-    # shot tilted: the segmenter saw the near part only), and no anchors registered (they
-    # read nothing more): the id number runs into the outline's right edge, read short
-    sample, image, card = _front("photo", index)
-    short = grown(card, 0.0, 0.0, -0.15, 0.0)
-    _only_outline(monkeypatch, short)
-    monkeypatch.setattr(RequestCache, "register", lambda self: [])
-    monkeypatch.setattr(RequestCache, "register_near", lambda self, quad: [])
-    assert _answer(processor, image) == ("200", sample.expected)
-
-
-@pytest.mark.e2e
-@pytest.mark.parametrize("index", [4, 10, 14])
-def test_an_outline_a_row_short_of_the_cards_top_is_grown_past_it(
-    processor: Any, monkeypatch: pytest.MonkeyPatch, index: int
-) -> None:
-    # probe family (scratch) hard 54 of seed 94: every outline of an upside-down front lay a
-    # row short of its top, the name's row off it (204). Tuned bench photos of fronts (seed
-    # 11) whose only outline leaves the card's top 18% out: 204, or the name's row at its
-    # edge with its characters' tops cut off (于铭帅 read 子铭师) before
-    sample, image, card = _front("photo", index)
-    _only_outline(monkeypatch, grown(card, 0.0, -0.18, 0.0, 0.0))
-    monkeypatch.setattr(RequestCache, "register", lambda self: [])
-    monkeypatch.setattr(RequestCache, "register_near", lambda self, quad: [])
-    assert _answer(processor, image) == ("200", sample.expected)
-
-
-@pytest.mark.e2e
-@pytest.mark.parametrize("index", [9, 11, 19])
-def test_an_outline_shifted_off_a_backs_far_end_is_grown_until_its_lines_end(
-    processor: Any, monkeypatch: pytest.MonkeyPatch, index: int
-) -> None:
-    # probe family (scratch) photo 183 of seed 93: every outline of an upside-down back lay
-    # shifted and turned off its far end; the validity, from 0.58 of the outline (right of
-    # the front's stray bound), ran out of it (2023.12.26-20: 203), and one growth read it
-    # to 2043.12 only. Tuned bench photos of backs (seed 11) whose only outline starts a
-    # tenth of the card before it and stops 30% short of its right edge: 203 and 202 before
     sample, image = _decoded("photo", index)
-    assert sample.side == "back" and sample.corners is not None
+    assert sample.corners is not None
     card = Quad.from_array(np.asarray(sample.corners, np.float32), 0.9)
-    _only_outline(monkeypatch, grown(card, 0.1, 0.0, -0.3, 0.0))
+    _only_outline(monkeypatch, grown(card, *cut))
+    # and no anchors registered (they read nothing more)
     monkeypatch.setattr(RequestCache, "register", lambda self: [])
     monkeypatch.setattr(RequestCache, "register_near", lambda self, quad: [])
     assert _answer(processor, image) == ("200", sample.expected)
