@@ -76,6 +76,18 @@ def birth_from_id(id_no: str) -> dt.date | None:
         return None
 
 
+#: The years a card holder's birth can fall in.
+BIRTH_YEARS: Final = (1900, 2099)
+
+
+def born_in_holders_years(id_no: str) -> bool:
+    """Whether digits 7-14 of ``id_no`` are a calendar date in :data:`BIRTH_YEARS` (18
+    digits read upside down, or a label's characters read as digits before the number,
+    rarely are)."""
+    born = birth_from_id(id_no)
+    return born is not None and BIRTH_YEARS[0] <= born.year <= BIRTH_YEARS[1]
+
+
 def gender_from_id(id_no: str) -> str:
     """男 when the order code (digit 17) is odd, else 女."""
     return "男" if int(id_no[16]) % 2 == 1 else "女"

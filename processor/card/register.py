@@ -26,7 +26,7 @@ import numpy as np
 from ..ocr.detect import TextDetector
 from ..ocr.recognize import REC_HEIGHT, TextRecognizer
 from ..values import Quad, TextLine
-from .facts import ISSUER_LINE_RE, birth_from_id
+from .facts import ISSUER_LINE_RE, born_in_holders_years
 from .geometry import refine_quad
 from .template import ANCHOR_BOXES, CARD_ASPECT
 
@@ -106,12 +106,6 @@ def _chars(text: str, least: int, longest: int) -> re.Pattern[str]:
     return re.compile(rf"^(?=(?:[^{cls}]*[{cls}]){{{least}}}).{{1,{longest}}}$")
 
 
-def _plausible_birth(id_no: str) -> bool:
-    """Read upside down, 18 digits are still digits; they rarely hold a birth date."""
-    born = birth_from_id(id_no)
-    return born is not None and 1900 <= born.year < 2100
-
-
 #: 18 digits, or 17 (a blurred digit read as none: the box is the number's all the same).
 _ID_NUMBER = re.compile(r"^\d{17}[\dXx]?$")
 _DATE_RANGE_START = re.compile(r"^\d{4}\.?\d{2}\.?\d{2}-")
@@ -136,7 +130,8 @@ ANCHORS: tuple[Anchor, ...] = (
         "front",
         _ID_NUMBER,
         ANCHOR_BOXES["id_value"],
-        check=_plausible_birth,
+        # read upside down, 18 digits are still digits; they rarely hold a birth date
+        check=born_in_holders_years,
         typeface_length=True,
     ),
     Anchor("name_label", "front", re.compile("^姓名"), ANCHOR_BOXES["name_label"], True),

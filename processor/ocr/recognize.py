@@ -156,21 +156,23 @@ class TextRecognizer:
             results[i] = line
 
     def with_doubles(
-        self, crops: Sequence[np.ndarray], alphabets: Sequence[Alphabet], lines: Sequence[TextLine]
+        self, crops: Sequence[np.ndarray], alphabets: Sequence[Alphabet] = ()
     ) -> list[TextLine]:
-        """``lines``, this recogniser's reads of ``crops`` within ``alphabets``, each read with
-        fewer than :data:`DENSE_STEPS` time steps a character read again stretched wider
+        """``crops`` read as by calling this recogniser, each read with fewer than
+        :data:`DENSE_STEPS` time steps a character read again stretched wider
         (:data:`STRETCHED_STEPS`) and that read kept where it only doubles characters the
         first read once: a doubled character is printed, never made up."""
+        lines = self(crops, alphabets)
         dense = [i for i, line in enumerate(lines) if steps_per_char(line) < DENSE_STEPS]
         if not dense:
-            return list(lines)
+            return lines
         wider = [
             cv2.resize(crops[i], None, fx=STRETCHED_STEPS / steps_per_char(lines[i]), fy=1.0)
             for i in dense
         ]
         out = list(lines)
-        for i, again in zip(dense, self(wider, [alphabets[i] for i in dense]), strict=True):
+        limits = [alphabets[i] if i < len(alphabets) else None for i in dense]
+        for i, again in zip(dense, self(wider, limits), strict=True):
             first = lines[i]
             if len(again.chars) > len(first.chars) and _once(again.text) == _once(first.text):
                 out[i] = again

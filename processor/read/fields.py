@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Final
 
 from ..card.facts import (
+    BIRTH_YEARS,
     ETHNICITIES,
     ETHNICITY_ALIASES,
     ETHNICITY_EXTRAS,
@@ -27,6 +28,7 @@ from ..card.facts import (
     VALIDITY_TERMS,
     add_years,
     birth_from_id,
+    born_in_holders_years,
     format_date,
     gender_from_id,
     id_number_valid,
@@ -633,8 +635,6 @@ def _matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
 
 
 _BIRTH_RE = re.compile(r"(\d{4})\D{0,3}?(\d{1,2})\D{1,3}?(\d{1,2})")
-#: The years a card holder's birth can fall in.
-BIRTH_YEARS: Final = (1900, 2099)
 
 
 #: Misreads of the fixed words of addresses that are never right as read: 白治 is no place
@@ -1085,15 +1085,12 @@ def _valid_run(chars: list[CharCandidate]) -> list[CharCandidate]:
     :data:`BIRTH_YEARS` for its birth, else ``chars`` unchanged (身份 read 99 before
     440305198101258964: 944030519810125896 validates too, born in 5198)."""
     runs = [chars[i : i + 18] for i in range(len(chars) - 17)]
-    valid = [run for run in runs if _born_valid("".join(c.char for c in run))]
+    valid = [
+        run
+        for run in runs
+        if id_number_valid(text := "".join(c.char for c in run)) and born_in_holders_years(text)
+    ]
     return valid[0] if len(valid) == 1 else chars
-
-
-def _born_valid(text: str) -> bool:
-    """Whether ``text`` is a valid id number whose birth is a calendar date in
-    :data:`BIRTH_YEARS`."""
-    born = birth_from_id(text) if id_number_valid(text) else None
-    return born is not None and BIRTH_YEARS[0] <= born.year <= BIRTH_YEARS[1]
 
 
 def id_as_read(line: TextLine | None) -> str:

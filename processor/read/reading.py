@@ -22,7 +22,6 @@ from ..card.layout import FieldRegions, Row, flip, group_rows, union
 from ..card.template import (
     BACK_FALLBACK,
     FIELD_LABELS,
-    FIELD_ROWS,
     FRONT_FALLBACK,
     FRONT_LABEL_X1,
     GENDER_VALUE_X1,
@@ -37,6 +36,7 @@ from ..values import Box, Quad, TextLine
 from . import fields as fp
 from .assign import (
     CHAR_LEAD,
+    FIELDS,
     LINE_ALIGN,
     SIDES,
     Assignment,
@@ -351,16 +351,18 @@ def beyond_edges(reading: CardReading) -> Quad | None:
 #: A row whose centre lies nearer the outline's top or bottom edge than this (card heights,
 #: about a row's height) is cut by it.
 EDGE_ROW = 0.07
+#: Where each side's fields' first rows are printed (:data:`~processor.read.assign.FIELDS`).
+_CENTRES = {side: {spec.name: spec.cy for spec in specs} for side, specs in FIELDS.items()}
 
 
 def _rows_off(reading: CardReading) -> tuple[bool, bool]:
     """Whether a row the side requires, not found on ``reading`` and its field not valid,
     lies off (or on) its outline's top edge, and whether one lies off its bottom edge: where
     the rows found place it (the found row nearest it in the side's order, as far from it
-    as the card prints them, :data:`~processor.card.template.FIELD_ROWS`). An outline a row
+    as the card prints them, :data:`~processor.read.assign.FIELDS`). An outline a row
     short of an upside-down front's top: its gender's row at 0.16 of it, where the card
     prints it at 0.30, put the name's at 0.03 (204)."""
-    centres = {name: cy for name, _, cy, _ in FIELD_ROWS[reading.side]}
+    centres = _CENTRES[reading.side]
     found = {
         name: boxes[0].cy
         for name, boxes in reading.regions.rows.items()
@@ -839,8 +841,7 @@ def _read_jobs(
             continue
         wanted = [PRINTED if again else FIELD_READS[jobs[i][0]].alphabet for i in mine]
         alphabets = [engine.printed if a is PRINTED else a for a in wanted]
-        crops = [jobs[i][2] for i in mine]
-        lines = recognizer.with_doubles(crops, alphabets, recognizer(crops, alphabets))
+        lines = recognizer.with_doubles([jobs[i][2] for i in mine], alphabets)
         for i, line in zip(mine, lines, strict=True):
             if recognizer is not turns[i][-1] and not fp.read_surely(line):
                 continue  # read again by the field's own recogniser
