@@ -322,6 +322,32 @@ def faint_line_start(n: int = 17, contrast: float = 0.15) -> Sample:
     )
 
 
+def faint_last_line(n: int = 100, contrast: float = 0.4, top: float = 0.05) -> Sample:
+    """A front whose address wraps one or two characters onto its last line (号 under
+    …北山村8组4), that line faded to ``contrast`` of its ink (glare over it): fainter than
+    the value's other lines, and boxed lower than they are, it was left out as a
+    watermark's (…8组4 for …8组4号). The first person from draw ``n`` on whose address
+    wraps so."""
+    for k in range(n, n + 200):
+        rng = _rng(k)
+        person = _without_hyphen(draw_person(rng, rare=False), rng)
+        style = _style(rng, "front", art={"hologram": None}, script=None)
+        card = render_styled(person.identity, style, width=1000, rng=rng)
+        x0, y0, x1, y1 = (round(v) for v in card.boxes("address")[-1])
+        if len(card.boxes("address")) > 1 and x1 - x0 <= 1.3 * (y1 - y0):
+            break
+    last = card.bgra[y0:y1, x0:x1, :3]
+    paper = np.median(card.bgra[y0:y1, x1 : x1 + y1 - y0, :3].reshape(-1, 3), axis=0)
+    # glare from above: its top fades out, its foot keeps ``contrast``
+    fade = np.linspace(top, contrast, y1 - y0)[:, None, None]
+    last[:] = (paper + (last - paper) * fade).astype(np.uint8)
+    frame, quad = _tight(card.bgra, rng, (255, 255, 255))
+    note = "front whose address's short last line is faded"
+    return _sample(
+        "case-faint-last-line", "front", person, _jpeg(frame, 92), quad=quad, note=note, style=style
+    )
+
+
 def label_overdrawn(n: int = 3, alpha: float = 0.9) -> Sample:
     """A front whose name label's second character (名) has a watermark's character printed
     over it at ``alpha``: the two read as another character (姓各) or none, no label is read,
@@ -490,6 +516,7 @@ CASES: Final[dict[str, Callable[[], Sample]]] = {
     "rare-name": rare_name_front,
     "among-pages": among_pages,
     "faint-line-start": faint_line_start,
+    "faint-last-line": faint_last_line,
     "label-overdrawn": label_overdrawn,
     "pale-on-page": pale_on_page,
     "turned-on-page": turned_on_page,

@@ -42,6 +42,13 @@ MARKED = 15
 COLOURED_SHARE = 0.02
 
 
+def _lightest(crop: np.ndarray) -> np.ndarray:
+    """The BGR ``crop``'s lightest channel at each pixel (OpenCV's per-channel max: ~6x
+    numpy's reduction over the channel axis)."""
+    b, g, r = cv2.split(crop)
+    return np.asarray(cv2.max(cv2.max(b, g), r))
+
+
 def without_colour(crop: np.ndarray) -> np.ndarray:
     """The BGR ``crop`` with colour laid over it (a red or blue watermark across a value)
     faded into the paper: each pixel as light as its lightest channel, which keeps a value's
@@ -518,6 +525,80 @@ def ink_before(card: np.ndarray, box: Box, start_x: float) -> float:
     if x1 - x0 < 4 or y1 - y0 < 4 or limit >= x0:
         return 0.0
     return trailing_ink(card[y0:y1, limit:x1][:, ::-1], x1 - x0) / float(w)
+
+
+#: A wrapped value's short last line (号, 502, 八组) is looked for under the line before it
+#: this many characters wide from the value's column (:func:`ink_below`) ...
+BELOW_CHARS = 4.0
+#: ... as far down as this many of its line's heights (the leading between an address's
+#: lines varies with the card's print) ...
+BELOW_LINES = 1.5
+#: ... its ink starting at most this many characters from the column (a wrapped line starts
+#: there) ...
+BELOW_START = 1.0
+#: ... its strokes darker than their paper by this share of the line's print's contrast
+#: (Otsu's two classes; faded by glare to a third of it, the card's guilloche a sixth) ...
+BELOW_INK = 0.25
+#: ... and at least this share of the line's box high (a character, not a speck or a hair
+#: of guilloche).
+BELOW_HEIGHT = 0.25
+
+
+def ink_below(card: np.ndarray, line: Box, column: float, limit: float = 1.0) -> Box | None:
+    """The box (normalised) of a short line of text printed directly under the value's
+    ``line`` of the BGR ``card``, in the band :data:`BELOW_LINES` of its heights deep (above
+    ``limit``, where the next row is printed) from half a character left of ``column`` to
+    :data:`BELOW_CHARS` right of it: ink darker than its own paper by :data:`BELOW_INK` of
+    the line's print's contrast (faded by glare, it is still that dark), starting within
+    :data:`BELOW_START` characters of the column as a wrapped line does, running on while
+    its gaps are under half a line's height and ending inside the band. None where the band
+    is blank there. The detector boxes such a line of one character apart and reads it as
+    nothing, or boxes it not at all (号 under …北山村8组4, 2 under …公寓5号50)."""
+    step = char_width(line)
+    band = Box(
+        max(0.0, column - 0.5 * step),
+        line.y1,
+        min(1.0, column + BELOW_CHARS * step),
+        min(limit, line.y1 + BELOW_LINES * line.height),
+        line.score,
+    )
+    lx0, lx1, ly0, ly1 = _pixels(line, card.shape, widen=0.0)
+    bx0, bx1, by0, by1 = _pixels(band, card.shape, widen=0.0)
+    if min(lx1 - lx0, ly1 - ly0, bx1 - bx0, by1 - by0) < 8:
+        return None
+    # each pixel as light as its lightest channel: the card's coloured guilloche (pale red
+    # and blue lines crossing, read as 8 at 0.97) fades into the paper, print does not
+    _, contrast = _otsu(_lightest(card[ly0:ly1, lx0:lx1]))
+    if contrast <= 0:
+        return None  # the line itself holds no print
+    under = _lightest(card[by0:by1, bx0:bx1])
+    # its paper as the strokes' surroundings show it (glare lightens one part of a band)
+    size = max(3, (ly1 - ly0) // 4) | 1
+    paper = cv2.morphologyEx(under, cv2.MORPH_CLOSE, np.ones((size, size), np.uint8))
+    ink = cv2.subtract(paper, under) >= BELOW_INK * contrast
+    runs = _runs(_stroke_columns(ink), gap=max(2, (ly1 - ly0) // 2))
+    w = card.shape[1]
+    if not runs or runs[0][0] > (column - band.x0 + BELOW_START * step) * w:
+        return None
+    start, end = runs[0]
+    # its rows: the first band of them with ink as high as a character (what stands below
+    # it is another line's; a speck, a hair of guilloche)
+    least = BELOW_HEIGHT * (ly1 - ly0)
+    bands = _runs(np.asarray(ink[:, start:end].any(axis=1)), gap=max(2, (ly1 - ly0) // 4))
+    top, foot = next(((a, b) for a, b in bands if b - a >= least), (0, 0))
+    if end >= ink.shape[1] or foot == 0:
+        return None  # blank, specks, or a line longer than a short last one
+    # boxed as high as the line above and at least a character wide, around its ink (a
+    # faded character's light side strokes hold too little ink to count)
+    middle = (by0 + (top + foot) / 2) / card.shape[0]
+    centre, half = (bx0 + (start + end) / 2) / w, max((end - start) / w, step) / 2
+    return Box(
+        max(0.0, centre - half),
+        max(0.0, middle - line.height / 2),
+        min(1.0, centre + half),
+        min(1.0, middle + line.height / 2),
+        line.score,
+    )
 
 
 #: A label is printed paler than its value (blue against black): ink is what is darker than

@@ -56,6 +56,7 @@ from .assign import (
     value_box,
 )
 from .crops import (
+    BELOW_CHARS,
     FLAT_TRAIL_ROWS,
     TRAIL_ROWS,
     blank_between,
@@ -63,6 +64,7 @@ from .crops import (
     hyphen_beside,
     hyphen_between,
     ink_before,
+    ink_below,
     ink_past,
     off_neighbours,
     printed_segments,
@@ -522,6 +524,10 @@ def field_lines(
                 if crop is not None:
                     spans[len(jobs)] = segment
                     jobs.append((name, k, without_colour(crop) if name in VALUE_ONLY else crop))
+        tail = address_tail(card, per_row, assignment) if name == "address" and not again else None
+        crop = segment_crop(card, tail) if tail is not None else None
+        if crop is not None:
+            jobs.append((name, TAIL_ROW, without_colour(crop)))
     fallbacks = _FALLBACK[assignment.side] if only is None else {}
     for name in fallbacks:
         if not assignment.rows.get(name):
@@ -541,7 +547,10 @@ def field_lines(
         by_row.setdefault((name, k), []).append(i)
     for (name, k), indices in by_row.items():
         lines = [found[i] for i in indices]
-        if k < 0:
+        if k == TAIL_ROW:
+            if short_tail(lines[0]):
+                out[name].append(lines[0])
+        elif k < 0:
             if _reads_as(name, lines[0]):
                 out[name] = [lines[0]]
         elif name in VALUE_ONLY:
@@ -552,6 +561,62 @@ def field_lines(
         else:
             out[name].append(join_lines(lines))
     return out
+
+
+#: The job of an address's short last line found under its last line read
+#: (:func:`address_tail`).
+TAIL_ROW = -2
+#: The most lines an address prints (:data:`~processor.read.assign.FIELDS`).
+ADDRESS_LINES = next(spec.rows for spec in FIELDS["front"] if spec.name == "address")
+#: An address's line that ends within this many characters of its widest line's end
+#: wrapped (a line of half-width digits ends up to a character short of the column).
+WRAPPED_SLACK = 1.5
+
+
+def address_tail(
+    card: np.ndarray, per_row: Sequence[Sequence[Box]], assignment: Assignment
+) -> Box | None:
+    """Where an address's short last line that none of its rows holds is printed (``per_row``:
+    each row's value segments): under its lowest line, where that line wrapped (it ends
+    where the widest does) and fewer than :data:`ADDRESS_LINES` lines were found, from that
+    line's column (:func:`~processor.read.crops.ink_below`), above the id number's row. The
+    detector leaves a line of one or two characters out, or boxes it apart and reads it as
+    nothing, or it is faded by glare and left out as fainter than the value (号 under
+    …北山村8组4)."""
+    lines: list[Sequence[Box]] = []
+    for segments in filter(None, per_row):  # one per printed line, the widest row of those
+        # that box it (two rows may box one line: a part of it again)
+        same = [i for i, o in enumerate(lines) if abs(segments[0].cy - o[0].cy) < o[0].height / 2]
+        if not same:
+            lines.append(segments)
+        elif _extent(segments) > _extent(lines[same[0]]):
+            lines[same[0]] = segments
+    if not lines or len(lines) >= ADDRESS_LINES:
+        return None
+    last = max(lines, key=lambda segments: segments[0].cy)
+    right = max(segments[-1].x1 for segments in lines)
+    if last[-1].x1 < right - WRAPPED_SLACK * char_width(last[-1]):
+        return None  # it ends short: the address ends there
+    number = [s.y0 for row in assignment.rows.get("id_no", ()) for s in row.row.segments]
+    top = min(number, default=FRONT_FALLBACK["id_no"][2])
+    below = ink_below(card, union(last), last[0].x0, top)
+    return below if below is not None and below.y1 <= top else None
+
+
+def _extent(segments: Sequence[Box]) -> float:
+    return segments[-1].x1 - segments[0].x0
+
+
+def short_tail(line: TextLine) -> bool:
+    """Whether ``line``, read under an address's last line (:func:`address_tail`), is its
+    short last line: at most :data:`~processor.read.crops.BELOW_CHARS` characters, each read
+    at least :data:`~processor.read.fields.SURE_LINE` probable (guilloche or a stray stroke
+    reads 0.1-0.7), none a space or a Latin letter (a bilingual card's Zhuang line over the
+    number's row)."""
+    chars = line.chars
+    return 0 < len(chars) <= BELOW_CHARS and all(
+        c.prob >= fp.SURE_LINE and (c.char in "-0123456789" or not c.char.isascii()) for c in chars
+    )
 
 
 def blanks_between(segments: Sequence[Box]) -> list[bool]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 
@@ -10,8 +11,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from processor.card.layout import Row
 from processor.card.template import PORTRAIT_TEXT_X0
-from processor.read.assign import CHAR_LEAD
+from processor.read.assign import CHAR_LEAD, Assignment, ReadRow
 from processor.read.crops import (
     FAINT_VALUE,
     blank_between,
@@ -20,6 +22,7 @@ from processor.read.crops import (
     hyphen_beside,
     hyphen_between,
     ink_before,
+    ink_below,
     ink_contrast,
     ink_past,
     off_neighbours,
@@ -31,9 +34,10 @@ from processor.read.crops import (
     without_colour,
 )
 from processor.read.fields import PASSED_HYPHEN
-from processor.read.reading import card_text, printed_between
+from processor.read.reading import address_tail, card_text, printed_between, short_tail
 from processor.values import Box, CharCandidate, TextLine
 from synthcards.fonts import font
+from tests.conftest import text_line
 
 
 def _line_image(tail: str) -> tuple[np.ndarray, int]:
@@ -801,3 +805,130 @@ def test_a_faint_hyphen_between_digits_is_kept_where_the_crop_prints_one(
     )
     read = TextLine("".join(c.char for c in chars), 1.0, chars)
     assert printed_between(line, read, seen) == expected
+
+
+WRAPPED = Box(120 / 1280, 296 / 808, 740 / 1280, 334 / 808)  # a long line's box, strokes 300-330
+
+
+def _wrapped(under: str, ink: int = 40) -> np.ndarray:
+    """A BGR card with a long line of 30 px strokes (WRAPPED) and ``under`` it, at ``ink``: a
+    character at the line's column (its box starts at 120 px, its ink at 130), 16 px lower."""
+    card = np.full((808, 1280), 235, np.uint8)
+    _long_line(card, 300)
+    if under in ("hao", "faded", "after_gap", "and_number"):
+        _sparse_character(card, 130, 346)
+    if under == "faded":  # glare over its top: only its foot keeps ``ink``
+        fade = np.linspace(235, ink, 30)[:, None]
+        card[346:376, 130:160] = np.where(card[346:376, 130:160] < 235, fade, 235)
+    elif under == "far_right":  # starts two characters right of the column
+        _sparse_character(card, 210, 346)
+    elif under == "long":  # a whole line the detector missed, past a short one's width
+        _long_line(card, 346)
+    elif under == "speck":
+        card[350:354, 134:138] = 40
+    elif under == "guilloche":  # faint wavy lines across the paper
+        for x in range(1280):
+            for y0 in range(330, 420, 12):
+                y = int(y0 + 4 * np.sin(x / 9))
+                card[y : y + 2, x] = 205
+    if under == "and_number":  # the id number's row's strokes close under it
+        card[384:414, 130:600:24] = 40
+    if ink != 40 and under != "faded":
+        card[346:420][card[346:420] < 235] = ink
+    noise = np.random.default_rng(0).integers(-6, 6, card.shape)
+    bgr = np.dstack([np.clip(card + noise, 0, 255).astype(np.uint8)] * 3)
+    if under == "coloured_guilloche":  # pale red and blue lines crossing where 号 would be
+        for t in range(36):
+            bgr[344 + t, 128 + t : 131 + t] = (170, 170, 235)
+            bgr[344 + t, 162 - t : 165 - t] = (235, 170, 170)
+    return bgr
+
+
+@pytest.mark.parametrize(
+    ("under", "ink", "found"),
+    [
+        ("hao", 40, (130, 160, 346)),
+        # as faded as a watermark (a sixth of the print's contrast) or only its foot dark: the
+        # paper around its strokes says they are print (the foot's from row 363)
+        ("hao", 190, (130, 160, 346)),
+        ("faded", 150, (130, 160, 363)),
+        ("and_number", 40, (130, 160, 346)),
+        ("blank", 40, None),
+        ("guilloche", 40, None),
+        ("coloured_guilloche", 40, None),
+        ("speck", 40, None),
+        ("hao", 215, None),  # fainter than a quarter of the print's contrast: no print
+        ("far_right", 40, None),
+        ("long", 40, None),
+    ],
+)
+def test_ink_below_finds_a_short_last_line_under_a_wrapped_one(
+    under: str, ink: int, found: tuple[int, int, int] | None
+) -> None:
+    # the number's row starts at 384 px
+    box = ink_below(_wrapped(under, ink), WRAPPED, 130 / 1280, limit=384 / 808)
+    if found is None:
+        assert box is None
+        return
+    assert box is not None
+    # at least a character wide (38 px, the line's height) around its ink, as high as the
+    # line above, around the rows of the character's ink (to 376)
+    x0, x1, y0 = found
+    assert box.x0 * 1280 <= x0 and box.x1 * 1280 >= x1
+    assert box.width * 1280 == pytest.approx(38, abs=1)
+    assert box.height == pytest.approx(WRAPPED.height)
+    assert box.y0 * 808 < y0 and box.y1 * 808 > 376
+
+
+ABOVE = Box(120 / 1280, 246 / 808, 740 / 1280, 284 / 808)  # the address's line above WRAPPED
+NUMBER = Box(290 / 1280, 384 / 808, 1200 / 1280, 420 / 808)
+PART = Box(110 / 1280, 290 / 808, 240 / 1280, 330 / 808)  # WRAPPED's start boxed again
+
+
+def _with_number(top: float | None) -> Assignment:
+    rows = () if top is None else (ReadRow(Row((dataclasses.replace(NUMBER, y0=top),)), ()),)
+    return Assignment("front", {"id_no": rows}, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("per_row", "number_top", "found"),
+    [
+        ([[ABOVE], [WRAPPED]], 384 / 808, True),
+        ([[WRAPPED]], None, True),  # one line: wrapped or not, the band under it says
+        # one line boxed twice (a part of it again, a little higher): the widest says
+        ([[ABOVE], [PART], [WRAPPED]], 384 / 808, True),
+        # the last line ends three characters short of the widest: the address ends there
+        ([[ABOVE], [dataclasses.replace(WRAPPED, x1=626 / 1280)]], 384 / 808, False),
+        # three lines found: an address prints no more
+        ([[Box(0.09, 0.2, 0.58, 0.25)], [ABOVE], [WRAPPED]], 384 / 808, False),
+        # the number's row starts where the character is
+        ([[ABOVE], [WRAPPED]], 360 / 808, False),
+        ([[ABOVE], [WRAPPED], []], 384 / 808, True),  # the row under it left out (faint)
+    ],
+)
+def test_an_address_short_last_line_is_looked_for_under_its_wrapped_line(
+    per_row: list[list[Box]], number_top: float | None, found: bool
+) -> None:
+    tail = address_tail(_wrapped("hao"), per_row, _with_number(number_top))
+    assert (tail is not None) is found
+    if tail is not None:
+        assert tail.x0 * 1280 <= 130 and tail.x1 * 1280 >= 160
+
+
+@pytest.mark.parametrize(
+    ("line", "tail"),
+    [
+        (text_line("号", 0.98), True),
+        (text_line("2", 0.95), True),
+        (text_line("室", 0.91), True),
+        (text_line("-3", 0.99), True),
+        (text_line("12号楼", 0.99), True),
+        (text_line("号", 0.6), False),  # guilloche or a stray stroke reads unsure
+        (text_line("2号楼5室", 0.99), False),  # longer than a short last line
+        (text_line("Soq", 0.99), False),  # a bilingual card's Zhuang line
+        (text_line(" ", 0.99), False),
+        (text_line("", 0.99), False),
+    ],
+)
+def test_an_address_short_last_line_is_read_surely_and_short(line: TextLine, tail: bool) -> None:
+    assert short_tail(line) is tail
