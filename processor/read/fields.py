@@ -618,13 +618,9 @@ def parse_birth(line: TextLine | None) -> Field:
     # the first run that is a date of this or the last century: a label character read as a
     # digit before the year (出72007年) is no part of it
     for match in _matches(_BIRTH_RE, text):
-        if not BIRTH_YEARS[0] <= int(match[1]) <= BIRTH_YEARS[1]:
-            continue
-        try:
-            day = dt.date(int(match[1]), int(match[2]), int(match[3]))
-        except ValueError:
-            continue
-        return Field(format_date(day), line.score)
+        day = _date(match[1], match[2], match[3])
+        if day is not None and BIRTH_YEARS[0] <= day.year <= BIRTH_YEARS[1]:
+            return Field(format_date(day), line.score)
     return MISSING
 
 
@@ -1488,30 +1484,54 @@ def parse_validity(line: TextLine | None) -> Field:
     return Field(ranked[0][0], CORRECTED)
 
 
-#: At most this many of a validity's last digits may be lost (a thin 1 past the detector's
-#: box) for the range its start and the validity rules give to complete it.
-VALIDITY_LOST_DIGITS = 1
-#: A validity range's digits: the start's eight, the end's year and month whole, then what
-#: was read of its day.
-_CUT_VALIDITY_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})(\d{6,7})$")
+#: At most this many of a validity's digits may be lost (a thin 1 past the detector's box,
+#: a day under glare) for the range the validity rules give to complete it.
+VALIDITY_LOST_DIGITS = 2
+#: A validity range's digits: the start's eight and the end's eight.
+_RANGE_DIGITS = 16
 
 
 def _cut_validity(text: str) -> str | None:
-    """The range ``text`` prints where the last :data:`VALIDITY_LOST_DIGITS` of its digits
-    were lost (2026.03.31-2046.03.3: the end's thin 1 past the detector's box): the start
-    read whole, and what was read of the end the beginning of the one end that 5, 10 or 20
-    years after it gives; None otherwise. Nothing read is against it; what was lost, the
-    card's validity rules fix."""
+    """The range ``text`` prints where at most :data:`VALIDITY_LOST_DIGITS` of its digits were
+    lost: of the ranges that its first eight digits read as a start, or its last eight as an
+    end, give with a legal term (5, 10 or 20 years, the same month and day), the one whose
+    digits hold all those read, in order; None where none or several do. The end's thin 1
+    past the detector's box (2026.03.31-2046.03.3), the start's day and the dash under glare
+    (2019.07.2024.07.08). Nothing read is against it; what was lost, the card's validity
+    rules fix."""
     digits = "".join(c for c in text if c.isascii() and c.isdigit())
-    match = _CUT_VALIDITY_RE.match(digits)
-    if match is None or len(match[4]) < 8 - VALIDITY_LOST_DIGITS:
+    if not _RANGE_DIGITS - VALIDITY_LOST_DIGITS <= len(digits) < _RANGE_DIGITS:
         return None
-    start = _validity_start(match[1], match[2], match[3])
-    if start is None:
+    ranges: set[tuple[dt.date, dt.date]] = set()
+    start = _validity_start(digits[:4], digits[4:6], digits[6:8])
+    if start is not None:
+        ranges.update((start, add_years(start, years)) for years in VALIDITY_TERMS)
+    end = _date(digits[-8:-4], digits[-4:-2], digits[-2:])
+    if end is not None:
+        for years in VALIDITY_TERMS:
+            begun = add_years(end, -years)
+            if _validity_start(str(begun.year), str(begun.month), str(begun.day)) is not None:
+                ranges.add((begun, end))
+    found = {
+        f"{format_date(a)}-{format_date(b)}"
+        for a, b in ranges
+        if _holds(f"{a:%Y%m%d}{b:%Y%m%d}", digits)
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _date(year: str, month: str, day: str) -> dt.date | None:
+    """The date ``year``-``month``-``day`` (digits); None where there is none."""
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
         return None
-    ends = [format_date(add_years(start, years)) for years in VALIDITY_TERMS]
-    found = [end for end in ends if end.replace(".", "").startswith(match[4])]
-    return f"{format_date(start)}-{found[0]}" if len(found) == 1 else None
+
+
+def _holds(printed: str, read: str) -> bool:
+    """Whether the digits ``read`` are ``printed``'s, in order, some left out."""
+    rest = iter(printed)
+    return all(d in rest for d in read)
 
 
 #: The years a card's validity can start in: resident identity cards were first issued in
@@ -1534,11 +1554,8 @@ def _validity_start(year: str, month: str, day: str) -> dt.date | None:
     card's can (:data:`VALIDITY_YEARS`, :func:`issued_by_now`); None otherwise."""
     if not VALIDITY_YEARS[0] <= int(year) <= VALIDITY_YEARS[1]:
         return None
-    try:
-        start = dt.date(int(year), int(month), int(day))
-    except ValueError:
-        return None
-    return start if issued_by_now(start) else None
+    start = _date(year, month, day)
+    return start if start is not None and issued_by_now(start) else None
 
 
 def validity_value(text: str) -> str | None:
@@ -1553,10 +1570,7 @@ def validity_value(text: str) -> str | None:
             continue
         if match[7]:
             return f"{format_date(start)}-{LONG_TERM}"
-        try:
-            end = dt.date(int(match[4]), int(match[5]), int(match[6]))
-        except ValueError:
-            continue
+        end = _date(match[4], match[5], match[6])
         if end in {add_years(start, years) for years in VALIDITY_TERMS}:
             return f"{format_date(start)}-{format_date(end)}"
     return None
@@ -1585,8 +1599,7 @@ def complete_birth(birth: Field, line: TextLine | None, id_no: Field) -> Field:
     # (1968年 3月 read 1968年13月): one 1 read may be none of the date's
     reads = [read, *(read[:i] + read[i + 1 :] for i, d in enumerate(read) if d == "1")]
     for digits in reads:
-        rest = iter(printed)
-        if len(printed) - len(digits) <= BIRTH_LOST_DIGITS and all(d in rest for d in digits):
+        if len(printed) - len(digits) <= BIRTH_LOST_DIGITS and _holds(printed, digits):
             return Field(format_date(born), CORRECTED)
     # a date read whole but no possible one (1977年 read 1077年): a slip of a digit or two,
     # as :func:`reconcile_front` takes one that makes a possible date

@@ -714,14 +714,21 @@ def test_parse_issuer_keeps_a_city_whose_second_character_is_the_labels_last() -
         ("有效期1 2011.06.18-2016.06.18", "2011.06.18-2016.06.18"),
         ("有效期限 2021112820261129", None),
         ("有效期限", None),
-        # the end's last digit lost (a thin 1 past the detector's box): the one end the
+        # the end's last digits lost (a thin 1 past the detector's box): the one end the
         # start and a legal term give, where what was read of it agrees
         ("有效期限 2026.03.31-2046.03.3", "2026.03.31-2046.03.31"),
         ("2016.02.29-2021.02.2", "2016.02.29-2021.02.28"),
+        ("2026.03.31-2046.03.", "2026.03.31-2046.03.31"),
         ("2026.03.31-2046.04.3", None),  # a month against it
         ("2026.03.31-2047.03.3", None),  # 21 years
-        ("2026.03.31-2046.03.", None),  # two digits lost
+        ("2026.03.31-2046.0", None),  # three digits lost
         ("1026.03.31-1046.03.3", None),  # before cards were issued
+        # the start's day and the dash lost under glare: the one start the end and a legal
+        # term give; a 9 lost, and the dot after it read as nothing
+        ("有效期限 2019.07.2024.07.08", "2019.07.08-2024.07.08"),
+        ("有效期限20102.05-2039.02.05", "2019.02.05-2039.02.05"),
+        ("2019.07.08-20.07.08", None),  # 2024, 2029 and 2039 each hold what was read
+        ("2019.07.2024.08.08", None),  # the months disagree
     ],
 )
 def test_parse_validity(text: str, expected: str | None) -> None:
