@@ -544,12 +544,13 @@ class _DamagedValidity(TextRecognizer):
 
 
 class _MisreadingValidity(_DamagedValidity):
-    """Its first digit left out (as PP-OCRv6 tiny read a photocopied 2008.12.15-长期 as
-    208.1,15长期)."""
+    """Each date's first digit left out (as PP-OCRv6 tiny read a photocopied 2008.12.15-长期
+    as 208.1,15长期): neither date read whole, so the validity rules cannot complete it."""
 
     def damaged(self, read: TextLine) -> TextLine:
-        first = next((i for i, c in enumerate(read.chars) if c.char.isdigit()), None)
-        return with_chars(read, [c for i, c in enumerate(read.chars) if i != first])
+        digits = [i for i, c in enumerate(read.chars) if c.char.isdigit()]
+        firsts = {*digits[:1], *digits[8:9]}  # the start's first digit and the end's
+        return with_chars(read, [c for i, c in enumerate(read.chars) if i not in firsts])
 
 
 class _SwappingValidityDigit(_DamagedValidity):
