@@ -68,12 +68,17 @@ def id_number_valid(id_no: str) -> bool:
     return birth_from_id(id_no) is not None
 
 
-def birth_from_id(id_no: str) -> dt.date | None:
-    """The birth date encoded in digits 7-14, or None if it is not a calendar date."""
+def calendar_date(year: str, month: str, day: str) -> dt.date | None:
+    """The date these digits print, or None where they make no calendar date."""
     try:
-        return dt.date(int(id_no[6:10]), int(id_no[10:12]), int(id_no[12:14]))
+        return dt.date(int(year), int(month), int(day))
     except ValueError:
         return None
+
+
+def birth_from_id(id_no: str) -> dt.date | None:
+    """The birth date encoded in digits 7-14, or None if it is not a calendar date."""
+    return calendar_date(id_no[6:10], id_no[10:12], id_no[12:14])
 
 
 #: The years a card holder's birth can fall in.
@@ -85,7 +90,12 @@ def born_in_holders_years(id_no: str) -> bool:
     digits read upside down, or a label's characters read as digits before the number,
     rarely are)."""
     born = birth_from_id(id_no)
-    return born is not None and BIRTH_YEARS[0] <= born.year <= BIRTH_YEARS[1]
+    return born is not None and holders_birth(born)
+
+
+def holders_birth(day: dt.date) -> bool:
+    """Whether a card holder can be born on ``day`` (:data:`BIRTH_YEARS`)."""
+    return BIRTH_YEARS[0] <= day.year <= BIRTH_YEARS[1]
 
 
 def gender_from_id(id_no: str) -> str:

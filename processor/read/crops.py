@@ -42,21 +42,19 @@ MARKED = 15
 COLOURED_SHARE = 0.02
 
 
-def _lightest(crop: np.ndarray) -> np.ndarray:
-    """The BGR ``crop``'s lightest channel at each pixel (OpenCV's per-channel max: ~6x
-    numpy's reduction over the channel axis)."""
+def _channel_range(crop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The BGR ``crop``'s lightest and darkest channel at each pixel (OpenCV's per-channel
+    max and min: ~6x numpy's reductions over the channel axis)."""
     b, g, r = cv2.split(crop)
-    return np.asarray(cv2.max(cv2.max(b, g), r))
+    return np.asarray(cv2.max(cv2.max(b, g), r)), np.asarray(cv2.min(cv2.min(b, g), r))
 
 
 def without_colour(crop: np.ndarray) -> np.ndarray:
     """The BGR ``crop`` with colour laid over it (a red or blue watermark across a value)
     faded into the paper: each pixel as light as its lightest channel, which keeps a value's
     black print (it darkens every channel); ``crop`` itself when it holds no coloured mark."""
-    # (OpenCV's per-channel max and min: ~6x numpy's reductions over the channel axis)
-    channels = cv2.split(crop)
-    lightest = cv2.max(cv2.max(channels[0], channels[1]), channels[2])
-    spread = cv2.subtract(lightest, cv2.min(cv2.min(channels[0], channels[1]), channels[2]))
+    lightest, darkest = _channel_range(crop)
+    spread = cv2.subtract(lightest, darkest)
     gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     paper = float(np.median(gray))
     marks = (spread > COLOURED) & (gray < paper - MARKED)
@@ -568,10 +566,10 @@ def ink_below(card: np.ndarray, line: Box, column: float, limit: float = 1.0) ->
         return None
     # each pixel as light as its lightest channel: the card's coloured guilloche (pale red
     # and blue lines crossing, read as 8 at 0.97) fades into the paper, print does not
-    _, contrast = _otsu(_lightest(card[ly0:ly1, lx0:lx1]))
+    _, contrast = _otsu(_channel_range(card[ly0:ly1, lx0:lx1])[0])
     if contrast <= 0:
         return None  # the line itself holds no print
-    under = _lightest(card[by0:by1, bx0:bx1])
+    under = _channel_range(card[by0:by1, bx0:bx1])[0]
     # its paper as the strokes' surroundings show it (glare lightens one part of a band)
     size = max(3, (ly1 - ly0) // 4) | 1
     paper = cv2.morphologyEx(under, cv2.MORPH_CLOSE, np.ones((size, size), np.uint8))

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Final
 
 from ..card.facts import (
-    BIRTH_YEARS,
     ETHNICITIES,
     ETHNICITY_ALIASES,
     ETHNICITY_EXTRAS,
@@ -29,8 +28,10 @@ from ..card.facts import (
     add_years,
     birth_from_id,
     born_in_holders_years,
+    calendar_date,
     format_date,
     gender_from_id,
+    holders_birth,
     id_number_valid,
 )
 from ..card.template import FIELD_LABELS
@@ -618,8 +619,8 @@ def parse_birth(line: TextLine | None) -> Field:
     # the first run that is a date of this or the last century: a label character read as a
     # digit before the year (出72007年) is no part of it
     for match in _matches(_BIRTH_RE, text):
-        day = _date(match[1], match[2], match[3])
-        if day is not None and BIRTH_YEARS[0] <= day.year <= BIRTH_YEARS[1]:
+        day = calendar_date(match[1], match[2], match[3])
+        if day is not None and holders_birth(day):
             return Field(format_date(day), line.score)
     return MISSING
 
@@ -1078,8 +1079,8 @@ def id_with_birth(id_no: Field, line: TextLine | None, birth: Field) -> Field:
 
 def _valid_run(chars: list[CharCandidate]) -> list[CharCandidate]:
     """The only run of 18 of ``chars`` that is a valid id number with a calendar date in
-    :data:`BIRTH_YEARS` for its birth, else ``chars`` unchanged (身份 read 99 before
-    440305198101258964: 944030519810125896 validates too, born in 5198)."""
+    :data:`~processor.card.facts.BIRTH_YEARS` for its birth, else ``chars`` unchanged (身份
+    read 99 before 440305198101258964: 944030519810125896 validates too, born in 5198)."""
     runs = [chars[i : i + 18] for i in range(len(chars) - 17)]
     valid = [
         run
@@ -1506,26 +1507,16 @@ def _cut_validity(text: str) -> str | None:
     start = _validity_start(digits[:4], digits[4:6], digits[6:8])
     if start is not None:
         ranges.update((start, add_years(start, years)) for years in VALIDITY_TERMS)
-    end = _date(digits[-8:-4], digits[-4:-2], digits[-2:])
+    end = calendar_date(digits[-8:-4], digits[-4:-2], digits[-2:])
     if end is not None:
-        for years in VALIDITY_TERMS:
-            begun = add_years(end, -years)
-            if _validity_start(str(begun.year), str(begun.month), str(begun.day)) is not None:
-                ranges.add((begun, end))
+        begun = (add_years(end, -years) for years in VALIDITY_TERMS)
+        ranges.update((day, end) for day in begun if _may_start(day))
     found = {
         f"{format_date(a)}-{format_date(b)}"
         for a, b in ranges
         if _holds(f"{a:%Y%m%d}{b:%Y%m%d}", digits)
     }
     return found.pop() if len(found) == 1 else None
-
-
-def _date(year: str, month: str, day: str) -> dt.date | None:
-    """The date ``year``-``month``-``day`` (digits); None where there is none."""
-    try:
-        return dt.date(int(year), int(month), int(day))
-    except ValueError:
-        return None
 
 
 def _holds(printed: str, read: str) -> bool:
@@ -1552,10 +1543,14 @@ def issued_by_now(start: dt.date, today: dt.date | None = None) -> bool:
 def _validity_start(year: str, month: str, day: str) -> dt.date | None:
     """The date a validity read as starting on ``year``, ``month``, ``day`` starts on, where a
     card's can (:data:`VALIDITY_YEARS`, :func:`issued_by_now`); None otherwise."""
-    if not VALIDITY_YEARS[0] <= int(year) <= VALIDITY_YEARS[1]:
-        return None
-    start = _date(year, month, day)
-    return start if start is not None and issued_by_now(start) else None
+    start = calendar_date(year, month, day)
+    return start if start is not None and _may_start(start) else None
+
+
+def _may_start(day: dt.date) -> bool:
+    """Whether a card's validity can start on ``day`` (:data:`VALIDITY_YEARS`,
+    :func:`issued_by_now`)."""
+    return VALIDITY_YEARS[0] <= day.year <= VALIDITY_YEARS[1] and issued_by_now(day)
 
 
 def validity_value(text: str) -> str | None:
@@ -1570,7 +1565,7 @@ def validity_value(text: str) -> str | None:
             continue
         if match[7]:
             return f"{format_date(start)}-{LONG_TERM}"
-        end = _date(match[4], match[5], match[6])
+        end = calendar_date(match[4], match[5], match[6])
         if end in {add_years(start, years) for years in VALIDITY_TERMS}:
             return f"{format_date(start)}-{format_date(end)}"
     return None
