@@ -297,6 +297,13 @@ def watermark_stamp() -> Sample:
     )
 
 
+def _fade(ink: U8, beside: U8, contrast: float | npt.NDArray[np.float64]) -> None:
+    """A card's BGR pixels ``ink`` faded in place towards its paper (the median colour of
+    ``beside``) to ``contrast`` of their darkness (one share, or one per row)."""
+    paper = np.median(beside.reshape(-1, 3), axis=0)
+    ink[:] = (paper + (ink - paper) * contrast).astype(np.uint8)
+
+
 def faint_line_start(n: int = 17, contrast: float = 0.15) -> Sample:
     """A front whose address's second line begins with a character faded to ``contrast`` of
     its ink (glare or a worn print over it): the detector's box for that line starts at the
@@ -306,9 +313,10 @@ def faint_line_start(n: int = 17, contrast: float = 0.15) -> Sample:
     style = _style(rng, "front", art={"hologram": None}, script=None)
     card = render_styled(person.identity, style, width=1000, rng=rng)
     x0, y0, _, y1 = (round(v) for v in card.boxes("address")[1])
-    first = card.bgra[y0:y1, x0 : x0 + y1 - y0, :3]  # a character is as wide as it is high
-    paper = np.median(card.bgra[y0:y1, x0 - (y1 - y0) : x0, :3].reshape(-1, 3), axis=0)
-    first[:] = (paper + (first - paper) * contrast).astype(np.uint8)
+    # a character is as wide as it is high
+    _fade(
+        card.bgra[y0:y1, x0 : x0 + y1 - y0, :3], card.bgra[y0:y1, x0 - (y1 - y0) : x0, :3], contrast
+    )
     frame, quad = _tight(card.bgra, rng, (255, 255, 255))
     note = "front whose address's second line begins with a faint character"
     return _sample(
@@ -336,11 +344,9 @@ def faint_last_line(n: int = 100, contrast: float = 0.4, top: float = 0.05) -> S
         x0, y0, x1, y1 = (round(v) for v in card.boxes("address")[-1])
         if len(card.boxes("address")) > 1 and x1 - x0 <= 1.3 * (y1 - y0):
             break
-    last = card.bgra[y0:y1, x0:x1, :3]
-    paper = np.median(card.bgra[y0:y1, x1 : x1 + y1 - y0, :3].reshape(-1, 3), axis=0)
     # glare from above: its top fades out, its foot keeps ``contrast``
     fade = np.linspace(top, contrast, y1 - y0)[:, None, None]
-    last[:] = (paper + (last - paper) * fade).astype(np.uint8)
+    _fade(card.bgra[y0:y1, x0:x1, :3], card.bgra[y0:y1, x1 : x1 + y1 - y0, :3], fade)
     frame, quad = _tight(card.bgra, rng, (255, 255, 255))
     note = "front whose address's short last line is faded"
     return _sample(
