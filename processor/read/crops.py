@@ -566,14 +566,10 @@ def ink_below(card: np.ndarray, line: Box, column: float, limit: float = 1.0) ->
         return None
     # each pixel as light as its lightest channel: the card's coloured guilloche (pale red
     # and blue lines crossing, read as 8 at 0.97) fades into the paper, print does not
-    _, contrast = _otsu(_channel_range(card[ly0:ly1, lx0:lx1])[0])
-    if contrast <= 0:
+    found = _ink_depth(card, (lx0, lx1, ly0, ly1), (bx0, bx1, by0, by1))
+    if found is None:
         return None  # the line itself holds no print
-    under = _channel_range(card[by0:by1, bx0:bx1])[0]
-    # its paper as the strokes' surroundings show it (glare lightens one part of a band)
-    size = max(3, (ly1 - ly0) // 4) | 1
-    paper = cv2.morphologyEx(under, cv2.MORPH_CLOSE, np.ones((size, size), np.uint8))
-    ink = cv2.subtract(paper, under) >= BELOW_INK * contrast
+    ink = found[0] >= BELOW_INK * found[1]
     runs = _runs(_stroke_columns(ink), gap=max(2, (ly1 - ly0) // 2))
     w = card.shape[1]
     if not runs or runs[0][0] > (column - band.x0 + BELOW_START * step) * w:
@@ -596,6 +592,75 @@ def ink_below(card: np.ndarray, line: Box, column: float, limit: float = 1.0) ->
         min(1.0, centre + half),
         min(1.0, middle + line.height / 2),
         line.score,
+    )
+
+
+def _ink_depth(
+    card: np.ndarray, line: tuple[int, int, int, int], region: tuple[int, int, int, int]
+) -> tuple[np.ndarray, float] | None:
+    """How much darker than its own paper (a grey closing a quarter of the ``line``'s height
+    wide: glare lightens one part of a band) each pixel of the ``region`` of the BGR
+    ``card`` (pixels: x0, x1, y0, y1) is, each pixel as light as its lightest channel
+    (coloured guilloche, a blue label and a red watermark fade into the paper, black print
+    does not); and the contrast of the print in ``line`` (Otsu's two classes). None where
+    ``line`` holds no print."""
+    lx0, lx1, ly0, ly1 = line
+    x0, x1, y0, y1 = region
+    _, contrast = _otsu(_channel_range(card[ly0:ly1, lx0:lx1])[0])
+    if contrast <= 0:
+        return None
+    under = _channel_range(card[y0:y1, x0:x1])[0]
+    size = max(3, (ly1 - ly0) // 4) | 1
+    paper = cv2.morphologyEx(under, cv2.MORPH_CLOSE, np.ones((size, size), np.uint8))
+    return np.asarray(cv2.subtract(paper, under)), contrast
+
+
+#: A 民族 value that no box of its row holds is looked for right of the row, up to where the
+#: front's values end (:func:`ink_after`): black print, darker than its paper by this share
+#: of the row's print's contrast on the lightest channel (the label's blue there is about a
+#: fifth of it, a red watermark's less).
+AFTER_INK = 0.5
+#: ... or of the band's own darkest print, this percentile of it, where that is darker (the
+#: row's print faded by glare where the value is not: a red watermark's strokes are as dark
+#: as the row's faded print).
+AFTER_DARKEST = 99.0
+#: ... boxed with this many characters' margin either side, as the recogniser reads a line.
+AFTER_MARGIN = 0.25
+
+
+def ink_after(card: np.ndarray, row: Box, start: float, end: float) -> Box | None:
+    """The box (normalised) of the black print on ``row``'s band of the BGR ``card`` from
+    ``start`` to ``end`` (card widths): from its first stroke to its last that stands at
+    least :data:`BELOW_HEIGHT` of the row high (:data:`AFTER_INK`), as high as the row; None
+    where the band holds none, or print that runs on to ``end`` (a line longer than a value
+    printed there). The detector boxes the 民族 value with a watermark's strokes across it,
+    apart from its row (性别 男 民族 | 苗 and 使用 in one box)."""
+    band = Box(start, row.y0, end, row.y1, row.score)
+    lx0, lx1, ly0, ly1 = _pixels(row, card.shape, widen=0.0)
+    bx0, bx1, by0, by1 = _pixels(band, card.shape, widen=0.0)
+    if min(lx1 - lx0, ly1 - ly0, bx1 - bx0, by1 - by0) < 8:
+        return None
+    found = _ink_depth(card, (lx0, lx1, ly0, ly1), (bx0, bx1, by0, by1))
+    if found is None:
+        return None
+    depth, contrast = found
+    ink = depth >= AFTER_INK * max(contrast, float(np.percentile(depth, AFTER_DARKEST)))
+    high = BELOW_HEIGHT * (by1 - by0)
+    runs = [
+        (a, b)
+        for a, b in _runs(_stroke_columns(ink), gap=max(2, (by1 - by0) // 2))
+        if np.count_nonzero(ink[:, a:b].any(axis=1)) >= high
+    ]
+    if not runs or runs[-1][1] >= ink.shape[1]:
+        return None
+    w = card.shape[1]
+    margin = AFTER_MARGIN * char_width(row)
+    return Box(
+        max(0.0, (bx0 + runs[0][0]) / w - margin),
+        row.y0,
+        min(1.0, (bx0 + runs[-1][1]) / w + margin),
+        row.y1,
+        row.score,
     )
 
 

@@ -266,10 +266,10 @@ def _gender_row(text: str) -> bool:
     ethnicity, after the gender or alone (男汉, 汉: a bilingual card's rows taken one row up,
     a photocopy's faint 性别 and name). 男 and 女 are no surnames, and a name is no
     ethnicity."""
-    return _as_listed(text[1:] if text[:1] in ("男", "女") else text) in ETHNICITIES
+    return as_listed(text[1:] if text[:1] in ("男", "女") else text) in ETHNICITIES
 
 
-def _as_listed(value: str) -> str:
+def as_listed(value: str) -> str:
     """An ethnicity's value as read, as the list names it: without 族 (汉族), an old name
     mapped to today's (毛难 -> 毛南)."""
     value = value[:-1] if len(value) > 1 and value.endswith("族") else value
@@ -505,7 +505,7 @@ def parse_race(line: TextLine | None) -> Field:
     labelled = "民族" in text
     if labelled:
         text = text.split("民族", 1)[1]
-    text = _as_listed(text)
+    text = as_listed(text)
     if text in ETHNICITIES or text in ETHNICITY_EXTRAS:
         return Field(text, line.score)
     known = _runner_up_reading(text, line.chars) or _spelled_by_runner_ups(text, line)
@@ -517,7 +517,7 @@ def parse_race(line: TextLine | None) -> Field:
         listed = _listed_before_blank(line.text)
         # no card prints a listed name with 人 (汉人: a crossing watermark's stroke read after
         # 汉), and no group off the list is named so (穿青人, 革家人): the listed name
-        stem = _as_listed(text[:-1])
+        stem = as_listed(text[:-1])
         return Field(listed or (stem if stem in ETHNICITIES else text), line.score)
     if not labelled:
         # the label itself unreadable (民族 read as 健旗): the row ends with the value, so

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 import cv2
 import numpy as np
 
+from ..card.facts import ETHNICITIES, GENDERS
 from ..card.geometry import grown, rectify
 from ..card.layout import FieldRegions, Row, flip, group_rows, union
 from ..card.template import (
@@ -63,6 +64,7 @@ from .crops import (
     bridge_gaps,
     hyphen_beside,
     hyphen_between,
+    ink_after,
     ink_before,
     ink_below,
     ink_past,
@@ -524,7 +526,11 @@ def field_lines(
                 if crop is not None:
                     spans[len(jobs)] = segment
                     jobs.append((name, k, without_colour(crop) if name in VALUE_ONLY else crop))
-        tail = address_tail(card, per_row, assignment) if name == "address" and not again else None
+        tail = None
+        if name == "address" and not again:
+            tail = address_tail(card, per_row, assignment)
+        elif name == "gender_race" and again:
+            tail = race_after(card, rows)
         crop = segment_crop(card, tail) if tail is not None else None
         if crop is not None:
             jobs.append((name, TAIL_ROW, without_colour(crop)))
@@ -548,7 +554,7 @@ def field_lines(
     for (name, k), indices in by_row.items():
         lines = [found[i] for i in indices]
         if k == TAIL_ROW:
-            if short_tail(lines[0]):
+            if TAILS[name](lines[0]):
                 out[name].append(lines[0])
         elif k < 0:
             if _reads_as(name, lines[0]):
@@ -603,6 +609,34 @@ def address_tail(
     return below if below is not None and below.y1 <= top else None
 
 
+def race_after(card: np.ndarray, rows: Sequence[ReadRow]) -> Box | None:
+    """Where the 民族 value is printed that the gender row's first of ``rows`` does not hold:
+    its black print right of the row, up to where the front's values end
+    (:func:`~processor.read.crops.ink_after`), where the row reads its gender and nothing
+    else but its labels. A watermark's strokes across the value, boxed with it apart from
+    the row (性别 男 民族 | 苗 and 使用 in one box), or a value printed far right of a faint
+    label (男 … 京), leave the row without it (205)."""
+    if not rows:
+        return None
+    row = rows[0]
+    rest = row.text.replace(" ", "")
+    for label in FIELD_LABELS["gender_race"]:
+        rest = rest.replace(label, "")
+    if rest not in GENDERS:
+        return None
+    box = row.row.box
+    return ink_after(card, box, box.x1, VALUE_END_X["gender_race"])
+
+
+def race_tail(line: TextLine) -> bool:
+    """Whether ``line``, read right of the gender row (:func:`race_after`), is its 民族
+    value: one of the 56 (as listed, :func:`~processor.read.fields.as_listed`), every
+    character read at least :data:`~processor.read.fields.SURE_LINE` probable."""
+    return fp.as_listed(line.text.replace(" ", "")) in ETHNICITIES and all(
+        c.prob >= fp.SURE_LINE for c in line.chars if c.char.strip()
+    )
+
+
 def _extent(segments: Sequence[Box]) -> float:
     return segments[-1].x1 - segments[0].x0
 
@@ -617,6 +651,10 @@ def short_tail(line: TextLine) -> bool:
     return 0 < len(chars) <= BELOW_CHARS and all(
         c.prob >= fp.SURE_LINE and (c.char in "-0123456789" or not c.char.isascii()) for c in chars
     )
+
+
+#: What a field's job found past its rows (:data:`TAIL_ROW`) must read as to be kept.
+TAILS: dict[str, Callable[[TextLine], bool]] = {"address": short_tail, "gender_race": race_tail}
 
 
 def blanks_between(segments: Sequence[Box]) -> list[bool]:
