@@ -385,6 +385,49 @@ def label_overdrawn(n: int = 3, alpha: float = 0.9) -> Sample:
     )
 
 
+def race_watermarked(
+    n: int = 1003, alpha: float = 0.6, angle: float = 15.0, scale: float = 2.0, gap: float = -0.4
+) -> Sample:
+    """A front with a site's red watermark phrase laid across it from its 民族 value (``gap``
+    of a character after the value's end: over its last character), rising ``angle`` degrees
+    over the portrait at ``alpha``, its characters ``scale`` times the value's height: the
+    detector boxed the value with the phrase, apart from its row, which read 性别 男 民族
+    without it (205)."""
+    rng = _rng(n)
+    person = _without_hyphen(draw_person(rng, rare=False), rng)
+    style = _style(rng, "front", art={"hologram": None}, script=None)
+    card = render_styled(person.identity, style, width=1000, rng=rng)
+    _, y0, x1, y1 = (round(v) for v in card.boxes("race")[0])
+    size = round((y1 - y0) * scale)
+    face = font("noto_sans_bold", size)
+    tile = Image.new("L", (round(face.getlength(RACE_MARK)) + 4, round(size * 1.4)), 0)
+    ImageDraw.Draw(tile).text((2, size * 0.1), RACE_MARK, font=face, fill=255)
+    turned = tile.rotate(angle, expand=True, resample=Image.Resampling.BILINEAR)
+    layer = Image.new("L", (card.bgra.shape[1], card.bgra.shape[0]), 0)
+    # its first character level with the value, ``gap`` of a character after it
+    top = (y0 + y1) // 2 + round(size * 0.6) - turned.height
+    layer.paste(255, (x1 + round(gap * (y1 - y0)), top), turned)
+    mask = np.asarray(layer, np.float32)[..., None] / 255.0 * alpha
+    ink = card.bgra[..., :3].astype(np.float32)
+    red = np.array((40, 40, 200), np.float32)
+    card.bgra[..., :3] = np.clip(ink + mask * (red - ink), 0, 255).astype(np.uint8)
+    frame, quad = _tight(card.bgra, rng, (255, 255, 255))
+    note = "front whose 民族 value has a red watermark phrase laid across from just right of it"
+    return _sample(
+        "case-race-watermarked",
+        "front",
+        person,
+        _jpeg(frame, 92),
+        quad=quad,
+        note=note,
+        style=style,
+    )
+
+
+#: The phrase :func:`race_watermarked` lays across a front.
+RACE_MARK = "仅限办理业务使用"
+
+
 def among_pages() -> Sample:
     """A front about 420 px wide, turned a quarter and a bit, lying on one of the
     printed pages that fill a tall photo (class 6 with clutter: the card's lines are among
@@ -523,6 +566,7 @@ CASES: Final[dict[str, Callable[[], Sample]]] = {
     "among-pages": among_pages,
     "faint-line-start": faint_line_start,
     "faint-last-line": faint_last_line,
+    "race-watermarked": race_watermarked,
     "label-overdrawn": label_overdrawn,
     "pale-on-page": pale_on_page,
     "turned-on-page": turned_on_page,

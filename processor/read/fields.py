@@ -511,6 +511,9 @@ def parse_race(line: TextLine | None) -> Field:
     known = _runner_up_reading(text, line.chars) or _spelled_by_runner_ups(text, line)
     if known is not None:
         return Field(known, line.score)
+    trimmed = _listed_before_unsure(line)
+    if trimmed is not None:
+        return trimmed
     if _RACE_PASSTHROUGH.match(text) and line.score >= _MIN_CLEAN_SCORE:
         # a listed name, then a blank, then words ending in 人 (汉 示例图人: a watermark's
         # words after the value): the listed name; a value off the list is one word
@@ -536,6 +539,26 @@ def parse_race(line: TextLine | None) -> Field:
 
 #: A value found without its label is trusted this much less.
 UNLABELLED = 0.8
+#: Characters read less probably than this at the end of the gender row, after its 民族
+#: value, are a watermark's strokes read within the row's characters (汉 then 仅 read 女
+#: at 0.10), not print: print beside a value read surely is read surely.
+UNSURE_TAIL = 0.3
+
+
+def _listed_before_unsure(line: TextLine) -> Field | None:
+    """The 民族 value of the gender row ``line`` that ends with characters read less
+    probably than :data:`UNSURE_TAIL`, read without them, where that is listed and no other
+    listed name begins with it (土 of 土家: a character of the value read unsurely)."""
+    chars = list(line.chars)
+    while chars and (not chars[-1].char.strip() or chars[-1].prob < UNSURE_TAIL):
+        chars.pop()
+    if len(chars) == len(line.chars) or not chars:
+        return None
+    found = parse_race(with_chars(line, chars))
+    value = found.value
+    if value is None or any(e != value and e.startswith(value) for e in ETHNICITIES):
+        return None
+    return found
 
 
 def stand_ins(values: Iterable[str], characters: frozenset[str]) -> frozenset[str]:

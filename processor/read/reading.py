@@ -630,11 +630,17 @@ def race_after(card: np.ndarray, rows: Sequence[ReadRow]) -> Box | None:
 
 def race_tail(line: TextLine) -> bool:
     """Whether ``line``, read right of the gender row (:func:`race_after`), is its 民族
-    value: one of the 56 (as listed, :func:`~processor.read.fields.as_listed`), every
-    character read at least :data:`~processor.read.fields.SURE_LINE` probable."""
-    return fp.as_listed(line.text.replace(" ", "")) in ETHNICITIES and all(
+    value: one of the 56 (as listed, :func:`~processor.read.fields.as_listed`), after its
+    label where that was boxed with it, every character read at least
+    :data:`~processor.read.fields.SURE_LINE` probable."""
+    text = line.text.replace(" ", "").removeprefix(RACE_LABEL)
+    return fp.as_listed(text) in ETHNICITIES and all(
         c.prob >= fp.SURE_LINE for c in line.chars if c.char.strip()
     )
+
+
+#: The 民族 label.
+RACE_LABEL = FIELD_LABELS["gender_race"][1]
 
 
 def _extent(segments: Sequence[Box]) -> float:

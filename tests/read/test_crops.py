@@ -21,6 +21,7 @@ from processor.read.crops import (
     continues_line,
     hyphen_beside,
     hyphen_between,
+    ink_after,
     ink_before,
     ink_below,
     ink_contrast,
@@ -34,7 +35,14 @@ from processor.read.crops import (
     without_colour,
 )
 from processor.read.fields import PASSED_HYPHEN
-from processor.read.reading import address_tail, card_text, printed_between, short_tail
+from processor.read.reading import (
+    address_tail,
+    card_text,
+    printed_between,
+    race_after,
+    race_tail,
+    short_tail,
+)
 from processor.values import Box, CharCandidate, TextLine
 from synthcards.fonts import font
 from tests.conftest import text_line
@@ -932,3 +940,118 @@ def test_an_address_short_last_line_is_looked_for_under_its_wrapped_line(
 )
 def test_an_address_short_last_line_is_read_surely_and_short(line: TextLine, tail: bool) -> None:
     assert short_tail(line) is tail
+
+
+#: A front's gender row's box (性别 男 民族, strokes 204-234), its values' end, the race's
+#: place (its character's ink at 420-450 px).
+GENDER_ROW = Box(100 / 1280, 200 / 808, 360 / 1280, 238 / 808)
+VALUES_END = 787 / 1280
+BLUE, RED = (210, 150, 90), (110, 110, 200)  # BGR
+
+
+def _gender_row(value: str, row_ink: int = 40) -> np.ndarray:
+    """A BGR card with a gender row (blue labels 性别 and 民族 as strokes, 男 black at
+    ``row_ink``) and right of it ``value``: a black character (miao), three (three), one
+    with a red watermark's strokes crossing the band past it (watermarked), the watermark
+    alone (watermark), a blue label (label), a black line running on past the values' end
+    (long), or nothing (blank)."""
+    gray = np.full((808, 1280), 235, np.uint8)
+    for x in range(200, 230, 8):
+        gray[204:234, x : x + 3] = row_ink  # 男
+    if value in ("miao", "watermarked"):
+        _sparse_character(gray, 420, 204)
+    elif value == "three":
+        for x in (420, 460, 500):
+            _sparse_character(gray, x, 204)
+    elif value == "long":
+        _long_line(gray, 204)
+        gray[204:234, 700:900] = 40
+    noise = np.random.default_rng(1).integers(-6, 6, gray.shape)
+    card = np.dstack([np.clip(gray + noise, 0, 255).astype(np.uint8)] * 3)
+    for x in (100, 130, 300, 330):  # the labels
+        card[206:232, x : x + 24 : 6] = BLUE
+    if value == "label":
+        card[206:232, 420:450:6] = BLUE
+    if value in ("watermarked", "watermark"):  # a large phrase's strokes, from the top down
+        for t in range(80):
+            card[170 + t, 455 + 3 * t : 461 + 3 * t] = RED
+            card[180 + t // 2, 520 + 2 * t : 526 + 2 * t] = RED
+    return card
+
+
+@pytest.mark.parametrize(
+    ("value", "row_ink", "found"),
+    [
+        ("miao", 40, (420, 450)),
+        ("three", 40, (420, 530)),  # 维吾尔: its characters' gaps are within one word
+        # the watermark's red strokes cross the band right of it: on the lightest channel
+        # they are paper, against the value's black (as dark as the row's faded print)
+        ("watermarked", 40, (420, 450)),
+        ("watermarked", 170, (420, 450)),
+        ("watermark", 40, None),
+        ("label", 40, None),  # a blue label is no value
+        ("blank", 40, None),
+        ("long", 40, None),  # print running on past the values' end: no value printed there
+    ],
+)
+def test_ink_after_finds_the_black_print_right_of_a_row(
+    value: str, row_ink: int, found: tuple[int, int] | None
+) -> None:
+    card = _gender_row(value, row_ink)
+    box = ink_after(card, GENDER_ROW, GENDER_ROW.x1, VALUES_END)
+    if found is None:
+        assert box is None
+        return
+    assert box is not None
+    # around its ink with a quarter of a character's margin (38 px / 1.585 wide), as high
+    # as the row
+    x0, x1 = found
+    assert x0 - 12 <= box.x0 * 1280 <= x0 and x1 <= box.x1 * 1280 <= x1 + 12
+    assert (box.y0, box.y1) == (GENDER_ROW.y0, GENDER_ROW.y1)
+
+
+def _gender_rows(*texts: str) -> list[ReadRow]:
+    segments = [
+        Box(GENDER_ROW.x0 + 0.05 * i, GENDER_ROW.y0, GENDER_ROW.x0 + 0.05 * (i + 1), GENDER_ROW.y1)
+        for i in range(len(texts))
+    ]
+    segments[-1] = dataclasses.replace(segments[-1], x1=GENDER_ROW.x1)
+    return [ReadRow(Row(tuple(segments)), tuple(text_line(t) for t in texts))]
+
+
+@pytest.mark.parametrize(
+    ("texts", "looked_for"),
+    [
+        (("性别男", "民族"), True),  # the value boxed apart from the row (with a watermark)
+        (("性别女民族",), True),
+        (("男",), True),  # faint labels, the value far right
+        (("性别男", "民族汉"), False),  # the row holds it
+        (("性别男", "民族中"), False),  # ... misread: the second opinion reads it again
+        (("性别", "民族"), False),  # no gender read: not this row's value alone missing
+    ],
+)
+def test_the_race_is_looked_for_right_of_a_row_that_reads_only_its_gender_and_labels(
+    texts: tuple[str, ...], looked_for: bool
+) -> None:
+    box = race_after(_gender_row("miao"), _gender_rows(*texts))
+    assert (box is not None) is looked_for
+
+
+@pytest.mark.parametrize(
+    ("line", "race"),
+    [
+        (text_line("苗", 0.99), True),
+        (text_line("维吾尔", 0.95), True),
+        (text_line("汉族", 0.99), True),  # as listed: without 族
+        (text_line("民族 汉", 0.99), True),  # its label boxed with it, apart from the row
+        (text_line("民汉", 0.99), False),
+        (text_line("苗牛", 0.99), False),  # a watermark's character read after it
+        (text_line("中", 0.99), False),  # none of the 56
+        (text_line("苗", 0.7), False),
+        (text_line("", 0.99), False),
+    ],
+)
+def test_the_race_read_right_of_its_row_is_one_of_the_56_read_surely(
+    line: TextLine, race: bool
+) -> None:
+    assert race_tail(line) is race

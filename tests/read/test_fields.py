@@ -527,6 +527,32 @@ def test_parse_race_label_misread_with_zu_as_runner_up() -> None:
     assert fp.parse_race(line("女民挟汉")) == fp.Field("汉", 0.99 * fp.UNLABELLED)
 
 
+def _unsure_end(text: str, probs: dict[int, float]) -> TextLine:
+    chars = tuple(CharCandidate(c, probs.get(i, 0.99), "", 0.01) for i, c in enumerate(text))
+    return TextLine(text, 0.9, chars)
+
+
+@pytest.mark.parametrize(
+    ("text", "probs", "race"),
+    [
+        # a watermark's strokes after the value, read within the row's characters unsurely
+        ("性别女民族汉女", {6: 0.10}, "汉"),
+        ("性别女民族汉汉", {6: 0.0}, "汉"),
+        ("男民族苗女女", {4: 0.2, 5: 0.05}, "苗"),
+        ("男民族汉女", {4: 0.5}, None),  # read as surely as print: no stroke left off
+        # a listed name read whole is kept, its unsure character too
+        ("男民族土家", {4: 0.1}, "土家"),
+        ("男民族维吾尔", {5: 0.1}, "维吾尔"),
+        # ... and none is taken where what is left begins another (土 of 土家 and a stroke)
+        ("男民族土女", {4: 0.1}, None),
+    ],
+)
+def test_parse_race_leaves_off_an_unsure_tail_after_a_listed_value(
+    text: str, probs: dict[int, float], race: str | None
+) -> None:
+    assert fp.parse_race(_unsure_end(text, probs)).value == race
+
+
 def test_parse_race_passthrough_needs_a_clean_read() -> None:
     assert fp.parse_race(line("男民族穿青人", prob=0.6)).value == "穿青人"  # in the known extras
     assert fp.parse_race(line("男民族革家人", prob=0.95)).value == "革家人"
