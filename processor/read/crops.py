@@ -511,7 +511,19 @@ def ink_past(card: np.ndarray, box: Box, end_x: float, *, flat: bool = False) ->
         return 0
     limit = int(min(w, max(x1, end_x * w), x1 + (FLAT_TRAIL if flat else TRAIL) * w))
     flat_after = int(TRAIL * w) if flat else None
-    return trailing_ink(card[y0:y1, x0:limit], x1 - x0, flat_after=flat_after)
+    return trailing_ink(card[y0:y1, x0:limit], x1 - x0, flat_after=flat_after, faded=True)
+
+
+def _faded_ink(line: np.ndarray, text_end: int) -> np.ndarray:
+    """Where the BGR ``line`` crop past ``text_end`` is darker than its own paper by
+    :data:`BELOW_INK` of the contrast of the text before it, each pixel as light as its
+    lightest channel (:func:`_ink_depth`): glare fades a line's last characters to a third
+    of its print's contrast, which no threshold over the whole line keeps (高永|光, 60号50|2室)."""
+    h, w = line.shape[:2]
+    found = _ink_depth(line, (0, text_end, 0, h), (text_end, w, 0, h))
+    if found is None:
+        return np.zeros((h, w - text_end), bool)
+    return np.asarray(found[0] >= BELOW_INK * found[1])
 
 
 def ink_before(card: np.ndarray, box: Box, start_x: float) -> float:
@@ -713,7 +725,9 @@ FLAT_TRAIL = 0.07
 FADED_INK = 0.45
 
 
-def trailing_ink(line: np.ndarray, text_end: int, flat_after: int | None = None) -> int:
+def trailing_ink(
+    line: np.ndarray, text_end: int, flat_after: int | None = None, *, faded: bool = False
+) -> int:
     """How many columns past ``text_end`` the text of the BGR ``line`` crop runs on: ink
     (darker than Otsu's threshold over the detected text) starting within a character gap
     of the end and continuing without a wider gap (past ``flat_after`` columns, only ink in
@@ -729,6 +743,8 @@ def trailing_ink(line: np.ndarray, text_end: int, flat_after: int | None = None)
         threshold = max(threshold, tail_threshold)
     height = gray.shape[0]
     ink = tail < threshold
+    if faded:
+        ink |= _faded_ink(line, text_end)
     inked_columns = _stroke_columns(ink) | _flat_stroke(ink)
     if flat_after is not None:
         inked_columns[flat_after:] &= _flat_band(ink[:, flat_after:])
