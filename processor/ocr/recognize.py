@@ -324,18 +324,46 @@ def _candidate(row: np.ndarray, classes: Sequence[str], k: int = TOP_CLASSES) ->
 #: A class this likely or less is never among a time step's top classes when enough are
 #: more likely (softmax rows over ~18,700 classes leave almost all far below it).
 _UNLIKELY = 1e-6
+#: Where fewer than ``k`` classes are above _UNLIKELY, the ``k`` largest are looked for
+#: above each of these in turn (a count above a floor costs a few percent of a partition of
+#: the whole row).
+_FLOORS = (1e-8, 1e-10, 1e-12, 0.0)
 
 
 def top_classes(row: np.ndarray, k: int = TOP_CLASSES) -> np.ndarray:
     """The indices of the ``k`` largest entries of ``row`` (in no order): those of the few
     entries above _UNLIKELY where there are enough of them (a threshold costs a third of a
-    partition of the whole row), else of a partition of the whole row."""
+    partition of the whole row), else of a partition of the whole row. Where the ``k``
+    largest are unique and distinct (none equal to the next largest or to each other), they
+    are found without that partition, among the entries above a floor (:data:`_FLOORS`):
+    the same indices, which :func:`_candidate` orders the same; equal values are left to
+    the partition, which picks among them as it always did."""
     if len(row) <= k:
         return np.arange(len(row))
     likely = np.flatnonzero(row > _UNLIKELY)
     if len(likely) >= k:
         return likely[np.argpartition(row[likely], -k)[-k:]]
+    for floor in _FLOORS:
+        above = row > floor
+        if np.count_nonzero(above) >= k:
+            top = _distinct_top(row, np.flatnonzero(above), k)
+            if top is not None:
+                return top
+            break
     return np.argpartition(row, -k)[-k:]
+
+
+def _distinct_top(row: np.ndarray, among: np.ndarray, k: int) -> np.ndarray | None:
+    """The indices of the ``k`` largest entries of ``row``, ``among`` holding them (at least
+    ``k`` indices, every entry outside it smaller than every entry in it), largest first;
+    None where two of them, or the ``k``-th and the next, are equal."""
+    if len(among) > k:
+        among = among[np.argpartition(row[among], -(k + 1))[-(k + 1) :]]
+    ranked = among[np.argsort(row[among])[::-1]]
+    values = row[ranked]
+    if np.any(values[:-1] == values[1:]):
+        return None
+    return ranked[:k]
 
 
 def deal_lanes(batches: list[list[int]], widths: list[int], lanes: int) -> list[list[list[int]]]:

@@ -83,6 +83,24 @@ def test_top_classes_are_the_largest(
         np.testing.assert_array_equal(np.sort(row[top_classes(row, k)])[::-1], expected)
 
 
+@pytest.mark.parametrize("k", [TOP_CLASSES, FIELD_ALTERNATIVES])
+def test_top_classes_below_the_threshold_are_those_of_a_whole_partition(k: int) -> None:
+    """Where fewer than ``k`` classes are likely, the ``k`` largest are those a partition of
+    the whole row finds (and where two of them, or the ``k``-th and the next, are equal, the
+    very ones it picks, in its order)."""
+    rng = np.random.default_rng(k)
+    for copies in range(20):
+        row = rng.uniform(1e-13, 1e-7, 6625).astype(np.float32)
+        row[rng.choice(len(row), k // 2, replace=False)] = rng.uniform(0.01, 0.3, k // 2)
+        row[rng.choice(len(row), copies % 3, replace=False)] = np.sort(row)[-k + copies % 2]
+        partition = np.argpartition(row, -k)[-k:]
+        largest = np.sort(row)[::-1][: k + 1]
+        if np.any(largest[:-1] == largest[1:]):
+            np.testing.assert_array_equal(top_classes(row, k), partition)
+        else:
+            assert set(top_classes(row, k).tolist()) == set(partition.tolist())
+
+
 def _steps(*rows: dict[int, float]) -> np.ndarray:
     """Time steps over 4 classes (0 the blank), each the given classes' probabilities and
     the rest on the blank."""
