@@ -262,12 +262,11 @@ class TextRecognizer:
             idx = int(best_idx)
             if idx not in (0, prev):
                 x = min(1.0, (t + 0.5) * step)
-                cand = _candidate(probs[t], classes, self._alternatives)
-                chars.append(dataclasses.replace(cand, x=x))
+                chars.append(_candidate(probs[t], classes, self._alternatives, x))
             elif idx != 0 and chars:
-                cand = _candidate(probs[t], classes, self._alternatives)
+                cand = _candidate(probs[t], classes, self._alternatives, chars[-1].x)
                 if cand.char == chars[-1].char and cand.prob > chars[-1].prob:
-                    chars[-1] = dataclasses.replace(cand, x=chars[-1].x)
+                    chars[-1] = cand
             prev = idx
         text = "".join(c.char for c in chars)
         score = float(np.mean([c.prob for c in chars])) if chars else 0.0
@@ -291,12 +290,11 @@ def passed_over(probs: np.ndarray, best: np.ndarray, step: float) -> float:
     pos = np.arange(len(best))
     before = np.maximum.accumulate(np.where(read, pos, -1))[blank]
     after = np.minimum.accumulate(np.where(read, pos, len(best))[::-1])[::-1][blank]
-    rows = probs[blank]
-    rest = 1.0 - rows[:, 0]
+    rest = 1.0 - probs[blank, 0]
     for near in (before, after):
         valid = (near >= 0) & (near < len(best))
         cls = best[np.clip(near, 0, len(best) - 1)]
-        rest = rest - np.where(valid, rows[np.arange(len(blank)), cls], 0.0)
+        rest = rest - np.where(valid, probs[blank, cls], 0.0)
     return float(max(0.0, rest.max()))
 
 
@@ -305,10 +303,12 @@ def _nfkc(chars: frozenset[str]) -> set[str]:
     return {unicodedata.normalize("NFKC", c) for c in chars}
 
 
-def _candidate(row: np.ndarray, classes: Sequence[str], k: int = TOP_CLASSES) -> CharCandidate:
+def _candidate(
+    row: np.ndarray, classes: Sequence[str], k: int = TOP_CLASSES, x: float = 0.0
+) -> CharCandidate:
     """The best character of one time step and its runner-ups, from its ``k`` likeliest
     classes (classes that are one character as folded count as one, their probabilities
-    added)."""
+    added); ``x``: where it was read."""
     top = top_classes(row, k)
     folded: dict[str, float] = {}
     for j in top[np.argsort(row[top])[::-1]]:
@@ -318,7 +318,7 @@ def _candidate(row: np.ndarray, classes: Sequence[str], k: int = TOP_CLASSES) ->
         folded[char] = folded.get(char, 0.0) + float(row[int(j)])
     ranked = [*sorted(folded.items(), key=lambda kv: -kv[1]), ("", 0.0)]
     (char, prob), (alt, alt_prob) = ranked[0], ranked[1]
-    return CharCandidate(char, prob, alt, alt_prob, alts=tuple(ranked[1:-1]))
+    return CharCandidate(char, prob, alt, alt_prob, x=x, alts=tuple(ranked[1:-1]))
 
 
 #: A class this likely or less is never among a time step's top classes when enough are
