@@ -501,17 +501,20 @@ def _pixels(
     )
 
 
-def ink_past(card: np.ndarray, box: Box, end_x: float, *, flat: bool = False) -> int:
+def ink_past(
+    card: np.ndarray, box: Box, end_x: float, *, flat: bool = False, faded: bool = False
+) -> int:
     """How many pixels the text of the normalised ``box`` runs on past its right edge
-    (:func:`trailing_ink`), at most one character (:data:`TRAIL`; flat strokes on for
-    :data:`FLAT_TRAIL`) and not past ``end_x``."""
+    (:func:`trailing_ink`; ``faded``: faded ink counted, :func:`_faded_ink`), at most one
+    character (:data:`TRAIL`; flat strokes on for :data:`FLAT_TRAIL`) and not past
+    ``end_x``."""
     w = card.shape[1]
     x0, x1, y0, y1 = _pixels(box, card.shape)
     if x1 - x0 < 4 or y1 - y0 < 4:
         return 0
     limit = int(min(w, max(x1, end_x * w), x1 + (FLAT_TRAIL if flat else TRAIL) * w))
     flat_after = int(TRAIL * w) if flat else None
-    return trailing_ink(card[y0:y1, x0:limit], x1 - x0, flat_after=flat_after, faded=True)
+    return trailing_ink(card[y0:y1, x0:limit], x1 - x0, flat_after=flat_after, faded=faded)
 
 
 def _faded_ink(line: np.ndarray, text_end: int) -> np.ndarray:
@@ -729,9 +732,10 @@ def trailing_ink(
     line: np.ndarray, text_end: int, flat_after: int | None = None, *, faded: bool = False
 ) -> int:
     """How many columns past ``text_end`` the text of the BGR ``line`` crop runs on: ink
-    (darker than Otsu's threshold over the detected text) starting within a character gap
-    of the end and continuing without a wider gap (past ``flat_after`` columns, only ink in
-    a flat band, :func:`_flat_band`); 0 when the tail is blank."""
+    (darker than Otsu's threshold over the detected text; ``faded``: or a character's
+    strokes faded by glare, :func:`_faded_ink`) starting within a character gap of the end
+    and continuing without a wider gap (past ``flat_after`` columns, only ink in a flat
+    band, :func:`_flat_band`); 0 when the tail is blank."""
     if text_end >= line.shape[1] or text_end < 4:
         return 0
     gray = cv2.cvtColor(line, cv2.COLOR_BGR2GRAY)
@@ -743,9 +747,9 @@ def trailing_ink(
         threshold = max(threshold, tail_threshold)
     height = gray.shape[0]
     ink = tail < threshold
-    if faded:
-        ink |= _faded_ink(line, text_end)
     inked_columns = _stroke_columns(ink) | _flat_stroke(ink)
+    if faded:  # a faded character's strokes, not a pale guilloche's flat lines
+        inked_columns |= _stroke_columns(_faded_ink(line, text_end))
     if flat_after is not None:
         inked_columns[flat_after:] &= _flat_band(ink[:, flat_after:])
     inked = inked_columns.tolist()

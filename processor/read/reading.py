@@ -449,6 +449,7 @@ def field_lines(
     from its label (:data:`ONE_LINE_AGAIN`)."""
     jobs: list[tuple[str, int, np.ndarray]] = []  # (field, row index or -1, crop)
     spans: dict[int, Box] = {}  # where each job's crop of a row's segment lies
+    fainter: dict[int, float] = {}  # where a job's crop runs on over faded ink (its share)
     placed = [s for rows in assignment.rows.values() for row in rows for s in row.row.segments]
     within: dict[str, list[TextLine]] = {}  # fields read again from what was seen
     gray: np.ndarray | None = None
@@ -521,9 +522,13 @@ def field_lines(
                     segment = _from_column(card, segment, column, first=k == 0, lead=lead)
                 trail = j == len(segments) - 1 and name in TRAIL_ROWS
                 flat = name in FLAT_TRAIL_ROWS
-                extra = ink_past(card, segment, VALUE_END_X[name], flat=flat) if trail else 0
-                crop = segment_crop(card, segment, extra)
+                end_x = VALUE_END_X[name]
+                extra = ink_past(card, segment, end_x, flat=flat) if trail else 0
+                faded = ink_past(card, segment, end_x, flat=flat, faded=True) if trail else 0
+                crop = segment_crop(card, segment, max(extra, faded))
                 if crop is not None:
+                    if faded > extra:
+                        fainter[len(jobs)] = 1.0 - (faded - extra) / crop.shape[1]
                     spans[len(jobs)] = segment
                     jobs.append((name, k, without_colour(crop) if name in VALUE_ONLY else crop))
         tail = None
@@ -544,6 +549,8 @@ def field_lines(
             if crop is not None:
                 jobs.append((name, -1, crop))
     found = _read_jobs(jobs, engine, again=again)
+    for i, start in fainter.items():
+        found[i] = sure_past(found[i], start)
     out: dict[str, list[TextLine]] = {
         name: [] for name in assignment.rows if only is None or name in only
     }
@@ -567,6 +574,18 @@ def field_lines(
         else:
             out[name].append(join_lines(lines))
     return out
+
+
+def sure_past(line: TextLine, start: float) -> TextLine:
+    """``line`` without the characters at its end, from ``start`` (a share of its crop's
+    width) on, that are read less probably than :data:`~processor.read.fields.SURE_LINE`:
+    its crop ran on over faded ink (:func:`~processor.read.crops.ink_past`), where glare
+    fades a line's last characters (60号50|2室, read 2 and 室 surely) and a pale guilloche's
+    lines count too (组 then X at 0.64)."""
+    chars = list(line.chars)
+    while chars and chars[-1].x >= start and chars[-1].prob < fp.SURE_LINE:
+        chars.pop()
+    return line if len(chars) == len(line.chars) else fp.with_chars(line, chars)
 
 
 #: The job of an address's short last line found under its last line read

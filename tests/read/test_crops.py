@@ -42,6 +42,7 @@ from processor.read.reading import (
     race_after,
     race_tail,
     short_tail,
+    sure_past,
 )
 from processor.values import Box, CharCandidate, TextLine
 from synthcards.fonts import font
@@ -67,6 +68,11 @@ def _line_image(tail: str) -> tuple[np.ndarray, int]:
     elif tail == "specks":  # dust: dots of a few pixels
         for x in (318, 334, 352):
             line[20:23, x : x + 3] = 40
+    elif tail in ("faded", "faded_red"):  # one more character faded by glare (a third of
+        # the text's contrast), or a pale red mark as dark on luminance
+        ink = (170, 170, 170) if tail == "faded" else (120, 120, 235)
+        line[10:38, 310:344:6] = ink
+        line[10:14, 310:344] = line[34:38, 310:344] = ink
     elif tail == "guilloche":  # the card's light wavy pattern only
         for x in range(306, 400):
             y = int(24 + 10 * np.sin(x / 6))
@@ -83,6 +89,27 @@ def test_trailing_ink(tail: str, runs_on: bool) -> None:
     extra = trailing_ink(line, end)
     if runs_on:
         assert 44 <= extra <= 56  # to the stroke's end (x 350), and a little margin
+    else:
+        assert extra == 0
+
+
+@pytest.mark.parametrize(
+    ("tail", "faded", "runs_on"),
+    [
+        ("faded", False, False),  # under the text's threshold
+        ("faded", True, True),  # ... darker than its own paper by a quarter of its contrast
+        ("faded_red", True, False),  # a coloured mark is paper on the lightest channel
+        ("guilloche", True, False),
+        ("blank", True, False),
+    ],
+)
+def test_trailing_ink_counts_ink_faded_by_glare_where_asked(
+    tail: str, faded: bool, runs_on: bool
+) -> None:
+    line, end = _line_image(tail)
+    extra = trailing_ink(line, end, faded=faded)
+    if runs_on:
+        assert 38 <= extra <= 50  # to the character's end (x 344), and a little margin
     else:
         assert extra == 0
 
@@ -1055,3 +1082,26 @@ def test_the_race_read_right_of_its_row_is_one_of_the_56_read_surely(
     line: TextLine, race: bool
 ) -> None:
     assert race_tail(line) is race
+
+
+def _placed(text: str, probs: Sequence[float], xs: Sequence[float]) -> TextLine:
+    chars = tuple(CharCandidate(c, p, "", 0.01, x) for c, p, x in zip(text, probs, xs, strict=True))
+    return TextLine(text, min(probs), chars)
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        # a pale guilloche's lines past 组, read X unsurely: left off
+        (_placed("组X", (1.0, 0.64), (0.2, 0.8)), "组"),
+        # glare's faded 2室 read surely: kept
+        (_placed("502室", (1.0, 1.0, 0.99, 1.0), (0.1, 0.3, 0.75, 0.9)), "502室"),
+        # an unsure character before where the crop ran on is the value's own
+        (_placed("组X", (0.64, 1.0), (0.2, 0.8)), "组X"),
+        (_placed("组一X", (1.0, 0.5, 0.3), (0.2, 0.5, 0.8)), "组一"),
+    ],
+)
+def test_what_a_crop_run_on_over_faded_ink_reads_there_is_kept_only_when_sure(
+    line: TextLine, kept: str
+) -> None:
+    assert sure_past(line, 0.6).text == kept
