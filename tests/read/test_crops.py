@@ -68,11 +68,13 @@ def _line_image(tail: str) -> tuple[np.ndarray, int]:
     elif tail == "specks":  # dust: dots of a few pixels
         for x in (318, 334, 352):
             line[20:23, x : x + 3] = 40
-    elif tail in ("faded", "faded_red"):  # one more character faded by glare (a third of
-        # the text's contrast), or a pale red mark as dark on luminance
-        ink = (170, 170, 170) if tail == "faded" else (120, 120, 235)
-        line[10:38, 310:344:6] = ink
-        line[10:14, 310:344] = line[34:38, 310:344] = ink
+    elif tail in ("faded", "faded_red", "two_faded"):  # one more character faded by glare
+        # (a third of the text's contrast), or a pale red mark as dark on luminance; or two
+        # faded to a seventh
+        ink = {"faded": (170,) * 3, "faded_red": (120, 120, 235), "two_faded": (200,) * 3}[tail]
+        for x in (310, 354) if tail == "two_faded" else (310,):
+            line[10:38, x : x + 34 : 6] = ink
+            line[10:14, x : x + 34] = line[34:38, x : x + 34] = ink
     elif tail == "guilloche":  # the card's light wavy pattern only
         for x in range(306, 400):
             y = int(24 + 10 * np.sin(x / 6))
@@ -128,12 +130,32 @@ def test_trailing_ink_counts_ink_faded_by_glare_where_asked(
     ],
 )
 def test_ink_past_runs_a_flat_stroke_on_further(tail: str, flat: bool, end: int) -> None:
+    assert end - 3 <= _box_end(tail, flat=flat) <= end + 8
+
+
+def _box_end(tail: str, *, flat: bool = False, faded: bool = False) -> int:
+    """Where (px) a box ending at the text's end is run on to over ``tail``."""
     line, box_end = _line_image(tail)
     card = np.full((400, 1257, 3), 225, np.uint8)  # a character 44 px: TRAIL of 1257 px
     card[176:224, :400] = line
     box = Box(0.0, 180 / 400, box_end / 1257, 220 / 400)
-    extra = ink_past(card, box, 0.6, flat=flat)
-    assert end - box_end - 3 <= extra <= end - box_end + 8
+    return box_end + ink_past(card, box, 0.6, flat=flat, faded=faded)
+
+
+@pytest.mark.parametrize(
+    ("tail", "faded", "end"),
+    [
+        ("two_faded", True, 388),  # two characters faded by glare, read where read surely
+        ("two_faded", False, 306),
+        ("two_chars", True, 388),  # ... and two the detector left out, as far
+        ("blank", True, 306),
+        ("guilloche", True, 306),
+    ],
+)
+def test_ink_past_runs_on_over_faded_characters_where_asked(
+    tail: str, faded: bool, end: int
+) -> None:
+    assert end - 3 <= _box_end(tail, faded=faded) <= end + 8
 
 
 def _name_line(glyphs: Sequence[tuple[int, str, float]]) -> tuple[np.ndarray, TextLine]:
