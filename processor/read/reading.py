@@ -578,14 +578,21 @@ def field_lines(
 
 def sure_past(line: TextLine, start: float) -> TextLine:
     """``line`` without the characters at its end, from ``start`` (a share of its crop's
-    width) on, that are read less probably than :data:`~processor.read.fields.SURE_LINE`:
-    its crop ran on over faded ink (:func:`~processor.read.crops.ink_past`), where glare
-    fades a line's last characters (60号50|2室, read 2 and 室 surely) and a pale guilloche's
-    lines count too (组 then X at 0.64)."""
+    width) on, that are read less probably than :data:`~processor.read.fields.SURE_LINE`
+    or are Latin letters: its crop ran on over faded ink
+    (:func:`~processor.read.crops.ink_past`), where glare fades a line's last characters
+    (60号50|2室, read 2 and 室 surely) and a pale guilloche's lines count too (组 then X at
+    0.64; a lattice's crossing lines read X X at 0.88 and 0.97)."""
     chars = list(line.chars)
-    while chars and chars[-1].x >= start and chars[-1].prob < fp.SURE_LINE:
+    while (
+        chars and chars[-1].x >= start and (_latin(chars[-1].char) or chars[-1].prob < fp.SURE_LINE)
+    ):
         chars.pop()
     return line if len(chars) == len(line.chars) else fp.with_chars(line, chars)
+
+
+def _latin(char: str) -> bool:
+    return char.isascii() and char.isalpha()
 
 
 #: The job of an address's short last line found under its last line read

@@ -1119,8 +1119,11 @@ def _placed(text: str, probs: Sequence[float], xs: Sequence[float]) -> TextLine:
         # glare's faded 2室 read surely: kept
         (_placed("502室", (1.0, 1.0, 0.99, 1.0), (0.1, 0.3, 0.75, 0.9)), "502室"),
         # an unsure character before where the crop ran on is the value's own
-        (_placed("组X", (0.64, 1.0), (0.2, 0.8)), "组X"),
+        (_placed("二组", (0.64, 1.0), (0.2, 0.8)), "二组"),
         (_placed("组一X", (1.0, 0.5, 0.3), (0.2, 0.5, 0.8)), "组一"),
+        # a lattice's crossing lines read as Latin letters, however surely
+        (_placed("04XX", (1.0, 1.0, 0.88, 0.97), (0.1, 0.3, 0.7, 0.9)), "04"),
+        (_placed("4号A", (1.0, 1.0, 0.99), (0.1, 0.3, 0.5)), "4号A"),  # the value's own
     ],
 )
 def test_what_a_crop_run_on_over_faded_ink_reads_there_is_kept_only_when_sure(
