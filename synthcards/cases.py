@@ -354,10 +354,10 @@ def faint_last_line(n: int = 100, contrast: float = 0.4, top: float = 0.05) -> S
     )
 
 
-def faded_line_end(n: int = 1100, contrast: float = 0.15, chars: int = 2) -> Sample:
+def faded_line_end(n: int = 1200, contrast: float = 0.2, chars: int = 1) -> Sample:
     """A front whose address's last line ends with ``chars`` characters faded by glare to
     ``contrast`` of its ink: the detector's box stopped short of them, and the address was
-    answered without them at 200 (…60号50 for …60号502室)."""
+    answered without them at 200 (…小河村2 for …小河村2组)."""
     rng = _rng(n)
     person = _without_hyphen(draw_person(rng, rare=False), rng)
     style = _style(rng, "front", art={"hologram": None}, script=None)

@@ -505,35 +505,32 @@ def ink_past(
     card: np.ndarray, box: Box, end_x: float, *, flat: bool = False, faded: bool = False
 ) -> int:
     """How many pixels the text of the normalised ``box`` runs on past its right edge
-    (:func:`trailing_ink`), at most one character (:data:`TRAIL`; flat strokes, or with
-    ``faded`` characters faded by glare, :func:`_faded_ink`, on for :data:`FLAT_TRAIL`) and
-    not past ``end_x``."""
+    (:func:`trailing_ink`; ``faded``: a character faded by glare too, :func:`_faded_ink`),
+    at most one character (:data:`TRAIL`; flat strokes on for :data:`FLAT_TRAIL`) and not
+    past ``end_x``."""
     w = card.shape[1]
     x0, x1, y0, y1 = _pixels(box, card.shape)
     if x1 - x0 < 4 or y1 - y0 < 4:
         return 0
-    limit = int(min(w, max(x1, end_x * w), x1 + (FLAT_TRAIL if flat or faded else TRAIL) * w))
+    limit = int(min(w, max(x1, end_x * w), x1 + (FLAT_TRAIL if flat else TRAIL) * w))
     flat_after = int(TRAIL * w) if flat else None
     return trailing_ink(card[y0:y1, x0:limit], x1 - x0, flat_after=flat_after, faded=faded)
 
 
-#: A line's characters faded by glare past its box are ink darker than their own paper by
-#: this share of the text's contrast (:func:`_faded_ink`; glare leaves a sixth of it): a
-#: character's strokes, not a guilloche's flat lines, and what is read there is kept only
-#: where read surely (:func:`~processor.read.reading.sure_past`).
-FADED_TAIL = 0.1
 
 
 def _faded_ink(line: np.ndarray, text_end: int) -> np.ndarray:
     """Where the BGR ``line`` crop past ``text_end`` is darker than its own paper by
-    :data:`FADED_TAIL` of the contrast of the text before it, each pixel as light as its
+    :data:`BELOW_INK` of the contrast of the text before it, each pixel as light as its
     lightest channel (:func:`_ink_depth`): glare fades a line's last characters to a third
-    of its print's contrast or less, which no threshold over the whole line keeps (60号50|2室)."""
+    of its print's contrast, which no threshold over the whole line keeps (60号50|2室). Only
+    a character's strokes count (a pale guilloche's flat lines do not), and what is read
+    there is kept only where read surely (:func:`~processor.read.reading.sure_past`)."""
     h, w = line.shape[:2]
     found = _ink_depth(line, (0, text_end, 0, h), (text_end, w, 0, h))
     if found is None:
         return np.zeros((h, w - text_end), bool)
-    return np.asarray(found[0] >= FADED_TAIL * found[1])
+    return np.asarray(found[0] >= BELOW_INK * found[1])
 
 
 def ink_before(card: np.ndarray, box: Box, start_x: float) -> float:

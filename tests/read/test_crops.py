@@ -145,9 +145,10 @@ def _box_end(tail: str, *, flat: bool = False, faded: bool = False) -> int:
 @pytest.mark.parametrize(
     ("tail", "faded", "end"),
     [
-        ("two_faded", True, 388),  # two characters faded by glare, read where read surely
-        ("two_faded", False, 306),
-        ("two_chars", True, 388),  # ... and two the detector left out, as far
+        ("faded", True, 344),  # a character faded by glare, read where read surely
+        ("faded", False, 306),
+        ("two_chars", True, 350),  # ... as far as a character, as other ink
+        ("two_faded", True, 306),  # faded to a seventh: a guilloche's, no print
         ("blank", True, 306),
         ("guilloche", True, 306),
     ],
