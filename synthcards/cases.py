@@ -20,7 +20,7 @@ import numpy.typing as npt
 from PIL import Image, ImageDraw
 
 from . import clutter, overlays
-from .card import render_styled
+from .card import RenderedCard, render_styled
 from .divisions import Place, authority, divisions
 from .fonts import font
 from .people import Person, draw_address, draw_person
@@ -78,6 +78,20 @@ def _card_image(
     """The card as a tight crop (the image is the card), ``width`` px wide."""
     card = render_styled(person.identity, style, width=width, rng=rng)
     return _tight(card.bgra, rng, bg)
+
+
+def _tight_front(
+    name: str,
+    card: RenderedCard,
+    rng: np.random.Generator,
+    person: Person,
+    *,
+    style: CardStyle,
+    note: str,
+) -> Sample:
+    """The front ``card`` as a tight crop on white paper, a JPEG at quality 92."""
+    frame, quad = _tight(card.bgra, rng, (255, 255, 255))
+    return _sample(name, "front", person, _jpeg(frame, 92), quad=quad, note=note, style=style)
 
 
 def _sample(
@@ -317,17 +331,8 @@ def faint_line_start(n: int = 17, contrast: float = 0.15) -> Sample:
     _fade(
         card.bgra[y0:y1, x0 : x0 + y1 - y0, :3], card.bgra[y0:y1, x0 - (y1 - y0) : x0, :3], contrast
     )
-    frame, quad = _tight(card.bgra, rng, (255, 255, 255))
     note = "front whose address's second line begins with a faint character"
-    return _sample(
-        "case-faint-line-start",
-        "front",
-        person,
-        _jpeg(frame, 92),
-        quad=quad,
-        note=note,
-        style=style,
-    )
+    return _tight_front("case-faint-line-start", card, rng, person, style=style, note=note)
 
 
 def faint_last_line(n: int = 100, contrast: float = 0.4, top: float = 0.05) -> Sample:
@@ -347,11 +352,8 @@ def faint_last_line(n: int = 100, contrast: float = 0.4, top: float = 0.05) -> S
     # glare from above: its top fades out, its foot keeps ``contrast``
     fade = np.linspace(top, contrast, y1 - y0)[:, None, None]
     _fade(card.bgra[y0:y1, x0:x1, :3], card.bgra[y0:y1, x1 : x1 + y1 - y0, :3], fade)
-    frame, quad = _tight(card.bgra, rng, (255, 255, 255))
     note = "front whose address's short last line is faded"
-    return _sample(
-        "case-faint-last-line", "front", person, _jpeg(frame, 92), quad=quad, note=note, style=style
-    )
+    return _tight_front("case-faint-last-line", card, rng, person, style=style, note=note)
 
 
 def faded_line_end(n: int = 1200, contrast: float = 0.2, chars: int = 1) -> Sample:
@@ -365,11 +367,8 @@ def faded_line_end(n: int = 1200, contrast: float = 0.2, chars: int = 1) -> Samp
     x0, y0, x1, y1 = (round(v) for v in card.boxes("address")[-1])
     start = max(x0, x1 - chars * (y1 - y0))  # a character is as wide as it is high
     _fade(card.bgra[y0:y1, start:x1, :3], card.bgra[y0:y1, x1 : x1 + y1 - y0, :3], contrast)
-    frame, quad = _tight(card.bgra, rng, (255, 255, 255))
     note = "front whose address's last characters are faded"
-    return _sample(
-        "case-faded-line-end", "front", person, _jpeg(frame, 92), quad=quad, note=note, style=style
-    )
+    return _tight_front("case-faded-line-end", card, rng, person, style=style, note=note)
 
 
 def label_overdrawn(n: int = 3, alpha: float = 0.9) -> Sample:
@@ -396,11 +395,8 @@ def label_overdrawn(n: int = 3, alpha: float = 0.9) -> Sample:
     region[:] = np.clip(
         region + mask[: region.shape[0], : region.shape[1]] * (ink - region), 0, 255
     )
-    frame, quad = _tight(card.bgra, rng, (255, 255, 255))
     note = f"front whose name label's 名 has a watermark's {mark} over it"
-    return _sample(
-        "case-label-overdrawn", "front", person, _jpeg(frame, 92), quad=quad, note=note, style=style
-    )
+    return _tight_front("case-label-overdrawn", card, rng, person, style=style, note=note)
 
 
 def race_watermarked(
@@ -429,17 +425,8 @@ def race_watermarked(
     ink = card.bgra[..., :3].astype(np.float32)
     red = np.array((40, 40, 200), np.float32)
     card.bgra[..., :3] = np.clip(ink + mask * (red - ink), 0, 255).astype(np.uint8)
-    frame, quad = _tight(card.bgra, rng, (255, 255, 255))
     note = "front whose 民族 value has a red watermark phrase laid across from just right of it"
-    return _sample(
-        "case-race-watermarked",
-        "front",
-        person,
-        _jpeg(frame, 92),
-        quad=quad,
-        note=note,
-        style=style,
-    )
+    return _tight_front("case-race-watermarked", card, rng, person, style=style, note=note)
 
 
 #: The phrase :func:`race_watermarked` lays across a front.

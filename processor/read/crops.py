@@ -517,8 +517,6 @@ def ink_past(
     return trailing_ink(card[y0:y1, x0:limit], x1 - x0, flat_after=flat_after, faded=faded)
 
 
-
-
 def _faded_ink(line: np.ndarray, text_end: int) -> np.ndarray:
     """Where the BGR ``line`` crop past ``text_end`` is darker than its own paper by
     :data:`BELOW_INK` of the contrast of the text before it, each pixel as light as its
@@ -530,7 +528,7 @@ def _faded_ink(line: np.ndarray, text_end: int) -> np.ndarray:
     found = _ink_depth(line, (0, text_end, 0, h), (text_end, w, 0, h))
     if found is None:
         return np.zeros((h, w - text_end), bool)
-    return np.asarray(found[0] >= BELOW_INK * found[1])
+    return np.asarray(found.depth >= BELOW_INK * found.contrast)
 
 
 def ink_before(card: np.ndarray, box: Box, start_x: float) -> float:
@@ -579,16 +577,13 @@ def ink_below(card: np.ndarray, line: Box, column: float, limit: float = 1.0) ->
         min(limit, line.y1 + BELOW_LINES * line.height),
         line.score,
     )
-    lx0, lx1, ly0, ly1 = _pixels(line, card.shape, widen=0.0)
-    bx0, bx1, by0, by1 = _pixels(band, card.shape, widen=0.0)
-    if min(lx1 - lx0, ly1 - ly0, bx1 - bx0, by1 - by0) < 8:
-        return None
     # each pixel as light as its lightest channel: the card's coloured guilloche (pale red
     # and blue lines crossing, read as 8 at 0.97) fades into the paper, print does not
-    found = _ink_depth(card, (lx0, lx1, ly0, ly1), (bx0, bx1, by0, by1))
+    found = _depth_under(card, line, band)
     if found is None:
-        return None  # the line itself holds no print
-    ink = found[0] >= BELOW_INK * found[1]
+        return None  # too small, or the line itself holds no print
+    (_, _, ly0, ly1), (bx0, _, by0, _) = found.line, found.band
+    ink = found.depth >= BELOW_INK * found.contrast
     runs = _runs(_stroke_columns(ink), gap=max(2, (ly1 - ly0) // 2))
     w = card.shape[1]
     if not runs or runs[0][0] > (column - band.x0 + BELOW_START * step) * w:
@@ -614,24 +609,47 @@ def ink_below(card: np.ndarray, line: Box, column: float, limit: float = 1.0) ->
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class _Depth:
+    """How much darker than its own paper each pixel of a band is (:func:`_ink_depth`), the
+    contrast of a line's print, and both (pixels: x0, x1, y0, y1)."""
+
+    depth: np.ndarray
+    contrast: float
+    line: tuple[int, int, int, int]
+    band: tuple[int, int, int, int]
+
+
 def _ink_depth(
-    card: np.ndarray, line: tuple[int, int, int, int], region: tuple[int, int, int, int]
-) -> tuple[np.ndarray, float] | None:
+    card: np.ndarray, line: tuple[int, int, int, int], band: tuple[int, int, int, int]
+) -> _Depth | None:
     """How much darker than its own paper (a grey closing a quarter of the ``line``'s height
-    wide: glare lightens one part of a band) each pixel of the ``region`` of the BGR
-    ``card`` (pixels: x0, x1, y0, y1) is, each pixel as light as its lightest channel
-    (coloured guilloche, a blue label and a red watermark fade into the paper, black print
-    does not); and the contrast of the print in ``line`` (Otsu's two classes). None where
-    ``line`` holds no print."""
+    wide: glare lightens one part of a band) each pixel of the ``band`` of the BGR ``card``
+    (pixels: x0, x1, y0, y1) is, each pixel as light as its lightest channel (coloured
+    guilloche, a blue label and a red watermark fade into the paper, black print does not);
+    and the contrast of the print in ``line`` (Otsu's two classes). None where ``line``
+    holds no print."""
     lx0, lx1, ly0, ly1 = line
-    x0, x1, y0, y1 = region
+    x0, x1, y0, y1 = band
     _, contrast = _otsu(_channel_range(card[ly0:ly1, lx0:lx1])[0])
     if contrast <= 0:
         return None
     under = _channel_range(card[y0:y1, x0:x1])[0]
     size = max(3, (ly1 - ly0) // 4) | 1
     paper = cv2.morphologyEx(under, cv2.MORPH_CLOSE, np.ones((size, size), np.uint8))
-    return np.asarray(cv2.subtract(paper, under)), contrast
+    return _Depth(np.asarray(cv2.subtract(paper, under)), contrast, line, band)
+
+
+def _depth_under(card: np.ndarray, line: Box, band: Box) -> _Depth | None:
+    """:func:`_ink_depth` of the normalised ``line`` and ``band`` of ``card``; None where
+    either is under 8 px."""
+    line_px = _pixels(line, card.shape, widen=0.0)
+    band_px = _pixels(band, card.shape, widen=0.0)
+    lx0, lx1, ly0, ly1 = line_px
+    x0, x1, y0, y1 = band_px
+    if min(lx1 - lx0, ly1 - ly0, x1 - x0, y1 - y0) < 8:
+        return None
+    return _ink_depth(card, line_px, band_px)
 
 
 #: A 民族 value that no box of its row holds is looked for right of the row, up to where the
@@ -654,16 +672,12 @@ def ink_after(card: np.ndarray, row: Box, start: float, end: float) -> Box | Non
     where the band holds none, or print that runs on to ``end`` (a line longer than a value
     printed there). The detector boxes the 民族 value with a watermark's strokes across it,
     apart from its row (性别 男 民族 | 苗 and 使用 in one box)."""
-    band = Box(start, row.y0, end, row.y1, row.score)
-    lx0, lx1, ly0, ly1 = _pixels(row, card.shape, widen=0.0)
-    bx0, bx1, by0, by1 = _pixels(band, card.shape, widen=0.0)
-    if min(lx1 - lx0, ly1 - ly0, bx1 - bx0, by1 - by0) < 8:
-        return None
-    found = _ink_depth(card, (lx0, lx1, ly0, ly1), (bx0, bx1, by0, by1))
+    found = _depth_under(card, row, Box(start, row.y0, end, row.y1, row.score))
     if found is None:
         return None
-    depth, contrast = found
-    ink = depth >= AFTER_INK * max(contrast, float(np.percentile(depth, AFTER_DARKEST)))
+    bx0, _, by0, by1 = found.band
+    depth = found.depth
+    ink = depth >= AFTER_INK * max(found.contrast, float(np.percentile(depth, AFTER_DARKEST)))
     high = BELOW_HEIGHT * (by1 - by0)
     runs = [
         (a, b)
