@@ -603,8 +603,9 @@ def _latin(char: str) -> bool:
     return char.isascii() and char.isalpha()
 
 
-#: The job of an address's short last line found under its last line read
-#: (:func:`address_tail`).
+#: The job of what a field's rows left out past them: an address's short last line found
+#: under its last line read (:func:`address_tail`), a 民族 value right of its gender row
+#: (:func:`race_after`).
 TAIL_ROW = -2
 #: The most lines an address prints (:data:`~processor.read.assign.FIELDS`).
 ADDRESS_LINES = next(spec.rows for spec in FIELDS["front"] if spec.name == "address")
