@@ -356,21 +356,6 @@ def faint_last_line(n: int = 100, contrast: float = 0.4, top: float = 0.05) -> S
     return _tight_front("case-faint-last-line", card, rng, person, style=style, note=note)
 
 
-def faded_line_end(n: int = 1200, contrast: float = 0.2, chars: int = 1) -> Sample:
-    """A front whose address's last line ends with ``chars`` characters faded by glare to
-    ``contrast`` of its ink: the detector's box stopped short of them, and the address was
-    answered without them at 200 (…小河村2 for …小河村2组)."""
-    rng = _rng(n)
-    person = _without_hyphen(draw_person(rng, rare=False), rng)
-    style = _style(rng, "front", art={"hologram": None}, script=None)
-    card = render_styled(person.identity, style, width=1000, rng=rng)
-    x0, y0, x1, y1 = (round(v) for v in card.boxes("address")[-1])
-    start = max(x0, x1 - chars * (y1 - y0))  # a character is as wide as it is high
-    _fade(card.bgra[y0:y1, start:x1, :3], card.bgra[y0:y1, x1 : x1 + y1 - y0, :3], contrast)
-    note = "front whose address's last characters are faded"
-    return _tight_front("case-faded-line-end", card, rng, person, style=style, note=note)
-
-
 def label_overdrawn(n: int = 3, alpha: float = 0.9) -> Sample:
     """A front whose name label's second character (名) has a watermark's character printed
     over it at ``alpha``: the two read as another character (姓各) or none, no label is read,
@@ -572,7 +557,6 @@ CASES: Final[dict[str, Callable[[], Sample]]] = {
     "faint-line-start": faint_line_start,
     "faint-last-line": faint_last_line,
     "race-watermarked": race_watermarked,
-    "faded-line-end": faded_line_end,
     "label-overdrawn": label_overdrawn,
     "pale-on-page": pale_on_page,
     "turned-on-page": turned_on_page,

@@ -501,34 +501,17 @@ def _pixels(
     )
 
 
-def ink_past(
-    card: np.ndarray, box: Box, end_x: float, *, flat: bool = False, faded: bool = False
-) -> int:
+def ink_past(card: np.ndarray, box: Box, end_x: float, *, flat: bool = False) -> int:
     """How many pixels the text of the normalised ``box`` runs on past its right edge
-    (:func:`trailing_ink`; ``faded``: a character faded by glare too, :func:`_faded_ink`),
-    at most one character (:data:`TRAIL`; flat strokes on for :data:`FLAT_TRAIL`) and not
-    past ``end_x``."""
+    (:func:`trailing_ink`), at most one character (:data:`TRAIL`; flat strokes on for
+    :data:`FLAT_TRAIL`) and not past ``end_x``."""
     w = card.shape[1]
     x0, x1, y0, y1 = _pixels(box, card.shape)
     if x1 - x0 < 4 or y1 - y0 < 4:
         return 0
     limit = int(min(w, max(x1, end_x * w), x1 + (FLAT_TRAIL if flat else TRAIL) * w))
     flat_after = int(TRAIL * w) if flat else None
-    return trailing_ink(card[y0:y1, x0:limit], x1 - x0, flat_after=flat_after, faded=faded)
-
-
-def _faded_ink(line: np.ndarray, text_end: int) -> np.ndarray:
-    """Where the BGR ``line`` crop past ``text_end`` is darker than its own paper by
-    :data:`BELOW_INK` of the contrast of the text before it, each pixel as light as its
-    lightest channel (:func:`_ink_depth`): glare fades a line's last characters to a third
-    of its print's contrast, which no threshold over the whole line keeps (60号50|2室). Only
-    a character's strokes count (a pale guilloche's flat lines do not), and what is read
-    there is kept only where read surely (:func:`~processor.read.reading.sure_past`)."""
-    h, w = line.shape[:2]
-    found = _ink_depth(line, (0, text_end, 0, h), (text_end, w, 0, h))
-    if found is None:
-        return np.zeros((h, w - text_end), bool)
-    return np.asarray(found.depth >= BELOW_INK * found.contrast)
+    return trailing_ink(card[y0:y1, x0:limit], x1 - x0, flat_after=flat_after)
 
 
 def ink_before(card: np.ndarray, box: Box, start_x: float) -> float:
@@ -746,14 +729,11 @@ FLAT_TRAIL = 0.07
 FADED_INK = 0.45
 
 
-def trailing_ink(
-    line: np.ndarray, text_end: int, flat_after: int | None = None, *, faded: bool = False
-) -> int:
+def trailing_ink(line: np.ndarray, text_end: int, flat_after: int | None = None) -> int:
     """How many columns past ``text_end`` the text of the BGR ``line`` crop runs on: ink
-    (darker than Otsu's threshold over the detected text; ``faded``: or a character's
-    strokes faded by glare, :func:`_faded_ink`) starting within a character gap of the end
-    and continuing without a wider gap (past ``flat_after`` columns, only ink in a flat
-    band, :func:`_flat_band`); 0 when the tail is blank."""
+    (darker than Otsu's threshold over the detected text) starting within a character gap
+    of the end and continuing without a wider gap (past ``flat_after`` columns, only ink in
+    a flat band, :func:`_flat_band`); 0 when the tail is blank."""
     if text_end >= line.shape[1] or text_end < 4:
         return 0
     gray = cv2.cvtColor(line, cv2.COLOR_BGR2GRAY)
@@ -766,8 +746,6 @@ def trailing_ink(
     height = gray.shape[0]
     ink = tail < threshold
     inked_columns = _stroke_columns(ink) | _flat_stroke(ink)
-    if faded:  # a faded character's strokes, not a pale guilloche's flat lines
-        inked_columns |= _stroke_columns(_faded_ink(line, text_end))
     if flat_after is not None:
         inked_columns[flat_after:] &= _flat_band(ink[:, flat_after:])
     inked = inked_columns.tolist()

@@ -449,7 +449,6 @@ def field_lines(
     from its label (:data:`ONE_LINE_AGAIN`)."""
     jobs: list[tuple[str, int, np.ndarray]] = []  # (field, row index or -1, crop)
     spans: dict[int, Box] = {}  # where each job's crop of a row's segment lies
-    fainter: dict[int, float] = {}  # where a job's crop runs on over faded ink (its share)
     placed = [s for rows in assignment.rows.values() for row in rows for s in row.row.segments]
     within: dict[str, list[TextLine]] = {}  # fields read again from what was seen
     gray: np.ndarray | None = None
@@ -522,15 +521,9 @@ def field_lines(
                     segment = _from_column(card, segment, column, first=k == 0, lead=lead)
                 trail = j == len(segments) - 1 and name in TRAIL_ROWS
                 flat = name in FLAT_TRAIL_ROWS
-                end_x = VALUE_END_X[name]
-                extra = ink_past(card, segment, end_x, flat=flat) if trail else 0
-                faded = 0
-                if trail and name in FADED_TRAIL_ROWS:
-                    faded = ink_past(card, segment, end_x, flat=flat, faded=True)
-                crop = segment_crop(card, segment, max(extra, faded))
+                extra = ink_past(card, segment, VALUE_END_X[name], flat=flat) if trail else 0
+                crop = segment_crop(card, segment, extra)
                 if crop is not None:
-                    if faded > extra:
-                        fainter[len(jobs)] = 1.0 - (faded - extra) / crop.shape[1]
                     spans[len(jobs)] = segment
                     jobs.append((name, k, without_colour(crop) if name in VALUE_ONLY else crop))
         tail = None
@@ -551,8 +544,6 @@ def field_lines(
             if crop is not None:
                 jobs.append((name, -1, crop))
     found = _read_jobs(jobs, engine, again=again)
-    for i, start in fainter.items():
-        found[i] = sure_past(found[i], start)
     out: dict[str, list[TextLine]] = {
         name: [] for name in assignment.rows if only is None or name in only
     }
@@ -576,31 +567,6 @@ def field_lines(
         else:
             out[name].append(join_lines(lines))
     return out
-
-
-#: Rows whose crop runs on over a last character faded by glare (:func:`sure_past`). Not a
-#: name's: v6 small reads a name's crop run on over a blurred web image's paper differently
-#: throughout (潘宏睿 read 潘宏容, 谢娟丹 read 谢锅丹, the middle dot of 古再丽·沙吾提 read 一).
-FADED_TRAIL_ROWS = frozenset({"address"})
-
-
-def sure_past(line: TextLine, start: float) -> TextLine:
-    """``line`` without the characters at its end, from ``start`` (a share of its crop's
-    width) on, that are read less probably than :data:`~processor.read.fields.SURE_LINE`
-    or are Latin letters: its crop ran on over faded ink
-    (:func:`~processor.read.crops.ink_past`), where glare fades a line's last characters
-    (60号50|2室, read 2 and 室 surely) and a pale guilloche's lines count too (组 then X at
-    0.64; a lattice's crossing lines read X X at 0.88 and 0.97)."""
-    chars = list(line.chars)
-    while (
-        chars and chars[-1].x >= start and (_latin(chars[-1].char) or chars[-1].prob < fp.SURE_LINE)
-    ):
-        chars.pop()
-    return line if len(chars) == len(line.chars) else fp.with_chars(line, chars)
-
-
-def _latin(char: str) -> bool:
-    return char.isascii() and char.isalpha()
 
 
 #: The job of what a field's rows left out past them: an address's short last line found

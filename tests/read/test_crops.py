@@ -42,7 +42,6 @@ from processor.read.reading import (
     race_after,
     race_tail,
     short_tail,
-    sure_past,
 )
 from processor.values import Box, CharCandidate, TextLine
 from synthcards.fonts import font
@@ -68,13 +67,6 @@ def _line_image(tail: str) -> tuple[np.ndarray, int]:
     elif tail == "specks":  # dust: dots of a few pixels
         for x in (318, 334, 352):
             line[20:23, x : x + 3] = 40
-    elif tail in ("faded", "faded_red", "two_faded"):  # one more character faded by glare
-        # (a third of the text's contrast), or a pale red mark as dark on luminance; or two
-        # faded to a seventh
-        ink = {"faded": (170,) * 3, "faded_red": (120, 120, 235), "two_faded": (200,) * 3}[tail]
-        for x in (310, 354) if tail == "two_faded" else (310,):
-            line[10:38, x : x + 34 : 6] = ink
-            line[10:14, x : x + 34] = line[34:38, x : x + 34] = ink
     elif tail == "guilloche":  # the card's light wavy pattern only
         for x in range(306, 400):
             y = int(24 + 10 * np.sin(x / 6))
@@ -96,27 +88,6 @@ def test_trailing_ink(tail: str, runs_on: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("tail", "faded", "runs_on"),
-    [
-        ("faded", False, False),  # under the text's threshold
-        ("faded", True, True),  # ... darker than its own paper by a quarter of its contrast
-        ("faded_red", True, False),  # a coloured mark is paper on the lightest channel
-        ("guilloche", True, False),
-        ("blank", True, False),
-    ],
-)
-def test_trailing_ink_counts_ink_faded_by_glare_where_asked(
-    tail: str, faded: bool, runs_on: bool
-) -> None:
-    line, end = _line_image(tail)
-    extra = trailing_ink(line, end, faded=faded)
-    if runs_on:
-        assert 38 <= extra <= 50  # to the character's end (x 344), and a little margin
-    else:
-        assert extra == 0
-
-
-@pytest.mark.parametrize(
     ("tail", "flat", "end"),
     [
         # a name's flat stroke runs on for two characters (44 px each here) ...
@@ -130,33 +101,12 @@ def test_trailing_ink_counts_ink_faded_by_glare_where_asked(
     ],
 )
 def test_ink_past_runs_a_flat_stroke_on_further(tail: str, flat: bool, end: int) -> None:
-    assert end - 3 <= _box_end(tail, flat=flat) <= end + 8
-
-
-def _box_end(tail: str, *, flat: bool = False, faded: bool = False) -> int:
-    """Where (px) a box ending at the text's end is run on to over ``tail``."""
     line, box_end = _line_image(tail)
     card = np.full((400, 1257, 3), 225, np.uint8)  # a character 44 px: TRAIL of 1257 px
     card[176:224, :400] = line
     box = Box(0.0, 180 / 400, box_end / 1257, 220 / 400)
-    return box_end + ink_past(card, box, 0.6, flat=flat, faded=faded)
-
-
-@pytest.mark.parametrize(
-    ("tail", "faded", "end"),
-    [
-        ("faded", True, 344),  # a character faded by glare, read where read surely
-        ("faded", False, 306),
-        ("two_chars", True, 350),  # ... as far as a character, as other ink
-        ("two_faded", True, 306),  # faded to a seventh: a guilloche's, no print
-        ("blank", True, 306),
-        ("guilloche", True, 306),
-    ],
-)
-def test_ink_past_runs_on_over_faded_characters_where_asked(
-    tail: str, faded: bool, end: int
-) -> None:
-    assert end - 3 <= _box_end(tail, faded=faded) <= end + 8
+    extra = ink_past(card, box, 0.6, flat=flat)
+    assert end - box_end - 3 <= extra <= end - box_end + 8
 
 
 def _name_line(glyphs: Sequence[tuple[int, str, float]]) -> tuple[np.ndarray, TextLine]:
@@ -1105,29 +1055,3 @@ def test_the_race_read_right_of_its_row_is_one_of_the_56_read_surely(
     line: TextLine, race: bool
 ) -> None:
     assert race_tail(line) is race
-
-
-def _placed(text: str, probs: Sequence[float], xs: Sequence[float]) -> TextLine:
-    chars = tuple(CharCandidate(c, p, "", 0.01, x) for c, p, x in zip(text, probs, xs, strict=True))
-    return TextLine(text, min(probs), chars)
-
-
-@pytest.mark.parametrize(
-    ("line", "kept"),
-    [
-        # a pale guilloche's lines past 组, read X unsurely: left off
-        (_placed("组X", (1.0, 0.64), (0.2, 0.8)), "组"),
-        # glare's faded 2室 read surely: kept
-        (_placed("502室", (1.0, 1.0, 0.99, 1.0), (0.1, 0.3, 0.75, 0.9)), "502室"),
-        # an unsure character before where the crop ran on is the value's own
-        (_placed("二组", (0.64, 1.0), (0.2, 0.8)), "二组"),
-        (_placed("组一X", (1.0, 0.5, 0.3), (0.2, 0.5, 0.8)), "组一"),
-        # a lattice's crossing lines read as Latin letters, however surely
-        (_placed("04XX", (1.0, 1.0, 0.88, 0.97), (0.1, 0.3, 0.7, 0.9)), "04"),
-        (_placed("4号A", (1.0, 1.0, 0.99), (0.1, 0.3, 0.5)), "4号A"),  # the value's own
-    ],
-)
-def test_what_a_crop_run_on_over_faded_ink_reads_there_is_kept_only_when_sure(
-    line: TextLine, kept: str
-) -> None:
-    assert sure_past(line, 0.6).text == kept
