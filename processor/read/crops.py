@@ -562,7 +562,7 @@ def ink_below(card: np.ndarray, line: Box, column: float, limit: float = 1.0) ->
     )
     # each pixel as light as its lightest channel: the card's coloured guilloche (pale red
     # and blue lines crossing, read as 8 at 0.97) fades into the paper, print does not
-    found = _depth_under(card, line, band)
+    found = _ink_depth(card, line, band)
     if found is None:
         return None  # too small, or the line itself holds no print
     (_, _, ly0, ly1), (bx0, _, by0, _) = found.line, found.band
@@ -603,36 +603,24 @@ class _Depth:
     band: tuple[int, int, int, int]
 
 
-def _ink_depth(
-    card: np.ndarray, line: tuple[int, int, int, int], band: tuple[int, int, int, int]
-) -> _Depth | None:
+def _ink_depth(card: np.ndarray, line: Box, band: Box) -> _Depth | None:
     """How much darker than its own paper (a grey closing a quarter of the ``line``'s height
-    wide: glare lightens one part of a band) each pixel of the ``band`` of the BGR ``card``
-    (pixels: x0, x1, y0, y1) is, each pixel as light as its lightest channel (coloured
-    guilloche, a blue label and a red watermark fade into the paper, black print does not);
-    and the contrast of the print in ``line`` (Otsu's two classes). None where ``line``
-    holds no print."""
-    lx0, lx1, ly0, ly1 = line
-    x0, x1, y0, y1 = band
+    wide: glare lightens one part of a band) each pixel of the normalised ``band`` of the BGR
+    ``card`` is, each pixel as light as its lightest channel (coloured guilloche, a blue
+    label and a red watermark fade into the paper, black print does not); and the contrast
+    of the print in ``line`` (Otsu's two classes). None where either is under 8 px or
+    ``line`` holds no print."""
+    lx0, lx1, ly0, ly1 = line_px = _pixels(line, card.shape, widen=0.0)
+    x0, x1, y0, y1 = band_px = _pixels(band, card.shape, widen=0.0)
+    if min(lx1 - lx0, ly1 - ly0, x1 - x0, y1 - y0) < 8:
+        return None
     _, contrast = _otsu(_channel_range(card[ly0:ly1, lx0:lx1])[0])
     if contrast <= 0:
         return None
     under = _channel_range(card[y0:y1, x0:x1])[0]
     size = max(3, (ly1 - ly0) // 4) | 1
     paper = cv2.morphologyEx(under, cv2.MORPH_CLOSE, np.ones((size, size), np.uint8))
-    return _Depth(np.asarray(cv2.subtract(paper, under)), contrast, line, band)
-
-
-def _depth_under(card: np.ndarray, line: Box, band: Box) -> _Depth | None:
-    """:func:`_ink_depth` of the normalised ``line`` and ``band`` of ``card``; None where
-    either is under 8 px."""
-    line_px = _pixels(line, card.shape, widen=0.0)
-    band_px = _pixels(band, card.shape, widen=0.0)
-    lx0, lx1, ly0, ly1 = line_px
-    x0, x1, y0, y1 = band_px
-    if min(lx1 - lx0, ly1 - ly0, x1 - x0, y1 - y0) < 8:
-        return None
-    return _ink_depth(card, line_px, band_px)
+    return _Depth(np.asarray(cv2.subtract(paper, under)), contrast, line_px, band_px)
 
 
 #: A 民族 value that no box of its row holds is looked for right of the row, up to where the
@@ -655,7 +643,7 @@ def ink_after(card: np.ndarray, row: Box, start: float, end: float) -> Box | Non
     where the band holds none, or print that runs on to ``end`` (a line longer than a value
     printed there). The detector boxes the 民族 value with a watermark's strokes across it,
     apart from its row (性别 男 民族 | 苗 and 使用 in one box)."""
-    found = _depth_under(card, row, Box(start, row.y0, end, row.y1, row.score))
+    found = _ink_depth(card, row, Box(start, row.y0, end, row.y1, row.score))
     if found is None:
         return None
     bx0, _, by0, by1 = found.band

@@ -539,18 +539,21 @@ def parse_race(line: TextLine | None) -> Field:
 
 #: A value found without its label is trusted this much less.
 UNLABELLED = 0.8
-#: Characters read less probably than this at the end of the gender row, after its 民族
-#: value, are a watermark's strokes read within the row's characters (汉 then 仅 read 女
-#: at 0.10), not print: print beside a value read surely is read surely.
-UNSURE_TAIL = 0.3
+#: A segment of a value's row whose every character is read less surely than this is a
+#: stray stroke boxed apart (a piece of the line above, read 2 at 0.08: 李2集街道), not
+#: print: a box over guilloche or stray strokes reads 0.1-0.7, print beside a line read
+#: surely is read surely too.
+#: Characters read so at the end of the gender row, after its 民族 value, are a
+#: watermark's strokes read within the row's characters (汉 then 仅 read 女 at 0.10).
+STRAY = 0.3
 
 
 def _listed_before_unsure(line: TextLine) -> Field | None:
     """The 民族 value of the gender row ``line`` that ends with characters read less
-    probably than :data:`UNSURE_TAIL`, read without them, where that is listed and no other
+    probably than :data:`STRAY`, read without them, where that is listed and no other
     listed name begins with it (土 of 土家: a character of the value read unsurely)."""
     chars = list(line.chars)
-    while chars and (not chars[-1].char.strip() or chars[-1].prob < UNSURE_TAIL):
+    while chars and (not chars[-1].char.strip() or chars[-1].prob < STRAY):
         chars.pop()
     if len(chars) == len(line.chars) or not chars:
         return None

@@ -672,22 +672,16 @@ def blanks_between(segments: Sequence[Box]) -> list[bool]:
     return [b.x0 - a.x1 > fp.UNREAD_GAP * char_width(a) for a, b in itertools.pairwise(segments)]
 
 
-#: A segment of a value's row whose every character is read less surely than this is a
-#: stray stroke boxed apart (a piece of the line above, read 2 at 0.08: 李2集街道), not
-#: print: a box over guilloche or stray strokes reads 0.1-0.7, print beside a line read
-#: surely is read surely too.
-STRAY = 0.3
-
-
 def without_strays(lines: Sequence[TextLine]) -> list[TextLine]:
-    """The lines of a row's segments without those read as nothing but :data:`STRAY`
+    """The lines of a row's segments without those read as nothing but
+    :data:`~processor.read.fields.STRAY`
     characters, where another is read as more; all of them where none is."""
     return [line for line, keep in zip(lines, not_strays(lines), strict=True) if keep]
 
 
 def not_strays(lines: Sequence[TextLine]) -> list[bool]:
     """Which of ``lines`` :func:`without_strays` keeps."""
-    keep = [not all(c.prob < STRAY for c in line.chars if c.char.strip()) for line in lines]
+    keep = [not all(c.prob < fp.STRAY for c in line.chars if c.char.strip()) for line in lines]
     return keep if any(keep) and not all(keep) else [True] * len(lines)
 
 
