@@ -409,54 +409,88 @@ def _guessed(cands: Candidates) -> list[str]:
     0.59 with no 感 among its runner-ups and 孝 a runner-up of both 学, is only
     孝感市公安局孝南分局 (孝, 孝, 南 fit). One place character alone (淅 of 淅川县公安局, where
     川 is the only other) is no evidence of which place it is."""
-    same_length = _authorities_by_length().get(len(cands))
-    if same_length is None:
+    return _guessed_among(_authority_table(), cands, whole=True)
+
+
+def _guessed_among(table: _Table, cands: Candidates, *, whole: bool) -> list[str]:
+    """The strings of ``table`` that :func:`_guessed` takes from ``cands``: every character
+    one the read allows but one, read unsurely, that names a place, with enough place
+    characters besides it. ``whole``: only strings as long as the read, else any that the
+    read begins with."""
+    n = min(len(cands), table.codes.shape[1])
+    if n == 0:
         return []
-    # where each known authority's character is one the read allows (every position at once)
+    # where each known string's character is one the read allows (every position at once)
     fits = np.stack(
         [
-            np.isin(same_length.codes[:, k], [ord(c) for c in (top, *alts)])
-            for k, (top, alts) in enumerate(_options(cands))
+            np.isin(table.codes[:, k], [ord(c) for c in (top, *alts)])
+            for k, (top, alts) in enumerate(_options(cands[:n]))
         ],
         axis=1,
     )
-    unsure = np.array([bool(ranked) and ranked[0][1] < GUESSED for ranked in cands])
+    held = np.arange(n) < table.lengths[:, None]
+    missing = held & ~fits
+    unsure = np.array([bool(ranked) and ranked[0][1] < GUESSED for ranked in cands[:n]])
     # one miss, at a character read unsurely that names a place, and enough place characters
     # besides it (the missed one is a place character, so one fewer than the string holds)
-    one_miss = (~fits).sum(axis=1) == 1
-    missed = np.argmin(fits, axis=1)
+    missed = np.argmax(missing, axis=1)
     chosen = (
-        one_miss
+        (table.lengths == len(cands) if whole else table.lengths <= n)
+        & (missing.sum(axis=1) == 1)
         & unsure[missed]
-        & same_length.place[np.arange(len(fits)), missed]
-        & (same_length.place.sum(axis=1) - 1 >= GUESS_SUPPORT)
+        & table.place[np.arange(len(table.texts)), missed]
+        & (table.place.sum(axis=1) - 1 >= GUESS_SUPPORT)
     )
-    return [same_length.texts[i] for i in np.flatnonzero(chosen)]
+    return [table.texts[i] for i in np.flatnonzero(chosen)]
 
 
 @dataclass(frozen=True)
-class _SameLength:
-    """The known authorities of one length: as text, as code points (rows x characters), and
-    which of their characters name a place (not :data:`FORM_CHARS`)."""
+class _Table:
+    """Known strings as arrays: their code points (rows x characters, 0 past a string's
+    end), which of their characters name a place (not a word of the form), their lengths."""
 
     texts: tuple[str, ...]
     codes: np.ndarray
     place: np.ndarray
+    lengths: np.ndarray
+
+
+def _table(strings: frozenset[str], form: frozenset[str]) -> _Table:
+    texts = tuple(sorted(strings))
+    width = max(map(len, texts), default=0)
+    codes = np.zeros((len(texts), width), dtype=np.uint32)
+    place = np.zeros((len(texts), width), dtype=bool)
+    for i, text in enumerate(texts):
+        codes[i, : len(text)] = [ord(c) for c in text]
+        place[i, : len(text)] = [c not in form for c in text]
+    return _Table(texts, codes, place, np.array([len(t) for t in texts]))
 
 
 @functools.cache
-def _authorities_by_length() -> Mapping[int, _SameLength]:
-    by_length: dict[int, list[str]] = {}
-    for text in sorted(_authority_index()[1]):
-        by_length.setdefault(len(text), []).append(text)
-    return {
-        n: _SameLength(
-            tuple(texts),
-            np.array([[ord(c) for c in t] for t in texts], dtype=np.uint32),
-            np.array([[c not in FORM_CHARS for c in t] for t in texts], dtype=bool),
-        )
-        for n, texts in by_length.items()
-    }
+def _authority_table() -> _Table:
+    return _table(_authority_index()[1], FORM_CHARS)
+
+
+#: The characters of an address beginning's form, which name no place: 省, 市, 县, 区, 旗.
+PREFIX_FORM_CHARS = frozenset("省市县区旗")
+
+
+@functools.cache
+def _address_prefix_table() -> _Table:
+    return _table(_address_prefixes(), PREFIX_FORM_CHARS)
+
+
+def _guessed_prefix(cands: Candidates) -> str | None:
+    """The known place an address begins with, where its runner-ups make none: as
+    :func:`_guessed` takes an authority, one character read unsurely taken as any other where
+    enough place characters fit, of every known beginning the read may start with; the
+    longest, where one is longest (山东省易城市高唐县, 易 at 0.19 with no 聊 among its
+    runner-ups, is only 山东省聊城市高唐县; 山东省邹城市 and 山东省诸城市 fit fewer of its
+    characters)."""
+    found = _guessed_among(_address_prefix_table(), cands, whole=False)
+    longest = max(map(len, found), default=0)
+    at_longest = [text for text in found if len(text) == longest]
+    return at_longest[0] if len(at_longest) == 1 else None
 
 
 def address_begins_known(text: str) -> bool:
@@ -485,7 +519,8 @@ def load() -> None:
     """Build every table the lookups use (~140 ms), so that no request pays for it."""
     _known_address_prefixes()
     _known_authorities()
-    _authorities_by_length()
+    _authority_table()
+    _address_prefix_table()
     _provinces()
 
 
@@ -559,8 +594,10 @@ def correct_address_prefix(cands: Candidates) -> str | None:
     Returns the read unchanged when it begins with a known place; the read with its beginning
     replaced when exactly one known place is reached by replacing characters with their
     runner-ups (河南省南阳市浙川县… -> 河南省南阳市淅川县…), or where several are, the one
-    real runner-ups reach (:func:`_one`); None when none is, or several that disagree (a
-    county name found in two provinces fits only with its own province).
+    real runner-ups reach (:func:`_one`); where none is, the one that also takes one character
+    no candidate offered, where the rest of its place names says which (:func:`_guessed_prefix`);
+    None when none is, or several that disagree (a county name found in two provinces fits
+    only with its own province).
     """
     read = _as_read(cands)
     known = _known_address_prefixes()
@@ -569,5 +606,5 @@ def correct_address_prefix(cands: Candidates) -> str | None:
     # a fit that a longer one extends (河南省南阳市 a county-level city of old, inside
     # 河南省南阳市淅川县) says less: keep the longest
     longest = {f for f in fits if not any(g != f and g.startswith(f) for g in fits)}
-    begins = _one(longest, known, cands)
+    begins = _one(longest, known, cands) if fits else _guessed_prefix(cands)
     return None if begins is None else begins + read[len(begins) :]

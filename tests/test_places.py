@@ -351,6 +351,23 @@ def test_correct_authority(
         ("山东省菏泽市军城县大营街道", {6: [("军", 0.58), ("郓", 0.03), ("鄄", 0.02)]}, None),
         # the longest place wins: 巢湖市 (county-level today) inside 巢湖市无为县 (until 2011)
         ("安徽省巢湖市无力县", {7: [("力", 0.5), ("为", 0.4)]}, "安徽省巢湖市无为县"),
+        # one character no candidate offers, read unsurely, where the rest of the place names
+        # says which: 高唐县 of 山东省 is in 聊城市 alone, 鱼台县 is 济宁市's one 某台县; the
+        # longest place wins (山东省邹城市 and 山东省诸城市 fit five of its characters)
+        (
+            "山东省易城市高唐县沿河路607号",
+            {3: [("易", 0.19), ("琴", 0.13), ("华", 0.09)]},
+            "山东省聊城市高唐县沿河路607号",
+        ),
+        ("山东省济宁市象台县沙河镇", {6: [("象", 0.45), ("最", 0.19)]}, "山东省济宁市鱼台县沙河镇"),
+        # ... never a character read surely, nor two, nor where too few place characters fit
+        ("山东省易城市高唐县沿河路607号", {3: [("易", 0.92), ("琴", 0.03)]}, None),
+        (
+            "山东省易城市高磨县沿河路607号",
+            {3: [("易", 0.19), ("琴", 0.13)], 7: [("磨", 0.5), ("店", 0.2)]},
+            None,
+        ),
+        ("山东省易城市", {3: [("易", 0.19), ("琴", 0.13)]}, None),
         # not a known beginning at all
         ("苏州工业园区星海街", {}, None),
         ("", {}, None),
