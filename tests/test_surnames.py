@@ -65,3 +65,59 @@ def test_correct_surname(
 def test_correct_surname_of_nothing() -> None:
     assert surnames.correct_surname([]) is None
     assert surnames.correct_surname([[], [("华", 0.99)]]) is None
+
+
+def read_as(
+    text: str, doubts: dict[int, Sequence[tuple[str, float]]]
+) -> list[list[tuple[str, float]]]:
+    """Candidates for a name ``text``: ``doubts`` maps a position to its candidates (the
+    character read first); every other character is read surely."""
+    out: list[list[tuple[str, float]]] = []
+    for i, char in enumerate(text):
+        if i in doubts:
+            assert doubts[i][0][0] == char, "the first candidate is the character read"
+            out.append(list(doubts[i]))
+        else:
+            out.append([(char, 0.99), ("口", 0.0004)])
+    return out
+
+
+@pytest.mark.parametrize(
+    ("text", "doubts", "expected"),
+    [
+        # a given name's character read as a look-alike names seldom hold, the name's own a
+        # real runner-up (candidates as v6 small read them on 600 px photos)
+        ("杜利样", {2: [("样", 0.6), ("祥", 0.31)]}, "杜利祥"),
+        ("李一字", {2: [("字", 0.55), ("宇", 0.4)]}, "李一宇"),
+        ("张艳屏", {2: [("屏", 0.356), ("琳", 0.293), ("界", 0.072), ("群", 0.035)]}, "张艳琳"),
+        ("陶欣情", {2: [("情", 0.613), ("倩", 0.385), ("清", 0.002)]}, "陶欣倩"),
+        ("王姆", {1: [("姆", 0.818), ("娟", 0.085), ("姻", 0.049)]}, "王娟"),
+        # every given character is weighed, each by its own candidates
+        ("李字样", {1: [("字", 0.55), ("宇", 0.4)], 2: [("样", 0.6), ("祥", 0.31)]}, "李宇祥"),
+        # ... a runner-up given names hold only a few times as often stays one (展 8,479 times,
+        # 晨 57,777)
+        ("杨毅展", {2: [("展", 0.6), ("晨", 0.3)]}, None),
+        # a read sure enough stays, whatever its runner-ups
+        ("杨敦展", {2: [("展", 0.987), ("晨", 0.012)]}, None),
+        ("杜利样", {2: [("样", 0.97), ("祥", 0.03)]}, None),
+        # a runner-up under REAL is noise: 倩 at 0.04 under 情 is no reading of the name
+        ("任情", {1: [("情", 0.39), ("偶", 0.19), ("俏", 0.14), ("倩", 0.041)]}, None),
+        # a rare given name's character stays where its runner-up is no given name's either
+        # (柘 34 times, 柜 150) or only a few times likelier (翮 351, 翻 686; 睿 19,106 and 春
+        # 265,994: a name's own character read over a common one)
+        ("黄月柘", {2: [("柘", 0.6), ("柜", 0.3)]}, None),
+        ("刘可翮", {2: [("翮", 0.6), ("翻", 0.35)]}, None),
+        ("马睿杰", {1: [("睿", 0.503), ("春", 0.299), ("鲁", 0.05)]}, None),
+        # ... and one read as likely as its common look-alike stays: the read counts most
+        ("王琰", {1: [("琰", 0.7), ("谈", 0.25)]}, None),
+        # the surname is not a given name's character (correct_surname's)
+        ("冉霞", {0: [("冉", 0.5), ("再", 0.45)]}, None),
+        # a name of four characters or more is transliterated, written for its sound
+        ("索朗边巴", {1: [("朗", 0.6), ("明", 0.35)]}, None),
+        ("赵", {}, None),
+    ],
+)
+def test_correct_given(
+    text: str, doubts: dict[int, Sequence[tuple[str, float]]], expected: str | None
+) -> None:
+    assert surnames.correct_given(read_as(text, doubts)) == expected

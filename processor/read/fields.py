@@ -50,7 +50,7 @@ from ..places import (
     real_runner_up,
     region_known,
 )
-from ..surnames import correct_surname, surname_known
+from ..surnames import correct_given, correct_surname, surname_known
 from ..values import CharCandidate, TextLine
 
 #: The characters a row of each kind may hold (its label's included): what the recogniser
@@ -324,11 +324,13 @@ def parse_name(line: TextLine | None) -> Field:
         # 叶浩林 for 姓名 叶浩林 on a 560 px image): a name is printed as one word
         return Field(text[apart:], min(line.score, CORRECTED))
     if chars is not None:
+        cands = _candidates(text, chars)
         # a rare surname read as the common character it resembles (逄 as 逢), kept as its
-        # runner-up: where the character read is no surname and one runner-up is (逄华书)
-        surname = correct_surname(_candidates(text, chars))
-        if surname is not None:
-            return Field(surname + text[1:], CORRECTED)
+        # runner-up: where the character read is no surname and one runner-up is (逄华书);
+        # a given name's character read as a look-alike that names seldom hold (杜利样)
+        surname, given = correct_surname(cands), correct_given(cands)
+        if surname is not None or given is not None:
+            return Field((surname or text[0]) + (given or text)[1:], CORRECTED)
     return Field(text, line.score)
 
 

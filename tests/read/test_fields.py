@@ -191,6 +191,37 @@ def _ranked(text: str, *ranked: tuple[tuple[str, float], ...] | None) -> TextLin
 
 
 @pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # a given name's character read as a look-alike names seldom hold (样 720 times, 祥
+        # 109,814), its own a real runner-up: corrected, the surname's read kept
+        (_ranked("姓名杜利样", None, None, None, None, (("样", 0.6), ("祥", 0.31))), "杜利祥"),
+        # ... and both corrected where both are
+        (
+            _ranked(
+                "姓名皆利样",
+                None,
+                None,
+                (("皆", 0.58), ("訾", 0.41)),
+                None,
+                (("样", 0.6), ("祥", 0.31)),
+            ),
+            "訾利祥",
+        ),
+        # a read sure enough, or a look-alike names hold too, is kept
+        (_ranked("姓名杜利样", None, None, None, None, (("样", 0.98), ("祥", 0.02))), "杜利样"),
+        (_ranked("姓名马睿杰", None, None, None, (("睿", 0.503), ("春", 0.299))), "马睿杰"),
+    ],
+)
+def test_parse_name_takes_a_given_names_character_among_the_runner_ups(
+    line: TextLine, expected: str
+) -> None:
+    field = fp.parse_name(line)
+    assert field.value == expected
+    assert field.confidence == (fp.CORRECTED if expected != line.text[2:] else 0.9)
+
+
+@pytest.mark.parametrize(
     ("field", "name", "expected"),
     [
         # v6 small reads 仉 as its look-alike 仇, v5 mobile reads 仉: 0.28 + 0.62 against 0.59
