@@ -424,12 +424,10 @@ def card_text(card: np.ndarray, boxes: Sequence[Box]) -> list[Box]:
 
 
 def _off_portrait(boxes: Sequence[Box]) -> list[Box]:
-    """``boxes`` without those in the portrait's place."""
-    return [b for b in boxes if not (b.x0 > PORTRAIT_TEXT_X0 and _beside_portrait(b))]
-
-
-def _beside_portrait(box: Box) -> bool:
-    return PORTRAIT_NO_TEXT.y0 < box.cy < PORTRAIT_NO_TEXT.y1
+    """``boxes`` without those in the portrait's place, or above it: nothing is printed
+    there but the photo (a paper under the card read there, on an outline grown over it,
+    was taken for the name's row)."""
+    return [b for b in boxes if not (b.x0 > PORTRAIT_TEXT_X0 and b.cy < PORTRAIT_NO_TEXT.y1)]
 
 
 def field_lines(

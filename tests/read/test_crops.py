@@ -538,14 +538,17 @@ def test_the_part_of_a_split_box_beside_the_portrait_is_no_text(tall_x0: float) 
     """A box the detector drew down the card's right edge, from beside the portrait to its
     bottom (a shadow, the artwork's edge): split in two, its part beside the portrait is left
     out like any box there (it read as a stray 明 after an address). The same box left of
-    the portrait is text and stays, both parts."""
+    the portrait is text and stays, both parts. A box above the portrait is no text either
+    (nothing is printed there: a paper under the card, read 货 and taken for the name)."""
     card = np.full((808, 1280), 235, np.uint8)
     x0 = int(tall_x0 * 1280)
     card[490:600, x0 + 5 : x0 + 60] = 40  # beside the portrait (it ends at 0.78 = 630 px)
     card[640:795, x0 + 5 : x0 + 60] = 40  # below it
     tall = Box(tall_x0, 485 / 808, tall_x0 + 0.05, 800 / 808)
     lines = [Box(0.1, y, 0.5, y + 40 / 808) for y in (0.05, 0.15, 0.3, 0.45)]
-    out = card_text(card, [*lines, tall])
+    # a paper's line under the card, above the portrait, on an outline grown over it
+    above = Box(0.85, 0.04, 1.0, 0.19)
+    out = card_text(card, [*lines, tall, above])
     assert out[:4] == lines
     pieces = out[4:]
     if tall_x0 > PORTRAIT_TEXT_X0:
