@@ -951,7 +951,7 @@ def _read_jobs(
             if jobs[i][0] == "address":
                 # hyphens the model saw between digits or at the line's ends but passed over
                 between = printed_between(jobs[i][2], line, recognizer.between(line, fp.HYPHENS))
-                ends = _printed_ends(jobs[i][2], line, recognizer.ends(line, fp.HYPHENS))
+                ends = printed_ends(jobs[i][2], line, recognizer.ends(line, fp.HYPHENS))
                 out[i] = fp.restore_hyphens(line, between, ends)
             elif jobs[i][0] == "name":
                 # a watermark's phrase boxed with the name, a label's character before it or
@@ -1040,20 +1040,33 @@ def printed_between(crop: np.ndarray, line: TextLine, seen: list[float]) -> list
     return out
 
 
-def _printed_ends(
+def printed_ends(
     crop: np.ndarray, line: TextLine, ends: tuple[float, float]
 ) -> tuple[float, float]:
     """``ends``, the hyphen the model saw before ``line``'s first character and after its
     last (:meth:`~processor.ocr.recognize.TextRecognizer.ends`), kept only where the ``crop``
     prints a hyphen there: the guilloche or a speck at a line's end gave as much as a
-    wrapped hyphen (0.012-0.014 before 01号 and 04室, where nothing is printed)."""
+    wrapped hyphen (0.012-0.014 before 01号 and 04室, where nothing is printed). As between
+    two digits (:func:`printed_between`), one the model gave less than
+    :data:`~processor.read.fields.PASSED_HYPHEN` but at least
+    :data:`~processor.read.fields.FAINT_HYPHEN` is raised to it where the crop prints one: a
+    wrapped hyphen at a line's very start (-4-6 under …小区19, read 46 with it at 0.0018)."""
     if not line.chars:
         return ends
-    first, last = line.chars[0].x, line.chars[-1].x
     return (
-        ends[0] if ends[0] < fp.PASSED_HYPHEN or hyphen_beside(crop, first, before=True) else 0.0,
-        ends[1] if ends[1] < fp.PASSED_HYPHEN or hyphen_beside(crop, last, before=False) else 0.0,
+        _printed_end(crop, line.chars[0].x, ends[0], before=True),
+        _printed_end(crop, line.chars[-1].x, ends[1], before=False),
     )
+
+
+def _printed_end(crop: np.ndarray, x: float, seen: float, *, before: bool) -> float:
+    """:func:`printed_ends` at one end: ``seen`` there, the character's ink at ``x``."""
+    if seen < fp.FAINT_HYPHEN:
+        return seen
+    printed = hyphen_beside(crop, x, before=before)
+    if seen < fp.PASSED_HYPHEN:
+        return fp.PASSED_HYPHEN if printed else seen
+    return seen if printed else 0.0
 
 
 def _readers(name: str, engine: OcrEngine, again: bool) -> tuple[TextRecognizer, ...]:

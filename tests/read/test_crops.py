@@ -39,6 +39,7 @@ from processor.read.reading import (
     address_tail,
     card_text,
     printed_between,
+    printed_ends,
     race_after,
     race_tail,
     short_tail,
@@ -816,6 +817,32 @@ def test_a_faint_hyphen_between_digits_is_kept_where_the_crop_prints_one(
     )
     read = TextLine("".join(c.char for c in chars), 1.0, chars)
     assert printed_between(line, read, seen) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "seen", "expected"),
+    [
+        # a wrapped line's leading hyphen seen at 0.0018 where it is printed: kept
+        ("-46", (0.0018, 0.0), (PASSED_HYPHEN, 0.0)),
+        ("19-", (0.0, 0.0018), (0.0, PASSED_HYPHEN)),
+        # as little where nothing is printed, or too little to look: as seen
+        ("56", (0.0018, 0.0018), (0.0018, 0.0018)),
+        ("-46", (0.0005, 0.0), (0.0005, 0.0)),
+        # seen surely where nothing is printed (the guilloche at a line's end): none
+        ("56", (0.013, 0.0), (0.0, 0.0)),
+        ("-46", (0.3, 0.0), (0.3, 0.0)),
+    ],
+)
+def test_a_faint_hyphen_at_a_wrapped_lines_end_is_kept_where_the_crop_prints_one(
+    text: str, seen: tuple[float, float], expected: tuple[float, float]
+) -> None:
+    line, starts = _kerned(text, "noto_sans", 44, 0.0)
+    digits = [i for i, c in enumerate(text) if c != "-"]  # what the recogniser read
+    chars = tuple(
+        CharCandidate(text[i], 1.0, "", 0.0, x=starts[i] + 0.2 * 44 / line.shape[1]) for i in digits
+    )
+    read = TextLine("".join(c.char for c in chars), 1.0, chars)
+    assert printed_ends(line, read, seen) == expected
 
 
 WRAPPED = Box(120 / 1280, 296 / 808, 740 / 1280, 334 / 808)  # a long line's box, strokes 300-330
