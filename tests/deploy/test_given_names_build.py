@@ -1,7 +1,7 @@
 """model_export.given_names: compiling the given-name character table from the pinned package.
 
 The compile steps run on tiny hand-written inputs (no network). When the pinned source
-archive is in the local cache (after ``python -m model_export given_names``), the committed
+archive is in the local cache (after ``make given-names``), the committed
 files are also rebuilt from it and compared byte for byte.
 """
 
@@ -61,7 +61,7 @@ def test_read_member_reads_a_source_archive_as_a_wheel() -> None:
 
 @pytest.mark.skipif(
     not all((CACHE / pin.wheel).is_file() for pin in given_names.PINS),
-    reason="the pinned archive is not in .cache/wheels (run python -m model_export given_names)",
+    reason="the pinned archive is not in .cache/wheels (run make given-names)",
 )
 def test_committed_files_are_what_the_pinned_archive_compiles_to(tmp_path: Path) -> None:
     given_names.build(tmp_path, CACHE)
