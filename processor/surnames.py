@@ -79,15 +79,32 @@ GIVEN_RATIO = 20.0
 GIVEN_WEIGHT = 0.75
 
 
+def common(char: str) -> bool:
+    """Whether ``char`` is one of running text's common characters: GB2312's level 1 (its
+    3,755 most frequent, rows 16-55)."""
+    try:
+        code = char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return len(code) == 2 and COMMON_ROWS[0] <= code[0] <= COMMON_ROWS[1]
+
+
+#: GB2312's level 1, by the first byte of its code: rows 16-55.
+COMMON_ROWS = (0xB0, 0xD7)
+
+
 def given_char(ranked: Sequence[tuple[str, float]]) -> str:
     """Of a given name's character's candidates (best first, what was read first), the one
-    likeliest to be printed: the read, unless it is unsure (:data:`SURE_GIVEN`) and a real
-    runner-up that given names hold at least :data:`GIVEN_RATIO` times as often is likelier
-    with each candidate's probability weighed by how often given names hold it
-    (:data:`GIVEN_WEIGHT`): 样 read at 0.60 with 祥 at 0.31 (720 and 109,814 times) is 祥;
-    柘 at 0.60 with 柜 at 0.30 (34 and 150 times: neither a given name's) stays 柘."""
+    likeliest to be printed: the read, unless it is unsure (:data:`SURE_GIVEN`), one of
+    running text's common characters (:func:`common`: the recogniser, trained on running
+    text, reads a name's character as a common word's; a rare character read, 炅 or 怿, it
+    saw), and a real runner-up that given names hold at least :data:`GIVEN_RATIO` times as
+    often is likelier with each candidate's probability weighed by how often given names
+    hold it (:data:`GIVEN_WEIGHT`): 样 read at 0.60 with 祥 at 0.31 (720 and 109,814 times)
+    is 祥; 柘 at 0.60 with 柜 at 0.30 (34 and 150 times: neither a given name's) stays 柘,
+    and 炅 at 0.61 with 灵 at 0.30 stays 炅."""
     top, top_prob = ranked[0]
-    if top_prob >= SURE_GIVEN:
+    if top_prob >= SURE_GIVEN or not common(top):
         return top
     counts = _given_counts()
 

@@ -83,6 +83,18 @@ def read_as(
 
 
 @pytest.mark.parametrize(
+    ("char", "common"),
+    [
+        *(("样", True), ("字", True), ("啊", True), ("座", True)),  # GB2312's first and last rows
+        *(("亍", False), ("炅", False), ("杳", False)),  # level 2
+        *(("埇", False), ("A", False), ("", False)),  # neither
+    ],
+)
+def test_common_characters_are_gb2312_level_1(char: str, common: bool) -> None:
+    assert surnames.common(char) is common
+
+
+@pytest.mark.parametrize(
     ("text", "doubts", "expected"),
     [
         # a given name's character read as a look-alike names seldom hold, the name's own a
@@ -108,6 +120,11 @@ def read_as(
         ("黄月柘", {2: [("柘", 0.6), ("柜", 0.3)]}, None),
         ("刘可翮", {2: [("翮", 0.6), ("翻", 0.35)]}, None),
         ("马睿杰", {1: [("睿", 0.503), ("春", 0.299), ("鲁", 0.05)]}, None),
+        # ... and a rare character read (GB2312 level 2), however seldom names hold it: the
+        # recogniser reads a name's character as a common word's, a rare one it saw (炅 123
+        # times, 灵 18,615; 杳 14, 杏 5,990)
+        ("庞炅佳", {1: [("炅", 0.61), ("灵", 0.3)]}, None),
+        ("唐杳", {1: [("杳", 0.85), ("查", 0.06), ("杏", 0.05)]}, None),
         # ... and one read as likely as its common look-alike stays: the read counts most
         ("王琰", {1: [("琰", 0.7), ("谈", 0.25)]}, None),
         # the surname is not a given name's character (correct_surname's)
