@@ -6,7 +6,7 @@ import base64
 import io
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -218,3 +218,24 @@ def text_line(text: str, prob: float = 0.99, alts: dict[int, str] | None = None)
     alts = alts or {}
     chars = tuple(CharCandidate(c, prob, alts.get(i, ""), 0.01) for i, c in enumerate(text))
     return TextLine(text, prob, chars)
+
+
+#: A character read without doubt (:func:`candidates`).
+SURE_PROB = 0.99
+
+
+def candidates(
+    text: str, doubts: Mapping[int, Sequence[tuple[str, float]]] | None = None
+) -> list[list[tuple[str, float]]]:
+    """The recogniser's candidates for ``text``, per character (best first): ``doubts`` maps a
+    position to its (char, prob) list, the character read first; every other position is
+    read at :data:`SURE_PROB` with a negligible runner-up."""
+    doubts = doubts or {}
+    out: list[list[tuple[str, float]]] = []
+    for i, char in enumerate(text):
+        if i in doubts:
+            assert doubts[i][0][0] == char, "the first candidate is the character read"
+            out.append(list(doubts[i]))
+        else:
+            out.append([(char, SURE_PROB), ("口", 0.0004)])
+    return out

@@ -11,25 +11,7 @@ from collections.abc import Mapping, Sequence
 import pytest
 
 from processor import places
-
-SURE_PROB = 0.99  # a position read without doubt
-
-
-def cands(
-    text: str, doubts: Mapping[int, Sequence[tuple[str, float]]] | None = None
-) -> list[list[tuple[str, float]]]:
-    """Candidates for ``text``: ``doubts`` maps a position to its (char, prob) list, the read
-    character first; every other position is read with SURE_PROB and a negligible runner-up."""
-    doubts = doubts or {}
-    out: list[list[tuple[str, float]]] = []
-    for i, char in enumerate(text):
-        if i in doubts:
-            assert doubts[i][0][0] == char, "the first candidate is the character read"
-            out.append(list(doubts[i]))
-        else:
-            out.append([(char, SURE_PROB), ("口", 0.0004)])
-    return out
-
+from tests.conftest import candidates as cands
 
 # ---- lookups ----------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import pytest
 
 from processor import surnames
+from tests.conftest import candidates
 
 
 def cands(text: str, first: Sequence[tuple[str, float]]) -> list[list[tuple[str, float]]]:
@@ -65,21 +66,6 @@ def test_correct_surname(
 def test_correct_surname_of_nothing() -> None:
     assert surnames.correct_surname([]) is None
     assert surnames.correct_surname([[], [("华", 0.99)]]) is None
-
-
-def read_as(
-    text: str, doubts: dict[int, Sequence[tuple[str, float]]]
-) -> list[list[tuple[str, float]]]:
-    """Candidates for a name ``text``: ``doubts`` maps a position to its candidates (the
-    character read first); every other character is read surely."""
-    out: list[list[tuple[str, float]]] = []
-    for i, char in enumerate(text):
-        if i in doubts:
-            assert doubts[i][0][0] == char, "the first candidate is the character read"
-            out.append(list(doubts[i]))
-        else:
-            out.append([(char, 0.99), ("口", 0.0004)])
-    return out
 
 
 @pytest.mark.parametrize(
@@ -137,4 +123,4 @@ def test_common_characters_are_gb2312_level_1(char: str, common: bool) -> None:
 def test_correct_given(
     text: str, doubts: dict[int, Sequence[tuple[str, float]]], expected: str | None
 ) -> None:
-    assert surnames.correct_given(read_as(text, doubts)) == expected
+    assert surnames.correct_given(candidates(text, doubts)) == expected

@@ -795,6 +795,17 @@ def test_hyphen_between_two_digits_in_the_bench_faces(
     assert hyphen_between(line, x0, x1) is printed
 
 
+def _digits_read(text: str, *, kern: float) -> tuple[np.ndarray, TextLine]:
+    """``text`` set at 44 px (:func:`_kerned`), and what the recogniser reads of it: its
+    digits without the hyphens, each a little into its ink."""
+    line, starts = _kerned(text, "noto_sans", 44, kern)
+    digits = [i for i, c in enumerate(text) if c != "-"]
+    chars = tuple(
+        CharCandidate(text[i], 1.0, "", 0.0, x=starts[i] + 0.2 * 44 / line.shape[1]) for i in digits
+    )
+    return line, TextLine("".join(c.char for c in chars), 1.0, chars)
+
+
 @pytest.mark.parametrize(
     ("text", "seen", "expected"),
     [
@@ -810,12 +821,7 @@ def test_hyphen_between_two_digits_in_the_bench_faces(
 def test_a_faint_hyphen_between_digits_is_kept_where_the_crop_prints_one(
     text: str, seen: list[float], expected: list[float]
 ) -> None:
-    line, starts = _kerned(text, "noto_sans", 44, 0.12)
-    digits = [i for i, c in enumerate(text) if c != "-"]  # what the recogniser read
-    chars = tuple(
-        CharCandidate(text[i], 1.0, "", 0.0, x=starts[i] + 0.2 * 44 / line.shape[1]) for i in digits
-    )
-    read = TextLine("".join(c.char for c in chars), 1.0, chars)
+    line, read = _digits_read(text, kern=0.12)
     assert printed_between(line, read, seen) == expected
 
 
@@ -836,12 +842,7 @@ def test_a_faint_hyphen_between_digits_is_kept_where_the_crop_prints_one(
 def test_a_faint_hyphen_at_a_wrapped_lines_end_is_kept_where_the_crop_prints_one(
     text: str, seen: tuple[float, float], expected: tuple[float, float]
 ) -> None:
-    line, starts = _kerned(text, "noto_sans", 44, 0.0)
-    digits = [i for i, c in enumerate(text) if c != "-"]  # what the recogniser read
-    chars = tuple(
-        CharCandidate(text[i], 1.0, "", 0.0, x=starts[i] + 0.2 * 44 / line.shape[1]) for i in digits
-    )
-    read = TextLine("".join(c.char for c in chars), 1.0, chars)
+    line, read = _digits_read(text, kern=0.0)
     assert printed_ends(line, read, seen) == expected
 
 
