@@ -516,7 +516,7 @@ def _provinces() -> frozenset[str]:
 
 
 def load() -> None:
-    """Build every table the lookups use (~140 ms), so that no request pays for it."""
+    """Build every table the lookups use (~160 ms), so that no request pays for it."""
     _known_address_prefixes()
     _known_authorities()
     _authority_table()

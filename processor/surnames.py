@@ -79,6 +79,10 @@ GIVEN_RATIO = 20.0
 GIVEN_WEIGHT = 0.75
 
 
+#: GB2312's level 1, by the first byte of its code: rows 16-55.
+COMMON_ROWS = (0xB0, 0xD7)
+
+
 def common(char: str) -> bool:
     """Whether ``char`` is one of running text's common characters: GB2312's level 1 (its
     3,755 most frequent, rows 16-55)."""
@@ -87,10 +91,6 @@ def common(char: str) -> bool:
     except UnicodeEncodeError:
         return False
     return len(code) == 2 and COMMON_ROWS[0] <= code[0] <= COMMON_ROWS[1]
-
-
-#: GB2312's level 1, by the first byte of its code: rows 16-55.
-COMMON_ROWS = (0xB0, 0xD7)
 
 
 def given_char(ranked: Sequence[tuple[str, float]]) -> str:
