@@ -230,6 +230,18 @@ def authority_begun(text: str) -> bool:
     return text in _known_authorities().prefixes
 
 
+def authority_opens(text: str) -> bool:
+    """Whether a known authority as long as ``text`` begins with its first character: what
+    reads so may be that authority with a character misread (玛南县公安局, 玛曲县's 曲 read 南),
+    not another's characters before a shorter one (南县公安局)."""
+    return (text[:1], len(text)) in _authority_openings()
+
+
+@functools.cache
+def _authority_openings() -> frozenset[tuple[str, int]]:
+    return frozenset((known[:1], len(known)) for known in _authority_index()[1])
+
+
 @functools.cache
 def _address_prefixes() -> frozenset[str]:
     """How addresses begin: province + prefecture + county, or with one of the first two left
@@ -519,6 +531,7 @@ def load() -> None:
     """Build every table the lookups use (~160 ms), so that no request pays for it."""
     _known_address_prefixes()
     _known_authorities()
+    _authority_openings()
     _authority_table()
     _address_prefix_table()
     _provinces()

@@ -42,6 +42,7 @@ from ..places import (
     address_begins_known,
     authority_begun,
     authority_known,
+    authority_opens,
     correct_address_prefix,
     correct_authority,
     gaps_filled,
@@ -1175,8 +1176,9 @@ def parse_issuer(line: TextLine | None) -> Field:
             # past the label's cut, characters read are dropped: a known authority as read (an
             # overlay's characters before it: 他用于宁津县公安局), at CORRECTED, and never one
             # made of what is left by runner-ups too (资端县公安局 is no 兴县公安局), but where
-            # what is dropped is the label misread (警发杭关沈阳市…, 警案机展北京市…)
-            if authority_known(tail):
+            # what is dropped is the label misread (警发杭关沈阳市…, 警案机展北京市…); nor where
+            # the read may be an authority as long misread (:func:`_overlaid`)
+            if authority_known(tail) and not authority_opens(text):
                 return Field(tail, CORRECTED)
             continue
         chars = chars_of(line, tail) if tail else None
@@ -1261,7 +1263,10 @@ def _overlaid(line: TextLine, text: str) -> str | None:
     before it must leave a known authority as read: where the runner-ups also changed what
     is left, any two characters and 县公安局 after them make some county."""
     ends = range(1, OVERLAY_TAIL_CHARS + 1)
-    known = _known_from(text, range(1, OVERLAY_CHARS + 1)) or _known_upto(text, ends)
+    # not before a known authority where the read may be another as long misread (玛南县公安局
+    # is no overlay's 玛 before 南县公安局: 玛曲县's 曲 read 南)
+    starts = () if authority_opens(text) else range(1, OVERLAY_CHARS + 1)
+    known = _known_from(text, starts) or _known_upto(text, ends)
     chars = chars_of(line, text) if known is None and text else None
     if chars is None:
         return known

@@ -689,6 +689,11 @@ def test_parse_address_joins_lines_and_strips_label() -> None:
         ("他用于宁津县公安局", "宁津县公安局"),
         # ... but no more of them than a watermark's phrase leaves there
         ("仅供办理业务宁津县公安局", "仅供办理业务宁津县公安局"),
+        # ... nor where the read may be an authority as long with a character misread: every
+        # character read is kept (玛曲县's 曲 read 南 is no 玛 before 南县公安局; 九寨沟县 read
+        # 九卷南县 under a half-read label)
+        ("玛南县公安局", "玛南县公安局"),
+        ("圣女机关九卷南县公安局", "九卷南县公安局"),
         # a specimen's 样本 stamped after the value (read 样木): not the authority's ...
         ("签发机关息县公安局样木", "息县公安局"),
         ("息县公安局本", "息县公安局"),
