@@ -402,7 +402,31 @@ def correct_authority(cands: Candidates) -> str | None:
         return read
     known = _known_authorities()
     cands = _read_alike(cands)
-    return _one(set(_reached(known, cands, whole=True)) or set(_guessed(cands)), known, cands)
+    reached = {
+        fit
+        for fit in _reached(known, cands, whole=True)
+        if _noise_changes(fit, cands) <= NOISE_CHANGES
+    }
+    return _one(reached or set(_guessed(cands)), known, cands)
+
+
+#: At most this many of an authority's place characters may be runner-ups under :data:`REAL`
+#: (noise that happens to make a place): of 武国市公安司 (武冈市), 沈 at 0.005 and 阳 at 0.016
+#: make 沈阳市 from the sixteen runner-ups of each of three unsure characters.
+NOISE_CHANGES = 1
+
+
+def _noise_changes(fit: str, cands: Candidates) -> int:
+    """How many place characters (not :data:`FORM_CHARS`) ``fit`` takes from runner-ups of
+    ``cands`` under :data:`REAL`."""
+    return sum(
+        1
+        for char, ranked in zip(fit, cands, strict=True)
+        if char not in FORM_CHARS
+        and ranked
+        and char != ranked[0][0]
+        and max((p for c, p in ranked if c == char), default=0.0) < REAL
+    )
 
 
 #: A character read less surely than this may be one that none of its candidates offers ...

@@ -192,6 +192,15 @@ def test_authority_placed(text: str, placed: bool) -> None:
         # 鄄城县 of 菏泽市, 郓 at 0.30 and 鄄 at 0.002), and none where neither is real
         ("军城县公安局", {0: [("军", 0.58), ("郓", 0.3), ("鄄", 0.002)]}, "郓城县公安局"),
         ("军城县公安局", {0: [("军", 0.58), ("郓", 0.03), ("鄄", 0.02)]}, None),
+        # two place characters taken from noise are no evidence (沈阳市 of 武国市, read for
+        # 武冈市: 沈 at 0.005, 阳 at 0.016 among three unsure characters' runner-ups) ...
+        (
+            "武国市公安局",
+            {0: [("武", 0.59), ("汉", 0.13), ("沈", 0.005)], 1: [("国", 0.53), ("阳", 0.016)]},
+            None,
+        ),
+        # ... one is (浙 read for 淅, its runner-up at 0.002, where 川 is read)
+        ("浙川县公安局", {0: [("浙", 0.6), ("淅", 0.002)]}, "淅川县公安局"),
         # one character no candidate offers, read unsurely, where three place characters
         # say which authority it is (孝, 孝 and 南 of 孝感市公安局孝南分局)
         (
