@@ -286,9 +286,11 @@ def parse_name(line: TextLine | None) -> Field:
         and text[0] == "姓"
         and text[1] != "名"
         and not _misread(line, 1, "名")
+        and (surname_known(text[1]) or not surname_known(text[2]))
     ):
         # 名 not read at all, rather than read as another character (姓赵荣: 姓 is no
-        # surname of the list, 赵 is)
+        # surname of the list, 赵 is); but where the character after 姓 begins no name and
+        # the next one does, that one is 名 read surely as another (姓书吕琪琴)
         text = "姓名" + text[1:]
     elif (
         len(text) > 3

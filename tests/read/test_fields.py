@@ -70,6 +70,8 @@ def test_parse_name(text: str, expected: str | None) -> None:
         ("姓许泽诚", 0.99, None, "许泽诚"),  # 名 not read: a confident 许 is the surname
         ("姓赵荣", 0.99, None, "赵荣"),  # ... of a two-character name (姓 is no surname)
         ("姓荣", 0.99, None, "姓荣"),  # too short for a label and a name
+        # 名 read surely as a character no surname is, before one that is (a 420 px photo)
+        ("姓书吕琪琴", 0.99, None, "吕琪琴"),
         ("姓各崔涵诗", 0.99, {1: "名"}, "崔涵诗"),  # 名 misread, with 名 as runner-up
         ("姓各崔涵诗", 0.6, None, "崔涵诗"),  # 名 misread, in doubt
         ("生名鲁彬明", 0.99, None, "鲁彬明"),  # 姓 misread
