@@ -556,6 +556,7 @@ def load() -> None:
     _known_address_prefixes()
     _known_authorities()
     _authority_openings()
+    _authorities_by_length()
     _authority_table()
     _address_prefix_table()
     _provinces()
@@ -610,6 +611,32 @@ def gaps_filled(text: str, room: Mapping[int, Sequence[int]]) -> str | None:
     # a place that a longer one extends (芜湖市, in 芜湖市镜湖区) says less: keep the longest
     longest = {v for f, v in fits.items() if not any(g != f and g.startswith(f) for g in fits)}
     return longest.pop() if len(longest) == 1 else None
+
+
+def authority_gaps_filled(text: str, room: Mapping[int, Sequence[int]]) -> str | None:
+    """An authority that names no known place, with the characters its line had room for
+    put back where they stood (宝鸡公安局陈仓分局: 市 of 宝鸡市 washed out by glare, a blank a
+    character wide after 宝鸡). ``room`` as for :func:`gaps_filled`. The one known authority
+    that is what was read with that many characters at one of those positions; None where
+    none or several are, or ``text`` names a known place already."""
+    if authority_placed(text):
+        return None
+    fits = {
+        known
+        for i, counts in room.items()
+        for count in counts
+        for known in _authorities_by_length().get(len(text) + count, ())
+        if 0 < i < len(text) and known.startswith(text[:i]) and known.endswith(text[i:])
+    }
+    return fits.pop() if len(fits) == 1 else None
+
+
+@functools.cache
+def _authorities_by_length() -> Mapping[int, tuple[str, ...]]:
+    by_length: dict[int, list[str]] = {}
+    for known in sorted(_authority_index()[1]):
+        by_length.setdefault(len(known), []).append(known)
+    return {n: tuple(texts) for n, texts in by_length.items()}
 
 
 def province_misread(cut: str, rest: str) -> bool:

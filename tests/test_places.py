@@ -419,6 +419,29 @@ def test_gaps_filled(text: str, room: dict[int, tuple[int, ...]], expected: str 
 
 
 @pytest.mark.parametrize(
+    ("text", "room", "expected"),
+    [
+        # 市 of 宝鸡市 washed out by glare, the blank a character wide
+        ("宝鸡公安局陈仓分局", {2: (1,)}, "宝鸡市公安局陈仓分局"),
+        ("宝鸡公安局陈仓分局", {2: (1, 2)}, "宝鸡市公安局陈仓分局"),
+        # no blank, or one where no known authority has room: nothing is put in
+        ("宝鸡公安局陈仓分局", {}, None),
+        ("宝鸡公安局陈仓分局", {4: (1,)}, None),
+        # a known authority already: the blank is the line's own
+        ("宝鸡市公安局", {2: (1,)}, None),
+        # nothing before the first character read or after the last (a place's own
+        # beginning or a branch's end is no washed-out character)
+        ("州市公安局", {0: (1,)}, None),
+        ("宝鸡市公安局陈仓", {8: (2,)}, None),
+    ],
+)
+def test_authority_gaps_filled(
+    text: str, room: dict[int, tuple[int, ...]], expected: str | None
+) -> None:
+    assert places.authority_gaps_filled(text, room) == expected
+
+
+@pytest.mark.parametrize(
     ("cut", "rest", "expected"),
     [
         ("安蒙省", "亳州市蒙城县白塔镇", True),

@@ -41,6 +41,7 @@ from ..places import (
     SURE,
     address_begins_known,
     authority_begun,
+    authority_gaps_filled,
     authority_known,
     authority_opens,
     correct_address_prefix,
@@ -1193,6 +1194,11 @@ def parse_issuer(line: TextLine | None) -> Field:
     overlaid = _overlaid(line, text)
     if overlaid is not None:
         return Field(overlaid, CORRECTED)
+    # characters washed out of a place's name, where the line left room for them
+    chars = chars_of(line, text) if text else None
+    filled = None if chars is None else authority_gaps_filled(text, _room([line], chars))
+    if filled is not None:
+        return Field(filled, CORRECTED)
     shaped = _LABEL_PART.sub("", text)
     if not ISSUER_RE.match(shaped) or place_lost(shaped):
         # (签发 公安局: what stands before 公安局 is the label's, the place's characters not

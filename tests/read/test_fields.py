@@ -121,6 +121,21 @@ def test_parse_name_leaves_out_what_stands_apart_before_it(
 
 
 @pytest.mark.parametrize(
+    ("xs", "expected"),
+    [
+        # a blank a character wide where glare washed 市 of 宝鸡市 out: put back
+        ((0.05, 0.15, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95), "宝鸡市公安局陈仓分局"),
+        # the characters side by side: kept as read
+        ((0.05, 0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85), "宝鸡公安局陈仓分局"),
+    ],
+)
+def test_parse_issuer_puts_back_a_character_where_its_line_has_room(
+    xs: tuple[float, ...], expected: str
+) -> None:
+    assert fp.parse_issuer(_placed("宝鸡公安局陈仓分局", xs)).value == expected
+
+
+@pytest.mark.parametrize(
     ("text", "xs", "expected"),
     [
         # the strokes of 一一 a character apart, read as dashes or as 一 and a dash
