@@ -32,7 +32,7 @@ from ..card.template import (
     char_width,
 )
 from ..ocr.recognize import TextRecognizer
-from ..places import address_begins_known, authority_known
+from ..places import address_begins_known, authority_known, authority_opens
 from ..values import Box, Quad, TextLine
 from . import fields as fp
 from .assign import (
@@ -1186,13 +1186,17 @@ def _from_others(
     readings: list[CardReading],
     name: str,
     known: Callable[[str], bool] | None = None,
+    *,
     ending: str = "",
+    whole: str = "",
 ) -> fp.Field | None:
     """The first of the other ``readings`` of ``best``'s side whose ``name`` has a value, one
-    ``known`` says names a known place (None: any) and that ends with ``ending``."""
+    ``known`` says names a known place (None: any), that ends with ``ending`` and is not
+    ``whole`` with its first characters cut off."""
     for theirs in _read_elsewhere(best, readings, name):
         value = theirs.value or ""
-        if (known is None or known(value)) and value.endswith(ending):
+        cut = len(value) < len(whole) and whole.endswith(value)
+        if (known is None or known(value)) and value.endswith(ending) and not cut:
             return theirs
     return None
 
@@ -1309,7 +1313,10 @@ def completed(best: CardReading, readings: list[CardReading]) -> CardReading:
         if own is None or own.value is None or known(own.value):
             continue
         ending = own.value[-tail:] if tail else ""
-        fields[name] = _from_others(best, readings, name, known, ending) or own
+        # not an authority another outline cut short where this one may be one as long
+        # misread (玛南县公安局 here, 南县公安局 on an outline that cut off its 玛)
+        whole = own.value if name == "issued_by" and authority_opens(own.value) else ""
+        fields[name] = _from_others(best, readings, name, known, ending=ending, whole=whole) or own
     if "address" in fields:
         fields["address"] = _continued(best, readings, fields["address"])
     if fields == best.fields:

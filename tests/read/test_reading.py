@@ -204,6 +204,12 @@ def back(issued_by: str | None) -> CardReading:
         ("马山县公安局", ["淅川县公安局"], "马山县公安局"),
         # none known: the best reading's own
         ("马山首公安局", ["马山昌公安局"], "马山首公安局"),
+        # not one another outline cut short, where the best may be one as long misread (an
+        # outline that cut off 玛 of 玛南县公安局, read for 玛曲县公安局) ...
+        ("玛南县公安局", ["南县公安局"], "玛南县公安局"),
+        # ... but where what was read before it may be an overlay's, as the best's own read
+        # would drop it
+        ("复印无揭西县公安局", ["揭西县公安局"], "揭西县公安局"),
         # a missing one is filled as any checked field is
         (None, ["马山昌公安局"], "马山昌公安局"),
     ],
