@@ -209,6 +209,8 @@ def _after_label(text: str, labels: Sequence[str], starts: str = "") -> str:
             return text[2:]
         if n >= 4 and len(text) > n and text[n - 2 : n] == label[-2:]:  # its head misread
             return text[n:]  # (整策机关: 签发 read as two other characters)
+        if n >= 4 and len(text) > n + 1 and text[n - 1] == label[-1]:  # all but its last
+            return text[n:]  # character misread (圣女积关 on a 420 px photo)
         # a long label with one character misread (签发机美)
         if (
             n >= 4
