@@ -1196,6 +1196,11 @@ def parse_issuer(line: TextLine | None) -> Field:
     overlaid = _overlaid(line, text)
     if overlaid is not None:
         return Field(overlaid, CORRECTED)
+    # a known authority read as a word of its own, after a blank: what stands before it is
+    # the label's or another script's (签发机关 under a Zhuang line read 簇抛和izyaug)
+    words = line.text.split()
+    if len(words) > 1 and authority_known(words[-1]):
+        return Field(words[-1], CORRECTED)
     # characters washed out of a place's name, where the line left room for them
     chars = chars_of(line, text) if text else None
     filled = None if chars is None else authority_gaps_filled(text, _room([line], chars))

@@ -702,6 +702,10 @@ def test_parse_address_joins_lines_and_strips_label() -> None:
         ("关岭布依族苗族自治县公安局", "关岭布依族苗族自治县公安局"),
         ("整策机关修武县公安局", "修武县公安局"),  # a small card: the label's 签发 misread
         ("圣女积关九寨沟县公安局", "九寨沟县公安局"),  # ... and 机 too
+        # a known authority after a blank: the label under a Zhuang line read before it
+        ("簇抛和izyaug 龙州县公安局", "龙州县公安局"),
+        # (a word that is no known authority keeps the read whole)
+        ("簇抛和izyaug 龙州县公安", None),
         # a watermark's characters between the label and the value: not the authority's
         ("复印签发机关复印无揭西县公安局", "揭西县公安局"),
         ("他用于宁津县公安局", "宁津县公安局"),
