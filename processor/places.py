@@ -391,9 +391,11 @@ def correct_authority(cands: Candidates) -> str | None:
 
     The read itself when it is a known authority; else the one known authority that replacing
     characters by their runner-ups reaches (浙川县公安局 -> 淅川县公安局 when 淅 is the runner-up
-    of 浙; of several, the one real runner-ups reach, :func:`_one`); where none is, the one
-    that also takes one character no candidate offered, where the rest of its place names
-    says which (:func:`_guessed`); None when none or several are (the caller keeps the read).
+    of 浙; of several, the one real runner-ups reach, :func:`_one`; at most
+    :data:`NOISE_CHANGES` place characters from runner-ups under :data:`REAL`); where none is,
+    the one that also takes one character no candidate offered, where the rest of its place
+    names says which (:func:`_guessed`); None when none or several are (the caller keeps the
+    read).
     Characters are only replaced, never added or dropped: a character the recogniser lost
     cannot be recovered.
     """
@@ -624,9 +626,10 @@ def authority_gaps_filled(text: str, room: Mapping[int, Sequence[int]]) -> str |
     fits = {
         known
         for i, counts in room.items()
+        if 0 < i < len(text)
         for count in counts
         for known in _authorities_by_length().get(len(text) + count, ())
-        if 0 < i < len(text) and known.startswith(text[:i]) and known.endswith(text[i:])
+        if known.startswith(text[:i]) and known.endswith(text[i:])
     }
     return fits.pop() if len(fits) == 1 else None
 

@@ -112,6 +112,7 @@ class FieldRead:
 #: wrong, none read surer: 2010.03.24 read 2010.03.21 twice, 4 at 0.24 and 0.36 against 1):
 #: the field recogniser reads the range again.
 UNSURE_DIGIT = 0.8
+
 #: Names, addresses and authorities run to rare characters: the field recogniser, whose
 #: dictionary has them. An address's or authority's line is read by the line recogniser
 #: first (a fifth of the field recogniser's time a pixel) and kept where it reads every
