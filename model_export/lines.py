@@ -37,6 +37,7 @@ import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFont
 
 from processor.card.facts import ETHNICITIES, LONG_TERM, MIDDLE_DOT, add_years, check_char
+from processor.surnames import LEVEL_ROWS, gb2312_level
 from synthcards import make_identity, render_card
 
 U8 = npt.NDArray[np.uint8]
@@ -112,23 +113,11 @@ def available_fonts() -> list[str]:
 # --- GB2312 -----------------------------------------------------------------------------------
 
 
-def gb2312_level(ch: str) -> int:
-    """1 or 2 for a GB2312 level-1 / level-2 hanzi, 0 for anything else."""
-    try:
-        code = ch.encode("gb2312")
-    except UnicodeEncodeError:
-        return 0
-    if len(code) != 2:
-        return 0
-    if 0xB0 <= code[0] <= 0xD7:
-        return 1
-    return 2 if 0xD8 <= code[0] <= 0xF7 else 0
-
-
 @functools.cache
 def gb2312_hanzi(level: int) -> str:
     """Every hanzi of GB2312 level 1 (3,755) or level 2 (3,008), in code order."""
-    rows = range(0xB0, 0xD8) if level == 1 else range(0xD8, 0xF8)
+    first, last = LEVEL_ROWS[level]
+    rows = range(first, last + 1)
     out = []
     for row in rows:
         for cell in range(0xA1, 0xFF):

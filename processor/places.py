@@ -558,7 +558,6 @@ def load() -> None:
     _known_address_prefixes()
     _known_authorities()
     _authority_openings()
-    _authorities_by_length()
     _authority_table()
     _address_prefix_table()
     _provinces()
@@ -623,23 +622,16 @@ def authority_gaps_filled(text: str, room: Mapping[int, Sequence[int]]) -> str |
     none or several are, or ``text`` names a known place already."""
     if authority_placed(text):
         return None
+    table = _authority_table()
     fits = {
         known
         for i, counts in room.items()
         if 0 < i < len(text)
         for count in counts
-        for known in _authorities_by_length().get(len(text) + count, ())
+        for known in (table.texts[k] for k in np.flatnonzero(table.lengths == len(text) + count))
         if known.startswith(text[:i]) and known.endswith(text[i:])
     }
     return fits.pop() if len(fits) == 1 else None
-
-
-@functools.cache
-def _authorities_by_length() -> Mapping[int, tuple[str, ...]]:
-    by_length: dict[int, list[str]] = {}
-    for known in sorted(_authority_index()[1]):
-        by_length.setdefault(len(known), []).append(known)
-    return {n: tuple(texts) for n, texts in by_length.items()}
 
 
 def province_misread(cut: str, rest: str) -> bool:

@@ -79,18 +79,26 @@ GIVEN_RATIO = 20.0
 GIVEN_WEIGHT = 0.75
 
 
-#: GB2312's level 1, by the first byte of its code: rows 16-55.
-COMMON_ROWS = (0xB0, 0xD7)
+#: GB2312's levels of hanzi, by the first byte of their code: level 1 rows 16-55, level 2
+#: rows 56-87.
+LEVEL_ROWS = {1: (0xB0, 0xD7), 2: (0xD8, 0xF7)}
+
+
+def gb2312_level(char: str) -> int:
+    """1 or 2 for a GB2312 level-1 / level-2 hanzi, 0 for anything else."""
+    try:
+        code = char.encode("gb2312")
+    except UnicodeEncodeError:
+        return 0
+    if len(code) != 2:
+        return 0
+    return next((level for level, (lo, hi) in LEVEL_ROWS.items() if lo <= code[0] <= hi), 0)
 
 
 def common(char: str) -> bool:
     """Whether ``char`` is one of running text's common characters: GB2312's level 1 (its
-    3,755 most frequent, rows 16-55)."""
-    try:
-        code = char.encode("gb2312")
-    except UnicodeEncodeError:
-        return False
-    return len(code) == 2 and COMMON_ROWS[0] <= code[0] <= COMMON_ROWS[1]
+    3,755 most frequent)."""
+    return gb2312_level(char) == 1
 
 
 def given_char(ranked: Sequence[tuple[str, float]]) -> str:

@@ -1175,10 +1175,12 @@ def best_reading(readings: list[CardReading]) -> CardReading | None:
 #: Fields the place list knows, each with what says its value names a known place (a
 #: known authority; an address beginning with a known province, prefecture and county) and
 #: how many of its last characters another reading's value must end with to stand in for it
-#: (an address: the same address read whole, not another line taken for one; 0: none).
-PLACED: dict[str, tuple[Callable[[str], bool], int]] = {
-    "issued_by": (authority_known, 0),
-    "address": (lambda value: address_begins_known(fp.address_text(value)), 4),
+#: (an address: the same address read whole, not another line taken for one; 0: none), and
+#: what says a value of its may be one as long misread, which no other reading's cut short
+#: stands in for (an authority: :func:`~processor.places.authority_opens`).
+PLACED: dict[str, tuple[Callable[[str], bool], int, Callable[[str], bool]]] = {
+    "issued_by": (authority_known, 0, authority_opens),
+    "address": (lambda value: address_begins_known(fp.address_text(value)), 4, lambda _: False),
 }
 
 
@@ -1309,14 +1311,14 @@ def completed(best: CardReading, readings: list[CardReading]) -> CardReading:
         elif name in fp.WEAK_FIELDS and not found.sure:
             # a name or address read unsure, where the others read it alike and sure
             fields[name] = _agreed(best, readings, name, sure=True) or found
-    for name, (known, tail) in PLACED.items():
+    for name, (known, tail, misread_whole) in PLACED.items():
         own = fields.get(name)
         if own is None or own.value is None or known(own.value):
             continue
         ending = own.value[-tail:] if tail else ""
-        # not an authority another outline cut short where this one may be one as long
-        # misread (玛南县公安局 here, 南县公安局 on an outline that cut off its 玛)
-        whole = own.value if name == "issued_by" and authority_opens(own.value) else ""
+        # not a value another outline cut short where this one may be one as long misread
+        # (玛南县公安局 here, 南县公安局 on an outline that cut off its 玛)
+        whole = own.value if misread_whole(own.value) else ""
         fields[name] = _from_others(best, readings, name, known, ending=ending, whole=whole) or own
     if "address" in fields:
         fields["address"] = _continued(best, readings, fields["address"])

@@ -36,13 +36,13 @@ from model_export.lines import (
     Place,
     degrade,
     gb2312_hanzi,
-    gb2312_level,
     make_line,
     make_sample,
     make_samples,
 )
 from processor.card.facts import ETHNICITIES
 from processor.ocr.models import read_manifest
+from processor.surnames import gb2312_level
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = ROOT / "models"
