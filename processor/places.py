@@ -436,6 +436,12 @@ GUESSED = 0.7
 #: ... where at least this many other place characters of the authority (not the words of its
 #: form, :data:`FORM_CHARS`) are read, each as itself or as a runner-up.
 GUESS_SUPPORT = 3
+#: A character read surely may be one that none of its candidates offers where at least this
+#: many other place characters fit: a province, a prefecture and a county read as printed
+#: around it (四川省凉山舞族自治州西昌市, 舞 read surely for 彝 by both recognisers on a card 250
+#: px wide: only 四川省凉山彝族自治州西昌市 is all of that but one character), or an
+#: autonomous county's authority (威宁彝族回族苗族自治县公安局).
+SURE_GUESS_SUPPORT = 8
 #: The characters of an authority's form, which name no place: 市, 县, 区, 旗, 公安局, 分局.
 FORM_CHARS = frozenset("市县区旗公安局分")
 
@@ -453,8 +459,8 @@ def _guessed(cands: Candidates) -> list[str]:
 def _guessed_among(table: _Table, cands: Candidates, *, whole: bool) -> list[str]:
     """The strings of ``table`` that :func:`_guessed` takes from ``cands``: every character
     one the read allows but one, read unsurely, that names a place, with enough place
-    characters besides it. ``whole``: only strings as long as the read, else any that the
-    read begins with."""
+    characters besides it (:data:`GUESS_SUPPORT`; read surely, :data:`SURE_GUESS_SUPPORT`).
+    ``whole``: only strings as long as the read, else any that the read begins with."""
     n = min(len(cands), table.codes.shape[1])
     if n == 0:
         return []
@@ -470,14 +476,15 @@ def _guessed_among(table: _Table, cands: Candidates, *, whole: bool) -> list[str
     missing = held & ~fits
     unsure = np.array([bool(ranked) and ranked[0][1] < GUESSED for ranked in cands[:n]])
     # one miss, at a character read unsurely that names a place, and enough place characters
-    # besides it (the missed one is a place character, so one fewer than the string holds)
+    # besides it (the missed one is a place character, so one fewer than the string holds);
+    # a character read surely, where many more do
     missed = np.argmax(missing, axis=1)
+    support = table.place.sum(axis=1) - 1
     chosen = (
         (table.lengths == len(cands) if whole else table.lengths <= n)
         & (missing.sum(axis=1) == 1)
-        & unsure[missed]
+        & ((unsure[missed] & (support >= GUESS_SUPPORT)) | (support >= SURE_GUESS_SUPPORT))
         & table.place[np.arange(len(table.texts)), missed]
-        & (table.place.sum(axis=1) - 1 >= GUESS_SUPPORT)
     )
     return [table.texts[i] for i in np.flatnonzero(chosen)]
 

@@ -235,6 +235,9 @@ def test_authority_placed(text: str, placed: bool) -> None:
             "孝感市公安局孝南分局",
         ),
         ("孝感市公安局孝南公局", {8: [("公", 0.5), ("么", 0.3)]}, None),
+        # ... but a character read surely where eight place characters or more say which
+        # (an autonomous county's: 彝 read 舞, as on a card 250 px wide)
+        ("威宁舞族回族苗族自治县公安局", {}, "威宁彝族回族苗族自治县公安局"),
         # a well-formed authority we do not know (a town's 分局): kept by the caller
         ("东莞市公安局长安分局", {}, None),
         ("", {}, None),
@@ -359,6 +362,13 @@ def test_correct_authority(
             None,
         ),
         ("山东省易城市", {3: [("易", 0.19), ("琴", 0.13)]}, None),
+        # ... but a character read surely, where a province, a prefecture and a county are
+        # read around it (彝 read 舞 at 1.00 by both recognisers on a card 250 px wide)
+        ("四川省凉山舞族自治州西昌市南街乡", {}, "四川省凉山彝族自治州西昌市南街乡"),
+        ("云南省楚雄舞族自治州牟定县南街乡", {}, "云南省楚雄彝族自治州牟定县南街乡"),
+        # ... not a short one (山东省 聊城 高唐: five place characters besides), nor two
+        ("山东省易城市高唐县沿河路607号", {}, None),
+        ("四川省凉山舞族自治州西昌布南街乡", {}, None),
         # not a known beginning at all
         ("苏州工业园区星海街", {}, None),
         ("", {}, None),
