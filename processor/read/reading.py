@@ -69,6 +69,7 @@ from .crops import (
     ink_below,
     ink_past,
     off_neighbours,
+    printed_end,
     printed_segments,
     printed_span,
     segment_crop,
@@ -967,7 +968,11 @@ def _read_jobs(
                 # hyphens the model saw between digits or at the line's ends but passed over
                 between = printed_between(jobs[i][2], line, recognizer.between(line, fp.HYPHENS))
                 ends = printed_ends(jobs[i][2], line, recognizer.ends(line, fp.HYPHENS))
-                out[i] = fp.restore_hyphens(line, between, ends)
+                restored = fp.restore_hyphens(line, between, ends)
+                # a watermark's phrase read on past the line's end, printed fainter: left off
+                end = printed_end(jobs[i][2], restored, CHAR_LEAD)
+                cut = end < len(restored.chars)
+                out[i] = fp.with_chars(restored, restored.chars[:end]) if cut else restored
             elif jobs[i][0] == "name":
                 # a watermark's phrase boxed with the name, a label's character before it or
                 # a speck after it, printed fainter: left off

@@ -27,6 +27,7 @@ from processor.read.crops import (
     ink_contrast,
     ink_past,
     off_neighbours,
+    printed_end,
     printed_segments,
     printed_span,
     segment_crop,
@@ -113,12 +114,14 @@ def test_ink_past_runs_a_flat_stroke_on_further(tail: str, flat: bool, end: int)
 def _name_line(glyphs: Sequence[tuple[int, str, float]]) -> tuple[np.ndarray, TextLine]:
     """A name's line crop (48 px high, its characters 40 px square and 44 px apart on paper
     at 225), each character drawn at its grey level as a square's strokes (three bars across
-    and one down) or as one thin bar (一), read at its probability where the recogniser
-    reads (0.75 of its width from its start)."""
+    and one down) or as one thin bar (一), or left blank (a space: nothing read there), read
+    at its probability where the recogniser reads (0.75 of its width from its start)."""
     line = np.full((48, 44 * len(glyphs) + 8, 3), 225, np.uint8)
     chars = []
     for k, (level, shape, prob) in enumerate(glyphs):
         x0 = 8 + 44 * k
+        if shape == " ":
+            continue
         if shape == "一":
             line[23:25, x0 : x0 + 36] = level
         else:
@@ -126,7 +129,7 @@ def _name_line(glyphs: Sequence[tuple[int, str, float]]) -> tuple[np.ndarray, Te
                 line[y : y + 4, x0 : x0 + 36] = level
             line[6:42, x0 + 16 : x0 + 20] = level
         chars.append(CharCandidate(shape, prob, "", 0.0, x=(x0 + 30) / line.shape[1]))
-    return line, TextLine("".join(s for _, s, _ in glyphs), 0.99, tuple(chars))
+    return line, TextLine("".join(c.char for c in chars), 0.99, tuple(chars))
 
 
 @pytest.mark.parametrize(
@@ -174,6 +177,37 @@ def test_printed_span_leaves_pale_ends_off(glyphs: str, printed: tuple[int, int]
         [(*levels.get(g[0], (40, g[0])), 0.4 if g.endswith("?") else 0.99) for g in shapes]
     )
     assert printed_span(line, text, CHAR_LEAD) == printed
+
+
+@pytest.mark.parametrize(
+    ("glyphs", "printed"),
+    [
+        # an address line, then a watermark's phrase read on in its box, printed pale on
+        # its own pitch (a blank before it)
+        ("DDDDDD_PP", 6),
+        ("DDDDdD_P_P", 6),
+        ("DDDDdD__PPP", 6),
+        # ... not a tail as pale where the line's characters stand: glare fading its end
+        ("DDDDDDPP", 8),
+        ("DDDDDdpPP", 9),
+        # a line printed alike, or one pale character at its end: whole
+        ("DDDDDD", 6),
+        ("DDDDD_P", 6),
+        # a line crossed by the watermark mid-way (its characters paler): the tail measured
+        # against those, and kept
+        ("DDpPDD_PP", 8),
+        # the first two characters stay, however pale what follows
+        ("DD_PPP", 2),
+        ("DPPP", 4),
+        ("P_PPP", 4),
+    ],
+)
+def test_printed_end_leaves_a_pale_tail_past_a_blank_off(glyphs: str, printed: int) -> None:
+    # D d p P: ink from dark to pale, as for the name; _ a blank a character wide
+    levels = {"D": 40, "d": 90, "p": 130, "P": 190}
+    shape = {"_": " "}
+    line, text = _name_line([(levels.get(g, 0), shape.get(g, "字"), 0.99) for g in glyphs])
+    assert printed_end(line, text, CHAR_LEAD) == printed
 
 
 @pytest.mark.parametrize(("tail", "runs_on"), [("yi", True), ("blank", False)])

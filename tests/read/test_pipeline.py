@@ -474,6 +474,15 @@ def test_a_tiled_watermarks_phrase_is_left_off_a_values_end(
 
 
 @pytest.mark.e2e
+def test_a_watermarks_phrase_boxed_with_the_address_is_left_off(processor: Any) -> None:
+    # a tuned bench scan (seed 11) at 500 px under a site watermark (PNG): its 供头 boxed
+    # with the address's last line and read on after it, once (…望江路715号供头); it is
+    # printed fainter than the line (probe family: …前进村1组32号使用, ink 57 against 152-172)
+    sample, code, data = _watermarked(processor, 6, (6, 2, 7))
+    assert (code, data["address"]) == ("200", sample.expected["address"])
+
+
+@pytest.mark.e2e
 def test_a_watermarks_phrase_boxed_with_the_name_is_left_off(processor: Any) -> None:
     # a tuned bench scan (seed 11) at 500 px under a tiled site watermark (PNG): its 证照
     # boxed with the name and read on after it, once (刘露欣证照); it is printed fainter
