@@ -155,8 +155,7 @@ def printed_end(crop: np.ndarray, line: TextLine, lead: float) -> int:
     前进村1组32号 in one box, 使用 at ink 57, the line's own characters 152-172. At least
     :data:`NAME_CHARS` kept."""
     n = len(line.chars)
-    h, w = crop.shape[:2]
-    size = h / (1 + 2 * ROW_PAD)  # a character's height (and width), as segment_crop cuts
+    w, size = crop.shape[1], char_size(crop)
     chars = line.chars
     blanks = {k for k in range(1, n) if (chars[k].x - chars[k - 1].x) * w >= TAIL_BLANK * size}
     if n < NAME_CHARS + PALE_TAIL_CHARS or not blanks:
@@ -187,13 +186,18 @@ def _pale_run(probs: list[float], contrast: list[float]) -> int:
     return 0
 
 
+def char_size(crop: np.ndarray) -> float:
+    """A character's height (and width) in pixels in a line ``crop`` as :func:`segment_crop`
+    cuts it (the text's height and :data:`ROW_PAD` above and below)."""
+    return float(crop.shape[0]) / (1 + 2 * ROW_PAD)
+
+
 def char_contrasts(crop: np.ndarray, line: TextLine, lead: float) -> list[float]:
     """How much darker than the paper each character of ``line`` is printed in the BGR
     ``crop`` (a line crop as :func:`segment_crop` cuts it, its characters as wide as its
     text is high): the darkest :data:`STROKE_SHARE` percent of the middle of its square."""
     gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
-    h, w = gray.shape
-    size = h / (1 + 2 * ROW_PAD)
+    w, size = gray.shape[1], char_size(gray)
     inset = CHAR_INSET * size
     out = []
     for c in line.chars:
