@@ -479,7 +479,7 @@ def _guessed_among(table: _Table, cands: Candidates, *, whole: bool) -> list[str
     # besides it (the missed one is a place character, so one fewer than the string holds);
     # a character read surely, where many more do
     missed = np.argmax(missing, axis=1)
-    support = table.place.sum(axis=1) - 1
+    support = table.places - 1
     chosen = (
         (table.lengths == len(cands) if whole else table.lengths <= n)
         & (missing.sum(axis=1) == 1)
@@ -492,12 +492,14 @@ def _guessed_among(table: _Table, cands: Candidates, *, whole: bool) -> list[str
 @dataclass(frozen=True)
 class _Table:
     """Known strings as arrays: their code points (rows x characters, 0 past a string's
-    end), which of their characters name a place (not a word of the form), their lengths."""
+    end), which of their characters name a place (not a word of the form), their lengths,
+    and how many of their characters name a place."""
 
     texts: tuple[str, ...]
     codes: np.ndarray
     place: np.ndarray
     lengths: np.ndarray
+    places: np.ndarray
 
 
 def _table(strings: frozenset[str], form: frozenset[str]) -> _Table:
@@ -508,7 +510,7 @@ def _table(strings: frozenset[str], form: frozenset[str]) -> _Table:
     for i, text in enumerate(texts):
         codes[i, : len(text)] = [ord(c) for c in text]
         place[i, : len(text)] = [c not in form for c in text]
-    return _Table(texts, codes, place, np.array([len(t) for t in texts]))
+    return _Table(texts, codes, place, np.array([len(t) for t in texts]), place.sum(axis=1))
 
 
 @functools.cache

@@ -154,11 +154,12 @@ def printed_end(crop: np.ndarray, line: TextLine, lead: float) -> int:
     before it, past a blank (:data:`TAIL_BLANK`): a tiled 仅供办理业务使用 read on after
     前进村1组32号 in one box, 使用 at ink 57, the line's own characters 152-172. At least
     :data:`NAME_CHARS` kept."""
-    n = len(line.chars)
+    chars, n = line.chars, len(line.chars)
+    if n < NAME_CHARS + PALE_TAIL_CHARS:
+        return n
     w, size = crop.shape[1], char_size(crop)
-    chars = line.chars
     blanks = {k for k in range(1, n) if (chars[k].x - chars[k - 1].x) * w >= TAIL_BLANK * size}
-    if n < NAME_CHARS + PALE_TAIL_CHARS or not blanks:
+    if not blanks:
         return n  # (the ink measured only where a tail may start)
     end = _pale_tail(char_contrasts(crop, line, lead), 0)
     return end if end in blanks else n

@@ -44,6 +44,7 @@ from ..places import (
     authority_gaps_filled,
     authority_known,
     authority_opens,
+    authority_placed,
     correct_address_prefix,
     correct_authority,
     gaps_filled,
@@ -1201,8 +1202,9 @@ def parse_issuer(line: TextLine | None) -> Field:
     words = line.text.split()
     if len(words) > 1 and authority_known(words[-1]):
         return Field(words[-1], CORRECTED)
-    # characters washed out of a place's name, where the line left room for them
-    chars = chars_of(line, text) if text else None
+    # characters washed out of a place's name, where the line left room for them (the
+    # blanks measured only for an authority that names no known place)
+    chars = None if not text or authority_placed(text) else chars_of(line, text)
     filled = None if chars is None else authority_gaps_filled(text, _room([line], chars))
     if filled is not None:
         return Field(filled, CORRECTED)
