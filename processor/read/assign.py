@@ -340,6 +340,10 @@ def row_score(
         text, strength = label
         if (index == 0 or spec.name == "gender_race") and text in own:
             score += LABEL_WEIGHT * strength
+        elif text in own:
+            # its own label, beside a next line: joined to it from the line above on an
+            # outline askew (住址 lower than the address's first line, level with its next)
+            pass
         elif text != "民族" or spec.name != "gender_race":
             score -= OTHER_LABEL_PENALTY * strength
     expected = spec.cy + shift if previous is None else previous.row.cy + spec.pitch

@@ -608,3 +608,24 @@ def test_an_address_line_ending_in_the_labels_column_may_continue_the_address() 
         FRONT[5],
     ]
     assert fields("front", rows)["address"] == [r.text for r in rows[3:6]]
+
+
+def test_an_address_line_its_own_label_joined_to_still_continues_the_address() -> None:
+    # a tight scan at 600 px of a bilingual card, its outline a little askew (the left lower):
+    # 住址 stands lower than the address's first line, level with its next, and is joined to
+    # that one; its own label on a next line had counted against it as another field's, and
+    # the address lost 巷276号31-6-1702
+    rows = [
+        _segments(("姓名", 0.026, 0.128, 0.19), ("项菁", 0.227, 0.308, 0.18)),
+        _segments(
+            ("性别", 0.031, 0.137, 0.37), ("女民族", 0.228, 0.432, 0.35), ("汉", 0.51, 0.56, 0.34)
+        ),
+        _segments(("出生", 0.035, 0.137, 0.56), ("1933年8月9日", 0.235, 0.53, 0.525)),
+        _segments(("广西壮族自治区桂林市临桂区友谊", 0.239, 0.70, 0.676)),
+        _segments(("住址", 0.04, 0.148, 0.742)),
+        _segments(("巷276号31-6-1702", 0.246, 0.504, 0.80)),
+        _segments(("450312193308091340", 0.466, 0.968, 0.918)),
+    ]
+    got = fields("front", rows)
+    assert got["address"] == ["广西壮族自治区桂林市临桂区友谊", "住址 巷276号31-6-1702"]
+    assert got["id_no"] == ["450312193308091340"]
