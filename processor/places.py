@@ -433,9 +433,16 @@ def _noise_changes(fit: str, cands: Candidates) -> int:
 
 #: A character read less surely than this may be one that none of its candidates offers ...
 GUESSED = 0.7
-#: ... where at least this many other place characters of the authority (not the words of its
-#: form, :data:`FORM_CHARS`) are read, each as itself or as a runner-up.
+#: ... where at least this many other place characters of an address's beginning (not the
+#: words of its form, :data:`PREFIX_FORM_CHARS`) are read, each as itself or as a runner-up
+#: (the free text after it may begin with anything, so a short beginning fits by chance) ...
 GUESS_SUPPORT = 3
+#: ... or of an authority (not :data:`FORM_CHARS`): one, where the whole read, its form
+#: included, is one known authority but that character. Of the 1,939 authorities with two
+#: place characters, 993 of the 3,878 ways to lose one leave only that authority (赞?县公安局:
+#: 赞皇县, 皇 read 蛋 at 0.40 with no runner-up near it, on a back ~230 px wide); the rest
+#: leave several (?川县公安局), and none is taken (:func:`_one`).
+AUTHORITY_GUESS_SUPPORT = 1
 #: A character read surely may be one that none of its candidates offers where at least this
 #: many other place characters fit: a province, a prefecture and a county read as printed
 #: around it (四川省凉山舞族自治州西昌市, 舞 read surely for 彝 by both recognisers on a card 250
@@ -449,17 +456,20 @@ FORM_CHARS = frozenset("市县区旗公安局分")
 def _guessed(cands: Candidates) -> list[str]:
     """The known authorities as long as the read that it becomes with its runner-ups in doubt
     (:func:`_options`) and one character read unsurely (:data:`GUESSED`) taken as any other,
-    where :data:`GUESS_SUPPORT` other place characters fit: 学通市公安局学南分局, 通 read at
-    0.59 with no 感 among its runner-ups and 孝 a runner-up of both 学, is only
-    孝感市公安局孝南分局 (孝, 孝, 南 fit). One place character alone (淅 of 淅川县公安局, where
-    川 is the only other) is no evidence of which place it is."""
-    return _guessed_among(_authority_table(), cands, whole=True)
+    where :data:`AUTHORITY_GUESS_SUPPORT` other place characters fit: 学通市公安局学南分局, 通
+    read at 0.59 with no 感 among its runner-ups and 孝 a runner-up of both 学, is only
+    孝感市公安局孝南分局 (孝, 孝, 南 fit); 赞蛋县公安局 is only 赞皇县公安局. Where several fit
+    (浙川县公安局, 浙 read unsurely with no 淅 among its runner-ups: 汶川县, 武川县, 淅川县 ...),
+    none is taken."""
+    return _guessed_among(_authority_table(), cands, whole=True, support=AUTHORITY_GUESS_SUPPORT)
 
 
-def _guessed_among(table: _Table, cands: Candidates, *, whole: bool) -> list[str]:
+def _guessed_among(
+    table: _Table, cands: Candidates, *, whole: bool, support: int = GUESS_SUPPORT
+) -> list[str]:
     """The strings of ``table`` that :func:`_guessed` takes from ``cands``: every character
-    one the read allows but one, read unsurely, that names a place, with enough place
-    characters besides it (:data:`GUESS_SUPPORT`; read surely, :data:`SURE_GUESS_SUPPORT`).
+    one the read allows but one, read unsurely, that names a place, with ``support`` place
+    characters or more besides it (read surely, :data:`SURE_GUESS_SUPPORT`).
     ``whole``: only strings as long as the read, else any that the read begins with."""
     n = min(len(cands), table.codes.shape[1])
     if n == 0:
@@ -479,11 +489,11 @@ def _guessed_among(table: _Table, cands: Candidates, *, whole: bool) -> list[str
     # besides it (the missed one is a place character, so one fewer than the string holds);
     # a character read surely, where many more do
     missed = np.argmax(missing, axis=1)
-    support = table.places - 1
+    others = table.places - 1
     chosen = (
         (table.lengths == len(cands) if whole else table.lengths <= n)
         & (missing.sum(axis=1) == 1)
-        & ((unsure[missed] & (support >= GUESS_SUPPORT)) | (support >= SURE_GUESS_SUPPORT))
+        & ((unsure[missed] & (others >= support)) | (others >= SURE_GUESS_SUPPORT))
         & table.place[np.arange(len(table.texts)), missed]
     )
     return [table.texts[i] for i in np.flatnonzero(chosen)]

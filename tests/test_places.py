@@ -235,6 +235,12 @@ def test_authority_placed(text: str, placed: bool) -> None:
             "孝感市公安局孝南分局",
         ),
         ("孝感市公安局孝南公局", {8: [("公", 0.5), ("么", 0.3)]}, None),
+        # a county's authority whose other place character says which county alone: one
+        # county's name begins with 赞 (皇 read 蛋 at 0.40 on a back 230 px wide) ...
+        ("赞蛋县公安局", {1: [("蛋", 0.40), ("张", 0.37), ("强", 0.14)]}, "赞皇县公安局"),
+        ("赞蛋县公安局", {0: [("赞", 0.98)], 1: [("蛋", 0.40), ("张", 0.37)]}, "赞皇县公安局"),
+        # ... not where it was read surely (nor where several fit: 浙川县 above)
+        ("赞蛋县公安局", {1: [("蛋", 0.95), ("张", 0.03)]}, None),
         # ... but a character read surely where eight place characters or more say which
         # (an autonomous county's: 彝 read 舞, as on a card 250 px wide)
         ("威宁舞族回族苗族自治县公安局", {}, "威宁彝族回族苗族自治县公安局"),
