@@ -817,6 +817,42 @@ def hyphen_between(line: np.ndarray, x0: float, x1: float) -> bool:
     return _hyphen_at(ink, x0, before=False) and _hyphen_at(ink, x1, before=True)
 
 
+def hyphen_near(line: np.ndarray, x: float) -> bool:
+    """Whether the BGR ``line`` crop prints a hyphen within half a character of ``x`` (a share
+    of its width; where a mark was read): columns of ink as flat and as central against the
+    characters around them as :data:`FLAT_MARK`, :data:`HYPHEN_BAND` and :data:`HYPHEN_WIDTH`
+    say, with a character's ink on each side (touching or apart); a dot at the characters'
+    foot is none. The recogniser places a character up to half a character off its ink (a
+    time step's centre), hence the reach."""
+    ink = _InkColumns.of(line)
+    at, reach = int(x * ink.width), ink.height // 2  # the crop is a little taller than a character
+    lo, hi = max(0, at - 3 * reach), min(ink.width, at + 3 * reach)
+    inked = ink.inked[lo:hi]
+    if not inked.any():
+        return False
+    top, bottom = ink.top[lo:hi], ink.bottom[lo:hi]
+    high, low = int(top[inked].min()), int(bottom[inked].max())
+    height = low - high + 1
+    middle = (top + bottom) / 2 - high
+    flat = (
+        inked
+        & (bottom - top + 1 <= FLAT_MARK * height)
+        & (middle >= HYPHEN_BAND[0] * height)
+        & (middle <= HYPHEN_BAND[1] * height)
+    )
+    tall = inked & (bottom - top + 1 > FLAT_MARK * height)
+    for a, b in _runs(flat, gap=int(HYPHEN_GAP * height)):
+        centre = lo + (a + b) / 2
+        if (
+            abs(centre - at) <= reach
+            and b - a >= HYPHEN_WIDTH * height
+            and tall[max(0, a - reach) : a].any()
+            and tall[b : b + reach].any()
+        ):
+            return True
+    return False
+
+
 @dataclasses.dataclass(frozen=True)
 class _InkColumns:
     """A line crop's ink (darker than Otsu's threshold), column by column: whether a column

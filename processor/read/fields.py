@@ -769,6 +769,8 @@ def with_chars(line: TextLine, chars: Sequence[CharCandidate]) -> TextLine:
 #: the number goes on across it.
 HYPHEN_AS_DOT_PROB = 0.2
 _MARKS = ".·,，。"
+#: The marks a hyphen on a small card is read as (between two digits).
+DOT_MARKS: Final = frozenset(_MARKS)
 _ALNUM = re.compile("[0-9A-Za-z]")
 
 

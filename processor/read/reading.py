@@ -64,6 +64,7 @@ from .crops import (
     bridge_gaps,
     hyphen_beside,
     hyphen_between,
+    hyphen_near,
     ink_after,
     ink_before,
     ink_below,
@@ -968,7 +969,7 @@ def _read_jobs(
                 # hyphens the model saw between digits or at the line's ends but passed over
                 between = printed_between(jobs[i][2], line, recognizer.between(line, fp.HYPHENS))
                 ends = printed_ends(jobs[i][2], line, recognizer.ends(line, fp.HYPHENS))
-                restored = fp.restore_hyphens(line, between, ends)
+                restored = marks_as_hyphens(jobs[i][2], fp.restore_hyphens(line, between, ends))
                 # a watermark's phrase read on past the line's end, printed fainter: left off
                 end = printed_end(jobs[i][2], restored, CHAR_LEAD)
                 cut = end < len(restored.chars)
@@ -1058,6 +1059,26 @@ def printed_between(crop: np.ndarray, line: TextLine, seen: list[float]) -> list
         ):
             out[k] = fp.PASSED_HYPHEN
     return out
+
+
+def marks_as_hyphens(crop: np.ndarray, line: TextLine) -> TextLine:
+    """``line`` (an address line read from ``crop``) with each dot or comma read between two
+    digits taken for a hyphen where the ``crop`` prints one there
+    (:func:`~processor.read.crops.hyphen_near`: a flat mark at the digits' middle, not a
+    speck at their foot): on a card ~200 px wide a hyphen is a few pixels, and 147-15号 and
+    15-1-7 were read 147.15号 and 15.1.7, a dash no runner-up. No address prints a decimal
+    point: a mark not taken stays dropped (:func:`~processor.read.fields.address_text`)."""
+    chars = list(line.chars)
+    for k in range(1, len(chars) - 1):
+        before, mark, after = chars[k - 1], chars[k], chars[k + 1]
+        if (
+            mark.char in fp.DOT_MARKS
+            and fp.is_digit(before.char)
+            and fp.is_digit(after.char)
+            and hyphen_near(crop, mark.x)
+        ):
+            chars[k] = dataclasses.replace(mark, char="-")
+    return line if chars == list(line.chars) else fp.with_chars(line, chars)
 
 
 def printed_ends(

@@ -21,6 +21,7 @@ from processor.read.crops import (
     continues_line,
     hyphen_beside,
     hyphen_between,
+    hyphen_near,
     ink_after,
     ink_before,
     ink_below,
@@ -39,6 +40,7 @@ from processor.read.fields import PASSED_HYPHEN
 from processor.read.reading import (
     address_tail,
     card_text,
+    marks_as_hyphens,
     printed_between,
     printed_ends,
     race_after,
@@ -829,6 +831,35 @@ def test_hyphen_between_two_digits_in_the_bench_faces(
     assert hyphen_between(line, x0, x1) is printed
 
 
+@pytest.mark.parametrize("size", [44, 20, 14])
+@pytest.mark.parametrize("face", ["noto_sans", "noto_serif", "wqy_zenhei", "uming", "gbsn"])
+# where the recogniser places the mark it read: at its start, in it, or past it
+@pytest.mark.parametrize("lead", [0.0, 0.3, 0.6])
+@pytest.mark.parametrize(
+    ("text", "mark", "printed"),
+    [
+        # a hyphen between digits: a flat mark at their middle
+        ("15-1-7", 2, True),
+        ("15-1-7", 4, True),
+        ("147-15", 3, True),
+        # a dot at their foot, or nothing between them (only a mark read there is looked at:
+        # at 14 px a 4's bar, blurred, has a hyphen's shape)
+        ("15.1.7", 2, False),
+        ("15.1.7", 4, False),
+        ("147.15", 3, False),
+        ("1517", 2, False),
+        ("8808", 2, False),
+    ],
+)
+def test_hyphen_near_a_mark_read_between_digits(
+    face: str, size: int, lead: float, text: str, mark: int, *, printed: bool
+) -> None:
+    # on a card ~200 px wide the recogniser reads a hyphen as a dot (147-15 as 147.15): what
+    # the crop prints there says which it is
+    line, starts = _kerned(text, face, size, 0.0)
+    assert hyphen_near(line, starts[mark] + lead * size / line.shape[1]) is printed
+
+
 def _digits_read(text: str, *, kern: float) -> tuple[np.ndarray, TextLine]:
     """``text`` set at 44 px (:func:`_kerned`), and what the recogniser reads of it: its
     digits without the hyphens, each a little into its ink."""
@@ -857,6 +888,29 @@ def test_a_faint_hyphen_between_digits_is_kept_where_the_crop_prints_one(
 ) -> None:
     line, read = _digits_read(text, kern=0.12)
     assert printed_between(line, read, seen) == expected
+
+
+@pytest.mark.parametrize(
+    ("printed", "read", "expected"),
+    [
+        # hyphens read as dots on a small card: what the crop prints there says they are
+        ("15-1-7", "15.1.7", "15-1-7"),
+        ("147-15号", "147.15号", "147-15号"),
+        # dots printed (or specks at the foot) stay dots, which no address keeps
+        ("15.1.7", "15.1.7", "15.1.7"),
+        # a mark not between two digits is left as read
+        ("号-15", "号.15", "号.15"),
+    ],
+)
+def test_a_mark_read_between_digits_is_the_hyphen_the_crop_prints(
+    printed: str, read: str, expected: str
+) -> None:
+    crop, starts = _kerned(printed, "noto_sans", 20, 0.0)
+    chars = tuple(
+        CharCandidate(c, 0.9, "", 0.0, x=starts[i] + 0.3 * 20 / crop.shape[1])
+        for i, c in enumerate(read)
+    )
+    assert marks_as_hyphens(crop, TextLine(read, 0.9, chars)).text == expected
 
 
 @pytest.mark.parametrize(
