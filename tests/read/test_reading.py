@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw
 
 from processor.card.facts import check_char, id_number_valid
 from processor.card.geometry import grown
@@ -28,6 +30,7 @@ from processor.read.reading import (
     from_column,
     held_by_another,
     is_complete,
+    last_line_in_context,
     next_lines_column,
     second_opinion,
     value_column,
@@ -35,6 +38,7 @@ from processor.read.reading import (
     without_strays,
 )
 from processor.values import Box, CharCandidate, Quad, TextLine
+from synthcards.fonts import font
 from tests.conftest import text_line
 
 ID_NO = "11010519491231001" + check_char("11010519491231001")  # born 1949-12-31; 男 (odd)
@@ -951,3 +955,44 @@ def test_a_second_opinion_keeps_what_either_read_validated(
     first: dict[str, Field], again: dict[str, Field], rows: list[str], kept: dict[str, Field]
 ) -> None:
     assert second_opinion(first, again, rows) == kept
+
+
+def _printed(text: str, size: int = 40) -> np.ndarray:
+    """``text`` set in Noto Sans at ``size`` px on a card's pale paper: a BGR line crop."""
+    typeface = font("noto_sans", size)
+    width = round(ImageDraw.Draw(Image.new("RGB", (1, 1))).textlength(text, font=typeface))
+    image = Image.new("RGB", (width + size, round(1.5 * size)), (222, 228, 225))
+    ImageDraw.Draw(image).text((size // 2, size // 5), text, font=typeface, fill=(35, 35, 35))
+    return np.asarray(image)[:, :, ::-1].copy()
+
+
+def _alone(text: str, prob: float) -> TextLine:
+    chars = tuple(
+        CharCandidate(c, prob, "", 0.0, x=(i + 0.5) / len(text)) for i, c in enumerate(text)
+    )
+    return TextLine(text, prob, chars)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("last", "alone", "expected"),
+    [
+        # read alone unsurely (on a ~250 px card 号 was read 哥 at 0.37): read after the line
+        # above's end, as printed, 号
+        ("号", _alone("哥", 0.37), "号"),
+        ("室", _alone("宝", 0.5), "室"),
+        # read surely alone, or three characters or more: as read
+        ("号", _alone("号", 0.999), "号"),
+        ("号", _alone("哥", 0.999), "哥"),
+        ("12号", _alone("12哥", 0.37), "12哥"),
+    ],
+)
+def test_an_addresss_short_last_line_is_read_again_after_the_line_above(
+    processor: Any, last: str, alone: TextLine, expected: str
+) -> None:
+    jobs = [("address", 0, _printed("石桥镇高家村8组139")), ("address", 1, _printed(last))]
+    out: list[TextLine | None] = [_alone("石桥镇高家村8组139", 0.99), alone]
+    last_line_in_context(jobs, out, processor.service.engine)
+    got = out[1]
+    assert got is not None and got.text == expected
+    assert all(0.0 <= c.x <= 1.0 for c in got.chars)
