@@ -833,13 +833,7 @@ def hyphen_near(line: np.ndarray, x: float) -> bool:
     top, bottom = ink.top[lo:hi], ink.bottom[lo:hi]
     high, low = int(top[inked].min()), int(bottom[inked].max())
     height = low - high + 1
-    middle = (top + bottom) / 2 - high
-    flat = (
-        inked
-        & (bottom - top + 1 <= FLAT_MARK * height)
-        & (middle >= HYPHEN_BAND[0] * height)
-        & (middle <= HYPHEN_BAND[1] * height)
-    )
+    flat = _flat_marks(inked, top, bottom, high, height)
     tall = inked & (bottom - top + 1 > FLAT_MARK * height)
     for a, b in _runs(flat, gap=int(HYPHEN_GAP * height)):
         centre = lo + (a + b) / 2
@@ -883,18 +877,27 @@ def _hyphen_at(ink: _InkColumns, x: float, *, before: bool) -> bool:
     digit_top, digit_bottom = int(top[start:end].min()), int(bottom[start:end].max())
     height = digit_bottom - digit_top + 1
     reach = ink.height  # about a character's width: the crop is a little taller than one
-    middle = (top + bottom) / 2 - digit_top
-    flat = (
-        ink.inked
-        & (bottom - top + 1 <= FLAT_MARK * height)
-        & (middle >= HYPHEN_BAND[0] * height)
-        & (middle <= HYPHEN_BAND[1] * height)
-    )
+    flat = _flat_marks(ink.inked, top, bottom, digit_top, height)
     # the half of the digit on that side, and a character's width past it
     half = (start + end) // 2
     window = flat[max(0, start - reach) : half] if before else flat[half : end + reach]
     marks = _runs(window, gap=int(HYPHEN_GAP * height))
     return max((b - a for a, b in marks), default=0) >= HYPHEN_WIDTH * height
+
+
+def _flat_marks(
+    inked: np.ndarray, top: np.ndarray, bottom: np.ndarray, high: int, height: int
+) -> np.ndarray:
+    """Which columns hold ink (``inked``; each one's ``top`` and ``bottom`` ink row) as flat
+    and as central as a hyphen's (:data:`FLAT_MARK`, :data:`HYPHEN_BAND`) against characters
+    whose ink starts at row ``high`` and is ``height`` rows tall."""
+    middle = (top + bottom) / 2 - high
+    return np.asarray(
+        inked
+        & (bottom - top + 1 <= FLAT_MARK * height)
+        & (middle >= HYPHEN_BAND[0] * height)
+        & (middle <= HYPHEN_BAND[1] * height)
+    )
 
 
 def _runs(flags: np.ndarray, gap: int = 0) -> list[tuple[int, int]]:

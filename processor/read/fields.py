@@ -768,9 +768,8 @@ def with_chars(line: TextLine, chars: Sequence[CharCandidate]) -> TextLine:
 #: no address prints a decimal point. :func:`parse_address` keeps one at a break only where
 #: the number goes on across it.
 HYPHEN_AS_DOT_PROB = 0.2
-_MARKS = ".·,，。"
-#: The marks a hyphen on a small card is read as (between two digits).
-DOT_MARKS: Final = frozenset(_MARKS)
+#: The marks a hyphen is read as (blurred, or on a card ~200 px wide, a few pixels).
+DOT_MARKS: Final = frozenset(".·,，。")
 _ALNUM = re.compile("[0-9A-Za-z]")
 
 
@@ -785,7 +784,7 @@ def _sure_text(line: TextLine) -> str:
         before = i == 0 or _ALNUM.fullmatch(chars[i - 1].char)
         after = i == len(chars) - 1 or _ALNUM.fullmatch(chars[i + 1].char)
         if (
-            c.char in _MARKS
+            c.char in DOT_MARKS
             and c.alt in _DASHES
             and c.alt_prob >= HYPHEN_AS_DOT_PROB
             and len(chars) > 1

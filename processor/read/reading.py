@@ -33,7 +33,7 @@ from ..card.template import (
 )
 from ..ocr.recognize import TextRecognizer
 from ..places import address_begins_known, authority_known, authority_opens
-from ..values import Box, CharCandidate, Quad, TextLine
+from ..values import Box, Quad, TextLine
 from . import fields as fp
 from .assign import (
     CHAR_LEAD,
@@ -1035,16 +1035,12 @@ def last_line_in_context(
         for c in read.chars
         if c.x >= share and c.char.strip()
     ]
-    alone = [c for c in line.chars if c.char.strip()]
-    if len(mine) == len(alone) and _mean_prob(mine) > _mean_prob(alone):
-        rest = 1.0 - share  # the line's share of what was read
-        out[last] = fp.with_chars(
-            TextLine("", 0.0, (), step=read.step / rest, passed=read.passed), mine
-        )
-
-
-def _mean_prob(chars: Sequence[CharCandidate]) -> float:
-    return sum(c.prob for c in chars) / len(chars) if chars else 0.0
+    alone = fp.with_chars(line, [c for c in line.chars if c.char.strip()])
+    # the line's share of what was read: its width per time step
+    step = read.step / (1.0 - share)
+    again = fp.with_chars(TextLine("", 0.0, (), step=step, passed=read.passed), mine)
+    if len(mine) == len(alone.chars) and again.score > alone.score:
+        out[last] = again
 
 
 def _surname_in_doubt(name: str, row: int, line: TextLine) -> bool:
