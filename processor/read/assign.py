@@ -338,12 +338,11 @@ def row_score(
     own = FIELD_LABELS[spec.name]
     if label is not None:
         text, strength = label
-        if (index == 0 or spec.name == "gender_race") and text in own:
-            score += LABEL_WEIGHT * strength
-        elif text in own:
-            # its own label, beside a next line: joined to it from the line above on an
-            # outline askew (住址 lower than the address's first line, level with its next)
-            pass
+        if text in own:
+            # beside a next line it counts neither way: joined to it from the line above on
+            # an outline askew (住址 lower than the address's first line, level with its next)
+            if index == 0 or spec.name == "gender_race":
+                score += LABEL_WEIGHT * strength
         elif text != "民族" or spec.name != "gender_race":
             score -= OTHER_LABEL_PENALTY * strength
     expected = spec.cy + shift if previous is None else previous.row.cy + spec.pitch

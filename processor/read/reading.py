@@ -949,8 +949,8 @@ def _read_jobs(
     """The crops of ``jobs`` read, each by its field's recogniser within its alphabet (one
     call per recogniser; a field read by another first, by its own only where that read is
     not sure; ``again``: by the field's second opinion, with every character), in the order
-    of ``jobs``; an address line with the hyphens the model saw between its digits or at its
-    ends (:func:`~processor.read.fields.restore_hyphens`)."""
+    of ``jobs``; an address line as its crop prints it (:func:`printed_address`), an
+    address's short last line read after the line above (:func:`last_line_in_context`)."""
     out: list[TextLine | None] = [None] * len(jobs)
     readers: list[TextRecognizer | None] = [None] * len(jobs)
     turns = [_readers(job[0], engine, again) for job in jobs]
@@ -966,14 +966,7 @@ def _read_jobs(
                 continue  # read again by the field's own recogniser
             out[i], readers[i] = line, recognizer
             if jobs[i][0] == "address":
-                # hyphens the model saw between digits or at the line's ends but passed over
-                between = printed_between(jobs[i][2], line, recognizer.between(line, fp.HYPHENS))
-                ends = printed_ends(jobs[i][2], line, recognizer.ends(line, fp.HYPHENS))
-                restored = marks_as_hyphens(jobs[i][2], fp.restore_hyphens(line, between, ends))
-                # a watermark's phrase read on past the line's end, printed fainter: left off
-                end = printed_end(jobs[i][2], restored, CHAR_LEAD)
-                cut = end < len(restored.chars)
-                out[i] = fp.with_chars(restored, restored.chars[:end]) if cut else restored
+                out[i] = printed_address(jobs[i][2], line, recognizer)
             elif jobs[i][0] == "name":
                 # a watermark's phrase boxed with the name, a label's character before it or
                 # a speck after it, printed fainter: left off
@@ -995,6 +988,19 @@ def _read_jobs(
         jobs, out, readers, engine, wanted=_gapped, recognizer=engine.recognizer, merge=fp.fill_gaps
     )
     return [line for line in out if line is not None]
+
+
+def printed_address(crop: np.ndarray, line: TextLine, recognizer: TextRecognizer) -> TextLine:
+    """An address ``line`` as ``recognizer`` read it from ``crop``, as the crop prints it: with
+    the hyphens the model saw between digits or at the line's ends but passed over
+    (:func:`printed_between`, :func:`printed_ends`) or read as dots (:func:`marks_as_hyphens`),
+    and without a watermark's phrase read on past its end, printed fainter
+    (:func:`~processor.read.crops.printed_end`)."""
+    between = printed_between(crop, line, recognizer.between(line, fp.HYPHENS))
+    ends = printed_ends(crop, line, recognizer.ends(line, fp.HYPHENS))
+    restored = marks_as_hyphens(crop, fp.restore_hyphens(line, between, ends))
+    end = printed_end(crop, restored, CHAR_LEAD)
+    return fp.with_chars(restored, restored.chars[:end]) if end < len(restored.chars) else restored
 
 
 #: An address's last line of this many characters or fewer, read unsurely, is read again
