@@ -84,9 +84,6 @@ class RequestCache:
     #: date range, an authority: :data:`~processor.read.reading.HINT_EVIDENCE`) but too little
     #: to be taken for one, with that evidence: the card may lie around them, the outline off.
     hinted: dict[Quad, float] = dataclasses.field(default_factory=dict, init=False)
-    #: Outlines read (in every corner order) whose text showed no card and less than a hint
-    #: of one (a bank card, a badge, a page read unsurely).
-    unhinted: set[Quad] = dataclasses.field(default_factory=set, init=False)
 
     def learned(self) -> list[Quad]:
         """The segmenter's outlines, surest first (none without a segmenter)."""
@@ -130,12 +127,8 @@ class RequestCache:
         """Outlines registered from the anchors read around the rough outline ``quad``; none
         around a :attr:`wordless` one: registration there reads the same legible text again,
         a little larger. (An outline read unsure may be a card's, off: rectified askew, its
-        text reads as nothing, and registering around it finds the card.) None either around
-        one read as no card with no hint of one (:attr:`unhinted`) where the whole frame's
-        anchors register no card: a card's outline that far off shows not one label of it,
-        and its anchors read over the frame would have placed it (on 4,800 bench and probe
-        cards no answer changed; a bank card's look took ~0.2 s, two or three a request)."""
-        if quad in self.wordless or (quad in self.unhinted and not self.register()):
+        text reads as nothing, and registering around it finds the card.)"""
+        if quad in self.wordless:
             return []
         if quad not in self._near:
             self._near[quad] = register_near(

@@ -185,7 +185,6 @@ def read_outline(
     *,
     wordless: set[Quad] | None = None,
     hinted: dict[Quad, float] | None = None,
-    unhinted: set[Quad] | None = None,
 ) -> CardReading | None:
     """The card read on the upright outline ``located``; None when what it says is no evidence
     of an ID card (see :func:`~processor.read.rows.looks_like_card`). ``wordless``: where its
@@ -194,8 +193,7 @@ def read_outline(
     in every corner order (:attr:`~processor.read.locate.RequestCache.wordless`).
     ``hinted``: where what it says is no card but holds at least :data:`HINT_EVIDENCE` of
     one, the outline is added to it with that evidence
-    (:attr:`~processor.read.locate.RequestCache.hinted`); ``unhinted``: where it holds less,
-    the outline in every corner order (:attr:`~processor.read.locate.RequestCache.unhinted`)."""
+    (:attr:`~processor.read.locate.RequestCache.hinted`)."""
     quad, boxes = located.quad, located.boxes
     card = rectify(image, quad, REC_CARD_WIDTH)
     rows = read_rows(card, boxes, engine.recognizer)
@@ -234,8 +232,6 @@ def read_outline(
     if not looks_like_card(parsed, lines) and evidence[side] < CARD_EVIDENCE:
         if hinted is not None and evidence[side] >= HINT_EVIDENCE:
             hinted[located.quad] = max(evidence[side], hinted.get(located.quad, 0.0))
-        elif unhinted is not None:
-            unhinted.update(located.quad.rotated(k) for k in range(4))
         return None
     for name in VALUE_ONLY:  # their lines hold the value only: a blank there is a character
         if name in parsed:
@@ -280,15 +276,9 @@ def read_on(cache: RequestCache, located: Candidate) -> CardReading | None:
     """:func:`read_outline` on the request's image with its models, an outline whose legible
     text says nothing of a card noted in the request's
     :attr:`~processor.read.locate.RequestCache.wordless`, one whose text hints at a card in
-    its :attr:`~processor.read.locate.RequestCache.hinted`, one read as no card without a
-    hint in its :attr:`~processor.read.locate.RequestCache.unhinted`."""
+    its :attr:`~processor.read.locate.RequestCache.hinted`."""
     return read_outline(
-        cache.image,
-        located,
-        cache.engine,
-        wordless=cache.wordless,
-        hinted=cache.hinted,
-        unhinted=cache.unhinted,
+        cache.image, located, cache.engine, wordless=cache.wordless, hinted=cache.hinted
     )
 
 

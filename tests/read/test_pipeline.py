@@ -309,36 +309,6 @@ def test_no_closer_look_around_an_outline_whose_text_says_nothing_of_a_card(
 
 
 @pytest.mark.e2e
-def test_no_closer_look_around_an_outline_read_as_no_card_where_nothing_registers(
-    processor: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # a tuned bench negative (seed 0): a bank card on a desk. Its outlines' text reads
-    # unsurely (not wordless) and shows no label, title, number or date; the whole frame's
-    # anchors register no card. Registering around each outline (~0.2 s a look) read the
-    # same nothing again, larger: twice a request
-    sample, image = _decoded("negative", 74, seed=0)
-    engine = processor.service.engine
-    cache = RequestCache(image, engine)
-    outlines = locate.locate(cache)[:READ_OUTLINES]
-    assert outlines
-    for found in outlines:
-        assert reading.read_on(cache, found) is None
-    assert not cache.hinted and outlines[0].quad not in cache.wordless
-    assert outlines[0].quad.rotated(2) in cache.unhinted
-    looks: list[Quad] = []
-
-    def looked(image: np.ndarray, quad: Quad, *args: Any) -> list[Quad]:
-        looks.append(quad)
-        return register_near(image, quad, *args)
-
-    monkeypatch.setattr("processor.read.locate.register_near", looked)
-    assert cache.register() == []
-    assert cache.register_near(outlines[0].quad) == [] and not looks
-    assert read_card(image, engine) is None and not looks
-    assert _answer(processor, sample.image) == ("201", {})
-
-
-@pytest.mark.e2e
 def test_the_rest_of_a_cut_label_level_with_the_number_is_no_address_line(
     processor: Any,
 ) -> None:
