@@ -557,6 +557,16 @@ def address_begins_known(text: str) -> bool:
     return any(text[:k] in known.strings for k in range(2, min(len(text), known.longest) + 1))
 
 
+def known_beginning(text: str) -> int:
+    """How many characters of ``text`` the longest known place it begins with takes (as in
+    :func:`address_begins_known`); 0 where it begins with none."""
+    known = _known_address_prefixes()
+    return max(
+        (k for k in range(2, min(len(text), known.longest) + 1) if text[:k] in known.strings),
+        default=0,
+    )
+
+
 def begins_with_province(text: str) -> bool:
     """Whether ``text`` begins with a province's whole name (甘肃省, 广西壮族自治区, 北京市): an
     address's first line, wherever it breaks."""

@@ -48,6 +48,7 @@ from ..places import (
     correct_address_prefix,
     correct_authority,
     gaps_filled,
+    known_beginning,
     province_misread,
     province_restored,
     real_runner_up,
@@ -909,6 +910,7 @@ def _parse_address(lines: Sequence[TextLine]) -> Field:
     if chars is not None:
         digits = digits_restored(text, chars)
         digits = units_restored(digits, chars)
+        digits = town_restored(digits, chars)
         if digits != text:
             text, score = digits, min(score, CORRECTED)
     restored = province_restored(text)
@@ -1017,16 +1019,55 @@ _HYPHENATED = re.compile(r"\d-[A-Za-z]-\d")
 UNITS: Final = frozenset("号室栋幢楼层组队弄巷单户排座期院")
 
 
+#: What a place's name ends in right before its house number (…文化大道147号, …新民村11组,
+#: …建设巷36号, …锦绣花园3栋, …滨江小区5幢).
+NAMED_UNITS: Final = frozenset("路街道巷弄里村屯庄园苑区城")
+
+
 def units_restored(text: str, chars: Sequence[CharCandidate]) -> str:
     """``text`` (an address, as parsed from ``chars``) with a Chinese character right after a
     digit that is no unit (:data:`UNITS`) replaced by its one runner-up at least
-    ``places.REAL`` probable that is one (1603台 -> 1603室, 室 at 0.08)."""
+    ``places.REAL`` probable that is one (1603台 -> 1603室, 室 at 0.08); and one right before
+    a digit that ends no place's name there (:data:`NAMED_UNITS`), read unsurely (below
+    ``places.SURE``), by its one such runner-up that does (文化大通147号 -> 文化大道147号: 通
+    at 0.43, 道 at 0.16; 港 of 海港 read surely stays)."""
     out = list(text)
     for i, (char, read) in enumerate(zip(text, chars, strict=True)):
-        if i == 0 or not text[i - 1].isdigit() or char in UNITS or not _HAN_CHAR.fullmatch(char):
+        if char in UNITS or not _HAN_CHAR.fullmatch(char):
             continue
-        out[i] = real_runner_up(read.ranked(), UNITS.__contains__) or char
+        if i > 0 and text[i - 1].isdigit():
+            out[i] = real_runner_up(read.ranked(), UNITS.__contains__) or char
+        elif text[i + 1 : i + 2].isdigit() and char not in NAMED_UNITS and read.prob < SURE:
+            out[i] = real_runner_up(read.ranked(), NAMED_UNITS.__contains__) or char
     return "".join(out)
+
+
+#: A town's word (镇, 乡; 街道 its urban peer) ...
+TOWN_WORDS: Final = frozenset("镇乡")
+_TOWN = re.compile("[镇乡]|街道")
+
+
+def town_restored(text: str, chars: Sequence[CharCandidate]) -> str:
+    """``text`` (an address, as parsed from ``chars``) with its town's word restored: a
+    rural address names its county (a known place, :func:`~processor.places.known_beginning`),
+    then its town (…镇, …乡, …街道), then its village (…村); where no town's word stands
+    between the county and the village, the one character there read unsurely (below
+    ``places.SURE``) whose one runner-up at least ``places.REAL`` probable is a town's word
+    is that word (北店头腾新民村 -> 北店头镇新民村: 腾 at 0.53, 镇 at 0.08)."""
+    start = known_beginning(text)
+    village = text.find("村", start)
+    if not start or village < 0 or _TOWN.search(text, start, village):
+        return text
+    found = [
+        (i, town)
+        for i in range(start + 1, village - 1)  # a town's name before it, a village's after
+        if chars[i].prob < SURE
+        and (town := real_runner_up(chars[i].ranked(), TOWN_WORDS.__contains__)) is not None
+    ]
+    if len(found) != 1:
+        return text
+    i, town = found[0]
+    return text[:i] + town + text[i + 1 :]
 
 
 def _address_start(first: str, rest: str = "") -> str:

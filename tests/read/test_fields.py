@@ -1530,12 +1530,68 @@ def test_parse_address_reads_a_letter_among_digits_as_the_digit_it_may_be() -> N
         ("第18中学", {3: (0.6, "申", 0.3)}, "第18中学"),
         # not after a digit
         ("台北路", {0: (0.6, "室", 0.3)}, "台北路"),
+        # before a number, what ends a place's name, misread unsurely: its runner-up
+        ("文化大通147-15号", {3: (0.43, "道", 0.16)}, "文化大道147-15号"),
+        ("锦绣花圆3栋", {3: (0.6, "园", 0.3)}, "锦绣花园3栋"),
+        ("建设卷36号", {2: (0.7, "巷", 0.2)}, "建设巷36号"),
+        # ... read surely, or as one, or with no such runner-up: kept
+        ("海港5号", {1: (0.95, "巷", 0.06)}, "海港5号"),
+        ("人民路5号", {2: (0.5, "街", 0.3)}, "人民路5号"),
+        ("金桂大厦12层", {3: (0.6, "夏", 0.3)}, "金桂大厦12层"),
+        # not before a digit
+        ("通达路8号", {0: (0.5, "道", 0.3)}, "通达路8号"),
     ],
 )
 def test_units_restored(
     text: str, doubts: dict[int, tuple[float, str, float]], expected: str
 ) -> None:
     assert fp.units_restored(text, _read_as(text, doubts)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "doubts", "expected"),
+    [
+        # the town's word between the county and the village misread: its runner-up
+        (
+            "福建省福州市平潭县北店头腾新民村11组",
+            {12: (0.53, "镇", 0.08)},
+            "福建省福州市平潭县北店头镇新民村11组",
+        ),
+        (
+            "河南省南阳市淅川县上集多张营村3组",
+            {11: (0.6, "乡", 0.2)},
+            "河南省南阳市淅川县上集乡张营村3组",
+        ),
+        # a town's word read: kept
+        (
+            "福建省福州市平潭县北店头镇新民村",
+            {14: (0.5, "乡", 0.3)},
+            "福建省福州市平潭县北店头镇新民村",
+        ),
+        # read surely, two of them unsure, or no village after it: kept
+        (
+            "福建省福州市平潭县北店头腾新民村",
+            {12: (0.95, "镇", 0.05)},
+            "福建省福州市平潭县北店头腾新民村",
+        ),
+        (
+            "福建省福州市平潭县北填头腾新民村",
+            {10: (0.5, "镇", 0.2), 12: (0.53, "镇", 0.08)},
+            "福建省福州市平潭县北填头腾新民村",
+        ),
+        (
+            "福建省福州市平潭县北店头腾新民路8号",
+            {12: (0.53, "镇", 0.08)},
+            "福建省福州市平潭县北店头腾新民路8号",
+        ),
+        # no known county before it
+        ("北店头腾新民村", {3: (0.53, "镇", 0.08)}, "北店头腾新民村"),
+    ],
+)
+def test_town_restored(
+    text: str, doubts: dict[int, tuple[float, str, float]], expected: str
+) -> None:
+    assert fp.town_restored(text, _read_as(text, doubts)) == expected
 
 
 @pytest.mark.parametrize(
