@@ -553,13 +553,12 @@ def _guessed_prefix(cands: Candidates) -> str | None:
 def address_begins_known(text: str) -> bool:
     """Whether ``text`` begins with a known place as addresses begin with one (province +
     prefecture + county, or one of the first two left out)."""
-    known = _known_address_prefixes()
-    return any(text[:k] in known.strings for k in range(2, min(len(text), known.longest) + 1))
+    return known_beginning(text) > 0
 
 
 def known_beginning(text: str) -> int:
-    """How many characters of ``text`` the longest known place it begins with takes (as in
-    :func:`address_begins_known`); 0 where it begins with none."""
+    """How many characters of ``text`` the longest known place it begins with takes, as
+    addresses begin with one (:func:`address_begins_known`); 0 where it begins with none."""
     known = _known_address_prefixes()
     return max(
         (k for k in range(2, min(len(text), known.longest) + 1) if text[:k] in known.strings),

@@ -1042,9 +1042,10 @@ def units_restored(text: str, chars: Sequence[CharCandidate]) -> str:
     return "".join(out)
 
 
-#: A town's word (镇, 乡; 街道 its urban peer) ...
+#: The words a town's name ends in that a misread character may be (:func:`town_restored`);
+#: 街道, a town's urban peer, is two characters and only counts where read.
 TOWN_WORDS: Final = frozenset("镇乡")
-_TOWN = re.compile("[镇乡]|街道")
+_TOWN = re.compile(f"[{''.join(sorted(TOWN_WORDS))}]|街道")
 
 
 def town_restored(text: str, chars: Sequence[CharCandidate]) -> str:
