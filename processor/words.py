@@ -1,0 +1,33 @@
+"""Word knowledge: which two Chinese characters stand side by side as a word.
+
+The packaged table ``processor/data/words.tsv`` (compiled by ``model_export words`` from
+jieba's dictionary, see ``processor/data/WORDS.md``) counts how often each word of two
+characters stands in running text (芙蓉 755, 漓江 127; 美蓉 is none). The names an address
+holds between its place names and its numbers (streets, villages, estates) are mostly such
+words: a recogniser that read a small card's 芙 as 美 keeps 芙 as a runner-up, and only 芙
+makes a word with 蓉 (:func:`~processor.read.fields.words_restored`). Pure standard library;
+the table is loaded once and cached.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from importlib import resources
+
+
+@functools.cache
+def _counts() -> Mapping[str, int]:
+    text = resources.files("processor").joinpath("data/words.tsv").read_text("utf-8")
+    rows = (line.split("\t") for line in text.splitlines()[1:] if line)
+    return {word: int(count) for word, count in rows}
+
+
+def load() -> None:
+    """Read the table, so that no request pays for it."""
+    _counts()
+
+
+def word_count(word: str) -> int:
+    """How often the two-character ``word`` stands in running text; 0 where it is no word."""
+    return _counts().get(word, 0)
