@@ -56,6 +56,7 @@ from ..places import (
 )
 from ..surnames import correct_given, correct_surname, surname_known
 from ..values import CharCandidate, TextLine
+from ..words import word_count
 
 #: The characters a row of each kind may hold (its label's included): what the recogniser
 #: reads it within.
@@ -911,6 +912,7 @@ def _parse_address(lines: Sequence[TextLine]) -> Field:
         digits = digits_restored(text, chars)
         digits = units_restored(digits, chars)
         digits = town_restored(digits, chars)
+        digits = words_restored(digits, chars)
         if digits != text:
             text, score = digits, min(score, CORRECTED)
     restored = province_restored(text)
@@ -1069,6 +1071,66 @@ def town_restored(text: str, chars: Sequence[CharCandidate]) -> str:
         return text
     i, town = found[0]
     return text[:i] + town + text[i + 1 :]
+
+
+#: The characters of an address's form (its units, the words that end a place's name, a
+#: town's, a prefix's): decided by the address's own rules (:func:`units_restored`,
+#: :func:`town_restored`, the place knowledge), never by the word prior, which counts running
+#: text (新华巷 is no 新华县 because 华县 is a county).
+ADDRESS_FORM: Final = UNITS | NAMED_UNITS | TOWN_WORDS | frozenset("省市县区旗州盟")
+#: A runner-up at least this probable may be what a name's character in an address is ...
+WORD_RUNNER_UP = 0.01
+#: ... where it makes a word with a neighbour at least this many times as frequent as any the
+#: character read makes (its count plus one) ...
+WORD_RATIO = 20
+#: ... and is likelier, each candidate's probability weighed by its word's count (plus one) to
+#: this power (as a given name's candidates are, :data:`~processor.surnames.GIVEN_WEIGHT`).
+WORD_POWER = 0.75
+
+
+def words_restored(text: str, chars: Sequence[CharCandidate]) -> str:
+    """``text`` (an address, as parsed from ``chars``) with the names it holds after its known
+    place (:func:`~processor.places.known_beginning`: streets, villages, estates) mended from
+    the runner-ups where only a runner-up makes a word: a character read unsurely (below
+    ``places.SURE``) becomes the runner-up (at least :data:`WORD_RUNNER_UP` probable) that
+    makes a two-character word with a neighbour (:func:`~processor.words.word_count`) at
+    least :data:`WORD_RATIO` times as frequent as the read makes, where that is likelier,
+    weighed by :data:`WORD_POWER` (美蓉街 -> 芙蓉街: 芙 a runner-up, 芙蓉 a word, 美蓉 none).
+    Left to right, each character beside those already decided. A neighbour that makes a
+    word at least as frequent on its other side is that word's (幸福里: 福星 is no evidence
+    for 星). The address's form (:data:`ADDRESS_FORM`) is neither changed nor put in."""
+    start = known_beginning(text)
+    if not start:
+        return text
+    out = list(text)
+
+    def support(i: int, char: str) -> int:
+        left = word_count(out[i - 1] + char) if i - 1 >= start else 0
+        if left and i - 2 >= start and word_count(out[i - 2] + out[i - 1]) >= left:
+            left = 0
+        right = word_count(char + text[i + 1]) if i + 1 < len(text) else 0
+        if right and i + 2 < len(text) and word_count(text[i + 1] + text[i + 2]) >= right:
+            right = 0
+        return max(left, right)
+
+    for i in range(start, len(text)):
+        read = chars[i]
+        if read.prob >= SURE or read.char != text[i] or not _is_name_char(text[i]):
+            continue
+        own = support(i, text[i])
+        best, weight = text[i], read.prob * (own + 1) ** WORD_POWER
+        for alt, prob in read.ranked()[1:]:
+            if prob < WORD_RUNNER_UP or not _is_name_char(alt):
+                continue
+            count = support(i, alt)
+            if count >= WORD_RATIO * (own + 1) and prob * (count + 1) ** WORD_POWER > weight:
+                best, weight = alt, prob * (count + 1) ** WORD_POWER
+        out[i] = best
+    return "".join(out)
+
+
+def _is_name_char(char: str) -> bool:
+    return bool(_HAN_CHAR.fullmatch(char)) and char not in ADDRESS_FORM
 
 
 def _address_start(first: str, rest: str = "") -> str:

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import places, surnames
+from .. import places, surnames, words
 from ..errors import ApiError, Code
 from ..extras.build import build_extras
 from ..io.decode import decode_image_with_transform
@@ -124,10 +124,11 @@ class OcrService:
         return service
 
     def warm_up(self) -> None:
-        """Run every model once at the shapes requests use and build the place and surname
-        tables, so the first request is not slow."""
+        """Run every model once at the shapes requests use and build the place, surname and
+        word tables, so the first request is not slow."""
         places.load()
         surnames.load()
+        words.load()
         blank = np.full((DET_SIZE[1], DET_SIZE[0], 3), 255, np.uint8)
         engines = [e for e in (self.engine, self.solo_engine) if e is not None]
         for engine in engines:

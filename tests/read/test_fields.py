@@ -1595,6 +1595,60 @@ def test_town_restored(
 
 
 @pytest.mark.parametrize(
+    ("text", "doubts", "expected"),
+    [
+        # a name's character after the known place misread: the runner-up that makes a word
+        (
+            "江苏省南京市栖霞区美蓉街623弄3号",
+            {9: (0.6, "芙", 0.03)},
+            "江苏省南京市栖霞区芙蓉街623弄3号",
+        ),
+        ("天津市宁河区充明街291号", {6: (0.5, "光", 0.2)}, "天津市宁河区光明街291号"),
+        (
+            "河北省衡水市桃城区牌江巷994号",
+            {9: (0.33, "漓", 0.045)},
+            "河北省衡水市桃城区漓江巷994号",
+        ),
+        # ... beside a neighbour already mended (美 first, then 蓉 beside 芙: 美容 says nothing)
+        (
+            "江苏省南京市栖霞区美蓉街623弄3号",
+            {9: (0.6, "芙", 0.03), 10: (0.7, "容", 0.2)},
+            "江苏省南京市栖霞区芙蓉街623弄3号",
+        ),
+        # the read makes a word too, and the runner-up's not twenty times as frequent: kept
+        ("湖南省邵阳市新宁县高家村8组", {9: (0.6, "画", 0.3)}, "湖南省邵阳市新宁县高家村8组"),
+        # a neighbour its other side claims (幸福 before 里): 福星 is no evidence for 星
+        (
+            "浙江省温州市文成县幸福里花园",
+            {11: (0.5, "星", 0.3)},
+            "浙江省温州市文成县幸福里花园",
+        ),
+        # the address's form is never put in (华县 a county) nor changed
+        ("江苏省徐州市泉山区新华巷222号", {11: (0.6, "县", 0.3)}, "江苏省徐州市泉山区新华巷222号"),
+        ("江苏省徐州市泉山区新华县222号", {11: (0.6, "巷", 0.3)}, "江苏省徐州市泉山区新华县222号"),
+        # read surely, the runner-up too little probable, or no known place before it: kept
+        (
+            "江苏省南京市栖霞区美蓉街623弄3号",
+            {9: (0.95, "芙", 0.04)},
+            "江苏省南京市栖霞区美蓉街623弄3号",
+        ),
+        (
+            "江苏省南京市栖霞区美蓉街623弄3号",
+            {9: (0.6, "芙", 0.005)},
+            "江苏省南京市栖霞区美蓉街623弄3号",
+        ),
+        ("美蓉街623弄3号", {0: (0.6, "芙", 0.3)}, "美蓉街623弄3号"),
+        # the known place itself is the place knowledge's, not the word prior's
+        ("江苏省南京市栖霞区美蓉街", {7: (0.6, "夏", 0.3)}, "江苏省南京市栖霞区美蓉街"),
+    ],
+)
+def test_words_restored(
+    text: str, doubts: dict[int, tuple[float, str, float]], expected: str
+) -> None:
+    assert fp.words_restored(text, _read_as(text, doubts)) == expected
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         # 1月 of 1963年11月6日 lost under a watermark: the number's birth, the rest agreeing
