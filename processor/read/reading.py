@@ -1254,8 +1254,9 @@ def best_reading(readings: list[CardReading]) -> CardReading | None:
 
 #: Fields the place list knows, each with what says its value names a known place (a
 #: known authority; an address beginning with a known province, prefecture and county) and
-#: how many of its last characters another reading's value must end with to stand in for it
-#: (an address: the same address read whole, not another line taken for one; 0: none), and
+#: how many of its last characters another reading's value must end with (alike,
+#: :func:`_ends_alike`) to stand in for it (an address: the same address read whole, not
+#: another line taken for one; 0: none), and
 #: what says a value of its may be one as long misread, which no other reading's cut short
 #: stands in for (an authority: :func:`~processor.places.authority_opens`).
 PLACED: dict[str, tuple[Callable[[str], bool], int, Callable[[str], bool]]] = {
@@ -1274,14 +1275,24 @@ def _from_others(
     whole: str = "",
 ) -> fp.Field | None:
     """The first of the other ``readings`` of ``best``'s side whose ``name`` has a value, one
-    ``known`` says names a known place (None: any), that ends with ``ending`` and is not
-    ``whole`` with its first characters cut off."""
+    ``known`` says names a known place (None: any), that ends alike with ``ending``
+    (:func:`_ends_alike`) and is not ``whole`` with its first characters cut off."""
     for theirs in _read_elsewhere(best, readings, name):
         value = theirs.value or ""
         cut = len(value) < len(whole) and whole.endswith(value)
-        if (known is None or known(value)) and value.endswith(ending) and not cut:
+        if (known is None or known(value)) and _ends_alike(value, ending) and not cut:
             return theirs
     return None
+
+
+def _ends_alike(value: str, ending: str) -> bool:
+    """Whether ``value`` ends with ``ending`` but for at most one character (one reading's
+    runner-ups mended a character there that another's did not: 粮食局苑 and 租食局苑 end the
+    same address)."""
+    if len(value) < len(ending):
+        return False
+    tail = value[len(value) - len(ending) :]
+    return sum(a != b for a, b in zip(tail, ending, strict=True)) <= 1
 
 
 def _read_elsewhere(best: CardReading, readings: list[CardReading], name: str) -> list[fp.Field]:
@@ -1389,8 +1400,14 @@ def completed(best: CardReading, readings: list[CardReading]) -> CardReading:
                 taken = _from_others(best, readings, name)
             fields[name] = taken or found
         elif name in fp.WEAK_FIELDS and not found.sure:
-            # a name or address read unsure, where the others read it alike and sure
-            fields[name] = _agreed(best, readings, name, sure=True) or found
+            # a name or address read unsure, where the others read it alike and sure; never
+            # an address naming a known place by one that names none (波西路65弄… read sure
+            # on two outlines that cut its first line, 广东省珠海市斗门区花招西路65弄… unsure)
+            agreed = _agreed(best, readings, name, sure=True)
+            placed = PLACED[name][0] if name in PLACED else None
+            if agreed is not None and placed is not None and found.value is not None:
+                agreed = agreed if placed(agreed.value or "") or not placed(found.value) else None
+            fields[name] = agreed or found
     for name, (known, tail, misread_whole) in PLACED.items():
         own = fields.get(name)
         if own is None or own.value is None or known(own.value):

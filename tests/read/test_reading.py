@@ -190,6 +190,37 @@ def test_completed_takes_a_name_read_unsure_where_other_readings_agree_sure(
     assert merged.fields["name"].value == expected
 
 
+@pytest.mark.parametrize(
+    ("own", "others", "expected"),
+    [
+        # an address read unsure gives way to the one two others read alike and sure ...
+        (
+            ("盟高桥镇西坡村7组", 0.5),
+            [("江西省抚州市资溪县高桥镇西坡村7组", 0.95)] * 2,
+            "江西省抚州市资溪县高桥镇西坡村7组",
+        ),
+        # ... but one that names a known place never to one that names none (two outlines
+        # that cut its first line off)
+        (
+            ("广东省珠海市斗门区花招西路65弄51号102室", 0.5),
+            [("波西路65弄51号102室", 0.9)] * 2,
+            "广东省珠海市斗门区花招西路65弄51号102室",
+        ),
+    ],
+)
+def test_completed_takes_an_address_read_unsure_only_where_it_names_a_place_no_less(
+    own: tuple[str, float], others: list[tuple[str, float]], expected: str
+) -> None:
+    def reading(address: str, confidence: float) -> CardReading:
+        base = front(FULL)
+        fields = {**base.fields, "address": Field(address, confidence)}
+        return dataclasses.replace(base, fields=fields)
+
+    best = reading(*own)
+    merged = completed(best, [best, *(reading(*o) for o in others)])
+    assert merged.fields["address"].value == expected
+
+
 def back(issued_by: str | None) -> CardReading:
     fields = {
         "issued_by": Field(issued_by, 0.9) if issued_by else MISSING,
@@ -236,8 +267,15 @@ def test_completed_takes_a_known_authority_over_one_that_names_no_place(
             "江西省抚州市资溪县高桥镇西坡村7组",
             "江西省抚州市资溪县高桥镇西坡村7组",
         ),
+        # ... one whose runner-ups mended a character of its end that the best's did not
+        (
+            "蒙古自的区包头市九原区花西路98号租食局苑",
+            "内蒙古自治区包头市九原区花西路98号粮食局苑",
+            "内蒙古自治区包头市九原区花西路98号粮食局苑",
+        ),
         # not to an address that ends otherwise (another line taken for the address)
         ("盟高桥镇西坡村7组", "江西省抚州市资溪县高桥镇", "盟高桥镇西坡村7组"),
+        ("盟高桥镇西坡村7组", "江西省抚州市资溪县高桥镇西坡路8号", "盟高桥镇西坡村7组"),
         # an address that begins with a known place stays
         ("江西省抚州市资溪县高桥镇西坡村7组", "江西省抚州市资溪县高桥镇西坡村1组", None),
     ],
