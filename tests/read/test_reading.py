@@ -180,14 +180,15 @@ def test_completed_takes_a_name_not_read_from_a_reading_of_the_rest_alike(
 def test_completed_takes_a_name_read_unsure_where_other_readings_agree_sure(
     own: tuple[str, float], others: list[tuple[str, float]], expected: str
 ) -> None:
-    def reading(name: str, confidence: float) -> CardReading:
-        base = front(FULL)
-        fields = {**base.fields, "name": Field(name, confidence)}
-        return dataclasses.replace(base, fields=fields)
-
-    best = reading(*own)
-    merged = completed(best, [best, *(reading(*o) for o in others)])
+    best = read_as("name", *own)
+    merged = completed(best, [best, *(read_as("name", *o) for o in others)])
     assert merged.fields["name"].value == expected
+
+
+def read_as(name: str, value: str, confidence: float) -> CardReading:
+    """A whole front whose field ``name`` was read as ``value``, as surely as ``confidence``."""
+    base = front(FULL)
+    return dataclasses.replace(base, fields={**base.fields, name: Field(value, confidence)})
 
 
 @pytest.mark.parametrize(
@@ -211,13 +212,8 @@ def test_completed_takes_a_name_read_unsure_where_other_readings_agree_sure(
 def test_completed_takes_an_address_read_unsure_only_where_it_names_a_place_no_less(
     own: tuple[str, float], others: list[tuple[str, float]], expected: str
 ) -> None:
-    def reading(address: str, confidence: float) -> CardReading:
-        base = front(FULL)
-        fields = {**base.fields, "address": Field(address, confidence)}
-        return dataclasses.replace(base, fields=fields)
-
-    best = reading(*own)
-    merged = completed(best, [best, *(reading(*o) for o in others)])
+    best = read_as("address", *own)
+    merged = completed(best, [best, *(read_as("address", *o) for o in others)])
     assert merged.fields["address"].value == expected
 
 
