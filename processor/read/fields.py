@@ -37,6 +37,7 @@ from ..card.facts import (
 from ..card.template import FIELD_LABELS
 from ..places import (
     FORM_CHARS,
+    PREFIX_FORM_CHARS,
     REAL,
     SURE,
     address_begins_known,
@@ -1077,7 +1078,7 @@ def town_restored(text: str, chars: Sequence[CharCandidate]) -> str:
 #: town's, a prefix's): decided by the address's own rules (:func:`units_restored`,
 #: :func:`town_restored`, the place knowledge), never by the word prior, which counts running
 #: text (新华巷 is no 新华县 because 华县 is a county).
-ADDRESS_FORM: Final = UNITS | NAMED_UNITS | TOWN_WORDS | frozenset("省市县区旗州盟")
+ADDRESS_FORM: Final = UNITS | NAMED_UNITS | TOWN_WORDS | PREFIX_FORM_CHARS | frozenset("州盟")
 #: A runner-up at least this probable may be what a name's character in an address is ...
 WORD_RUNNER_UP = 0.01
 #: ... where it makes a word with a neighbour at least this many times as frequent as any the
@@ -1130,6 +1131,8 @@ def words_restored(text: str, chars: Sequence[CharCandidate]) -> str:
 
 
 def _is_name_char(char: str) -> bool:
+    """Whether ``char`` is a Chinese character that may stand in a name of an address (none of
+    its form's)."""
     return bool(_HAN_CHAR.fullmatch(char)) and char not in ADDRESS_FORM
 
 

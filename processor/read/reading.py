@@ -1404,9 +1404,10 @@ def completed(best: CardReading, readings: list[CardReading]) -> CardReading:
             # an address naming a known place by one that names none (波西路65弄… read sure
             # on two outlines that cut its first line, 广东省珠海市斗门区花招西路65弄… unsure)
             agreed = _agreed(best, readings, name, sure=True)
-            placed = PLACED[name][0] if name in PLACED else None
-            if agreed is not None and placed is not None and found.value is not None:
-                agreed = agreed if placed(agreed.value or "") or not placed(found.value) else None
+            if agreed is not None and name in PLACED and found.value is not None:
+                known = PLACED[name][0]
+                if known(found.value) and not known(agreed.value or ""):
+                    agreed = None
             fields[name] = agreed or found
     for name, (known, tail, misread_whole) in PLACED.items():
         own = fields.get(name)
