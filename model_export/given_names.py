@@ -22,7 +22,14 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from .places import Pin, copyright_line, fetch_wheels, read_member, table_args
+from .places import (
+    Pin,
+    copyright_line,
+    fetch_wheels,
+    read_member,
+    render_counts,
+    table_args,
+)
 
 NGENDER = Pin(
     requirement="ngender==0.1.1",
@@ -52,8 +59,7 @@ def parse_charfreq(text: str) -> dict[str, int]:
 
 
 def render_tsv(counts: Mapping[str, int]) -> str:
-    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return "\n".join(["\t".join(HEADER), *(f"{char}\t{n}" for char, n in rows)]) + "\n"
+    return render_counts(HEADER, counts)
 
 
 def render_sources(archives: Mapping[str, bytes], counts: Mapping[str, int]) -> str:

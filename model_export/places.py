@@ -326,6 +326,13 @@ def render_tsv(rows: Iterable[Row | NamePeriod], header: Sequence[str] = HEADER)
     return "\n".join(lines) + "\n"
 
 
+def render_counts(header: Sequence[str], counts: Mapping[str, int]) -> str:
+    """A table of ``key  count`` rows under ``header``, most frequent first, then by key (the
+    given-name characters' and the words' tables)."""
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return "\n".join(["\t".join(header), *(f"{key}\t{n}" for key, n in rows)]) + "\n"
+
+
 def copyright_line(licence: str) -> str:
     """The licence text's copyright line (the MIT licence's notice names the holder there)."""
     for line in licence.splitlines():

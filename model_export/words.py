@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from .places import Pin, fetch_wheels, read_member, table_args
+from .places import Pin, fetch_wheels, read_member, render_counts, table_args
 
 JIEBA = Pin(
     requirement="jieba==0.42.1",
@@ -64,8 +64,7 @@ def licence_of(pkg_info: str) -> str:
 
 
 def render_tsv(counts: Mapping[str, int]) -> str:
-    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return "\n".join(["\t".join(HEADER), *(f"{word}\t{n}" for word, n in rows)]) + "\n"
+    return render_counts(HEADER, counts)
 
 
 def render_sources(archives: Mapping[str, bytes], counts: Mapping[str, int]) -> str:

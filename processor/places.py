@@ -92,7 +92,9 @@ class _Place:
     prefectures: tuple[str, ...]
 
 
-def _read_tsv(name: str) -> list[list[str]]:
+def read_table(name: str) -> list[list[str]]:
+    """The rows (cells split at tabs) of the packaged table ``processor/data/<name>``, its
+    header left out."""
     text = (resources.files("processor") / "data" / name).read_text(encoding="utf-8")
     return [line.split("\t") for line in text.splitlines()[1:] if line]
 
@@ -102,7 +104,7 @@ def divisions() -> Mapping[str, Division]:
     """Every code in the packaged table, by code."""
     return {
         code: Division(code, province, prefecture, county, status == "current")
-        for code, province, prefecture, county, status in _read_tsv("divisions.tsv")
+        for code, province, prefecture, county, status in read_table("divisions.tsv")
     }
 
 
@@ -110,7 +112,7 @@ def divisions() -> Mapping[str, Division]:
 def _name_periods() -> Mapping[str, Mapping[str, int]]:
     """code -> {name it no longer has: last year in use} (9999: in use until recently)."""
     out: dict[str, dict[str, int]] = {}
-    for code, name, until in _read_tsv("name_periods.tsv"):
+    for code, name, until in read_table("name_periods.tsv"):
         out.setdefault(code, {})[name] = int(until) if until else 9999
     return out
 

@@ -21,24 +21,20 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Mapping, Sequence
-from importlib import resources
 
-from .places import REAL, Candidates, real_runner_up
+from .places import REAL, Candidates, read_table, real_runner_up
 
 
 @functools.cache
 def _first_characters() -> frozenset[str]:
     """Every surname's first character (a compound surname's too: 欧 of 欧阳)."""
-    text = resources.files("processor").joinpath("data/surnames.tsv").read_text("utf-8")
-    return frozenset(line.split("\t", 1)[0][0] for line in text.splitlines()[1:] if line)
+    return frozenset(row[0][0] for row in read_table("surnames.tsv"))
 
 
 @functools.cache
 def _given_counts() -> Mapping[str, int]:
     """How often each character stands in real given names."""
-    text = resources.files("processor").joinpath("data/given_chars.tsv").read_text("utf-8")
-    rows = (line.split("\t") for line in text.splitlines()[1:] if line)
-    return {char: int(count) for char, count in rows}
+    return {char: int(count) for char, count in read_table("given_chars.tsv")}
 
 
 def load() -> None:

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from importlib import resources
+
+from .places import read_table
 
 
 @functools.cache
 def _counts() -> Mapping[str, int]:
-    text = resources.files("processor").joinpath("data/words.tsv").read_text("utf-8")
-    rows = (line.split("\t") for line in text.splitlines()[1:] if line)
-    return {word: int(count) for word, count in rows}
+    return {word: int(count) for word, count in read_table("words.tsv")}
 
 
 def load() -> None:
