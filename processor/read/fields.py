@@ -520,7 +520,7 @@ def parse_race(line: TextLine | None) -> Field:
     text = as_listed(text)
     if text in ETHNICITIES or text in ETHNICITY_EXTRAS:
         return Field(text, line.score)
-    known = _runner_up_reading(text, line.chars) or _spelled_by_runner_ups(text, line)
+    known = _listed_nearby(text, line)
     if known is not None:
         return Field(known, line.score)
     trimmed = _listed_before_unsure(line)
@@ -544,6 +544,8 @@ def parse_race(line: TextLine | None) -> Field:
         blank = len(spaced) > 1 and spaced[0] in "男女" and spaced[1] in GAP_CHARS
         if ending is None and blank and after in ETHNICITIES:
             ending = after  # 男 汉: the blank where 民族 stands
+        if ending is None and after and after not in ETHNICITIES:
+            ending = _listed_nearby(after, line)  # 男 维音尔, 安东会: the value misread
         if ending is not None:
             return Field(ending, line.score * UNLABELLED)
     return MISSING
@@ -628,6 +630,41 @@ def _runner_up_reading(text: str, chars: Sequence[CharCandidate]) -> str | None:
 #: A runner-up at least this probable may stand for its character in an ethnicity spelled
 #: from runner-ups (:func:`_spelled_by_runner_ups`).
 RACE_RUNNER_UP = 0.05
+#: An ethnicity's character read less probably than this may be a misread one of a listed
+#: name of three or more characters (:func:`_one_misread`).
+RACE_UNSURE = 0.9
+
+
+def _listed_nearby(text: str, line: TextLine) -> str | None:
+    """The one listed ethnicity that ``text`` (a 民族 value as read on ``line``, off the
+    list) is a misreading of: by a runner-up, spelled by runner-ups, or one unsure character
+    of a long name; None where none or several are."""
+    return (
+        _runner_up_reading(text, line.chars)
+        or _spelled_by_runner_ups(text, line)
+        or _one_misread(text, line)
+    )
+
+
+def _one_misread(text: str, line: TextLine) -> str | None:
+    """The one listed ethnicity of three or more characters that ``text`` is but for one
+    character, read less probably than :data:`RACE_UNSURE` on ``line`` (维音尔: 音 at 0.38,
+    吾 none of its runner-ups): the value is one of a closed list, and no two of its long
+    names are one character apart. None where none or several are, or where ``text``'s
+    characters are not found on ``line``."""
+    if len(text) < 3:
+        return None
+    read = chars_of(line, text)
+    if read is None:
+        return None
+    found = set()
+    for name in ETHNICITIES:
+        if len(name) != len(text):
+            continue
+        differ = [c for want, c in zip(name, read, strict=True) if want != c.char]
+        if len(differ) == 1 and differ[0].prob < RACE_UNSURE:
+            found.add(name)
+    return found.pop() if len(found) == 1 else None
 
 
 def _spelled_by_runner_ups(text: str, line: TextLine) -> str | None:

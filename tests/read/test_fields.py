@@ -1032,6 +1032,48 @@ def test_parse_race_spelled_by_runner_ups(
     assert fp.parse_race(_read_with(text, runner_ups)).value == race
 
 
+def _read_at(text: str, probs: dict[int, float]) -> TextLine:
+    """``text`` read surely (0.99 a character) but at ``probs``'s positions, no runner-ups."""
+    chars = tuple(CharCandidate(c, probs.get(i, 0.99), "", 0.0) for i, c in enumerate(text))
+    return TextLine(text, 0.9, chars)
+
+
+@pytest.mark.parametrize(
+    ("text", "probs", "race"),
+    [
+        # one character of a long name misread, none of its runner-ups the printed one
+        ("性别男民族维音尔", {6: 0.38}, "维吾尔"),
+        ("男 维当尔", {3: 0.53}, "维吾尔"),  # the label unread, the value after the gender
+        ("性别女民族塔吉充", {7: 0.5}, "塔吉克"),
+        # ... read surely: what the card prints, not a misread
+        ("性别男民族维音尔", {}, None),
+        # ... two characters off, or a short name (one character from several): no name
+        ("性别男民族维音示", {6: 0.38, 7: 0.4}, None),
+        ("性别女民族士多", {5: 0.4}, None),
+        # a group off the list that is no listed name but for one character stays as read
+        ("性别男民族穿青人", {}, "穿青人"),
+    ],
+)
+def test_parse_race_one_character_misread(
+    text: str, probs: dict[int, float], race: str | None
+) -> None:
+    assert fp.parse_race(_read_at(text, probs)).value == race
+
+
+@pytest.mark.parametrize(
+    ("text", "runner_ups", "race"),
+    [
+        # the gender row's labels unread: the value after the gender, its 乡 a runner-up
+        ("安东会", {0: [("女", 0.15)], 2: [("台", 0.1), ("乡", 0.08)]}, "东乡"),
+        ("安东会", {0: [("女", 0.15)], 2: [("台", 0.1)]}, None),
+    ],
+)
+def test_parse_race_unlabelled_spelled_by_runner_ups(
+    text: str, runner_ups: dict[int, list[tuple[str, float]]], race: str | None
+) -> None:
+    assert fp.parse_race(_read_with(text, runner_ups)).value == race
+
+
 @pytest.mark.parametrize(
     ("text", "alts", "expected", "confidence"),
     [
