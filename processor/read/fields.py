@@ -1062,6 +1062,8 @@ UNITS: Final = frozenset("号室栋幢楼层组队弄巷单户排座期院")
 #: What a place's name ends in right before its house number (…文化大道147号, …新民村11组,
 #: …建设巷36号, …锦绣花园3栋, …滨江小区5幢).
 NAMED_UNITS: Final = frozenset("路街道巷弄里村屯庄园苑区城")
+#: The rest of a house number after its first digit: digits (and dashes), then 号.
+_HOUSE_NUMBER = re.compile(r"[0-9][0-9-]*号")
 
 
 def units_restored(text: str, chars: Sequence[CharCandidate]) -> str:
@@ -1070,9 +1072,22 @@ def units_restored(text: str, chars: Sequence[CharCandidate]) -> str:
     ``places.REAL`` probable that is one (1603台 -> 1603室, 室 at 0.08); and one right before
     a digit that ends no place's name there (:data:`NAMED_UNITS`), read unsurely (below
     ``places.SURE``), by its one such runner-up that does (文化大通147号 -> 文化大道147号: 通
-    at 0.43, 道 at 0.16; 港 of 海港 read surely stays)."""
+    at 0.43, 道 at 0.16; 港 of 海港 read surely stays); and the first digit of a house number
+    (…号) right after a name that ends in none, read unsurely, by its one such runner-up
+    (八一8224号 -> 八一巷224号: 8 at 0.23, 巷 at 0.11)."""
     out = list(text)
     for i, (char, read) in enumerate(zip(text, chars, strict=True)):
+        if char.isdigit():
+            if (
+                i > 0
+                and _HAN_CHAR.fullmatch(text[i - 1])
+                and text[i - 1] not in NAMED_UNITS
+                and text[i - 1] not in UNITS
+                and _HOUSE_NUMBER.match(text, i + 1)
+                and read.prob < SURE
+            ):
+                out[i] = real_runner_up(read.ranked(), NAMED_UNITS.__contains__) or char
+            continue
         if char in UNITS or not _HAN_CHAR.fullmatch(char):
             continue
         if i > 0 and text[i - 1].isdigit():

@@ -1582,6 +1582,14 @@ def test_parse_address_reads_a_letter_among_digits_as_the_digit_it_may_be() -> N
         ("金桂大厦12层", {3: (0.6, "夏", 0.3)}, "金桂大厦12层"),
         # not before a digit
         ("通达路8号", {0: (0.5, "道", 0.3)}, "通达路8号"),
+        # a number's first digit, unsure, after a name that ends in no unit: the unit
+        ("八一8224号", {2: (0.23, "巷", 0.11)}, "八一巷224号"),
+        # ... read surely, or after a unit, or alone, or with no such runner-up: kept
+        ("八一8224号", {2: (0.95, "巷", 0.05)}, "八一8224号"),
+        ("人民路8224号", {3: (0.23, "巷", 0.11)}, "人民路8224号"),
+        ("金桂大厦1201室", {4: (0.5, "里", 0.2)}, "金桂大厦1201室"),  # no house number
+        ("八一8号", {2: (0.23, "巷", 0.11)}, "八一8号"),
+        ("北山1374号", {2: (0.29, "8", 0.24)}, "北山1374号"),
     ],
 )
 def test_units_restored(
