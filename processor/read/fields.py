@@ -961,6 +961,9 @@ def _parse_address(lines: Sequence[TextLine]) -> Field:
         # exactly one real place fits (颖泉区 -> 颍泉区)
         fixed = correct_address_prefix(_candidates(text, chars))
         if fixed is not None and fixed != text:
+            if len(fixed) == len(text):
+                # the names after a place known only now (甘常省…天目出大道: 天目山)
+                fixed = words_restored(town_restored(fixed, chars), chars)
             return Field(fixed, CORRECTED)
         # characters washed out of a place's name, where the line left room for them (the
         # blanks measured only for an address that begins with no known place)
@@ -1146,12 +1149,14 @@ def words_restored(text: str, chars: Sequence[CharCandidate]) -> str:
     place (:func:`~processor.places.known_beginning`: streets, villages, estates) mended from
     the runner-ups where only a runner-up makes a word: a character read unsurely (below
     ``places.SURE``) becomes the runner-up (at least :data:`WORD_RUNNER_UP` probable) that
-    makes a two-character word with a neighbour (:func:`~processor.words.word_count`) at
-    least :data:`WORD_RATIO` times as frequent as the read makes, where that is likelier,
-    weighed by :data:`WORD_POWER` (美蓉街 -> 芙蓉街: 芙 a runner-up, 芙蓉 a word, 美蓉 none).
+    makes a word of two characters with a neighbour, or of three with its neighbours
+    (:func:`~processor.words.word_count`), at least :data:`WORD_RATIO` times as frequent as
+    the read makes, where that is likelier, weighed by :data:`WORD_POWER` (美蓉街 -> 芙蓉街:
+    芙 a runner-up, 芙蓉 a word, 美蓉 none; 供电易花园 -> 供电局花园: 供电局 a word).
     Left to right, each character beside those already decided. A neighbour that makes a
-    word at least as frequent on its other side is that word's (幸福里: 福星 is no evidence
-    for 星). The address's form (:data:`ADDRESS_FORM`) is neither changed nor put in."""
+    two-character word at least as frequent on its other side is that word's (幸福里: 福星
+    is no evidence for 星). The address's form (:data:`ADDRESS_FORM`) is neither changed nor
+    put in."""
     start = known_beginning(text)
     if not start:
         return text
@@ -1164,7 +1169,13 @@ def words_restored(text: str, chars: Sequence[CharCandidate]) -> str:
         right = word_count(char + text[i + 1]) if i + 1 < len(text) else 0
         if right and i + 2 < len(text) and word_count(text[i + 1] + text[i + 2]) >= right:
             right = 0
-        return max(left, right)
+        # the words of three characters it stands in: at the end, in the middle, first
+        three = [
+            "".join(out[i - 2 : i]) + char if i - 2 >= start else "",
+            out[i - 1] + char + text[i + 1] if i - 1 >= start and i + 1 < len(text) else "",
+            char + text[i + 1 : i + 3] if i + 2 < len(text) else "",
+        ]
+        return max(left, right, *(word_count(word) for word in three if word))
 
     for i in range(start, len(text)):
         read = chars[i]

@@ -1,4 +1,4 @@
-"""model_export.words: compiling the two-character word table from the pinned package.
+"""model_export.words: compiling the word table from the pinned package.
 
 The compile steps run on tiny hand-written inputs (no network). When the pinned source
 archive is in the local cache (after ``make words``), the committed files are also rebuilt
@@ -20,6 +20,12 @@ CACHE = ROOT / ".cache" / "wheels"
 def test_parse_dict_keeps_two_character_words_and_adds_a_word_listed_twice() -> None:
     text = "AT&T 3 nz\n芙蓉 755 n\n漓江 127 ns\n中 20 f\n中华人民 5 nt\n花园 10\n花园 4 ns\n"
     assert words.parse_dict(text) == {"芙蓉": 755, "漓江": 127, "花园": 14}
+
+
+def test_parse_dict_keeps_three_character_words_counted_often_enough() -> None:
+    text = "供电局 46 n\n天目山 19 ns\n天目山 1 n\n芙蓉路 3 ns\n天目 121 ns\n"
+    assert words.THREE_MIN_COUNT == 20
+    assert words.parse_dict(text) == {"供电局": 46, "天目山": 20, "天目": 121}
 
 
 @pytest.mark.parametrize(

@@ -1659,6 +1659,18 @@ def test_town_restored(
             {9: (0.33, "漓", 0.045)},
             "河北省衡水市桃城区漓江巷994号",
         ),
+        # ... or a word of three characters with its neighbours: last, or in the middle
+        (
+            "山西省临汾市大宁县秀水北路518号供电易花园",
+            {19: (0.54, "局", 0.44)},
+            "山西省临汾市大宁县秀水北路518号供电局花园",
+        ),
+        (
+            "河南省三门峡市灵宝市马集街道三官村民委员公七组",
+            {20: (0.81, "会", 0.13)},
+            "河南省三门峡市灵宝市马集街道三官村民委员会七组",
+        ),
+        ("甘肃省张掖市山丹县天目出大道", {11: (0.84, "山", 0.14)}, "甘肃省张掖市山丹县天目山大道"),
         # ... beside a neighbour already mended (美 first, then 蓉 beside 芙: 美容 says nothing)
         (
             "江苏省南京市栖霞区美蓉街623弄3号",
@@ -1696,6 +1708,15 @@ def test_words_restored(
     text: str, doubts: dict[int, tuple[float, str, float]], expected: str
 ) -> None:
     assert fp.words_restored(text, _read_as(text, doubts)) == expected
+
+
+def test_parse_address_mends_names_after_a_place_it_corrected() -> None:
+    # the province misread (常 for 肃, its runner-up): the place known only once corrected,
+    # and the street's name after it mended then (天目山 a word, 天目出 none)
+    text = "住址甘常省张掖市山丹县天目出大道161号"
+    doubts = {3: (0.33, "肃", 0.29), 13: (0.84, "山", 0.14)}
+    field = fp.parse_address([TextLine(text, 0.9, _read_as(text, doubts))])
+    assert (field.value, field.confidence) == ("甘肃省张掖市山丹县天目山大道161号", fp.CORRECTED)
 
 
 @pytest.mark.parametrize(
