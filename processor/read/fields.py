@@ -520,7 +520,11 @@ def parse_race(line: TextLine | None) -> Field:
     text = as_listed(text)
     if text in ETHNICITIES or text in ETHNICITY_EXTRAS:
         return Field(text, line.score)
-    known = _listed_nearby(text, line)
+    known = (
+        _runner_up_reading(text, line.chars)
+        or _spelled_by_runner_ups(text, line)
+        or _one_misread(text, line)
+    )
     if known is not None:
         return Field(known, line.score)
     trimmed = _listed_before_unsure(line)
@@ -545,7 +549,10 @@ def parse_race(line: TextLine | None) -> Field:
         if ending is None and blank and after in ETHNICITIES:
             ending = after  # 男 汉: the blank where 民族 stands
         if ending is None and after and after not in ETHNICITIES:
-            ending = _listed_nearby(after, line)  # 男 维音尔, 安东会: the value misread
+            # the value misread (男 维音尔, 安东会): only where runner-ups likely enough spell
+            # a listed name, or one character of a long one is off; no label says a value
+            # stands here (男中: 京 at 0.03 is no 民族)
+            ending = _spelled_by_runner_ups(after, line) or _one_misread(after, line)
         if ending is not None:
             return Field(ending, line.score * UNLABELLED)
     return MISSING
@@ -633,17 +640,6 @@ RACE_RUNNER_UP = 0.05
 #: An ethnicity's character read less probably than this may be a misread one of a listed
 #: name of three or more characters (:func:`_one_misread`).
 RACE_UNSURE = 0.9
-
-
-def _listed_nearby(text: str, line: TextLine) -> str | None:
-    """The one listed ethnicity that ``text`` (a 民族 value as read on ``line``, off the
-    list) is a misreading of: by a runner-up, spelled by runner-ups, or one unsure character
-    of a long name; None where none or several are."""
-    return (
-        _runner_up_reading(text, line.chars)
-        or _spelled_by_runner_ups(text, line)
-        or _one_misread(text, line)
-    )
 
 
 def _one_misread(text: str, line: TextLine) -> str | None:
