@@ -548,10 +548,11 @@ def parse_race(line: TextLine | None) -> Field:
         blank = len(spaced) > 1 and spaced[0] in "男女" and spaced[1] in GAP_CHARS
         if ending is None and blank and after in ETHNICITIES:
             ending = after  # 男 汉: the blank where 民族 stands
-        if ending is None and after and after not in ETHNICITIES:
+        if ending is None and len(after) >= 2 and after not in ETHNICITIES:
             # the value misread (男 维音尔, 安东会): only where runner-ups likely enough spell
             # a listed name, or one character of a long one is off; no label says a value
-            # stands here (男中: 京 at 0.03 is no 民族)
+            # stands here, and one character's runner-ups often hold one of the many listed
+            # names of one character (女 饰: 白 among them, 彝 printed)
             ending = _spelled_by_runner_ups(after, line) or _one_misread(after, line)
         if ending is not None:
             return Field(ending, line.score * UNLABELLED)

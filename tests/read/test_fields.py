@@ -1066,9 +1066,9 @@ def test_parse_race_one_character_misread(
         # the gender row's labels unread: the value after the gender, its 乡 a runner-up
         ("安东会", {0: [("女", 0.15)], 2: [("台", 0.1), ("乡", 0.08)]}, "东乡"),
         ("安东会", {0: [("女", 0.15)], 2: [("台", 0.1)]}, None),
-        # one character after the gender, a listed one its runner-up likely enough (女拉: 汉
-        # at 0.05); less likely, no label says a value stands there (男中: 京 at 0.03)
-        ("女拉", {1: [("汉", 0.05)]}, "汉"),
+        # one character after the gender, a listed one among its runner-ups: no label says
+        # a value stands there, and 19 listed names are one character (女 饰: 白 among them)
+        ("女饰", {1: [("锦", 0.17), ("白", 0.06)]}, None),
         ("男中", {1: [("京", 0.03)]}, None),
     ],
 )
