@@ -79,6 +79,7 @@ def render_tsv(counts: Mapping[str, int]) -> str:
 def render_sources(archives: Mapping[str, bytes], counts: Mapping[str, int]) -> str:
     name, _, version = JIEBA.requirement.partition("==")
     licence = licence_of(read_member(archives[JIEBA.wheel], JIEBA.licence_member))
+    two, three = (sum(len(word) == size for word in counts) for size in (2, 3))
     lines: Sequence[str] = [
         "# processor/data/words.tsv: where it comes from",
         "",
@@ -87,11 +88,9 @@ def render_sources(archives: Mapping[str, bytes], counts: Mapping[str, int]) -> 
         "archive with pip (`--no-deps`, nothing is installed), checks its sha256, reads the",
         "file below out of it and writes the same bytes on every run.",
         "",
-        f"{sum(len(w) == 2 for w in counts)} words of two Chinese characters and"
-        f" {sum(len(w) == 3 for w in counts)} of three (those",
-        f"counted at least {THREE_MIN_COUNT} times), and how often each was counted in running"
-        " text (a word",
-        "listed under two parts of speech: both counts added), most frequent first. Columns:",
+        f"{two} words of two Chinese characters and {three} of three (those counted at least",
+        f"{THREE_MIN_COUNT} times), and how often each was counted in running text (a word listed",
+        "under two parts of speech: both counts added), most frequent first. Columns:",
         "`word  count` (UTF-8, tab-separated).",
         "",
         "| package | version | archive sha256 | file | licence |",

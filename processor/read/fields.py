@@ -654,7 +654,7 @@ def _one_misread(text: str, line: TextLine) -> str | None:
     read = chars_of(line, text)
     if read is None:
         return None
-    found = set()
+    found: set[str] = set()
     for name in ETHNICITIES:
         if len(name) != len(text):
             continue
