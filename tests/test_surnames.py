@@ -63,6 +63,27 @@ def test_correct_surname(
     assert surnames.correct_surname(cands(text, first)) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "second", "expected"),
+    [
+        # a compound surname's second character misread, the printed one its runner-up
+        ("夏供成豪", [("供", 0.62), ("侯", 0.38)], "夏侯"),
+        ("欧杨明轩", [("杨", 0.7), ("阳", 0.2)], "欧阳"),
+        # read as a compound surname already, or the runner-up makes none, or is noise
+        ("夏侯成豪", [("侯", 0.62), ("候", 0.38)], None),
+        ("夏供成豪", [("供", 0.62), ("佚", 0.38)], None),
+        ("夏供成豪", [("供", 0.97), ("侯", 0.03)], None),
+        # not four characters: a single surname and a given name of two (夏侯 a surname too)
+        ("夏供豪", [("供", 0.62), ("侯", 0.38)], None),
+    ],
+)
+def test_correct_compound(
+    text: str, second: Sequence[tuple[str, float]], expected: str | None
+) -> None:
+    read = [[(text[0], 0.99)], list(second), *([(char, 0.99)] for char in text[2:])]
+    assert surnames.correct_compound(read) == expected
+
+
 def test_correct_surname_of_nothing() -> None:
     assert surnames.correct_surname([]) is None
     assert surnames.correct_surname([[], [("华", 0.99)]]) is None

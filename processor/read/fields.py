@@ -55,7 +55,7 @@ from ..places import (
     real_runner_up,
     region_known,
 )
-from ..surnames import correct_given, correct_surname, surname_known
+from ..surnames import correct_compound, correct_given, correct_surname, surname_known
 from ..values import CharCandidate, TextLine
 from ..words import word_count
 
@@ -338,6 +338,10 @@ def parse_name(line: TextLine | None) -> Field:
         # a rare surname read as the common character it resembles (逄 as 逢), kept as its
         # runner-up: where the character read is no surname and one runner-up is (逄华书);
         # a given name's character read as a look-alike that names seldom hold (杜利样)
+        compound = correct_compound(cands)
+        if compound is not None:
+            # a compound surname's second character misread (夏供成豪: 侯 its runner-up)
+            return Field(compound + text[2:], CORRECTED)
         surname, given = correct_surname(cands), correct_given(cands)
         if surname is not None or given is not None:
             return Field((surname or text[0]) + (given or text)[1:], CORRECTED)

@@ -228,6 +228,8 @@ def _ranked(text: str, *ranked: tuple[tuple[str, float], ...] | None) -> TextLin
         # a read sure enough, or a look-alike names hold too, is kept
         (_ranked("姓名杜利样", None, None, None, None, (("样", 0.98), ("祥", 0.02))), "杜利样"),
         (_ranked("姓名马睿杰", None, None, None, (("睿", 0.503), ("春", 0.299))), "马睿杰"),
+        # a compound surname's second character misread, the printed one its runner-up
+        (_ranked("姓名夏供成豪", None, None, None, (("供", 0.62), ("侯", 0.38))), "夏侯成豪"),
     ],
 )
 def test_parse_name_takes_a_given_names_character_among_the_runner_ups(
