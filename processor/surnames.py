@@ -26,15 +26,21 @@ from .places import REAL, Candidates, read_table, real_runner_up
 
 
 @functools.cache
+def _surnames() -> frozenset[str]:
+    """Every known surname, compound ones (欧阳, 夏侯) too."""
+    return frozenset(row[0] for row in read_table("surnames.tsv"))
+
+
+@functools.cache
 def _first_characters() -> frozenset[str]:
     """Every surname's first character (a compound surname's too: 欧 of 欧阳)."""
-    return frozenset(row[0][0] for row in read_table("surnames.tsv"))
+    return frozenset(surname[0] for surname in _surnames())
 
 
 @functools.cache
 def _compounds() -> frozenset[str]:
     """The compound surnames (欧阳, 夏侯)."""
-    return frozenset(row[0] for row in read_table("surnames.tsv") if len(row[0]) == 2)
+    return frozenset(surname for surname in _surnames() if len(surname) == 2)
 
 
 @functools.cache

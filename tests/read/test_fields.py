@@ -578,6 +578,7 @@ def test_parse_race_label_misread_with_zu_as_runner_up() -> None:
 
 
 def _unsure_end(text: str, probs: dict[int, float]) -> TextLine:
+    """``text`` read surely (0.99 a character) but at ``probs``'s positions, no runner-ups."""
     chars = tuple(CharCandidate(c, probs.get(i, 0.99), "", 0.01) for i, c in enumerate(text))
     return TextLine(text, 0.9, chars)
 
@@ -1034,12 +1035,6 @@ def test_parse_race_spelled_by_runner_ups(
     assert fp.parse_race(_read_with(text, runner_ups)).value == race
 
 
-def _read_at(text: str, probs: dict[int, float]) -> TextLine:
-    """``text`` read surely (0.99 a character) but at ``probs``'s positions, no runner-ups."""
-    chars = tuple(CharCandidate(c, probs.get(i, 0.99), "", 0.0) for i, c in enumerate(text))
-    return TextLine(text, 0.9, chars)
-
-
 @pytest.mark.parametrize(
     ("text", "probs", "race"),
     [
@@ -1059,7 +1054,7 @@ def _read_at(text: str, probs: dict[int, float]) -> TextLine:
 def test_parse_race_one_character_misread(
     text: str, probs: dict[int, float], race: str | None
 ) -> None:
-    assert fp.parse_race(_read_at(text, probs)).value == race
+    assert fp.parse_race(_unsure_end(text, probs)).value == race
 
 
 @pytest.mark.parametrize(
