@@ -245,6 +245,19 @@ def _authority_openings() -> frozenset[tuple[str, int]]:
     return frozenset((known[:1], len(known)) for known in _authority_index()[1])
 
 
+def authority_ends(text: str) -> bool:
+    """Whether ``text`` is how a longer known authority ends, and no known one itself
+    (阳县公安局 of 饶阳县公安局, 山壮族瑶族自治县公安局 of 连山壮族瑶族自治县公安局): that
+    authority read with its first characters lost."""
+    return text in _authority_endings()
+
+
+@functools.cache
+def _authority_endings() -> frozenset[str]:
+    known = _authority_index()[1]
+    return frozenset(k[i:] for k in known for i in range(1, len(k))) - known
+
+
 @functools.cache
 def _address_prefixes() -> frozenset[str]:
     """How addresses begin: province + prefecture + county, or with one of the first two left
@@ -589,6 +602,7 @@ def load() -> None:
     _known_address_prefixes()
     _known_authorities()
     _authority_openings()
+    _authority_endings()
     _authority_table()
     _address_prefix_table()
     _provinces()

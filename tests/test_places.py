@@ -143,6 +143,22 @@ def test_authority_placed(text: str, placed: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "ends"),
+    [
+        ("阳县公安局", True),  # 饶阳县, 安阳县, 汝阳县 ... without their first character
+        ("山壮族瑶族自治县公安局", True),  # 连山壮族瑶族自治县公安局
+        ("州市公安局鼓楼分局", True),  # 徐州市公安局鼓楼分局
+        ("南县公安局", False),  # a known authority itself (南县, Hunan), not only 辉南县's end
+        ("饶阳县公安局", False),  # known, whole
+        ("城瞄最公安局", False),  # no known authority ends so
+        ("", False),
+    ],
+)
+def test_authority_ends(text: str, ends: bool) -> None:
+    assert places.authority_ends(text) is ends
+
+
+@pytest.mark.parametrize(
     ("read", "doubts", "expected"),
     [
         # known as read: unchanged

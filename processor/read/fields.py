@@ -42,6 +42,7 @@ from ..places import (
     SURE,
     address_begins_known,
     authority_begun,
+    authority_ends,
     authority_gaps_filled,
     authority_known,
     authority_opens,
@@ -1381,9 +1382,11 @@ def parse_issuer(line: TextLine | None) -> Field:
     if filled is not None:
         return Field(filled, CORRECTED)
     shaped = _LABEL_PART.sub("", text)
-    if not ISSUER_RE.match(shaped) or place_lost(shaped):
+    if not ISSUER_RE.match(shaped) or place_lost(shaped) or authority_ends(shaped):
         # (签发 公安局: what stands before 公安局 is the label's, the place's characters not
-        # read: no authority)
+        # read: no authority. 阳县公安局, how 饶阳县公安局 and a dozen others end: the place's
+        # first character not read, faint at the crop's edge; the authority is never returned
+        # shorter)
         return MISSING
     return Field(text, line.score)
 
