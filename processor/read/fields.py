@@ -1384,7 +1384,7 @@ def parse_issuer(line: TextLine | None) -> Field:
     shaped = _LABEL_PART.sub("", text)
     if not ISSUER_RE.match(shaped) or place_lost(shaped) or authority_ends(shaped):
         # (签发 公安局: what stands before 公安局 is the label's, the place's characters not
-        # read: no authority. 阳县公安局, how 饶阳县公安局 and a dozen others end: the place's
+        # read: no authority. 阳县公安局, how 饶阳县公安局 and 54 others end: the place's
         # first character not read, faint at the crop's edge; the authority is never returned
         # shorter)
         return MISSING
