@@ -1382,11 +1382,10 @@ def parse_issuer(line: TextLine | None) -> Field:
     if filled is not None:
         return Field(filled, CORRECTED)
     shaped = _LABEL_PART.sub("", text)
-    if not ISSUER_RE.match(shaped) or place_lost(shaped) or authority_ends(shaped):
+    if not ISSUER_RE.match(shaped) or place_lost(shaped):
         # (签发 公安局: what stands before 公安局 is the label's, the place's characters not
-        # read: no authority. 阳县公安局, how 饶阳县公安局 and 54 others end: the place's
-        # first character not read, faint at the crop's edge; the authority is never returned
-        # shorter)
+        # read: no authority; nor 阳县公安局, its first character not read: the authority is
+        # never returned shorter)
         return MISSING
     return Field(text, line.score)
 
@@ -1403,13 +1402,16 @@ def _label_like(read: str, rest: str) -> bool:
 
 
 def place_lost(authority: str) -> bool:
-    """Whether ``authority`` (of an authority's shape) is read without its place: what
-    stands before its first 公安局 (where it has none, its 分局) is under two characters or
-    holds 局, a piece of 公安局 (公安局普陀分局, 安局普陀分局 of 舟山市公安局普陀分局: the city's
-    characters under a watermark's strokes). Such a read is the authority returned shorter."""
+    """Whether ``authority`` (of an authority's shape) is read without its place, or its
+    place's first characters: what stands before its first 公安局 (where it has none, its
+    分局) is under two characters or holds 局, a piece of 公安局 (公安局普陀分局, 安局普陀分局 of
+    舟山市公安局普陀分局: the city's characters under a watermark's strokes); or it is how a
+    longer known authority ends, no known one itself (:func:`~processor.places.authority_ends`:
+    阳县公安局, how 饶阳县公安局 and 54 others end, 饶 faint at the crop's edge). Such a read is
+    the authority returned shorter."""
     head, bureau, _ = authority.partition("公安局")
     place = head if bureau else authority.rpartition("分局")[0]
-    return len(place) < 2 or "局" in place
+    return len(place) < 2 or "局" in place or authority_ends(authority)
 
 
 #: Two or more of the label 签发机关's characters in a row (longest first): no place name
