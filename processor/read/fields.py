@@ -630,8 +630,10 @@ def _ethnicity_ending(text: str) -> str | None:
 
 def _runner_up_reading(text: str, chars: Sequence[CharCandidate]) -> str | None:
     """The one ethnicity that ``text`` becomes when a single character is replaced by the
-    recogniser's runner-up for it (士家 -> 土家); None when none or several do."""
-    alts = {c.char: c.alt for c in chars if c.alt}
+    recogniser's runner-up for it, one at least :data:`RACE_RUNNER_UP` probable (士家 ->
+    土家); None when none or several do. A runner-up below it is noise: 佬 of 仫佬 (the line
+    recogniser has no 仫) had 傣 at 0.0003, and 傣 was answered at 0.9997."""
+    alts = {c.char: c.alt for c in chars if c.alt and c.alt_prob >= RACE_RUNNER_UP}
     found = {
         text[:i] + alts[ch] + text[i + 1 :]
         for i, ch in enumerate(text)

@@ -1000,13 +1000,21 @@ def test_strip_label_value_start(text: str, label: str, starts: str, expected: s
 @pytest.mark.parametrize(
     ("text", "alts", "race"),
     [
-        ("性别女民族士家", {5: "土"}, "土家"),  # 士 read for 土, its runner-up fixes it
+        ("性别女民族士家", {5: ("土", 0.3)}, "土家"),  # 士 read for 土, its runner-up fixes it
         ("性别女民族士家", {}, None),
-        ("性别女民族满家", {5: "苗"}, None),  # the runner-up does not make a listed name
+        ("性别女民族满家", {5: ("苗", 0.3)}, None),  # the runner-up does not make a listed name
+        # a runner-up that is noise spells nothing (仫佬 read 佬 by a recogniser without 仫)
+        ("性别男民族佬", {5: ("傣", 0.0003)}, None),
     ],
 )
-def test_parse_race_runner_up(text: str, alts: dict[int, str], race: str | None) -> None:
-    assert fp.parse_race(line(text, alts=alts)).value == race
+def test_parse_race_runner_up(
+    text: str, alts: dict[int, tuple[str, float]], race: str | None
+) -> None:
+    chars = tuple(
+        CharCandidate(c, 0.98, *alts.get(i, ("", 0.0)), alts=(alts[i],) if i in alts else ())
+        for i, c in enumerate(text)
+    )
+    assert fp.parse_race(TextLine(text, 0.98, chars)).value == race
 
 
 def _read_with(text: str, runner_ups: dict[int, list[tuple[str, float]]]) -> TextLine:
