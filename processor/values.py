@@ -130,3 +130,7 @@ class TextLine:
     kept: np.ndarray | None = dataclasses.field(default=None, compare=False, repr=False)
     step: float = dataclasses.field(default=0.0, compare=False, repr=False)
     passed: float = dataclasses.field(default=0.0, compare=False)
+    #: What the recogniser may have passed over where ``passed`` was seen
+    #: (:func:`~processor.ocr.recognize.passed_char`); None where nothing was, or for a line
+    #: not read by a recogniser or read within the characters it keeps.
+    passed_char: CharCandidate | None = dataclasses.field(default=None, compare=False)

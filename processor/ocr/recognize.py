@@ -35,6 +35,9 @@ PAD_TOLERANCE = 1.15
 
 #: How many of a time step's classes a character's runner-ups are taken from.
 TOP_CLASSES = 5
+#: Where a line's best path passed over less than this (:func:`passed_over`), no character
+#: is looked for there (:func:`passed_char`): a line read surely passes over no more.
+PASSED_FLOOR = 0.05
 #: A set of characters a crop is read within (None: every class of the model).
 Alphabet = frozenset[str] | None
 #: A line read with fewer time steps than this per character (a digit or a Latin letter
@@ -80,6 +83,8 @@ class TextRecognizer:
         fold = fold or {}
         folded = [unicodedata.normalize("NFKC", c) for c in self.charset]
         self.folded = [fold.get(c, c) for c in folded]
+        #: The columns that are no character: the blank and a space.
+        self._blankish = np.array([i for i, c in enumerate(self.folded) if not c.strip()])
         self.batch_size = batch_size
         wanted = _nfkc(keep)
         kept = [i for i, c in enumerate(self.folded) if i and c in wanted]
@@ -270,7 +275,23 @@ class TextRecognizer:
             prev = idx
         text = "".join(c.char for c in chars)
         score = float(np.mean([c.prob for c in chars])) if chars else 0.0
-        return TextLine(text, score, tuple(chars), step=step, passed=passed_over(probs, best, step))
+        seen = _passed_steps(probs, best, step)
+        passed = 0.0 if seen is None else float(max(0.0, seen[1].max()))
+        # what was passed over, where a character may have been (not for a read within the
+        # kept characters)
+        at = (
+            _passed_candidate(
+                probs,
+                seen,
+                step=step,
+                classes=classes,
+                blankish=self._blankish,
+                k=self._alternatives,
+            )
+            if passed >= PASSED_FLOOR and classes is self.folded
+            else None
+        )
+        return TextLine(text, score, tuple(chars), step=step, passed=passed, passed_char=at)
 
 
 def passed_over(probs: np.ndarray, best: np.ndarray, step: float) -> float:
@@ -281,21 +302,83 @@ def passed_over(probs: np.ndarray, best: np.ndarray, step: float) -> float:
     characters, a rare one the model is unsure of). A character's own edge steps, where it
     fades into the blank, are not counted; for a read within an alphabet, the classes outside
     it count too (what the model saw, not what the read allowed)."""
+    seen = _passed_steps(probs, best, step)
+    return 0.0 if seen is None else float(max(0.0, seen[1].max()))
+
+
+def _passed_steps(
+    probs: np.ndarray, best: np.ndarray, step: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Of the crop's steps where ``best`` reads the blank (:func:`passed_over`): their
+    indices, what each gave the classes other than the blank and those read either side,
+    and those classes (two columns, -1 for none). None where the path reads the blank
+    nowhere on the crop."""
     steps = min(len(best), math.ceil(1.0 / step - 1e-6)) if step > 0 else len(best)
     best = best[:steps]
     blank = np.flatnonzero(best == 0)
     if not blank.size:
-        return 0.0
+        return None
     read = best != 0
     pos = np.arange(len(best))
     before = np.maximum.accumulate(np.where(read, pos, -1))[blank]
     after = np.minimum.accumulate(np.where(read, pos, len(best))[::-1])[::-1][blank]
     rest = 1.0 - probs[blank, 0]
+    sides = []
     for near in (before, after):
         valid = (near >= 0) & (near < len(best))
         cls = best[np.clip(near, 0, len(best) - 1)]
         rest = rest - np.where(valid, probs[blank, cls], 0.0)
-    return float(max(0.0, rest.max()))
+        sides.append(np.where(valid, cls, -1))
+    return blank, rest, np.stack(sides, axis=1)
+
+
+def passed_char(
+    probs: np.ndarray,
+    best: np.ndarray,
+    step: float,
+    classes: Sequence[str],
+    blankish: np.ndarray,
+    *,
+    k: int = TOP_CLASSES,
+) -> CharCandidate | None:
+    """The character the best path passed over where it passed over most
+    (:func:`passed_over`): the likeliest class at that step but the blank and a space
+    (``blankish``: their columns) and the characters read either side, its runner-ups from
+    ``k`` classes, and where it is (as :attr:`CharCandidate.x`); None where nothing was
+    passed over. A character the model saw but was too unsure of to read (仫 of 仫佬, 0.14
+    beside a blank of 0.48 and a space of 0.29): what it may be, for a value that is not
+    one the card can print without it."""
+    seen = _passed_steps(probs, best, step)
+    return _passed_candidate(probs, seen, step=step, classes=classes, blankish=blankish, k=k)
+
+
+def _passed_candidate(
+    probs: np.ndarray,
+    seen: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+    *,
+    step: float,
+    classes: Sequence[str],
+    blankish: np.ndarray,
+    k: int,
+) -> CharCandidate | None:
+    """:func:`passed_char` from what :func:`_passed_steps` found."""
+    if seen is None:
+        return None
+    blank, rest, sides = seen
+    at = int(rest.argmax())
+    if rest[at] <= 0.0:
+        return None
+    t = int(blank[at])
+    row = probs[t].copy()
+    row[blankish] = 0.0
+    near = {classes[int(c)] for c in sides[at] if c >= 0}
+    found = _candidate(row, classes, k + len(near), min(1.0, (t + 0.5) * step))
+    ranked = [(c, p) for c, p in found.ranked() if c.strip() and c not in near and p > 0.0]
+    if not ranked:
+        return None
+    (char, prob), rest_ranked = ranked[0], ranked[1:k]
+    alt, alt_prob = rest_ranked[0] if rest_ranked else ("", 0.0)
+    return CharCandidate(char, prob, alt, alt_prob, x=found.x, alts=tuple(rest_ranked))
 
 
 def _nfkc(chars: frozenset[str]) -> set[str]:

@@ -943,6 +943,42 @@ def _value_segments(row: ReadRow, name: str, column: float | None = None) -> lis
     return kept or list(row.row.segments)
 
 
+#: An address line whose recogniser passed over this much (:attr:`TextLine.passed`) saw a
+#: character there that it read as nothing (:func:`addresses_passed`).
+PASSED_PRINTED = 0.5
+
+
+def _listed_passed(name: str, line: TextLine) -> TextLine:
+    """Field ``name``'s ``line`` with the character its recogniser passed over kept where
+    the value is then one of its list and is none without it: a 民族 value or an authority
+    (:func:`~processor.read.fields.race_passed`,
+    :func:`~processor.read.fields.authority_passed`)."""
+    if name == "gender_race":
+        return fp.race_passed(line)
+    if name == "issued_by":
+        return fp.authority_passed(line)
+    return line
+
+
+def addresses_passed(
+    jobs: Sequence[tuple[str, int, np.ndarray]], out: list[TextLine | None]
+) -> None:
+    """Each address line in ``out`` (read from ``jobs``, in the order printed) whose
+    recogniser saw a character it passed over (:data:`PASSED_PRINTED`) with it where it
+    makes a word with one read beside it, the line above's last for one at a line's start
+    (:func:`~processor.read.fields.address_passed`). A name has no list and no words to
+    say which character it is; the number and dates have checks, and are read again
+    elsewhere where those fail."""
+    before = ""
+    for i, (name, _, _) in enumerate(jobs):
+        line = out[i]
+        if name != "address" or line is None:
+            continue
+        if line.passed >= PASSED_PRINTED:
+            out[i] = line = fp.address_passed(line, before)
+        before = line.chars[-1].char if line.chars else before
+
+
 def _read_jobs(
     jobs: Sequence[tuple[str, int, np.ndarray]], engine: OcrEngine, *, again: bool = False
 ) -> list[TextLine]:
@@ -950,7 +986,9 @@ def _read_jobs(
     call per recogniser; a field read by another first, by its own only where that read is
     not sure; ``again``: by the field's second opinion, with every character), in the order
     of ``jobs``; an address line as its crop prints it (:func:`printed_address`), an
-    address's short last line read after the line above (:func:`last_line_in_context`)."""
+    address's short last line read after the line above (:func:`last_line_in_context`); a
+    character the recogniser passed over kept where the field says it is printed
+    (:func:`_listed_passed`, :func:`addresses_passed`)."""
     out: list[TextLine | None] = [None] * len(jobs)
     readers: list[TextRecognizer | None] = [None] * len(jobs)
     turns = [_readers(job[0], engine, again) for job in jobs]
@@ -961,9 +999,10 @@ def _read_jobs(
         wanted = [PRINTED if again else FIELD_READS[jobs[i][0]].alphabet for i in mine]
         alphabets = [engine.printed if a is PRINTED else a for a in wanted]
         lines = recognizer.with_doubles([jobs[i][2] for i in mine], alphabets)
-        for i, line in zip(mine, lines, strict=True):
-            if recognizer is not turns[i][-1] and not fp.read_surely(line):
+        for i, read in zip(mine, lines, strict=True):
+            if recognizer is not turns[i][-1] and not fp.read_surely(read):
                 continue  # read again by the field's own recogniser
+            line = _listed_passed(jobs[i][0], read)
             out[i], readers[i] = line, recognizer
             if jobs[i][0] == "address":
                 out[i] = printed_address(jobs[i][2], line, recognizer)
@@ -973,6 +1012,7 @@ def _read_jobs(
                 start, end = printed_span(jobs[i][2], line, CHAR_LEAD)
                 if (start, end) != (0, len(line.chars)):
                     out[i] = fp.with_chars(line, line.chars[start:end])
+    addresses_passed(jobs, out)
     if not again:
         last_line_in_context(jobs, out, engine)
     _merged_again(

@@ -18,6 +18,7 @@ from processor.io.decode import decode_image
 from processor.ocr.recognize import (
     TOP_CLASSES,
     deal_lanes,
+    passed_char,
     passed_over,
     steps_per_char,
     top_classes,
@@ -136,6 +137,50 @@ def test_passed_over_is_what_a_blank_step_saw_of_another_character(
     probs: np.ndarray, step: float, passed: float
 ) -> None:
     assert passed_over(probs, probs.argmax(axis=1), step) == pytest.approx(passed, abs=1e-6)
+
+
+#: The classes of :func:`_spaced_steps`: the blank, two characters, a space and a third.
+_CLASSES = ["", "甲", "乙", " ", "丙"]
+
+
+def _spaced_steps(*rows: dict[int, float]) -> np.ndarray:
+    """Time steps over :data:`_CLASSES`, each the given classes' probabilities and the rest
+    on the blank."""
+    out = np.zeros((len(rows), len(_CLASSES)), np.float32)
+    for t, row in enumerate(rows):
+        for k, p in row.items():
+            out[t, k] = p
+        out[t, 0] = 1.0 - sum(row.values())
+    return out
+
+
+@pytest.mark.parametrize(
+    ("probs", "char", "prob", "x"),
+    [
+        # nothing passed over
+        (_spaced_steps({1: 0.99}, {}, {2: 0.99}, {}), None, 0.0, 0.0),
+        # the likeliest character where the most was passed over, and where it was
+        (_spaced_steps({1: 0.99}, {4: 0.3}, {2: 0.99}, {4: 0.1}), "丙", 0.3, 0.375),
+        # a space is no character, however likely: the next class is what was seen
+        (_spaced_steps({1: 0.99}, {3: 0.3, 4: 0.14}, {2: 0.99}, {}), "丙", 0.14, 0.375),
+        # the characters read either side are their own edges, not what was passed over
+        (_spaced_steps({1: 0.99}, {1: 0.2, 2: 0.15, 4: 0.25}, {2: 0.99}, {}), "丙", 0.25, 0.375),
+        # before the first character read
+        (_spaced_steps({4: 0.2}, {1: 0.99}, {}, {2: 0.99}), "丙", 0.2, 0.125),
+        # only spaces and the neighbours seen: no character
+        (_spaced_steps({1: 0.99}, {3: 0.4, 2: 0.3}, {2: 0.99}, {}), None, 0.0, 0.0),
+    ],
+)
+def test_passed_char_is_the_likeliest_character_where_most_was_passed_over(
+    probs: np.ndarray, char: str | None, prob: float, x: float
+) -> None:
+    found = passed_char(probs, probs.argmax(axis=1), 0.25, _CLASSES, np.array([0, 3]))
+    if char is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert (found.char, found.x) == (char, x)
+        assert found.prob == pytest.approx(prob)
 
 
 @pytest.fixture(scope="module")

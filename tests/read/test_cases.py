@@ -65,13 +65,17 @@ def test_every_ethnicity_reads(processor: Any, race: str) -> None:
 
 @pytest.mark.e2e
 @pytest.mark.parametrize("race", ["仫佬", "仡佬"])
-@pytest.mark.parametrize(("face", "n", "width"), [("noto_serif", 2, 640), ("gbsn", 3, 480)])
+@pytest.mark.parametrize(
+    ("face", "n", "width"), [("noto_serif", 2, 640), ("gbsn", 3, 480), ("droid", 2, 480)]
+)
 def test_an_ethnicity_the_line_recogniser_cannot_spell_reads(
     processor: Any, race: str, face: str, n: int, width: int
 ) -> None:
     """仫 is not in the line recogniser's dictionary: on these cards it read 仫佬 as 仡佬,
-    which validates. A read of 仡佬 is no proof: the field recogniser reads the row again,
-    and each of the two is read as printed."""
+    which validates, or (droid) as 佬, which its runner-up 傣 at 0.0003 made 傣. A read of
+    仡佬 is no proof, nor is a runner-up that is noise: the field recogniser reads the row
+    again (where it passes 仫 over, it is kept: only 仫佬 is listed), and each of the two
+    is read as printed."""
     assert "仫" not in processor.service.engine.recognizer.characters  # still so?
     sample = plain_card("front", n, race=race, value_face=face, width=width)
     code, data = _read(processor, sample)

@@ -571,6 +571,96 @@ def test_stand_ins(values: tuple[str, ...], characters: str, expected: set[str])
     assert fp.stand_ins(values, frozenset(characters)) == expected
 
 
+def _passed(text: str, xs: tuple[float, ...], seen: tuple[str, float, float] | None) -> TextLine:
+    """``text`` read surely where ``xs`` says, and ``seen`` (a character, its probability and
+    where it was) passed over."""
+    passed = None if seen is None else CharCandidate(seen[0], seen[1], "", 0.0, x=seen[2])
+    return dataclasses.replace(_placed(text, xs), passed_char=passed)
+
+
+@pytest.mark.parametrize(
+    ("text", "xs", "seen", "expected"),
+    [
+        # put in where it was seen: first, between two, last
+        ("北路", (0.2, 0.3), ("才", 0.04, 0.1), "才北路"),
+        ("民族佬", (0.6, 0.7, 0.9), ("仫", 0.14, 0.83), "民族仫佬"),
+        ("育才", (0.1, 0.2), ("北", 0.3, 0.35), "育才北"),
+        # nothing passed over
+        ("北路", (0.2, 0.3), None, "北路"),
+    ],
+)
+def test_with_passed_puts_the_character_in_where_it_was_seen(
+    text: str, xs: tuple[float, ...], seen: tuple[str, float, float] | None, expected: str
+) -> None:
+    line = fp.with_passed(_passed(text, xs, seen))
+    assert line.text == expected
+    assert line.passed_char is None  # once
+    if seen is not None:
+        assert [c.prob for c in line.chars if c.char == seen[0]] == [seen[1]]
+
+
+@pytest.mark.parametrize(
+    ("text", "xs", "seen", "race"),
+    [
+        # 仫 passed over (v6 small, 0.14 beside a blank of 0.48): the one listed value
+        ("性别女民族佬", (0.1, 0.2, 0.3, 0.6, 0.7, 0.9), ("仫", 0.14, 0.83), "仫佬"),
+        # a listed value read is kept, whatever was passed over
+        ("性别女民族汉", (0.1, 0.2, 0.3, 0.6, 0.7, 0.9), ("仫", 0.14, 0.83), "汉"),
+        ("性别女民族佬", (0.1, 0.2, 0.3, 0.6, 0.7, 0.9), ("仡", 0.1, 0.95), None),
+        # a character that spells no listed value is not put in
+        ("性别女民族佬", (0.1, 0.2, 0.3, 0.6, 0.7, 0.9), ("化", 0.3, 0.83), None),
+    ],
+)
+def test_race_passed_puts_in_a_character_passed_over_only_to_spell_a_listed_value(
+    text: str, xs: tuple[float, ...], seen: tuple[str, float, float], race: str | None
+) -> None:
+    assert fp.parse_race(fp.race_passed(_passed(text, xs, seen))).value == race
+
+
+def _even(text: str) -> tuple[float, ...]:
+    """Where each of ``text``'s characters was read, evenly across the crop."""
+    return tuple((i + 0.5) / (len(text) + 1) for i in range(len(text)))
+
+
+@pytest.mark.parametrize(
+    ("text", "seen", "before", "expected"),
+    [
+        # 才 passed over at a wrapped line's start: a word with the line above's last, 育
+        ("北路477号", ("才", 0.04, 0.01), "育", "才北路477号"),
+        # ... which alone it makes with nothing
+        ("北路477号", ("才", 0.04, 0.01), "", "北路477号"),
+        # at a line's end, a word with the character before it
+        ("粮育局家", ("园", 0.2, 0.99), "", "粮育局家园"),
+        # a stroke beside the value makes no word
+        ("32-7-902", ("交", 0.1, 0.99), "", "32-7-902"),
+    ],
+)
+def test_address_passed_keeps_a_character_passed_over_where_it_makes_a_word(
+    text: str, seen: tuple[str, float, float], before: str, expected: str
+) -> None:
+    assert fp.address_passed(_passed(text, _even(text), seen), before).text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "seen", "expected"),
+    [
+        # 饶 passed over at the crop's edge: 饶阳县公安局 is known, 阳县公安局 is not
+        ("阳县公安局", ("饶", 0.3, 0.01), "饶阳县公安局"),
+        # no known authority with it
+        ("阳县公安局", ("化", 0.3, 0.01), "阳县公安局"),
+        # a character seen below a real runner-up's probability is noise: 道县 is a county
+        ("县公安局", ("道", 0.01, 0.01), "县公安局"),
+        ("县公安局", ("道", 0.2, 0.01), "道县公安局"),
+        # a known authority read is kept, whatever was passed over
+        ("饶阳县公安局", ("化", 0.3, 0.99), "饶阳县公安局"),
+    ],
+)
+def test_authority_passed_keeps_a_character_passed_over_that_makes_a_known_authority(
+    text: str, seen: tuple[str, float, float], expected: str
+) -> None:
+    assert fp.authority_passed(_passed(text, _even(text), seen)).text == expected
+
+
 def test_parse_race_label_misread_with_zu_as_runner_up() -> None:
     assert fp.parse_race(line("女民挟汉", alts={2: "族"})) == fp.Field("汉", 0.99)
     # without the runner-up the label is unread: the value found without it counts less

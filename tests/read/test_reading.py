@@ -21,6 +21,8 @@ from processor.read.outcome import CardReading
 from processor.read.reading import (
     BESIDE_PAD,
     GROW,
+    PASSED_PRINTED,
+    addresses_passed,
     beside_label,
     best_reading,
     beyond_edges,
@@ -1030,3 +1032,36 @@ def test_an_addresss_short_last_line_is_read_again_after_the_line_above(
     got = out[1]
     assert got is not None and got.text == expected
     assert all(0.0 <= c.x <= 1.0 for c in got.chars)
+
+
+def _address_line(text: str, passed: float = 0.0, seen: str = "") -> TextLine:
+    """An address line read surely, evenly across its crop, ``seen`` passed over at its
+    start with ``passed`` seen there in all."""
+    chars = tuple(
+        CharCandidate(c, 0.99, "", 0.0, x=(i + 1.5) / (len(text) + 1)) for i, c in enumerate(text)
+    )
+    at = CharCandidate(seen, 0.04, "", 0.0, x=0.01) if seen else None
+    return TextLine(text, 0.99, chars, passed=passed, passed_char=at)
+
+
+@pytest.mark.parametrize(
+    ("passed", "lines"),
+    [
+        # the model saw a character at the wrapped line's start: 才, a word with 育 above it
+        (0.82, ["河南省洛阳市偃师区育", "才北路477号"]),
+        # it saw too little there to say a character is printed
+        (PASSED_PRINTED - 0.1, ["河南省洛阳市偃师区育", "北路477号"]),
+    ],
+)
+def test_addresses_passed_keeps_a_wrapped_lines_first_character_passed_over(
+    passed: float, lines: list[str]
+) -> None:
+    crop = np.zeros((8, 8, 3), np.uint8)
+    jobs = [("name", 0, crop), ("address", 0, crop), ("address", 1, crop)]
+    out: list[TextLine | None] = [
+        _address_line("刘超志"),
+        _address_line("河南省洛阳市偃师区育"),
+        _address_line("北路477号", passed, "才"),
+    ]
+    addresses_passed(jobs, out)
+    assert [line.text for line in out[1:] if line is not None] == lines
