@@ -102,10 +102,10 @@ def test_top_classes_below_the_threshold_are_those_of_a_whole_partition(k: int) 
             assert set(top_classes(row, k).tolist()) == set(partition.tolist())
 
 
-def _steps(*rows: dict[int, float]) -> np.ndarray:
-    """Time steps over 4 classes (0 the blank), each the given classes' probabilities and
-    the rest on the blank."""
-    out = np.zeros((len(rows), 4), np.float32)
+def _steps(*rows: dict[int, float], classes: int = 4) -> np.ndarray:
+    """Time steps over ``classes`` classes (0 the blank), each the given classes'
+    probabilities and the rest on the blank."""
+    out = np.zeros((len(rows), classes), np.float32)
     for t, row in enumerate(rows):
         for k, p in row.items():
             out[t, k] = p
@@ -144,14 +144,8 @@ _CLASSES = ["", "甲", "乙", " ", "丙"]
 
 
 def _spaced_steps(*rows: dict[int, float]) -> np.ndarray:
-    """Time steps over :data:`_CLASSES`, each the given classes' probabilities and the rest
-    on the blank."""
-    out = np.zeros((len(rows), len(_CLASSES)), np.float32)
-    for t, row in enumerate(rows):
-        for k, p in row.items():
-            out[t, k] = p
-        out[t, 0] = 1.0 - sum(row.values())
-    return out
+    """Time steps over :data:`_CLASSES` (:func:`_steps`)."""
+    return _steps(*rows, classes=len(_CLASSES))
 
 
 @pytest.mark.parametrize(
