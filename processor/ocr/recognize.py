@@ -276,7 +276,7 @@ class TextRecognizer:
         text = "".join(c.char for c in chars)
         score = float(np.mean([c.prob for c in chars])) if chars else 0.0
         seen = _passed_steps(probs, best, step)
-        passed = 0.0 if seen is None else float(max(0.0, seen[1].max()))
+        passed = _most_passed(seen)
         # what was passed over, where a character may have been (not for a read within the
         # kept characters)
         at = (
@@ -302,7 +302,11 @@ def passed_over(probs: np.ndarray, best: np.ndarray, step: float) -> float:
     characters, a rare one the model is unsure of). A character's own edge steps, where it
     fades into the blank, are not counted; for a read within an alphabet, the classes outside
     it count too (what the model saw, not what the read allowed)."""
-    seen = _passed_steps(probs, best, step)
+    return _most_passed(_passed_steps(probs, best, step))
+
+
+def _most_passed(seen: tuple[np.ndarray, np.ndarray, np.ndarray] | None) -> float:
+    """:func:`passed_over` from what :func:`_passed_steps` found."""
     return 0.0 if seen is None else float(max(0.0, seen[1].max()))
 
 

@@ -795,6 +795,12 @@ def _hyphen(x: float) -> CharCandidate:
     return CharCandidate("-", HYPHEN_MIN_PROB, "", 0.0, x=x)
 
 
+def _passed_at(line: TextLine, seen: CharCandidate) -> int:
+    """Where among ``line``'s characters ``seen``, passed over, stands (by where each was
+    read)."""
+    return sum(1 for c in line.chars if c.x <= seen.x)
+
+
 def with_passed(line: TextLine) -> TextLine:
     """``line`` with the character its recogniser passed over where it passed over most
     (:attr:`~processor.values.TextLine.passed_char`) put in where it was seen, at its own
@@ -802,7 +808,7 @@ def with_passed(line: TextLine) -> TextLine:
     seen = line.passed_char
     if seen is None:
         return line
-    at = sum(1 for c in line.chars if c.x <= seen.x)
+    at = _passed_at(line, seen)
     return dataclasses.replace(
         with_chars(line, (*line.chars[:at], seen, *line.chars[at:])), passed_char=None
     )
@@ -811,10 +817,13 @@ def with_passed(line: TextLine) -> TextLine:
 def passed_if(line: TextLine, reads: Callable[[TextLine], bool]) -> TextLine:
     """``line`` with the character its recogniser passed over (:func:`with_passed`) where
     the line then ``reads`` as a value the card can print and does not without it: a value of
-    a closed list (the 56 ethnicities, the known authorities) is read whole where the model
-    saw its last character but was too unsure of it to read it. Only a character at least
-    ``places.REAL`` probable, as for a runner-up: below it, one of the many short values of
-    such a list is made of noise (县公安局 and a faint 道, 道县公安局). ``line`` otherwise."""
+    a closed list (the 56 ethnicities, :func:`race_listed`; the known authorities,
+    :func:`authority_listed`) is read whole where the model saw a character of it but was
+    too unsure of it to read it (佬 read, 仫 passed over at 0.14 beside a blank of 0.48 and a
+    space of 0.29, is 仫佬; 阳县公安局 read, 饶 passed over at 0.69, is 饶阳县公安局). Only a
+    character at least ``places.REAL`` probable, as for a runner-up: below it, one of the
+    many short values of such a list is made of noise (县公安局 and a faint 道, 道县公安局).
+    ``line`` otherwise."""
     seen = line.passed_char
     if seen is None or seen.prob < REAL or reads(line):
         return line
@@ -822,18 +831,14 @@ def passed_if(line: TextLine, reads: Callable[[TextLine], bool]) -> TextLine:
     return passed if reads(passed) else line
 
 
-def race_passed(line: TextLine) -> TextLine:
-    """The gender row ``line`` (:func:`passed_if`) with the character passed over where its
-    民族 value is then one of the 56 and is none without it: 佬 read, 仫 passed over (0.14
-    beside a blank of 0.48 and a space of 0.29), is 仫佬."""
-    return passed_if(line, lambda read: parse_race(read).value in ETHNICITIES)
+def race_listed(line: TextLine) -> bool:
+    """Whether the gender row ``line``'s 民族 value is one of the 56."""
+    return parse_race(line).value in ETHNICITIES
 
 
-def authority_passed(line: TextLine) -> TextLine:
-    """An authority's ``line`` (:func:`passed_if`) with the character passed over where it is
-    then a known authority and is none without it: 阳县公安局 read, 饶 passed over (0.69,
-    faint at the crop's edge), is 饶阳县公安局."""
-    return passed_if(line, lambda read: authority_known(parse_issuer(read).value or ""))
+def authority_listed(line: TextLine) -> bool:
+    """Whether the authority ``line`` reads is a known one."""
+    return authority_known(parse_issuer(line).value or "")
 
 
 def address_passed(line: TextLine, before: str = "") -> TextLine:
@@ -844,15 +849,14 @@ def address_passed(line: TextLine, before: str = "") -> TextLine:
     ``line.passed``) and the word says which. 才 passed over at the start of a wrapped line
     under …偃师区育 (0.04 of 0.82 seen, over a blank of 0.17) is 育才北路; a stroke beside the
     value (交 after 32-7-902) makes none. ``line`` otherwise."""
-    passed = with_passed(line)
-    if passed is line:
+    seen = line.passed_char
+    if seen is None:
         return line
-    at = next(i for i, c in enumerate(passed.chars) if c is line.passed_char)
-    char = passed.chars[at].char
+    at = _passed_at(line, seen)
     prev = line.chars[at - 1].char if at > 0 else before
     after = line.chars[at].char if at < len(line.chars) else ""
-    if (prev and word_count(prev + char)) or (after and word_count(char + after)):
-        return passed
+    if (prev and word_count(prev + seen.char)) or (after and word_count(seen.char + after)):
+        return with_passed(line)
     return line
 
 
@@ -1947,7 +1951,7 @@ __all__ = [
     "WITHIN_ALPHABETS",
     "Field",
     "address_passed",
-    "authority_passed",
+    "authority_listed",
     "complete_birth",
     "fill_gaps",
     "id_as_read",
@@ -1961,7 +1965,7 @@ __all__ = [
     "parse_race",
     "parse_validity",
     "passed_if",
-    "race_passed",
+    "race_listed",
     "read_surely",
     "reconcile_front",
     "stand_ins",

@@ -107,6 +107,10 @@ class FieldRead:
     #: A recogniser that reads the field first: its read is kept where it is sure of every
     #: character (:func:`~processor.read.fields.read_surely`), else ``reader`` reads it.
     first: str | None = None
+    #: Whether a read is one of the field's closed list: a character the recogniser passed
+    #: over is kept where the read is one with it and none without
+    #: (:func:`~processor.read.fields.passed_if`). None: no list.
+    listed: Callable[[TextLine], bool] | None = None
 
 
 #: A validity's digit the line recogniser reads below this is as likely misread as not (on
@@ -133,8 +137,8 @@ UNSURE_DIGIT = 0.8
 FIELD_READS: dict[str, FieldRead] = {
     "name": FieldRead("field"),
     "address": FieldRead("field", first="line"),
-    "issued_by": FieldRead("field", first="line"),
-    "gender_race": FieldRead("line", fp.GENDER_RACE_ALPHABET, again="field"),
+    "issued_by": FieldRead("field", first="line", listed=fp.authority_listed),
+    "gender_race": FieldRead("line", fp.GENDER_RACE_ALPHABET, again="field", listed=fp.race_listed),
     "id_no": FieldRead("line", fp.ID_ALPHABET),
     "birth": FieldRead("line", fp.BIRTH_ALPHABET),
     "valid_date": FieldRead("line", fp.VALIDITY_ALPHABET, again="field", unsure=UNSURE_DIGIT),
@@ -948,18 +952,6 @@ def _value_segments(row: ReadRow, name: str, column: float | None = None) -> lis
 PASSED_PRINTED = 0.5
 
 
-def _listed_passed(name: str, line: TextLine) -> TextLine:
-    """Field ``name``'s ``line`` with the character its recogniser passed over kept where
-    the value is then one of its list and is none without it: a 民族 value or an authority
-    (:func:`~processor.read.fields.race_passed`,
-    :func:`~processor.read.fields.authority_passed`)."""
-    if name == "gender_race":
-        return fp.race_passed(line)
-    if name == "issued_by":
-        return fp.authority_passed(line)
-    return line
-
-
 def addresses_passed(
     jobs: Sequence[tuple[str, int, np.ndarray]], out: list[TextLine | None]
 ) -> None:
@@ -988,7 +980,7 @@ def _read_jobs(
     of ``jobs``; an address line as its crop prints it (:func:`printed_address`), an
     address's short last line read after the line above (:func:`last_line_in_context`); a
     character the recogniser passed over kept where the field says it is printed
-    (:func:`_listed_passed`, :func:`addresses_passed`)."""
+    (:attr:`FieldRead.listed`, :func:`addresses_passed`)."""
     out: list[TextLine | None] = [None] * len(jobs)
     readers: list[TextRecognizer | None] = [None] * len(jobs)
     turns = [_readers(job[0], engine, again) for job in jobs]
@@ -1002,7 +994,8 @@ def _read_jobs(
         for i, read in zip(mine, lines, strict=True):
             if recognizer is not turns[i][-1] and not fp.read_surely(read):
                 continue  # read again by the field's own recogniser
-            line = _listed_passed(jobs[i][0], read)
+            listed = FIELD_READS[jobs[i][0]].listed
+            line = read if listed is None else fp.passed_if(read, listed)
             out[i], readers[i] = line, recognizer
             if jobs[i][0] == "address":
                 out[i] = printed_address(jobs[i][2], line, recognizer)

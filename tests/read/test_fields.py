@@ -614,7 +614,7 @@ def test_with_passed_puts_the_character_in_where_it_was_seen(
 def test_race_passed_puts_in_a_character_passed_over_only_to_spell_a_listed_value(
     text: str, xs: tuple[float, ...], seen: tuple[str, float, float], race: str | None
 ) -> None:
-    assert fp.parse_race(fp.race_passed(_passed(text, xs, seen))).value == race
+    assert fp.parse_race(fp.passed_if(_passed(text, xs, seen), fp.race_listed)).value == race
 
 
 def _even(text: str) -> tuple[float, ...]:
@@ -658,7 +658,7 @@ def test_address_passed_keeps_a_character_passed_over_where_it_makes_a_word(
 def test_authority_passed_keeps_a_character_passed_over_that_makes_a_known_authority(
     text: str, seen: tuple[str, float, float], expected: str
 ) -> None:
-    assert fp.authority_passed(_passed(text, _even(text), seen)).text == expected
+    assert fp.passed_if(_passed(text, _even(text), seen), fp.authority_listed).text == expected
 
 
 def test_parse_race_label_misread_with_zu_as_runner_up() -> None:
