@@ -105,6 +105,9 @@ class CharCandidate:
     x: float = 0.0
     #: Every runner-up at that time step, best first (``alt`` is the first), with probabilities.
     alts: tuple[tuple[str, float], ...] = ()
+    #: How much darker than its paper it is printed (0-255), where that was measured in the
+    #: crop it was read from (:func:`~processor.read.crops.with_ink`); None where it was not.
+    ink: float | None = None
 
     def ranked(self) -> list[tuple[str, float]]:
         """What was read and its runner-ups, best first."""

@@ -165,6 +165,53 @@ def printed_end(crop: np.ndarray, line: TextLine, lead: float) -> int:
     return end if end in blanks else n
 
 
+#: Characters at either end of a value's line each printed fainter than this share of the
+#: fainter of the two beside them are laid over the card, not printed
+#: (:func:`laid_over_ends`): a site's watermark strokes read on past the value (…1803室|记 at
+#: ink 49 against 170, …130-40号|本 at 7 against 172, 3号|件仅供 at 37-38 against 182, 吏|02
+#: at 54 against 158). Glare fades a line's end with the characters beside it: of ~4,000
+#: line ends read right on bench and probe fronts (glare, photocopies, screen photos), the
+#: faintest was 0.44 of the two beside it (a washed-out 路 starting …路646号).
+PALE_END = 0.4
+
+
+def with_ink(crop: np.ndarray, line: TextLine, lead: float) -> TextLine:
+    """``line`` (read in the BGR ``crop``, as for :func:`printed_span`) with each character's
+    :attr:`~processor.values.CharCandidate.ink` (:func:`char_contrasts`)."""
+    if not line.chars:
+        return line
+    inks = char_contrasts(crop, line, lead)
+    chars = tuple(dataclasses.replace(c, ink=ink) for c, ink in zip(line.chars, inks, strict=True))
+    return dataclasses.replace(line, chars=chars)
+
+
+def laid_over_ends(line: TextLine) -> tuple[int, int]:
+    """Which characters of ``line`` (a value's line, its characters' ink measured:
+    :func:`with_ink`) are printed, as ``(start, end)``: all but the characters at either end
+    each printed fainter than :data:`PALE_END` of the fainter of the two beside them, the
+    most that leaves those (never a hyphen, a thin stroke by nature, nor a character whose ink
+    was not measured). At least two kept."""
+    chars, n = line.chars, len(line.chars)
+    if n < 3:
+        return 0, n
+
+    def pale(k: int, beside: float) -> bool:
+        ink = chars[k].ink
+        return chars[k].char != "-" and ink is not None and ink < PALE_END * beside
+
+    def pale_run(ks: list[int]) -> int:
+        """How many of the first of ``ks`` (indices from one end inwards) are laid over."""
+        for m in range(n - 2, 0, -1):
+            a, b = chars[ks[m]].ink, chars[ks[m + 1]].ink
+            if a is not None and b is not None and all(pale(k, min(a, b)) for k in ks[:m]):
+                return m
+        return 0
+
+    order = list(range(n))
+    start, end = pale_run(order), n - pale_run(order[::-1])
+    return (start, end) if end - start >= 2 else (0, n)
+
+
 def _pale_tail(contrast: list[float], start: int) -> int:
     """Where a tail of :data:`PALE_TAIL_CHARS` or more characters (their ``contrast``), each
     fainter than :data:`FAINT_VALUE` of the faintest from ``start`` on before it, starts,

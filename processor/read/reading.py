@@ -69,12 +69,14 @@ from .crops import (
     ink_before,
     ink_below,
     ink_past,
+    laid_over_ends,
     off_neighbours,
     printed_end,
     printed_segments,
     printed_span,
     segment_crop,
     split_stacked,
+    with_ink,
     without_colour,
 )
 from .engine import OcrEngine
@@ -215,7 +217,7 @@ def read_outline(
     side = max(SIDES, key=lambda s: (evidence[s], s == located.hypothesis.side))
     assignment = assign(side, rows)
     overlaid = overlay_phrases(rows, assignment)
-    lines = without_overlay_text(field_lines(card, assignment, engine), overlaid)
+    lines = printed_only(field_lines(card, assignment, engine), overlaid)
     parsed = parse_rows(side, lines)
     failed = [
         name
@@ -231,7 +233,7 @@ def read_outline(
     if failed:  # a second opinion on the rows that did not validate (or only corrected, or
         # read a stand-in)
         again = field_lines(card, assignment, engine, only=failed, again=True)
-        lines.update(without_overlay_text(again, overlaid))
+        lines.update(printed_only(again, overlaid))
         parsed = second_opinion(parsed, parse_rows(side, lines), failed)
     if not looks_like_card(parsed, lines) and evidence[side] < CARD_EVIDENCE:
         if hinted is not None and evidence[side] >= HINT_EVIDENCE:
@@ -311,6 +313,27 @@ def without_overlay_text(
         name: [without_overlay(line, phrases) for line in held] if name in VALUE_ONLY else held
         for name, held in lines.items()
     }
+
+
+def printed_only(
+    lines: dict[str, list[TextLine]], phrases: frozenset[str]
+) -> dict[str, list[TextLine]]:
+    """``lines`` without what is laid over the card at the ends of a name's, address's or
+    authority's lines: a repeated phrase's characters (:func:`without_overlay_text`), then
+    characters printed far fainter than those beside them (:func:`without_laid_over`: a
+    watermark's strokes). In that order: a phrase's character laid over dark print (the
+    portrait's) is taken with its pale others as the phrase's, not left behind."""
+    return {
+        name: [without_laid_over(line) for line in held] if name in VALUE_ONLY else held
+        for name, held in without_overlay_text(lines, phrases).items()
+    }
+
+
+def without_laid_over(line: TextLine) -> TextLine:
+    """``line`` without the characters at its ends printed far fainter than those beside them
+    (:func:`~processor.read.crops.laid_over_ends`: a site's watermark strokes read on past a
+    value, …1803室记, 吏02)."""
+    return _sliced(line, laid_over_ends(line))
 
 
 def cuts_rows(assignment: Assignment) -> bool:
@@ -573,8 +596,9 @@ def field_lines(
     for (name, k), indices in by_row.items():
         lines = [found[i] for i in indices]
         if k == TAIL_ROW:
-            if TAILS[name](lines[0]):
-                out[name].append(lines[0])
+            past = without_laid_over(lines[0])
+            if TAILS[name](past):
+                out[name].append(past)
         elif k < 0:
             if _reads_as(name, lines[0]):
                 out[name] = [lines[0]]
@@ -1002,9 +1026,8 @@ def _read_jobs(
             elif jobs[i][0] == "name":
                 # a watermark's phrase boxed with the name, a label's character before it or
                 # a speck after it, printed fainter: left off
-                start, end = printed_span(jobs[i][2], line, CHAR_LEAD)
-                if (start, end) != (0, len(line.chars)):
-                    out[i] = fp.with_chars(line, line.chars[start:end])
+                named = _sliced(line, printed_span(jobs[i][2], line, CHAR_LEAD))
+                out[i] = with_ink(jobs[i][2], named, CHAR_LEAD)
     addresses_passed(jobs, out)
     if not again:
         last_line_in_context(jobs, out, engine)
@@ -1028,12 +1051,21 @@ def printed_address(crop: np.ndarray, line: TextLine, recognizer: TextRecognizer
     the hyphens the model saw between digits or at the line's ends but passed over
     (:func:`printed_between`, :func:`printed_ends`) or read as dots (:func:`marks_as_hyphens`),
     and without a watermark's phrase read on past its end, printed fainter
-    (:func:`~processor.read.crops.printed_end`)."""
+    (:func:`~processor.read.crops.printed_end`); each character's ink measured
+    (:func:`~processor.read.crops.with_ink`)."""
     between = printed_between(crop, line, recognizer.between(line, fp.HYPHENS))
     ends = printed_ends(crop, line, recognizer.ends(line, fp.HYPHENS))
     restored = marks_as_hyphens(crop, fp.restore_hyphens(line, between, ends))
-    end = printed_end(crop, restored, CHAR_LEAD)
-    return fp.with_chars(restored, restored.chars[:end]) if end < len(restored.chars) else restored
+    kept = _sliced(restored, (0, printed_end(crop, restored, CHAR_LEAD)))
+    return with_ink(crop, kept, CHAR_LEAD)
+
+
+def _sliced(line: TextLine, span: tuple[int, int]) -> TextLine:
+    """``line``'s characters ``span`` (start, end); ``line`` itself where that is all of them."""
+    start, end = span
+    if (start, end) == (0, len(line.chars)):
+        return line
+    return fp.with_chars(line, line.chars[start:end])
 
 
 #: An address's last line of this many characters or fewer, read unsurely, is read again

@@ -27,6 +27,7 @@ from processor.read.crops import (
     ink_below,
     ink_contrast,
     ink_past,
+    laid_over_ends,
     off_neighbours,
     printed_end,
     printed_segments,
@@ -34,6 +35,7 @@ from processor.read.crops import (
     segment_crop,
     split_stacked,
     trailing_ink,
+    with_ink,
     without_colour,
 )
 from processor.read.fields import PASSED_HYPHEN
@@ -124,7 +126,7 @@ def _name_line(glyphs: Sequence[tuple[int, str, float]]) -> tuple[np.ndarray, Te
         x0 = 8 + 44 * k
         if shape == " ":
             continue
-        if shape == "一":
+        if shape in ("一", "-"):  # a flat stroke
             line[23:25, x0 : x0 + 36] = level
         else:
             for y in (6, 22, 38):
@@ -210,6 +212,53 @@ def test_printed_end_leaves_a_pale_tail_past_a_blank_off(glyphs: str, printed: i
     shape = {"_": " "}
     line, text = _name_line([(levels.get(g, 0), shape.get(g, "字"), 0.99) for g in glyphs])
     assert printed_end(line, text, CHAR_LEAD) == printed
+
+
+@pytest.mark.parametrize(
+    ("glyphs", "printed"),
+    [
+        # a watermark's character read at either end of an address line, far fainter than
+        # the two beside it (…1803室|记, 吏|02): left off ...
+        ("DDDDDW", (0, 5)),
+        ("WDDDDD", (1, 6)),
+        ("WDDDDW", (1, 5)),
+        ("WDD", (1, 3)),
+        ("dDDW", (0, 3)),
+        # a line fading under glare: its end as faint as the characters beside it, or a
+        # little fainter, is printed
+        ("DDDdpp", (0, 6)),
+        ("DDDDDp", (0, 6)),
+        ("pDDDDD", (0, 6)),
+        ("DDDDpW", (0, 6)),
+        # ... or several: a watermark's phrase read on at one end
+        ("DDDDWW", (0, 4)),
+        ("WWDDDD", (2, 6)),
+        ("DDDDDWWW", (0, 5)),
+        ("WWDDDDW", (2, 6)),
+        # a pale character mid-line is not this rule's
+        ("DDWDDD", (0, 6)),
+        ("DDWDDW", (0, 5)),
+        # a hyphen is thin by nature: kept however pale (a wrapped line's -22号)
+        ("-DD", (0, 3)),
+        # too short to tell, or what would be left: whole
+        ("DW", (0, 2)),
+        ("WDW", (0, 3)),
+    ],
+)
+def test_laid_over_ends_leaves_a_far_fainter_end_character_off(
+    glyphs: str, printed: tuple[int, int]
+) -> None:
+    # D d p: ink from dark (185 below the paper) to pale under glare (95); W a watermark's
+    # stroke (55: 0.3 of the darkest); - a hyphen as pale
+    levels = {
+        "D": (40, "字"),
+        "d": (90, "字"),
+        "p": (130, "字"),
+        "W": (170, "字"),
+        "-": (170, "-"),
+    }
+    line, text = _name_line([(*levels[g], 0.99) for g in glyphs])
+    assert laid_over_ends(with_ink(line, text, CHAR_LEAD)) == printed
 
 
 @pytest.mark.parametrize(("tail", "runs_on"), [("yi", True), ("blank", False)])
@@ -1174,3 +1223,9 @@ def test_the_race_read_right_of_its_row_is_one_of_the_56_read_surely(
     line: TextLine, race: bool
 ) -> None:
     assert race_tail(line) is race
+
+
+def test_laid_over_ends_keeps_characters_whose_ink_was_not_measured() -> None:
+    line, text = _name_line([(40, "字", 0.99)] * 4 + [(170, "字", 0.99)])
+    assert laid_over_ends(text) == (0, 5)
+    assert laid_over_ends(with_ink(line, text, CHAR_LEAD)) == (0, 4)
