@@ -168,10 +168,10 @@ def printed_end(crop: np.ndarray, line: TextLine, lead: float) -> int:
 #: Characters at either end of a value's line each printed fainter than this share of the
 #: fainter of the two beside them are laid over the card, not printed
 #: (:func:`laid_over_ends`): a site's watermark strokes read on past the value (…1803室|记 at
-#: ink 49 against 170, …130-40号|本 at 7 against 172, 3号|件仅供 at 37-38 against 182, 吏|02
-#: at 54 against 158). Glare fades a line's end with the characters beside it: of ~4,000
+#: ink 49 against 170, …130-40号|本 at 7 against 172, 吏|02 at 54 against 158, 使|名罗波 at 24
+#: against 129 and 194). Glare fades a line's end with the characters beside it: of ~4,000
 #: line ends read right on bench and probe fronts (glare, photocopies, screen photos), the
-#: faintest was 0.44 of the two beside it (a washed-out 路 starting …路646号).
+#: faintest was 0.44 of the two beside it (a washed-out 路 starting 路646号…).
 PALE_END = 0.4
 
 
