@@ -173,6 +173,10 @@ def printed_end(crop: np.ndarray, line: TextLine, lead: float) -> int:
 #: line ends read right on bench and probe fronts (glare, photocopies, screen photos), the
 #: faintest was 0.44 of the two beside it (a washed-out 路 starting 路646号…).
 PALE_END = 0.4
+#: ... but for characters of one or two thin straight strokes, whose few pixels blur paler
+#: on a small card (一 starting 一巷209号… at 0.35 of those beside it, on a frame sent 420 px
+#: wide; a wrapped line's first hyphen at 0.48).
+THIN_CHARS = frozenset("-一二1·")
 
 
 def with_ink(crop: np.ndarray, line: TextLine, lead: float) -> TextLine:
@@ -189,15 +193,15 @@ def laid_over_ends(line: TextLine) -> tuple[int, int]:
     """Which characters of ``line`` (a value's line, its characters' ink measured:
     :func:`with_ink`) are printed, as ``(start, end)``: all but the characters at either end
     each printed fainter than :data:`PALE_END` of the fainter of the two beside them, the
-    most that leaves those (never a hyphen, a thin stroke by nature, nor a character whose ink
-    was not measured). At least two kept."""
+    most that leaves those (never one of :data:`THIN_CHARS`, nor a character whose ink was
+    not measured). At least two kept."""
     chars, n = line.chars, len(line.chars)
     if n < 3:
         return 0, n
 
     def pale(k: int, beside: float) -> bool:
         ink = chars[k].ink
-        return chars[k].char != "-" and ink is not None and ink < PALE_END * beside
+        return chars[k].char not in THIN_CHARS and ink is not None and ink < PALE_END * beside
 
     def pale_run(ks: list[int]) -> int:
         """How many of the first of ``ks`` (indices from one end inwards) are laid over."""

@@ -238,8 +238,9 @@ def test_printed_end_leaves_a_pale_tail_past_a_blank_off(glyphs: str, printed: i
         # a pale character mid-line is not this rule's
         ("DDWDDD", (0, 6)),
         ("DDWDDW", (0, 5)),
-        # a hyphen is thin by nature: kept however pale (a wrapped line's -22号)
+        # a hyphen or 一 is thin by nature: kept however pale (a wrapped line's -22号, 一巷…)
         ("-DD", (0, 3)),
+        ("一DDD", (0, 4)),
         # too short to tell, or what would be left: whole
         ("DW", (0, 2)),
         ("WDW", (0, 3)),
@@ -256,6 +257,7 @@ def test_laid_over_ends_leaves_a_far_fainter_end_character_off(
         "p": (130, "字"),
         "W": (170, "字"),
         "-": (170, "-"),
+        "一": (170, "一"),
     }
     line, text = _name_line([(*levels[g], 0.99) for g in glyphs])
     assert laid_over_ends(with_ink(line, text, CHAR_LEAD)) == printed
