@@ -133,7 +133,7 @@ def printed_span(crop: np.ndarray, line: TextLine, lead: float) -> tuple[int, in
     probs = [c.prob for c in line.chars]
     if min(probs[0], probs[-1]) >= EDGE_SURE and n < NAME_CHARS + PALE_TAIL_CHARS:
         return 0, n  # nothing to measure: both ends read surely, no tail of two
-    contrast = char_contrasts(crop, line, lead)
+    contrast = inks(crop, line, lead)
     start = _pale_run(probs, contrast)
     end = _pale_tail(contrast, start)
     end -= _pale_run(probs[start:end][::-1], contrast[start:end][::-1])
@@ -161,7 +161,7 @@ def printed_end(crop: np.ndarray, line: TextLine, lead: float) -> int:
     blanks = {k for k in range(1, n) if (chars[k].x - chars[k - 1].x) * w >= TAIL_BLANK * size}
     if not blanks:
         return n  # (the ink measured only where a tail may start)
-    end = _pale_tail(char_contrasts(crop, line, lead), 0)
+    end = _pale_tail(inks(crop, line, lead), 0)
     return end if end in blanks else n
 
 
@@ -187,6 +187,15 @@ def with_ink(crop: np.ndarray, line: TextLine, lead: float) -> TextLine:
     inks = char_contrasts(crop, line, lead)
     chars = tuple(dataclasses.replace(c, ink=ink) for c, ink in zip(line.chars, inks, strict=True))
     return dataclasses.replace(line, chars=chars)
+
+
+def inks(crop: np.ndarray, line: TextLine, lead: float) -> list[float]:
+    """Each character's ink in ``line``: as measured (:func:`with_ink`), else measured in
+    ``crop`` now (:func:`char_contrasts`)."""
+    measured = [c.ink for c in line.chars]
+    if all(ink is not None for ink in measured):
+        return [float(ink) for ink in measured if ink is not None]
+    return char_contrasts(crop, line, lead)
 
 
 def laid_over_ends(line: TextLine) -> tuple[int, int]:

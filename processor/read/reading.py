@@ -321,8 +321,9 @@ def printed_only(
     """``lines`` without what is laid over the card at the ends of a name's, address's or
     authority's lines: a repeated phrase's characters (:func:`without_overlay_text`), then
     characters printed far fainter than those beside them (:func:`without_laid_over`: a
-    watermark's strokes). In that order: a phrase's character laid over dark print (the
-    portrait's) is taken with its pale others as the phrase's, not left behind."""
+    watermark's strokes; names and addresses, whose ink is measured). In that order: a
+    phrase's character laid over dark print (the portrait's) is taken with its pale others as
+    the phrase's, not left behind."""
     return {
         name: [without_laid_over(line) for line in held] if name in VALUE_ONLY else held
         for name, held in without_overlay_text(lines, phrases).items()
@@ -1026,8 +1027,8 @@ def _read_jobs(
             elif jobs[i][0] == "name":
                 # a watermark's phrase boxed with the name, a label's character before it or
                 # a speck after it, printed fainter: left off
-                named = _sliced(line, printed_span(jobs[i][2], line, CHAR_LEAD))
-                out[i] = with_ink(jobs[i][2], named, CHAR_LEAD)
+                inked = with_ink(jobs[i][2], line, CHAR_LEAD)
+                out[i] = _sliced(inked, printed_span(jobs[i][2], inked, CHAR_LEAD))
     addresses_passed(jobs, out)
     if not again:
         last_line_in_context(jobs, out, engine)
@@ -1056,8 +1057,8 @@ def printed_address(crop: np.ndarray, line: TextLine, recognizer: TextRecognizer
     between = printed_between(crop, line, recognizer.between(line, fp.HYPHENS))
     ends = printed_ends(crop, line, recognizer.ends(line, fp.HYPHENS))
     restored = marks_as_hyphens(crop, fp.restore_hyphens(line, between, ends))
-    kept = _sliced(restored, (0, printed_end(crop, restored, CHAR_LEAD)))
-    return with_ink(crop, kept, CHAR_LEAD)
+    inked = with_ink(crop, restored, CHAR_LEAD)
+    return _sliced(inked, (0, printed_end(crop, inked, CHAR_LEAD)))
 
 
 def _sliced(line: TextLine, span: tuple[int, int]) -> TextLine:
