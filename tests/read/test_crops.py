@@ -15,9 +15,13 @@ from processor.card.layout import Row
 from processor.card.template import PORTRAIT_TEXT_X0
 from processor.read.assign import CHAR_LEAD, Assignment, ReadRow
 from processor.read.crops import (
+    CHAR_INSET,
     FAINT_VALUE,
+    STROKE_SHARE,
     blank_between,
     bridge_gaps,
+    char_contrasts,
+    char_size,
     continues_line,
     hyphen_beside,
     hyphen_between,
@@ -1231,3 +1235,23 @@ def test_laid_over_ends_keeps_characters_whose_ink_was_not_measured() -> None:
     line, text = _name_line([(40, "字", 0.99)] * 4 + [(170, "字", 0.99)])
     assert laid_over_ends(text) == (0, 5)
     assert laid_over_ends(with_ink(line, text, CHAR_LEAD)) == (0, 4)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_char_contrasts_measures_each_square_alone_as_one_call_does(seed: int) -> None:
+    # squares of one width are measured in one percentile call: the figures of one call a
+    # square (ties of a posterised crop, squares cut by the crop's edges included)
+    rng = np.random.default_rng(seed)
+    crop = rng.integers(0, 255, (int(rng.integers(20, 90)), int(rng.integers(40, 700)), 3))
+    crop = (crop // (64 if seed % 2 else 1) * (64 if seed % 2 else 1)).astype(np.uint8)
+    xs = sorted(rng.uniform(-0.05, 1.05, int(rng.integers(1, 16))))
+    line = TextLine("字" * len(xs), 0.9, tuple(CharCandidate("字", 0.9, "", 0.0, x=x) for x in xs))
+    gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    w, size = gray.shape[1], char_size(gray)
+    alone = []
+    for c in line.chars:
+        x0 = int(max(0, c.x * w - CHAR_LEAD * size + CHAR_INSET * size))
+        x1 = int(min(w, c.x * w + (1 - CHAR_LEAD) * size - CHAR_INSET * size))
+        low, mid = np.percentile(gray[:, x0 : max(x0 + 1, x1)], (STROKE_SHARE, 50))
+        alone.append(float(mid - low))
+    assert char_contrasts(crop, line, CHAR_LEAD) == alone
