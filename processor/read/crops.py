@@ -165,17 +165,19 @@ def printed_end(crop: np.ndarray, line: TextLine, lead: float) -> int:
     return end if end in blanks else n
 
 
-#: Characters at either end of a value's line each printed fainter than this share of the
-#: fainter of the two beside them are laid over the card, not printed
-#: (:func:`laid_over_ends`): a site's watermark strokes read on past the value (…1803室|记 at
-#: ink 49 against 170, …130-40号|本 at 7 against 172, 吏|02 at 54 against 158, 使|名罗波 at 24
-#: against 129 and 194). Glare fades a line's end with the characters beside it: of ~4,000
-#: line ends read right on bench and probe fronts (glare, photocopies, screen photos), the
-#: faintest was 0.44 of the two beside it (a washed-out 路 starting 路646号…).
+#: Characters at the end of a value's line each printed fainter than this share of the
+#: fainter of the two before them are laid over the card, not printed
+#: (:func:`laid_over_tail`): a site's watermark strokes read on past the value (…1803室|记 at
+#: ink 49 against 170, …130-40号|本 at 7 against 172, …2804室|办). Glare fades a line's end
+#: with the characters before it: of ~4,000 line ends read right on bench and probe fronts
+#: (glare, photocopies, screen photos), the faintest at the end was 0.55 of the two before it
+#: (马 ending …湘阴县马). Not a line's start: a wrapped line's first character is washed out
+#: alone where a worn print or glare fades it (乡 of 乡上河村 at 0.15 of its ink, read: the
+#: failure class ``faint-line-start``), as pale as a watermark's.
 PALE_END = 0.4
 #: ... but for characters of one or two thin straight strokes, whose few pixels blur paler
-#: on a small card (一 starting 一巷209号… at 0.35 of those beside it, on a frame sent 420 px
-#: wide; a wrapped line's first hyphen at 0.48).
+#: on a small card (一 starting 一巷209号… on a frame sent 420 px wide measured 0.35 of the
+#: two after it; a wrapped line's hyphen 0.48).
 THIN_CHARS = frozenset("-一二1·")
 
 
@@ -198,31 +200,24 @@ def inks(crop: np.ndarray, line: TextLine, lead: float) -> list[float]:
     return char_contrasts(crop, line, lead)
 
 
-def laid_over_ends(line: TextLine) -> tuple[int, int]:
-    """Which characters of ``line`` (a value's line, its characters' ink measured:
-    :func:`with_ink`) are printed, as ``(start, end)``: all but the characters at either end
-    each printed fainter than :data:`PALE_END` of the fainter of the two beside them, the
-    most that leaves those (never one of :data:`THIN_CHARS`, nor a character whose ink was
-    not measured). At least two kept."""
+def laid_over_tail(line: TextLine) -> int:
+    """How many of the first characters of ``line`` (a value's line, its characters' ink
+    measured: :func:`with_ink`) are printed: all but the characters at its end each printed
+    fainter than :data:`PALE_END` of the fainter of the two before them, the most that leaves
+    those (never one of :data:`THIN_CHARS`, nor a character whose ink was not measured). At
+    least two kept."""
     chars, n = line.chars, len(line.chars)
-    if n < 3:
-        return 0, n
-
-    def pale(k: int, beside: float) -> bool:
-        ink = chars[k].ink
-        return chars[k].char not in THIN_CHARS and ink is not None and ink < PALE_END * beside
-
-    def pale_run(ks: list[int]) -> int:
-        """How many of the first of ``ks`` (indices from one end inwards) are laid over."""
-        for m in range(n - 2, 0, -1):
-            a, b = chars[ks[m]].ink, chars[ks[m + 1]].ink
-            if a is not None and b is not None and all(pale(k, min(a, b)) for k in ks[:m]):
-                return m
-        return 0
-
-    order = list(range(n))
-    start, end = pale_run(order), n - pale_run(order[::-1])
-    return (start, end) if end - start >= 2 else (0, n)
+    for start in range(2, n):
+        a, b = chars[start - 2].ink, chars[start - 1].ink
+        if a is None or b is None:
+            continue
+        beside = min(a, b)
+        if all(
+            c.char not in THIN_CHARS and c.ink is not None and c.ink < PALE_END * beside
+            for c in chars[start:]
+        ):
+            return start
+    return n
 
 
 def _pale_tail(contrast: list[float], start: int) -> int:

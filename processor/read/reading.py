@@ -69,7 +69,7 @@ from .crops import (
     ink_before,
     ink_below,
     ink_past,
-    laid_over_ends,
+    laid_over_tail,
     off_neighbours,
     printed_end,
     printed_segments,
@@ -320,8 +320,9 @@ def printed_only(
 ) -> dict[str, list[TextLine]]:
     """``lines`` without what is laid over the card at the ends of a name's, address's or
     authority's lines: a repeated phrase's characters (:func:`without_overlay_text`), then
-    characters printed far fainter than those beside them (:func:`without_laid_over`: a
-    watermark's strokes; names and addresses, whose ink is measured). In that order: a
+    characters at their end printed far fainter than those before them
+    (:func:`without_laid_over`: a watermark's strokes; names and addresses, whose ink is
+    measured). In that order: a
     phrase's character laid over dark print (the portrait's) is taken with its pale others as
     the phrase's, not left behind."""
     return {
@@ -331,10 +332,10 @@ def printed_only(
 
 
 def without_laid_over(line: TextLine) -> TextLine:
-    """``line`` without the characters at its ends printed far fainter than those beside them
-    (:func:`~processor.read.crops.laid_over_ends`: a site's watermark strokes read on past a
-    value, …1803室记, 吏02)."""
-    return _sliced(line, laid_over_ends(line))
+    """``line`` without the characters at its end printed far fainter than those before them
+    (:func:`~processor.read.crops.laid_over_tail`: a site's watermark strokes read on past a
+    value, …1803室记)."""
+    return _sliced(line, (0, laid_over_tail(line)))
 
 
 def cuts_rows(assignment: Assignment) -> bool:

@@ -31,7 +31,7 @@ from processor.read.crops import (
     ink_below,
     ink_contrast,
     ink_past,
-    laid_over_ends,
+    laid_over_tail,
     off_neighbours,
     printed_end,
     printed_segments,
@@ -221,40 +221,35 @@ def test_printed_end_leaves_a_pale_tail_past_a_blank_off(glyphs: str, printed: i
 @pytest.mark.parametrize(
     ("glyphs", "printed"),
     [
-        # a watermark's character read at either end of an address line, far fainter than
-        # the two beside it (…1803室|记, 吏|02): left off ...
-        ("DDDDDW", (0, 5)),
-        ("WDDDDD", (1, 6)),
-        ("WDDDDW", (1, 5)),
-        ("WDD", (1, 3)),
-        ("dDDW", (0, 3)),
-        # a line fading under glare: its end as faint as the characters beside it, or a
+        # a watermark's character read at an address line's or a name's end, far fainter
+        # than the two before it (…1803室|记, …2804室|办): left off ...
+        ("DDDDDW", 5),
+        ("DDW", 2),
+        ("dDDW", 3),
+        # ... or several: a watermark's phrase read on past the value
+        ("DDDDWW", 4),
+        ("DDDDDWWW", 5),
+        # a line fading under glare: its end as faint as the characters before it, or a
         # little fainter, is printed
-        ("DDDdpp", (0, 6)),
-        ("DDDDDp", (0, 6)),
-        ("pDDDDD", (0, 6)),
-        ("DDDDpW", (0, 6)),
-        # ... or several: a watermark's phrase read on at one end
-        ("DDDDWW", (0, 4)),
-        ("WWDDDD", (2, 6)),
-        ("DDDDDWWW", (0, 5)),
-        ("WWDDDDW", (2, 6)),
-        # a pale character mid-line is not this rule's
-        ("DDWDDD", (0, 6)),
-        ("DDWDDW", (0, 5)),
-        # a hyphen or 一 is thin by nature: kept however pale (a wrapped line's -22号, 一巷…)
-        ("-DD", (0, 3)),
-        ("一DDD", (0, 4)),
-        # too short to tell, or what would be left: whole
-        ("DW", (0, 2)),
-        ("WDW", (0, 3)),
+        ("DDDdpp", 6),
+        ("DDDDDp", 6),
+        ("DDDdW", 5),
+        ("DDDDpW", 6),
+        # a line's start is not this rule's (a wrapped line's first character washed out
+        # alone is printed), nor a pale character mid-line
+        ("WDDDDD", 6),
+        ("DDWDDD", 6),
+        ("DDWDDW", 5),
+        # a hyphen or 一 is thin by nature: kept however pale (…路33-, 八一)
+        ("DD-", 3),
+        ("DDD一", 4),
+        # too short to tell: whole
+        ("DW", 2),
     ],
 )
-def test_laid_over_ends_leaves_a_far_fainter_end_character_off(
-    glyphs: str, printed: tuple[int, int]
-) -> None:
+def test_laid_over_tail_leaves_far_fainter_end_characters_off(glyphs: str, printed: int) -> None:
     # D d p: ink from dark (185 below the paper) to pale under glare (95); W a watermark's
-    # stroke (55: 0.3 of the darkest); - a hyphen as pale
+    # stroke (55: 0.3 of the darkest); - and 一 as pale
     levels = {
         "D": (40, "字"),
         "d": (90, "字"),
@@ -264,7 +259,7 @@ def test_laid_over_ends_leaves_a_far_fainter_end_character_off(
         "一": (170, "一"),
     }
     line, text = _name_line([(*levels[g], 0.99) for g in glyphs])
-    assert laid_over_ends(with_ink(line, text, CHAR_LEAD)) == printed
+    assert laid_over_tail(with_ink(line, text, CHAR_LEAD)) == printed
 
 
 @pytest.mark.parametrize(("tail", "runs_on"), [("yi", True), ("blank", False)])
@@ -1231,10 +1226,10 @@ def test_the_race_read_right_of_its_row_is_one_of_the_56_read_surely(
     assert race_tail(line) is race
 
 
-def test_laid_over_ends_keeps_characters_whose_ink_was_not_measured() -> None:
+def test_laid_over_tail_keeps_characters_whose_ink_was_not_measured() -> None:
     line, text = _name_line([(40, "字", 0.99)] * 4 + [(170, "字", 0.99)])
-    assert laid_over_ends(text) == (0, 5)
-    assert laid_over_ends(with_ink(line, text, CHAR_LEAD)) == (0, 4)
+    assert laid_over_tail(text) == 5
+    assert laid_over_tail(with_ink(line, text, CHAR_LEAD)) == 4
 
 
 @pytest.mark.parametrize("seed", range(6))

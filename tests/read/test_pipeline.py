@@ -483,15 +483,11 @@ def test_a_watermarks_phrase_boxed_with_the_address_is_left_off(processor: Any) 
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize(("index", "draw"), [(54, 3), (112, 0)])
-def test_a_watermarks_characters_far_fainter_at_a_values_end_are_left_off(
-    processor: Any, index: int, draw: int
-) -> None:
-    # tuned bench scans (seed 11) at 500 px under a site watermark (PNG): one of its
-    # characters read before the name's label and the name (使名罗波: 使 at ink 24 against
-    # 名 129 and 罗 194), or after an address's end (…2804室办), once and not as a phrase the
-    # card repeats; printed far fainter than the two characters beside it
-    sample, code, data = _watermarked(processor, index, (index, draw, 7))
+def test_a_watermarks_character_far_fainter_at_a_values_end_is_left_off(processor: Any) -> None:
+    # a tuned bench scan (seed 11) at 500 px under a site watermark (PNG): one of its
+    # characters read after the address's end (…2804室办), once and not as a phrase the card
+    # repeats; printed far fainter than the two characters before it
+    sample, code, data = _watermarked(processor, 112, (112, 0, 7))
     assert (code, data) == ("200", sample.expected)
 
 
