@@ -186,8 +186,10 @@ def with_ink(crop: np.ndarray, line: TextLine, lead: float) -> TextLine:
     :attr:`~processor.values.CharCandidate.ink` (:func:`char_contrasts`)."""
     if not line.chars:
         return line
-    inks = char_contrasts(crop, line, lead)
-    chars = tuple(dataclasses.replace(c, ink=ink) for c, ink in zip(line.chars, inks, strict=True))
+    measured = char_contrasts(crop, line, lead)
+    chars = tuple(
+        dataclasses.replace(c, ink=ink) for c, ink in zip(line.chars, measured, strict=True)
+    )
     return dataclasses.replace(line, chars=chars)
 
 
