@@ -322,9 +322,10 @@ def printed_only(
     authority's lines: a repeated phrase's characters (:func:`without_overlay_text`), then
     characters at their end printed far fainter than those before them
     (:func:`without_laid_over`: a watermark's strokes; names and addresses, whose ink is
-    measured). In that order: a
-    phrase's character laid over dark print (the portrait's) is taken with its pale others as
-    the phrase's, not left behind."""
+    measured). In that order: a phrase's character laid over dark print (the portrait's) is
+    taken with its pale others as the phrase's, not left behind. (An address's short last
+    line was judged without such characters already, :func:`field_lines`: again, it is
+    unchanged.)"""
     return {
         name: [without_laid_over(line) for line in held] if name in VALUE_ONLY else held
         for name, held in without_overlay_text(lines, phrases).items()
