@@ -36,6 +36,9 @@ class BenchSample:
     path: Path
     meta: dict[str, Any] = field(default_factory=dict)
     style: str = "tuned"
+    #: The card's true corners (its own TL, TR, BR, BL in image pixels); None without a card
+    #: (and in a cache written before they were recorded).
+    corners: tuple[tuple[float, float], ...] | None = None
 
     def image(self) -> bytes:
         return self.path.read_bytes()
@@ -54,9 +57,14 @@ class Dataset:
         return sum(len(v) for v in self.samples.values())
 
 
+#: What ``labels.jsonl`` records; a new version renders the cache afresh (2: the corners).
+LABELS_VERSION = 2
+
+
 def generator_hash() -> str:
-    """Short hash of the synthcards sources and data (the cache key's version part)."""
-    h = hashlib.sha256()
+    """Short hash of the synthcards sources and data and of :data:`LABELS_VERSION` (the cache
+    key's version part)."""
+    h = hashlib.sha256(f"labels {LABELS_VERSION}".encode())
     base = ROOT / "synthcards"
     for p in sorted(base.rglob("*")):
         if p.is_file() and p.suffix not in (".pyc",) and "__pycache__" not in p.parts:
@@ -72,14 +80,18 @@ def _init_worker() -> None:
     cv2.setNumThreads(1)
 
 
-def _render(
-    job: tuple[str, int, int, str],
-) -> tuple[str, str | None, str, dict[str, str], bytes, dict[str, Any]]:
+Rendered = tuple[
+    str, str | None, str, dict[str, str], bytes, dict[str, Any], list[list[float]] | None
+]
+
+
+def _render(job: tuple[str, int, int, str]) -> Rendered:
     from synthcards import make_sample  # noqa: PLC0415
 
     scene, index, seed, style = job
     s = make_sample(scene, index, seed, style)
-    return s.name, s.side, s.expected_code, dict(s.expected), s.image, dict(s.meta)
+    corners = None if s.corners is None else [[float(x), float(y)] for x, y in s.corners]
+    return s.name, s.side, s.expected_code, dict(s.expected), s.image, dict(s.meta), corners
 
 
 def _ext(image: bytes) -> str:
@@ -91,6 +103,7 @@ def _load_scene(scene_dir: Path, scene: str, style: str) -> list[BenchSample]:
     with (scene_dir / "labels.jsonl").open(encoding="utf-8") as fh:
         for line in fh:
             rec = json.loads(line)
+            corners = rec.get("corners")
             out.append(
                 BenchSample(
                     rec["name"],
@@ -101,6 +114,7 @@ def _load_scene(scene_dir: Path, scene: str, style: str) -> list[BenchSample]:
                     scene_dir / rec["file"],
                     rec.get("meta", {}),
                     style,
+                    None if corners is None else tuple((x, y) for x, y in corners),
                 )
             )
     return out
@@ -119,7 +133,7 @@ def _generate_scene(
     jobs = [(scene, i, seed, style) for i in range(count)]
     rendered = pool.map(_render, jobs, chunksize=2) if pool is not None else map(_render, jobs)
     lines = []
-    for name, side, code, expected, image, meta in rendered:
+    for name, side, code, expected, image, meta, corners in rendered:
         file = f"{name}.{_ext(image)}"
         (scene_dir / file).write_bytes(image)
         rec = {
@@ -129,6 +143,7 @@ def _generate_scene(
             "expected": expected,
             "file": file,
             "meta": meta,
+            "corners": corners,
         }
         lines.append(json.dumps(rec, ensure_ascii=False, sort_keys=True))
     tmp = scene_dir / "labels.jsonl.tmp"

@@ -32,6 +32,9 @@ class SampleResult:
     http_status: int = 200
     message: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    #: How far the card's corners answered (``options=location``) lie from its true ones
+    #: (:func:`outline_error`); None where not asked for or not answered.
+    outline: float | None = None
 
     @property
     def is_card(self) -> bool:
@@ -122,6 +125,44 @@ def score(results: Sequence[SampleResult]) -> dict[str, Any]:
         "fields": fields,
         "codes": dict(sorted(codes.items())),
         "latency": latency_summary([r.latency_ms for r in results]),
+    }
+
+
+#: Outline errors (shares of the card's diagonal) :func:`outline_summary` counts within.
+OUTLINE_WITHIN: Final = (0.02, 0.04)
+#: ... and the error from which the returned card image visibly shows what is not the card
+#: (or leaves part of it out).
+OUTLINE_OFF: Final = 0.08
+
+
+def outline_error(found: Sequence[Sequence[float]], truth: Sequence[Sequence[float]]) -> float:
+    """How far the four corners ``found`` lie from the card's ``truth`` corners: the mean
+    distance of matched corners, under the cyclic pairing that fits best (a card read upside
+    down answers its corners from its printed top-left), as a share of the truth's diagonal."""
+    if len(found) != 4 or len(truth) != 4:
+        raise ValueError("an outline has four corners")
+    diagonal = math.dist(truth[0], truth[2])
+    if diagonal <= 0:
+        raise ValueError("the true outline has no size")
+    return (
+        min(sum(math.dist(found[(i + k) % 4], truth[i]) for i in range(4)) / 4 for k in range(4))
+        / diagonal
+    )
+
+
+def outline_summary(results: Sequence[SampleResult]) -> dict[str, Any] | None:
+    """Of the cards answered with their corners (:attr:`SampleResult.outline`): how many,
+    the median error, the share within each of :data:`OUTLINE_WITHIN` and the share off by
+    :data:`OUTLINE_OFF` or more. None where no card was."""
+    errors = [r.outline for r in results if r.outline is not None]
+    if not errors:
+        return None
+    n = len(errors)
+    return {
+        "n": n,
+        "median": percentile(errors, 50),
+        "within": {limit: sum(e < limit for e in errors) / n for limit in OUTLINE_WITHIN},
+        "off": sum(e >= OUTLINE_OFF for e in errors) / n,
     }
 
 

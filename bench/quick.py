@@ -8,6 +8,9 @@ prints per scene: code accuracy, the share of cards answered 200, whole-card exa
 field, and the in-process time per image; then the worst fields per style, the gap between
 the families when both were run, and the first failures. Accuracy only: for latency and
 throughput use ``python -m bench``.
+
+``--outline`` asks for the ``location`` extra too and prints, per scene, how far the card's
+corners answered lie from its true ones (the outline the returned card image is cut along).
 """
 
 from __future__ import annotations
@@ -25,7 +28,17 @@ from typing import Any, Protocol
 
 from . import OUT_DIR
 from .dataset import BenchSample, load_dataset
-from .metrics import FIELDS, SampleResult, failures, format_failure, score, worst_fields
+from .metrics import (
+    FIELDS,
+    OUTLINE_OFF,
+    SampleResult,
+    failures,
+    format_failure,
+    outline_error,
+    outline_summary,
+    score,
+    worst_fields,
+)
 from .report import DASH, gap_table, pct, table
 from .service import decode_answer
 
@@ -37,21 +50,31 @@ class Processor(Protocol):
     def process(self, data: bytes) -> tuple[bytes, int]: ...
 
 
-def request_body(image: bytes) -> bytes:
-    """The JSON body a client sends: ``{"data": base64 image}``."""
-    return json.dumps({"data": base64.b64encode(image).decode("ascii")}).encode()
+def request_body(image: bytes, options: str = "") -> bytes:
+    """The JSON body a client sends: ``{"data": base64 image}`` (and ``options``, if any)."""
+    body = {"data": base64.b64encode(image).decode("ascii")}
+    if options:
+        body["options"] = options
+    return json.dumps(body).encode()
 
 
-def ask(processor: Processor, sample: BenchSample) -> SampleResult:
-    """One sample through ``processor.process`` and decoded like a client would."""
+def ask(processor: Processor, sample: BenchSample, *, outline: bool = False) -> SampleResult:
+    """One sample through ``processor.process`` and decoded like a client would; ``outline``:
+    with the ``location`` extra, whose card corners are compared with the true ones (and
+    left out of the result's data)."""
     started = time.perf_counter()
-    body, status = processor.process(request_body(sample.image()))
+    options = "location" if outline else ""
+    body, status = processor.process(request_body(sample.image(), options))
     elapsed = 1000 * (time.perf_counter() - started)
     try:
         text = body.decode("ascii") if isinstance(body, bytes) else str(body)
         code, message, data = decode_answer(text)
     except (ValueError, UnicodeDecodeError) as exc:
         code, message, data = "exception", f"undecodable answer: {exc}", {}
+    located = data.pop("location", None) if isinstance(data, dict) else None
+    error = None
+    if outline and isinstance(located, dict) and located.get("card") and sample.corners:
+        error = outline_error(located["card"], sample.corners)
     return SampleResult(
         name=sample.name,
         scene=sample.scene,
@@ -63,6 +86,7 @@ def ask(processor: Processor, sample: BenchSample) -> SampleResult:
         http_status=int(status) if status else 200,
         message=message,
         meta=sample.meta,
+        outline=error,
     )
 
 
@@ -70,10 +94,12 @@ def run(
     processor: Processor,
     samples: Sequence[BenchSample],
     progress: Callable[[int, int], None] | None = None,
+    *,
+    outline: bool = False,
 ) -> list[SampleResult]:
     out = []
     for i, sample in enumerate(samples):
-        out.append(ask(processor, sample))
+        out.append(ask(processor, sample, outline=outline))
         if progress is not None:
             progress(i + 1, len(samples))
     return out
@@ -92,6 +118,7 @@ def record(style: str, r: SampleResult) -> dict[str, Any]:
         "expected": r.expected,
         "data": r.data,
         "ms": round(r.latency_ms, 1),
+        "outline": r.outline,
         "meta": r.meta,
     }
 
@@ -109,6 +136,20 @@ def summary_table(scores: dict[str, dict[str, Any]]) -> str:
     return table(header, rows)
 
 
+def outline_table(results: dict[str, list[SampleResult]]) -> str:
+    """Per scene: the cards answered with their corners, the median corner error and the
+    shares within 2% and 4% of the card's diagonal and off by 8% or more."""
+    header = ["scene", "outlined", "median", "within 2%", "within 4%", f"≥ {OUTLINE_OFF:.0%}"]
+    rows = []
+    for scene, rs in results.items():
+        s = outline_summary(rs)
+        if s is None:
+            continue
+        within = [pct(share) for share in s["within"].values()]
+        rows.append([scene, str(s["n"]), f"{s['median']:.1%}", *within, pct(s["off"])])
+    return table(header, rows)
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         prog="python -m bench.quick",
@@ -121,6 +162,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--style", default="heldout", help="tuned, heldout, classic, or both (tuned,heldout)"
     )
     p.add_argument("--scenes", default="scan,photo,hard", help="comma-separated scenes")
+    p.add_argument(
+        "--outline",
+        action="store_true",
+        help="also ask for the card's corners (location) and print how far they are from the truth",
+    )
     p.add_argument("--failures", type=int, default=5, help="failures printed per scene")
     p.add_argument("--jobs", type=int, default=2, help="processes rendering the samples")
     p.add_argument("--out", type=Path, default=OUT_DIR, help="dataset cache directory")
@@ -166,7 +212,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             per = 1000 * data.seconds / data.generated
             print(f"{style}: rendered {data.generated} images ({per:.0f} ms each, "
                   f"{args.jobs} processes)", file=sys.stderr)  # fmt: skip
-        results = {scene: run(processor, samples) for scene, samples in data.samples.items()}
+        results = {
+            scene: run(processor, samples, outline=args.outline)
+            for scene, samples in data.samples.items()
+        }
         all_results[style] = results
         all_scores[style] = {scene: score(rs) for scene, rs in results.items()}
     for style, scores in all_scores.items():
@@ -175,6 +224,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         worst = worst_fields(s for s in scores.values())
         text = ", ".join(f"{f} {pct(acc)} ({n} wrong)" for f, acc, n in worst) or "none"
         print(f"\nworst fields: {text}")
+        if args.outline:
+            print("\ncard outline answered (corner error, share of the card's diagonal):\n")
+            print(outline_table(all_results[style]))
     if len(all_scores) == 2:
         print("\n### gap (tuned − heldout, whole card)\n")
         print(gap_table(all_scores["tuned"], all_scores["heldout"]))

@@ -4,6 +4,7 @@ the HTTP client helpers (against a tiny fake server) and the dataset cache."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import importlib.util
 import json
 import math
@@ -25,12 +26,14 @@ from bench.metrics import (
     accuracy_only,
     failures,
     format_failure,
+    outline_error,
+    outline_summary,
     percentile,
     score,
     worst_fields,
 )
 from bench.quick import ask as quick_ask
-from bench.quick import request_body
+from bench.quick import outline_table, request_body
 from bench.report import (
     accuracy_table,
     gap_table,
@@ -48,6 +51,7 @@ from bench.service import (
     run_paired,
     run_throughput,
 )
+from processor.serve.eas import IdCardProcessor
 
 FRONT = {
     "type": "front",
@@ -420,6 +424,7 @@ class _Recorder:
 
 def test_quick_asks_with_the_json_body_and_decodes_the_answer(tmp_path: Path) -> None:
     assert json.loads(request_body(b"abc")) == {"data": "YWJj"}
+    assert json.loads(request_body(b"abc", "location")) == {"data": "YWJj", "options": "location"}
     png, other = tmp_path / "a.png", tmp_path / "b.jpg"
     png.write_bytes(b"\x89PNG fake")
     other.write_bytes(b"jpeg")
@@ -433,6 +438,69 @@ def test_quick_asks_with_the_json_body_and_decodes_the_answer(tmp_path: Path) ->
     bad = quick_ask(rec, sample(other))
     assert bad.code == "exception" and not bad.passed
     assert rec.images == [b"\x89PNG fake", b"jpeg"]
+
+
+#: A card's true corners (TL, TR, BR, BL): 300 x 400, diagonal 500.
+TRUTH = [[100.0, 50.0], [500.0, 50.0], [500.0, 350.0], [100.0, 350.0]]
+
+
+@pytest.mark.parametrize(
+    ("found", "error"),
+    [
+        (TRUTH, 0.0),
+        # read upside down: the corners answered from the card's printed top-left
+        (TRUTH[2:] + TRUTH[:2], 0.0),
+        # every corner 10 px right
+        ([[x + 10, y] for x, y in TRUTH], 10 / 500),
+        # one corner 40 px off, the others exact: a mean of 10 px
+        ([TRUTH[0], TRUTH[1], [500.0, 390.0], TRUTH[3]], 10 / 500),
+        # a quarter turn of the order fits worse than the right pairing of a shifted outline
+        ([[x, y + 25] for x, y in TRUTH], 25 / 500),
+    ],
+)
+def test_outline_error_is_the_mean_corner_distance_over_the_diagonal(
+    found: list[list[float]], error: float
+) -> None:
+    assert outline_error(found, TRUTH) == pytest.approx(error)
+
+
+def test_outline_error_refuses_what_is_not_an_outline() -> None:
+    with pytest.raises(ValueError, match="four corners"):
+        outline_error(TRUTH[:3], TRUTH)
+    with pytest.raises(ValueError, match="no size"):
+        outline_error(TRUTH, [[1.0, 1.0]] * 4)
+
+
+def test_outline_summary_counts_the_cards_answered_with_corners() -> None:
+    def with_outline(error: float | None) -> SampleResult:
+        return dataclasses.replace(res("x", FRONT, "200", FRONT), outline=error)
+
+    results = [with_outline(e) for e in (0.01, 0.03, 0.05, 0.09, None)]
+    summary = outline_summary(results)
+    assert summary is not None
+    assert summary["n"] == 4
+    assert summary["median"] == pytest.approx(0.04)
+    assert summary["within"] == {0.02: 0.25, 0.04: 0.5}
+    assert summary["off"] == 0.25
+    assert outline_summary([with_outline(None)]) is None
+    text = outline_table({"photo": results, "negative": [with_outline(None)]})
+    assert "photo" in text and "negative" not in text and "25.0%" in text
+
+
+@pytest.mark.e2e
+def test_quick_measures_the_outline_the_processor_answers(
+    processor: IdCardProcessor, tmp_path: Path
+) -> None:
+    data = load_dataset(["scan"], 1, 7, tmp_path, workers=1)
+    for sample in data.samples["scan"]:
+        plain = quick_ask(processor, sample)
+        outlined = quick_ask(processor, sample, outline=True)
+        assert plain.outline is None
+        # a clean scan: the card's corners answered within 2% of its diagonal
+        assert outlined.outline is not None and outlined.outline < 0.02, sample.name
+        # the location extra is measured, not compared as a field
+        assert "location" not in outlined.data
+        assert outlined.data == plain.data and outlined.exact
 
 
 def test_decode_answer_accepts_string_and_object_data() -> None:
@@ -496,11 +564,16 @@ def test_dataset_is_deterministic_and_cached(tmp_path: Path) -> None:
         )
         assert [s.image() for s in a] == [s.image() for s in b]
         assert [s.expected for s in a] == [s.expected for s in b]
+        assert [s.corners for s in a] == [s.corners for s in b]
+    assert serial.samples["negative"][0].corners is None
+    assert serial.samples["scan"][0].corners is not None
+    assert len(serial.samples["scan"][0].corners) == 4
     assert serial.samples["negative"][0].expected_code == "201"
     assert serial.samples["scan"][0].expected["type"] == "front"
     again = load_dataset(["scan"], 3, 5, tmp_path / "a", workers=2)
     assert again.generated == 0
     assert [s.image() for s in again.samples["scan"]] == [s.image() for s in serial.samples["scan"]]
+    assert [s.corners for s in again.samples["scan"]] == [s.corners for s in serial.samples["scan"]]
     held = load_dataset(["scan"], 3, 5, tmp_path / "a", workers=1, style="heldout")
     assert held.generated == 3 and held.directory != serial.directory
     assert all(s.style == "heldout" and s.meta["family"] == "heldout" for s in held.samples["scan"])
