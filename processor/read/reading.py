@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+import re
 from collections.abc import Callable, Sequence
 
 import cv2
@@ -348,9 +349,12 @@ def cuts_rows(assignment: Assignment) -> bool:
     only at the right edge are strays, not a value's lines.) Or an address's last line
     read ends with a hyphen after a digit (847号36-): its next line, which the number goes
     on on, was not found (an outline askew took 6-2004 for no line of the address's). Or
-    a line of one reaches the outline's top or bottom edge (a card prints none there)."""
+    a line of one reaches the outline's top or bottom edge (a card prints none there). Or
+    another row's line was read into the id number's row (:func:`sheared_into_number`)."""
     address = assignment.rows.get("address", ())
     if address and fp.runs_on(address[-1].lines[-1].text):
+        return True
+    if sheared_into_number(assignment):
         return True
     for name in VALUE_ONLY:
         for k, row in enumerate(assignment.rows.get(name, ())):
@@ -361,6 +365,35 @@ def cuts_rows(assignment: Assignment) -> bool:
                 return True
             if row.row.box.y0 < CUT_EDGE or row.row.box.y1 > 1 - CUT_EDGE:
                 return True  # its characters' tops or feet cut off (于铭帅 read 子铭师)
+    return False
+
+
+#: The characters of the id number's label (公民身份号码).
+ID_LABEL_CHARS = frozenset(FIELD_LABELS["id_no"][0])
+#: The id number as its row reads it: a run of this many digits or more.
+NUMBER_RUN = re.compile(r"\d{15}")
+#: A Han character (the minority scripts of bilingual cards are not).
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def sheared_into_number(assignment: Assignment) -> bool:
+    """Whether the id number's row starts right of the labels' column
+    (:data:`~processor.card.template.FRONT_LABEL_X1`) with Han characters before the
+    number, none of them its label's: another row's line read into it, on an outline that
+    shears the card (its rows run askew, and a line of one meets the next row's: an
+    address's last line 元503室 read before 3590…, its address answered without it). The
+    label stands in the labels' column, and read however badly it keeps some of its
+    characters (公民份号锅, 公民56号); cut off, it leaves none before the number."""
+    for row in assignment.rows.get("id_no", ()):
+        if row.row.segments[0].x0 < FRONT_LABEL_X1:
+            continue
+        text = row.text.replace(" ", "")
+        number = NUMBER_RUN.search(text)
+        if number is None:
+            continue
+        before = text[: number.start()]
+        if HAN.search(before) and ID_LABEL_CHARS.isdisjoint(before):
+            return True
     return False
 
 

@@ -35,6 +35,7 @@ from processor.read.reading import (
     last_line_in_context,
     next_lines_column,
     second_opinion,
+    sheared_into_number,
     value_column,
     value_rows,
     without_strays,
@@ -774,6 +775,36 @@ def test_an_outline_that_cuts_a_backs_value(value: Box, cut: bool) -> None:
         Row((label, value)), (TextLine("签发机关", 0.9, ()), TextLine("宁波市公安局", 0.9, ()))
     )
     assert cuts_rows(Assignment("back", {"issued_by": (row,)}, 1.0)) is cut
+
+
+@pytest.mark.parametrize(
+    ("texts", "x0", "sheared"),
+    [
+        (("公民身份号码", "110101199001020011"), 0.08, False),
+        (("公民身份号码110101199001020011",), 0.08, False),
+        # the label misread keeps some of its characters, or stands in the labels' column
+        (("公民份号锅652828201301196961",), 0.08, False),
+        (("公民56号", "652828201301196961"), 0.2, False),
+        (("心H海业利料411224193010119906",), 0.08, False),
+        # the label cut off by the outline, or not read
+        (("110101199001020011",), 0.35, False),
+        # a bilingual card's label in the minority script, the Chinese label cut off
+        (("كىملىك نومۇرى", "652828201301196961"), 0.2, False),
+        # an address's last line read into the number's row (an outline shearing the card)
+        (("元503室359006201310299536",), 0.23, True),
+        (("8组", "110101199001020011"), 0.2, True),
+        # no number in the row: nothing read into it
+        (("元503室",), 0.23, False),
+    ],
+)
+def test_another_rows_line_read_into_the_numbers_row(
+    texts: tuple[str, ...], x0: float, sheared: bool
+) -> None:
+    boxes = [Box(x0 + 0.3 * i, 0.8, x0 + 0.25 + 0.3 * i, 0.86) for i in range(len(texts))]
+    row = ReadRow(Row(tuple(boxes)), tuple(TextLine(t, 0.9, ()) for t in texts))
+    assignment = Assignment("front", {"id_no": (row,)}, 1.0)
+    assert sheared_into_number(assignment) is sheared
+    assert cuts_rows(assignment) is sheared
 
 
 @pytest.mark.parametrize(("text", "cut"), [("北街66号", True), ("用", False), ("", False)])
