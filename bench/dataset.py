@@ -80,6 +80,8 @@ def _init_worker() -> None:
     cv2.setNumThreads(1)
 
 
+#: One rendered sample as a worker returns it: name, side, expected code, expected fields,
+#: image bytes, meta and the card's true corners (None without a card).
 Rendered = tuple[
     str, str | None, str, dict[str, str], bytes, dict[str, Any], list[list[float]] | None
 ]
