@@ -17,6 +17,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 from PIL import Image
 
+from bench.metrics import outline_error
 from processor.serve.eas import IdCardProcessor
 from processor.serve.server import make_server
 from processor.settings import Settings
@@ -142,14 +143,6 @@ def generated_photo(index: int, seed: int) -> tuple[np.ndarray, np.ndarray, floa
     return image, truth, float(np.linalg.norm(truth[2] - truth[0]))
 
 
-def corner_error(quad: Quad, truth: np.ndarray) -> float:
-    """Mean corner distance, over the four ways to pair the corners up."""
-    return min(
-        float(np.linalg.norm(np.roll(quad.array(), k, axis=0) - truth, axis=1).mean())
-        for k in range(4)
-    )
-
-
 def placement_errors(
     find: Callable[[int, np.ndarray, np.ndarray, float], list[Quad]],
     *,
@@ -159,14 +152,16 @@ def placement_errors(
 ) -> list[float]:
     """For the first ``count`` generated photos of ``seed``: how far the best of the first
     ``best_of`` quads ``find(index, image, truth, diagonal)`` returns is from the card's true
-    corners (:func:`corner_error`), as a share of the card's diagonal. ``find`` must return
-    at least one quad."""
+    corners (:func:`bench.metrics.outline_error`: the mean distance of matched corners, as a
+    share of the card's diagonal). ``find`` must return at least one quad."""
     errors = []
     for index in range(count):
         image, truth, diag = generated_photo(index, seed=seed)
         found = find(index, image, truth, diag)
         assert found, f"photo {index}: no card found"
-        errors.append(min(corner_error(quad, truth) for quad in found[:best_of]) / diag)
+        errors.append(
+            min(outline_error(quad.array().tolist(), truth.tolist()) for quad in found[:best_of])
+        )
     return errors
 
 

@@ -31,7 +31,7 @@ from ..card.template import (
 from ..card.template import FRONT_LABELS as ROW_LABELS
 from ..places import begins_with_province
 from ..values import Box, CharCandidate, TextLine
-from .fields import BLANK_JOINT, JOINT, validity_value
+from .fields import BLANK_JOINT, HAN_CHAR, JOINT, validity_value
 
 #: The printed labels and titles, by side: (key, text).
 FRONT_LABELS: tuple[tuple[str, str], ...] = (
@@ -214,7 +214,7 @@ def misread_label(line: TextLine) -> tuple[str, float] | None:
     other read at its own place, if any; where two fit, the one whose character in place was
     read as itself rather than as a runner-up, and None where that does not decide."""
     chars = _compact(line.chars)
-    if len(chars) < 2 or not all(_CJK.fullmatch(c.char) for c in chars[:2]):
+    if len(chars) < 2 or not all(HAN_CHAR.fullmatch(c.char) for c in chars[:2]):
         return None
     found: list[tuple[bool, str]] = []  # (the character in place read as itself, label)
     for label in ROW_LABELS:
@@ -255,7 +255,6 @@ _BIRTH = re.compile(r"\d{4}\s*年?\s*\D{0,2}\d{1,2}\s*\D{0,2}\d{1,2}")
 _VALIDITY = re.compile(r"\d{4}\D?\d{2}\D?\d{2}\s*[-—–一~]+\s*(?:\d{4}|长期)")
 _AUTHORITY = re.compile(r"公安局|分局")
 _ID_RUN = re.compile(r"[0-9X]+")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _PLACE_WORDS = re.compile(r"[省市区县镇乡村路街道号室组栋幢楼单元弄巷里旗盟州]")
 
 
@@ -269,7 +268,7 @@ def content_score(field: str, row: ReadRow, index: int = 0) -> float:
     """How much what ``row`` reads looks like ``field``'s value (its ``index``-th row)."""
     text = row.text.replace(" ", "")
     digits = id_like(text)
-    cjk = len(_CJK.findall(text))
+    cjk = len(HAN_CHAR.findall(text))
     if field == "id_no":
         if len(digits) == 18 and id_number_valid(digits):
             return 5.0
@@ -525,7 +524,7 @@ def _unshear_address(out: dict[str, list[ReadRow]], most: int) -> None:
         if (
             abs(seg.x0 - column) < COLUMN_SLACK
             and seg.cy < number.cy - SHEAR_RISE * number.height
-            and _CJK.search(line.text)
+            and HAN_CHAR.search(line.text)
             and _in_order(_compact(line.chars), "公民身份号码") < 2
         ):
             address.append(ReadRow(Row((seg,)), (line,)))

@@ -81,7 +81,8 @@ NOT_PRINTED: Final = frozenset(
 #: Every character a field is read within: what a line recogniser's lines keep.
 WITHIN_ALPHABETS: Final = ID_ALPHABET | BIRTH_ALPHABET | VALIDITY_ALPHABET | GENDER_RACE_ALPHABET
 
-_HAN_CHAR = re.compile(f"[{HAN}]")
+#: One Han character (the range of :data:`~processor.card.facts.HAN`).
+HAN_CHAR = re.compile(f"[{HAN}]")
 _NAME_RE = re.compile(rf"^[{HAN}]+(?:{MIDDLE_DOT}[{HAN}]+)*$")
 _DOTS = re.compile(r"[.．・•∙⋅°·]")
 #: Up to three digits or Latin letters before a name's first character.
@@ -1062,7 +1063,7 @@ def _room(lines: Sequence[TextLine], chars: Sequence[CharCandidate]) -> dict[int
     room: dict[int, tuple[int, ...]] = {}
     for ln in lines:
         for run in _runs(ln):
-            han = [ln.chars[k] for k in run if _HAN_CHAR.match(ln.chars[k].char)]
+            han = [ln.chars[k] for k in run if HAN_CHAR.match(ln.chars[k].char)]
             steps = sorted(b.x - a.x for a, b in itertools.pairwise(han))
             pitch = steps[len(steps) // 2] if len(steps) >= ROOM_PAIRS else 0.0
             if pitch <= 0.0:
@@ -1152,7 +1153,7 @@ def units_restored(text: str, chars: Sequence[CharCandidate]) -> str:
         if char.isdigit():
             if (
                 i > 0
-                and _HAN_CHAR.fullmatch(text[i - 1])
+                and HAN_CHAR.fullmatch(text[i - 1])
                 and text[i - 1] not in NAMED_UNITS
                 and text[i - 1] not in UNITS
                 and _HOUSE_NUMBER.match(text, i + 1)
@@ -1160,7 +1161,7 @@ def units_restored(text: str, chars: Sequence[CharCandidate]) -> str:
             ):
                 out[i] = real_runner_up(read.ranked(), NAMED_UNITS.__contains__) or char
             continue
-        if char in UNITS or not _HAN_CHAR.fullmatch(char):
+        if char in UNITS or not HAN_CHAR.fullmatch(char):
             continue
         if i > 0 and text[i - 1].isdigit():
             out[i] = real_runner_up(read.ranked(), UNITS.__contains__) or char
@@ -1265,7 +1266,7 @@ def words_restored(text: str, chars: Sequence[CharCandidate]) -> str:
 def _is_name_char(char: str) -> bool:
     """Whether ``char`` is a Chinese character that may stand in a name of an address (none of
     its form's)."""
-    return bool(_HAN_CHAR.fullmatch(char)) and char not in ADDRESS_FORM
+    return bool(HAN_CHAR.fullmatch(char)) and char not in ADDRESS_FORM
 
 
 def _address_start(first: str, rest: str = "") -> str:
@@ -1581,7 +1582,7 @@ SURE_LINE = 0.9
 
 def _width(char: str) -> float:
     """A character's printed width in ems (a Chinese character 1, a digit or a hyphen half)."""
-    return 1.0 if _HAN_CHAR.match(char) else 0.55
+    return 1.0 if HAN_CHAR.match(char) else 0.55
 
 
 def unread_gaps(line: TextLine) -> list[tuple[int, int, float]]:
@@ -1940,6 +1941,7 @@ __all__ = [
     "BIRTH_ALPHABET",
     "CORRECTED",
     "GENDER_RACE_ALPHABET",
+    "HAN_CHAR",
     "ID_ALPHABET",
     "MISSING",
     "NOT_PRINTED",

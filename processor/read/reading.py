@@ -372,8 +372,6 @@ def cuts_rows(assignment: Assignment) -> bool:
 ID_LABEL_CHARS = frozenset(FIELD_LABELS["id_no"][0])
 #: The id number as its row reads it: a run of this many digits or more.
 NUMBER_RUN = re.compile(r"\d{15}")
-#: A Han character (the minority scripts of bilingual cards are not).
-HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def sheared_into_number(assignment: Assignment) -> bool:
@@ -392,7 +390,7 @@ def sheared_into_number(assignment: Assignment) -> bool:
         if number is None:
             continue
         before = text[: number.start()]
-        if HAN.search(before) and ID_LABEL_CHARS.isdisjoint(before):
+        if fp.HAN_CHAR.search(before) and ID_LABEL_CHARS.isdisjoint(before):
             return True
     return False
 
